@@ -1,0 +1,24 @@
+package dev.grove.api.error;
+
+/** Stable machine codes of errors, shared by the daemon and its clients. */
+public final class ErrorCodes {
+  /** One or more config problems; {@code problems} lists them. */
+  public static final String CONFIG_INVALID = "CONFIG_INVALID";
+
+  /** No {@code project.garden.yml} was found. */
+  public static final String PROJECT_NOT_FOUND = "PROJECT_NOT_FOUND";
+
+  /** The request itself is malformed (bad JSON, missing field, unknown flag value). */
+  public static final String BAD_REQUEST = "BAD_REQUEST";
+
+  /** No or a wrong bearer token. */
+  public static final String UNAUTHORIZED = "UNAUTHORIZED";
+
+  /** No such route. */
+  public static final String NOT_FOUND = "NOT_FOUND";
+
+  /** A bug in Grove: the message says so and where to report it. */
+  public static final String INTERNAL = "INTERNAL";
+
+  private ErrorCodes() {}
+}

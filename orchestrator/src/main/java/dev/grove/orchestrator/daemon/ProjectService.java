@@ -1,0 +1,21 @@
+package dev.grove.orchestrator.daemon;
+
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.project.ProjectSummary;
+
+/**
+ * Loads projects and keeps them warm. Methods block (file I/O, hashing): callers run them on a
+ * worker pool, never on an event loop. Failures are {@link
+ * dev.grove.orchestrator.error.GroveException}s.
+ */
+public interface ProjectService {
+
+  /** Loads (or reuses, when no file changed) the project and checks it completely. */
+  ProjectSummary validate(ProjectRequest request);
+
+  /** The action graph with versions and dependencies; the same shape as {@link #validate}. */
+  ProjectSummary graph(ProjectRequest request);
+
+  /** How many projects are loaded and kept warm. */
+  int loadedProjects();
+}
