@@ -1,0 +1,76 @@
+package dev.grove.actions.deploy.container;
+
+import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.Schema;
+import dev.grove.api.action.ActionKind;
+import java.util.Set;
+
+/** {@code Deploy/container}: a Deployment (+ Service, Ingresses) generated from the spec. */
+public final class ContainerDeployType implements ActionType {
+
+  private static final Schema.Obj LIMITS = Schema.obj().any("min", "max").build();
+
+  private static final Schema.Obj SPEC =
+      Schema.obj()
+          .any(
+              "image",
+              "command",
+              "args",
+              "env",
+              "volumes",
+              "privileged",
+              "addCapabilities",
+              "dropCapabilities",
+              "tty",
+              "deploymentStrategy",
+              "annotations",
+              "daemon",
+              "replicas",
+              "timeout")
+          .field("cpu", LIMITS)
+          .field("memory", LIMITS)
+          .field(
+              "ingresses",
+              Schema.listOf(
+                  Schema.obj().any("path", "port", "hostname", "annotations", "linkUrl").build()))
+          .field(
+              "healthCheck",
+              Schema.obj()
+                  .field("httpGet", Schema.obj().any("path", "port", "scheme").build())
+                  .any("command", "tcpPort", "readinessTimeoutSeconds", "livenessTimeoutSeconds")
+                  .build())
+          .field(
+              "ports",
+              Schema.listOf(
+                  Schema.obj()
+                      .any(
+                          "name",
+                          "protocol",
+                          "containerPort",
+                          "servicePort",
+                          "nodePort",
+                          "hostPort")
+                      .build()))
+          .notActedOn("sync", "localMode", "limits")
+          .build();
+
+  @Override
+  public ActionKind kind() {
+    return ActionKind.DEPLOY;
+  }
+
+  @Override
+  public String type() {
+    return "container";
+  }
+
+  @Override
+  public Schema.Obj specSchema() {
+    return SPEC;
+  }
+
+  @Override
+  public Set<String> runtimeOutputs() {
+    return Set.of("deployedImageId");
+  }
+}

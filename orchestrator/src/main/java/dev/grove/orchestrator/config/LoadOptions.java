@@ -1,0 +1,14 @@
+package dev.grove.orchestrator.config;
+
+import java.util.Map;
+
+/**
+ * How a project is resolved: the environment ({@code null} for the default; {@code ns.env} also
+ * sets the namespace), {@code --var} overrides, and the invoking shell's environment.
+ */
+public record LoadOptions(String environment, Map<String, String> vars, Map<String, String> env) {
+  public LoadOptions {
+    vars = vars == null ? Map.of() : Map.copyOf(vars);
+    env = env == null ? Map.of() : Map.copyOf(env);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.grove.orchestrator.config;
+
+import dev.grove.api.action.ActionRef;
+import dev.grove.api.error.Problem;
+import dev.grove.orchestrator.files.FileEntry;
+import dev.grove.orchestrator.graph.ActionGraph;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A project resolved for one environment: every action with its spec, sources and version. */
+public record LoadedProject(
+    ProjectConfig project,
+    Map<ActionRef, ResolvedAction> actions,
+    ActionGraph graph,
+    List<Problem> warnings) {
+
+  /** One action, resolved. */
+  public record ResolvedAction(
+      ActionConfig config,
+      Map<String, Object> spec,
+      Set<ActionRef> dependencies,
+      List<FileEntry> sources,
+      String version) {}
+}

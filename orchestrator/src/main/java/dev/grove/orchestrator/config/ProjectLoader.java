@@ -1,0 +1,451 @@
+package dev.grove.orchestrator.config;
+
+import dev.grove.actions.spi.ActionType;
+import dev.grove.api.action.ActionKind;
+import dev.grove.api.action.ActionRef;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.error.Problem;
+import dev.grove.orchestrator.error.ConfigException;
+import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.files.FileEntry;
+import dev.grove.orchestrator.files.FileHashCache;
+import dev.grove.orchestrator.files.FileScanner;
+import dev.grove.orchestrator.files.ScanResult;
+import dev.grove.orchestrator.graph.ActionGraph;
+import dev.grove.orchestrator.template.TemplateResolver;
+import dev.grove.orchestrator.template.TemplateValues;
+import dev.grove.orchestrator.version.VersionCalculator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Loads one project root: discovers its config files, resolves the project for an environment,
+ * parses actions, builds the graph and resolves specs and versions in graph order. It keeps what
+ * does not change between loads (parsed files by stamp, file hashes), so a reload after an edit
+ * only redoes what it must. Not thread-safe: callers serialize loads of one root.
+ */
+public final class ProjectLoader {
+  public static final List<String> PROJECT_FILES =
+      List.of("project.garden.yml", "project.garden.yaml");
+  static final Set<String> IGNORED_GARDEN_KINDS =
+      Set.of("Module", "Workflow", "ConfigTemplate", "RenderTemplate", "Command");
+
+  private final Path root;
+  private final TemplateResolver templates;
+  private final FileHashCache hashes = new FileHashCache();
+  private final Map<String, CachedFile> parsed = new ConcurrentHashMap<>();
+
+  private record CachedFile(long size, long modified, YamlLoader.Result result) {}
+
+  /** What one load produced, with what a cache needs to tell whether it is still current. */
+  public record Snapshot(LoadedProject project, ScanResult scan) {}
+
+  public ProjectLoader(Path root, TemplateResolver templates) {
+    this.root = root.toAbsolutePath().normalize();
+    this.templates = templates;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The project file of a root, if it has one. */
+  public static Optional<Path> projectFile(Path root) {
+    return PROJECT_FILES.stream().map(root::resolve).filter(Files::isRegularFile).findFirst();
+  }
+
+  /** True for the names Garden reads configs from. */
+  public static boolean isConfigFile(String name) {
+    return name.equals("garden.yml")
+        || name.equals("garden.yaml")
+        || name.endsWith(".garden.yml")
+        || name.endsWith(".garden.yaml");
+  }
+
+  /** The names of the ignore files that apply, given the project's {@code dotIgnoreFile}. */
+  public static List<String> ignoreFiles(String dotIgnoreFile) {
+    return dotIgnoreFile.equals(".gitignore")
+        ? List.of(".gitignore")
+        : List.of(dotIgnoreFile, ".gitignore");
+  }
+
+  /** Scans the root's files (stamps only, no reads) with the ignore files of the project. */
+  public ScanResult scan(String dotIgnoreFile) {
+    try {
+      return FileScanner.scan(root, ignoreFiles(dotIgnoreFile));
+    } catch (IOException e) {
+      throw new GroveException(
+          ErrorCodes.PROJECT_NOT_FOUND,
+          "Cannot read the project folder " + root + ": " + e.getMessage(),
+          "Check that the folder exists and is readable.");
+    }
+  }
+
+  /** The {@code dotIgnoreFile} the project file names (cheap: the file is cached by stamp). */
+  public String dotIgnoreFile() {
+    ConfigDocument doc = projectDocument(new ArrayList<>());
+    if (doc == null) {
+      return ".gardenignore";
+    }
+    Object value = doc.content().get("dotIgnoreFile");
+    return value instanceof String text ? text : ".gardenignore";
+  }
+
+  /** Loads the project; throws {@link ConfigException} with every problem found. */
+  public Snapshot load(LoadOptions options) {
+    List<Problem> errors = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>();
+    ConfigDocument projectDoc = projectDocument(errors);
+    if (projectDoc == null) {
+      throw new ConfigException(errors);
+    }
+    Templating templating = new Templating(templates);
+    ProjectConfig project =
+        new ProjectResolver(templating).resolve(root, projectDoc, options, errors, warnings);
+    if (project == null) {
+      throw new ConfigException(errors);
+    }
+    ScanResult scan = scan(project.dotIgnoreFile());
+
+    // Every document of every config file.
+    List<ConfigDocument> documents = new ArrayList<>();
+    Path projectPath = projectDoc.file();
+    for (FileEntry entry : scan.entries()) {
+      String name = entry.path().substring(entry.path().lastIndexOf('/') + 1);
+      if (!isConfigFile(name)) {
+        continue;
+      }
+      YamlLoader.Result result = parse(entry);
+      errors.addAll(result.problems());
+      for (ConfigDocument doc : result.documents()) {
+        if (!(doc.file().equals(projectPath) && doc.index() == projectDoc.index())) {
+          documents.add(doc);
+        }
+      }
+    }
+
+    // Actions.
+    Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
+    Map<String, Object> environment = new LinkedHashMap<>();
+    environment.put("name", project.environment());
+    environment.put("fullName", project.namespace() + "." + project.environment());
+    environment.put("namespace", project.namespace());
+    baseContext.put("environment", environment);
+    ActionParser parser = new ActionParser(templating, project, options, baseContext);
+    Map<ActionRef, ActionConfig> actions = new TreeMap<>();
+    Map<ActionRef, ConfigDocument> firstDefined = new HashMap<>();
+    for (ConfigDocument doc : documents) {
+      Object kindValue = doc.content().get("kind");
+      Optional<ActionKind> kind =
+          kindValue instanceof String text && Character.isUpperCase(text.charAt(0))
+              ? ActionKind.parse(text)
+              : Optional.empty();
+      if (kind.isEmpty()) {
+        reportKind(doc, kindValue, errors, warnings);
+        continue;
+      }
+      ActionConfig action = parser.parse(doc, kind.get(), errors, warnings);
+      if (action == null) {
+        continue;
+      }
+      ConfigDocument previous = firstDefined.putIfAbsent(action.ref(), doc);
+      if (previous != null) {
+        int[] at = previous.locations().find("name");
+        errors.add(
+            Problems.at(
+                doc,
+                "name",
+                "DUPLICATE_ACTION",
+                "Action "
+                    + action.ref()
+                    + " is defined twice: here and at "
+                    + previous.displayFile()
+                    + ":"
+                    + at[0]
+                    + ".",
+                "Rename one of them; names are unique per kind."));
+        continue;
+      }
+      actions.put(action.ref(), action);
+    }
+
+    // Edges: dependencies, build, and references in spec.
+    Map<ActionRef, Set<ActionRef>> edges = new HashMap<>();
+    List<String> known = actions.keySet().stream().map(ActionRef::toString).toList();
+    for (ActionConfig action : actions.values()) {
+      Set<ActionRef> deps = new TreeSet<>();
+      for (ActionConfig.Dependency dep : action.explicitDependencies()) {
+        ActionConfig target = actions.get(dep.ref());
+        if (target == null) {
+          errors.add(missing(action, dep.ref(), dep.path(), known));
+        } else if (!target.disabled() || target.ref().kind() == ActionKind.BUILD) {
+          deps.add(dep.ref());
+        }
+      }
+      for (List<String> reference : templates.references(action.spec())) {
+        if (reference.size() >= 3 && reference.get(0).equals("actions")) {
+          Optional<ActionKind> kind = ActionKind.parse(reference.get(1));
+          if (kind.isEmpty() || kind.get().refPrefix().equals(reference.get(1)) == false) {
+            errors.add(
+                Problems.at(
+                    action.document(),
+                    "spec",
+                    Templating.TEMPLATE_ERROR,
+                    "`actions." + reference.get(1) + "` is not an action kind.",
+                    "Reference actions as actions.build.NAME, actions.deploy.NAME,"
+                        + " actions.run.NAME or actions.test.NAME."));
+            continue;
+          }
+          ActionRef ref = ActionRef.of(kind.get(), reference.get(2));
+          if (!actions.containsKey(ref)) {
+            errors.add(missing(action, ref, "spec", known));
+          } else {
+            deps.add(ref);
+          }
+        }
+      }
+      edges.put(action.ref(), deps);
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    ActionGraph.Result built = ActionGraph.build(actions.keySet(), edges);
+    if (built.graph() == null) {
+      ActionConfig first = actions.get(built.cycle().get(0));
+      errors.add(
+          Problems.at(
+              first.document(),
+              "name",
+              "DEPENDENCY_CYCLE",
+              "Dependency cycle: " + built.describeCycle(),
+              "Remove one of these dependencies (explicit, `build`, or a ${actions...}"
+                  + " reference in spec) to break the cycle."));
+      throw new ConfigException(errors);
+    }
+    ActionGraph graph = built.graph();
+
+    // Specs and versions, in graph order.
+    VersionCalculator versions = new VersionCalculator(root, hashes);
+    Map<String, Object> actionsContext = new LinkedHashMap<>();
+    for (ActionKind kind : ActionKind.values()) {
+      actionsContext.put(kind.refPrefix(), new LinkedHashMap<String, Object>());
+    }
+    Map<String, Object> providersContext = providersContext(project);
+    Optional<ActionType.ImageRegistry> registry = registry(project);
+    Map<ActionRef, LoadedProject.ResolvedAction> resolved = new LinkedHashMap<>();
+    Set<ActionRef> failed = new HashSet<>();
+    for (ActionRef ref : graph.topologicalOrder()) {
+      ActionConfig action = actions.get(ref);
+      Set<ActionRef> deps = graph.dependencies(ref);
+      if (deps.stream().anyMatch(failed::contains)) {
+        failed.add(ref);
+        continue;
+      }
+      Map<String, Object> context = TemplateContexts.withVariables(baseContext, action.variables());
+      context.put("this", new LinkedHashMap<>(Map.of("name", ref.name(), "mode", "default")));
+      context.put("inputs", new LinkedHashMap<String, Object>());
+      context.put("providers", providersContext);
+      context.put("actions", actionsContext);
+      int before = errors.size();
+      Object spec =
+          templating.resolveOrNull(action.document(), "spec", action.spec(), context, errors, null);
+      if (errors.size() > before) {
+        failed.add(ref);
+        continue;
+      }
+      Map<String, Object> specMap = spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
+      Optional<String> buildDir =
+          Optional.ofNullable(action.build())
+              .map(name -> actions.get(ActionRef.of(ActionKind.BUILD, name)))
+              .map(ActionConfig::sourceDir);
+      List<FileEntry> sources = versions.sources(action, specMap, scan, buildDir);
+      TreeMap<ActionRef, String> depVersions = new TreeMap<>();
+      deps.forEach(dep -> depVersions.put(dep, resolved.get(dep).version()));
+      String version = versions.version(action, specMap, sources, depVersions);
+      resolved.put(ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version));
+
+      Map<String, Object> outputs =
+          new LinkedHashMap<>(
+              action
+                  .handler()
+                  .staticOutputs(
+                      new ActionType.OutputContext(ref.name(), specMap, version, registry)));
+      action.handler().runtimeOutputs().forEach(key -> outputs.put(key, TemplateValues.DEFERRED));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", ref.name());
+      entry.put("disabled", action.disabled());
+      entry.put("buildPath", root.resolve(buildDir.orElse(action.sourceDir())).toString());
+      entry.put("sourcePath", root.resolve(action.sourceDir()).toString());
+      entry.put("mode", "default");
+      entry.put("var", action.variables());
+      entry.put("outputs", outputs);
+      entry.put("version", version);
+      Values.asMap((Map<?, ?>) actionsContext.get(ref.kind().refPrefix())).put(ref.name(), entry);
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    hashes.retainOnly(root, scan.entries());
+    return new Snapshot(new LoadedProject(project, resolved, graph, warnings), scan);
+  }
+
+  private static Map<String, Object> providersContext(ProjectConfig project) {
+    Map<String, Object> providers = new LinkedHashMap<>();
+    for (ProjectConfig.ProviderConfig provider : project.providers()) {
+      Map<String, Object> outputs = new LinkedHashMap<>();
+      if (provider.name().endsWith("kubernetes")) {
+        outputs.put("app-namespace", project.appNamespace());
+        Object hostname = provider.config().get("defaultHostname");
+        outputs.put("default-hostname", hostname == null ? "" : hostname);
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("config", provider.config());
+      entry.put("outputs", outputs);
+      providers.put(provider.name(), entry);
+    }
+    return providers;
+  }
+
+  /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
+  static Optional<ActionType.ImageRegistry> registry(ProjectConfig project) {
+    for (ProjectConfig.ProviderConfig provider : project.providers()) {
+      if (provider.name().endsWith("kubernetes")
+          && provider.config().get("deploymentRegistry") instanceof Map<?, ?> registry
+          && registry.get("hostname") instanceof String hostname) {
+        Integer port = registry.get("port") instanceof Number n ? n.intValue() : null;
+        String namespace = registry.get("namespace") instanceof String ns ? ns : null;
+        boolean insecure = Boolean.TRUE.equals(registry.get("insecure"));
+        return Optional.of(new ActionType.ImageRegistry(hostname, port, namespace, insecure));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Problem missing(ActionConfig action, ActionRef ref, String path, List<String> known) {
+    List<String> sameKind =
+        known.stream().filter(k -> k.startsWith(ref.kind().refPrefix() + ".")).toList();
+    return Problems.at(
+        action.document(),
+        path,
+        "MISSING_DEPENDENCY",
+        action.ref() + " depends on " + ref + ", which is not defined in the project.",
+        Problems.closest(ref.toString(), known)
+            .map(match -> "Did you mean `" + match + "`?")
+            .orElse(
+                sameKind.isEmpty()
+                    ? "Define a " + ref.kind().displayName() + " action named `" + ref.name() + "`."
+                    : "Defined "
+                        + ref.kind().displayName()
+                        + " actions: "
+                        + String.join(", ", sameKind)
+                        + "."));
+  }
+
+  private void reportKind(
+      ConfigDocument doc, Object kindValue, List<Problem> errors, List<Problem> warnings) {
+    List<String> kinds = List.of("Project", "Build", "Deploy", "Run", "Test");
+    if (kindValue == null) {
+      errors.add(
+          Problems.at(
+              doc,
+              "kind",
+              "MISSING_KIND",
+              "Document " + (doc.index() + 1) + " of " + doc.displayFile() + " has no `kind`.",
+              "Add `kind:` with one of: " + String.join(", ", kinds) + "."));
+    } else if (kindValue.equals("Project")) {
+      errors.add(
+          Problems.at(
+              doc,
+              "kind",
+              "EXTRA_PROJECT",
+              "Only the project file (project.garden.yml at the root) may hold the Project.",
+              "Move this Project into " + PROJECT_FILES.get(0) + " or remove it."));
+    } else if (IGNORED_GARDEN_KINDS.contains(String.valueOf(kindValue))) {
+      warnings.add(
+          Problems.at(
+              doc,
+              "kind",
+              "GROVE_IGNORED_KIND",
+              "Grove does not support Garden's `"
+                  + kindValue
+                  + "` configs yet; this document is ignored.",
+              "Convert it to Build/Deploy/Run/Test actions to use it with Grove."));
+    } else {
+      errors.add(
+          Problems.at(
+              doc,
+              "kind",
+              "UNKNOWN_KIND",
+              "Unknown kind `" + kindValue + "`.",
+              Problems.didYouMean(String.valueOf(kindValue), kinds, "kinds")));
+    }
+  }
+
+  private ConfigDocument projectDocument(List<Problem> errors) {
+    Optional<Path> file = projectFile(root);
+    if (file.isEmpty()) {
+      throw new GroveException(
+          ErrorCodes.PROJECT_NOT_FOUND,
+          "No project.garden.yml in " + root + ".",
+          "Run grove from a folder inside a Garden project, or pass --root DIR.");
+    }
+    String display = root.relativize(file.get()).toString();
+    YamlLoader.Result result;
+    try {
+      var attrs =
+          Files.readAttributes(file.get(), java.nio.file.attribute.BasicFileAttributes.class);
+      result =
+          parse(
+              new FileEntry(
+                  display,
+                  attrs.size(),
+                  attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
+    } catch (IOException e) {
+      result = YamlLoader.load(file.get(), display);
+    }
+    errors.addAll(result.problems());
+    ConfigDocument found = null;
+    for (ConfigDocument doc : result.documents()) {
+      if ("Project".equals(doc.content().get("kind"))) {
+        found = doc;
+        break;
+      }
+    }
+    if (found == null && result.problems().isEmpty()) {
+      errors.add(
+          Problems.at(
+              "MISSING_PROJECT",
+              display + " has no document with `kind: Project`.",
+              "Add `kind: Project` and `name:` to it.",
+              display,
+              1,
+              1,
+              null));
+    }
+    return found;
+  }
+
+  private YamlLoader.Result parse(FileEntry entry) {
+    CachedFile cached = parsed.get(entry.path());
+    if (cached != null
+        && cached.size() == entry.size()
+        && cached.modified() == entry.modifiedNanos()) {
+      return cached.result();
+    }
+    YamlLoader.Result result = YamlLoader.load(root.resolve(entry.path()), entry.path());
+    parsed.put(entry.path(), new CachedFile(entry.size(), entry.modifiedNanos(), result));
+    return result;
+  }
+}

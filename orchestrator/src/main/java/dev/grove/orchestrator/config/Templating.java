@@ -1,0 +1,70 @@
+package dev.grove.orchestrator.config;
+
+import dev.grove.api.error.Problem;
+import dev.grove.orchestrator.template.TemplateException;
+import dev.grove.orchestrator.template.TemplateResolver;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Resolves template values of one document, turning template errors into located problems. */
+final class Templating {
+  static final String TEMPLATE_ERROR = "TEMPLATE_ERROR";
+
+  private final TemplateResolver resolver;
+
+  Templating(TemplateResolver resolver) {
+    this.resolver = resolver;
+  }
+
+  TemplateResolver resolver() {
+    return resolver;
+  }
+
+  /**
+   * Resolves the value at {@code path} of the document; on error adds a problem naming the file,
+   * line, property and expression, and returns empty.
+   */
+  Optional<Object> resolve(
+      ConfigDocument document,
+      String path,
+      Object value,
+      Map<String, Object> context,
+      List<Problem> errors) {
+    try {
+      return Optional.ofNullable(resolver.resolveTree(value, context)).or(() -> Optional.of(NULL));
+    } catch (TemplateException e) {
+      String where = SourceMap.pathOf(path, e.path());
+      errors.add(
+          Problems.at(
+              document,
+              where,
+              TEMPLATE_ERROR,
+              "Invalid template in `"
+                  + where
+                  + "`: "
+                  + e.getMessage()
+                  + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
+              e.suggestion()));
+      return Optional.empty();
+    }
+  }
+
+  /** Like {@link #resolve} but maps the null marker back to null. */
+  Object resolveOrNull(
+      ConfigDocument document,
+      String path,
+      Object value,
+      Map<String, Object> context,
+      List<Problem> errors,
+      Object fallback) {
+    Optional<Object> resolved = resolve(document, path, value, context, errors);
+    if (resolved.isEmpty()) {
+      return fallback;
+    }
+    return resolved.get() == NULL ? null : resolved.get();
+  }
+
+  /** Stands for a resolved null inside an Optional. */
+  static final Object NULL = new Object();
+}
