@@ -1,0 +1,63 @@
+package dev.grove.orchestrator;
+
+import dev.grove.api.error.Problem;
+import dev.grove.orchestrator.config.LoadOptions;
+import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.config.ProjectLoader;
+import dev.grove.orchestrator.error.ConfigException;
+import dev.grove.orchestrator.template.TemplateResolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The scenario projects under src/test/resources/projects/, loaded or copied for editing. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static Path project(String name) {
+    return Path.of("src/test/resources/projects", name).toAbsolutePath();
+  }
+
+  public static LoadedProject load(String name) {
+    return load(project(name), null, Map.of(), Map.of());
+  }
+
+  public static LoadedProject load(
+      Path root, String environment, Map<String, String> vars, Map<String, String> env) {
+    return new ProjectLoader(root, new TemplateResolver())
+        .load(new LoadOptions(environment, vars, env))
+        .project();
+  }
+
+  /** The problems a load of the fixture reports; fails if it loads. */
+  public static List<Problem> problems(String name) {
+    try {
+      load(name);
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected " + name + " to fail to load");
+  }
+
+  /** A copy of the fixture in {@code dir}, to edit. */
+  public static Path copy(String name, Path dir) {
+    Path source = project(name);
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path target = dir.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+}
