@@ -320,6 +320,21 @@ class TemplateResolverTest {
             "${shiftDateUtc(\"2021-01-01T00:00:00Z\", 1, \"fortnights\")}",
             "does not know the time unit \"fortnights\"",
             "weeks"),
+        arguments(
+            "optional suffix is not allowed on an if block",
+            "${if true}?x${endif}",
+            "optional suffix",
+            ""),
+        arguments(
+            "missing key in an if condition",
+            "${if var.nope}x${endif}",
+            "Could not find key \"nope\" under \"var\"",
+            ""),
+        arguments(
+            "an unavailable reference is an error even next to a deferred one",
+            "${actions.x} ${runtime.y}",
+            "Action references are not allowed",
+            ""),
         arguments("contains on a number", "${1 contains 1}", "left-hand side of a 'contains'", ""));
   }
 
