@@ -67,7 +67,7 @@ final class Evaluator {
                   + " into a string; the template resolves to "
                   + Values.describe(value)
                   + " but is part of a larger string",
-              "Use ${jsonEncode(...)} to put an object into a string, or make the value the whole"
+              "Use ${jsonEncode(...)} to put an object into a string. Or make the value the whole"
                   + " string to keep its type.");
         }
         out.append(Values.text(value));

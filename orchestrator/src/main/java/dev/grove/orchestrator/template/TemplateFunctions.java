@@ -104,10 +104,6 @@ final class TemplateFunctions {
     FUNCTIONS.put(usage.substring(0, usage.indexOf('(')), new Fn(usage, min, max, impl));
   }
 
-  static boolean exists(String name) {
-    return FUNCTIONS.containsKey(name);
-  }
-
   static Object call(String name, List<Object> args) {
     Fn fn = FUNCTIONS.get(name);
     if (fn == null) {
