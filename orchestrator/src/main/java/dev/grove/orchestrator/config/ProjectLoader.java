@@ -61,6 +61,11 @@ public final class ProjectLoader {
     return root;
   }
 
+  /** How many times a source file's content was read for hashing (an unchanged file is not). */
+  public long hashReads() {
+    return hashes.reads();
+  }
+
   /** The project file of a root, if it has one. */
   public static Optional<Path> projectFile(Path root) {
     return PROJECT_FILES.stream().map(root::resolve).filter(Files::isRegularFile).findFirst();
