@@ -275,10 +275,18 @@ public final class ProjectLoader {
           Optional.ofNullable(action.build())
               .map(name -> actions.get(ActionRef.of(ActionKind.BUILD, name)))
               .map(ActionConfig::sourceDir);
-      List<FileEntry> sources = versions.sources(action, specMap, scan, buildDir);
-      TreeMap<ActionRef, String> depVersions = new TreeMap<>();
-      deps.forEach(dep -> depVersions.put(dep, resolved.get(dep).version()));
-      String version = versions.version(action, specMap, sources, depVersions);
+      List<FileEntry> sources = versions.sources(sourceSelection(action, specMap, buildDir), scan);
+      TreeMap<String, String> depVersions = new TreeMap<>();
+      List<String> excludedDeps = action.versionSettings().excludeDependencies();
+      deps.stream()
+          .filter(dep -> !excludedDeps.contains(dep.toString()))
+          .forEach(dep -> depVersions.put(dep.toString(), resolved.get(dep).version()));
+      String version =
+          versions.version(
+              versionedConfig(action, specMap),
+              action.versionSettings().excludeValues(),
+              sources,
+              depVersions);
       resolved.put(ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version));
 
       Map<String, Object> outputs =
@@ -304,6 +312,63 @@ public final class ProjectLoader {
     }
     hashes.retainOnly(root, scan.entries());
     return new Snapshot(new LoadedProject(project, resolved, graph, warnings), scan);
+  }
+
+  /** Which files count for the action's version (GARDEN.md, Versions). */
+  private static VersionCalculator.SourceSelection sourceSelection(
+      ActionConfig action, Map<String, Object> spec, Optional<String> buildDir) {
+    Optional<List<String>> includes;
+    String includeBase = action.sourceDir();
+    if (action.include() != null) {
+      includes = Optional.of(action.include());
+    } else {
+      Optional<List<String>> defaults = action.handler().defaultIncludes(spec);
+      if (defaults.isPresent()) {
+        includes = defaults;
+        includeBase = buildDir.orElse(action.sourceDir());
+      } else if (action.ref().kind() != ActionKind.BUILD && action.build() != null) {
+        includes = Optional.of(List.of());
+      } else {
+        includes = Optional.empty();
+      }
+    }
+    List<String> excludes = new ArrayList<>(action.exclude());
+    excludes.addAll(action.versionSettings().excludeFiles());
+    return new VersionCalculator.SourceSelection(
+        action.sourceDir(), includes, includeBase, excludes, action.configFile());
+  }
+
+  /** The config that counts for the version: not description, variables, include, ... */
+  private static Map<String, Object> versionedConfig(
+      ActionConfig action, Map<String, Object> spec) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("kind", action.ref().kind().displayName());
+    config.put("type", action.type());
+    config.put("name", action.ref().name());
+    config.put("build", action.build());
+    config.put(
+        "dependencies",
+        action.explicitDependencies().stream().map(d -> d.ref().toString()).sorted().toList());
+    config.put("timeout", action.timeout());
+    config.put("spec", Values.deepCopy(spec));
+    for (String field : action.versionSettings().excludeFields()) {
+      removePath(config, field);
+    }
+    return config;
+  }
+
+  private static void removePath(Map<String, Object> map, String dotted) {
+    String[] parts = dotted.split("\\.");
+    Object current = map;
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (!(current instanceof Map<?, ?> m)) {
+        return;
+      }
+      current = m.get(parts[i]);
+    }
+    if (current instanceof Map<?, ?> m) {
+      Values.asMap(m).remove(parts[parts.length - 1]);
+    }
   }
 
   private static Map<String, Object> providersContext(ProjectConfig project) {

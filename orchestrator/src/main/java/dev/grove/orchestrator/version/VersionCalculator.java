@@ -3,10 +3,6 @@ package dev.grove.orchestrator.version;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.grove.api.action.ActionKind;
-import dev.grove.api.action.ActionRef;
-import dev.grove.orchestrator.config.ActionConfig;
-import dev.grove.orchestrator.config.Values;
 import dev.grove.orchestrator.files.FileEntry;
 import dev.grove.orchestrator.files.FileHashCache;
 import dev.grove.orchestrator.files.Glob;
@@ -19,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,43 +39,26 @@ public final class VersionCalculator {
   }
 
   /**
-   * The files that count for the action, relative to the project root: under its source folder,
-   * filtered by {@code include} (or the type's default, or none for a Deploy with {@code build} and
-   * no include), {@code exclude} and {@code version.excludeFiles}, minus its config file.
-   *
-   * @param buildSourceDir the source folder of the action's Build, when it has one
+   * The files that count for an action, relative to the project root: under its source folder,
+   * filtered by its includes (or the type's default includes, or none), excludes, minus its config
+   * file.
    */
-  public List<FileEntry> sources(
-      ActionConfig action,
-      Map<String, Object> spec,
-      ScanResult scan,
-      Optional<String> buildSourceDir) {
-    String base = action.sourceDir();
-    List<Glob> includes;
-    String includeBase = base;
-    if (action.include() != null) {
-      includes = action.include().stream().map(Glob::compile).toList();
-    } else {
-      Optional<List<String>> defaults = action.handler().defaultIncludes(spec);
-      if (defaults.isPresent()) {
-        includes = defaults.get().stream().map(VersionCalculator::safeGlob).toList();
-        includeBase = buildSourceDir.orElse(base);
-      } else if (action.ref().kind() != ActionKind.BUILD && action.build() != null) {
-        return List.of();
-      } else {
-        includes = null; // everything under the source folder
-      }
-    }
-    if (includes != null && includes.isEmpty()) {
+  public List<FileEntry> sources(SourceSelection selection, ScanResult scan) {
+    String base = selection.sourceDir();
+    if (selection.includes().isPresent() && selection.includes().get().isEmpty()) {
       return List.of();
     }
-    List<Glob> excludes = new ArrayList<>();
-    action.exclude().forEach(pattern -> excludes.add(Glob.compile(pattern)));
-    action.versionSettings().excludeFiles().forEach(pattern -> excludes.add(Glob.compile(pattern)));
+    List<Glob> includes =
+        selection
+            .includes()
+            .map(list -> list.stream().map(VersionCalculator::safeGlob).toList())
+            .orElse(null);
+    String includeBase = selection.includeBase();
+    List<Glob> excludes = selection.excludes().stream().map(Glob::compile).toList();
     String scanBase = includes == null ? base : commonBase(base, includeBase);
     List<FileEntry> out = new ArrayList<>();
     for (FileEntry entry : scan.under(scanBase)) {
-      if (entry.path().equals(action.configFile())) {
+      if (entry.path().equals(selection.configFile())) {
         continue;
       }
       if (includes != null && !matchesAny(includes, relativeTo(includeBase, entry.path()))) {
@@ -95,33 +73,39 @@ public final class VersionCalculator {
     return out;
   }
 
-  /** The version of the action, given its sources and its dependencies' versions. */
+  /**
+   * Which files of the tree are an action's sources.
+   *
+   * @param sourceDir the action's folder, relative to the root
+   * @param includes include globs, relative to {@code includeBase}; empty Optional for every file
+   *     under {@code sourceDir}; an empty list for no files
+   * @param excludes exclude globs, relative to {@code sourceDir}
+   * @param configFile the action's config file, never a source
+   */
+  public record SourceSelection(
+      String sourceDir,
+      Optional<List<String>> includes,
+      String includeBase,
+      List<String> excludes,
+      String configFile) {}
+
+  /**
+   * The version: {@code config} is the action's resolved config without the fields that do not
+   * count (description, variables, include, ...); {@code excludeValues} are masked in it.
+   */
   public String version(
-      ActionConfig action,
-      Map<String, Object> spec,
+      Map<String, Object> config,
+      List<String> excludeValues,
       List<FileEntry> sources,
-      SortedMap<ActionRef, String> dependencyVersions) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("kind", action.ref().kind().displayName());
-    config.put("type", action.type());
-    config.put("name", action.ref().name());
-    config.put("build", action.build());
-    config.put(
-        "dependencies",
-        action.explicitDependencies().stream().map(d -> d.ref().toString()).sorted().toList());
-    config.put("timeout", action.timeout());
-    config.put("spec", Values.deepCopy(spec));
-    for (String field : action.versionSettings().excludeFields()) {
-      removePath(config, field);
-    }
+      SortedMap<String, String> dependencyVersions) {
     MessageDigest digest = sha256();
     String json;
     try {
       json = CANONICAL.writeValueAsString(config);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize the config of " + action.ref(), e);
+      throw new IllegalStateException("cannot serialize an action config", e);
     }
-    for (String value : action.versionSettings().excludeValues()) {
+    for (String value : excludeValues) {
       if (!value.isEmpty()) {
         json = json.replace(value, "<excluded>");
       }
@@ -138,13 +122,7 @@ public final class VersionCalculator {
       }
     }
     update(digest, "dependencies");
-    List<String> excluded = action.versionSettings().excludeDependencies();
-    dependencyVersions.forEach(
-        (ref, version) -> {
-          if (!excluded.contains(ref.toString())) {
-            update(digest, ref + "=" + version);
-          }
-        });
+    dependencyVersions.forEach((ref, version) -> update(digest, ref + "=" + version));
     return "v-" + HexFormat.of().formatHex(digest.digest()).substring(0, 10);
   }
 
@@ -185,20 +163,6 @@ public final class VersionCalculator {
       common.add(left[i]);
     }
     return String.join("/", common);
-  }
-
-  private static void removePath(Map<String, Object> map, String dotted) {
-    String[] parts = dotted.split("\\.");
-    Object current = map;
-    for (int i = 0; i < parts.length - 1; i++) {
-      if (!(current instanceof Map<?, ?> m)) {
-        return;
-      }
-      current = m.get(parts[i]);
-    }
-    if (current instanceof Map<?, ?> m) {
-      Values.asMap(m).remove(parts[parts.length - 1]);
-    }
   }
 
   private static MessageDigest sha256() {

@@ -1,0 +1,28 @@
+package dev.grove.actions;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** DESIGN §2: actions use the api, never the orchestrator, the CLI or vert.x web. */
+@AnalyzeClasses(
+    packages = "dev.grove.actions",
+    importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule noOrchestratorOrCli =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.grove.orchestrator..", "dev.grove.cli..", "io.vertx.ext.web..", "picocli..");
+
+  @ArchTest
+  static final ArchRule noPackageCycles =
+      slices().matching("dev.grove.actions.(**)").should().beFreeOfCycles();
+}

@@ -1,0 +1,41 @@
+package dev.grove.orchestrator;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * DESIGN §2: the orchestrator never uses the CLI; the config engine knows nothing of the HTTP
+ * layer; the packages form no cycles.
+ */
+@AnalyzeClasses(
+    packages = "dev.grove.orchestrator",
+    importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule noCli =
+      noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.grove.cli..", "picocli..");
+
+  @ArchTest
+  static final ArchRule configEngineIsFreeOfVertx =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.grove.orchestrator.config..",
+              "dev.grove.orchestrator.template..",
+              "dev.grove.orchestrator.files..",
+              "dev.grove.orchestrator.graph..",
+              "dev.grove.orchestrator.version..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.vertx..", "dev.grove.orchestrator.http..");
+
+  @ArchTest
+  static final ArchRule noPackageCycles =
+      slices().matching("dev.grove.orchestrator.(*)..").should().beFreeOfCycles();
+}
