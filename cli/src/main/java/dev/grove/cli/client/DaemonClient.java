@@ -91,7 +91,8 @@ public final class DaemonClient {
       throw new DaemonUnreachableException(
           "the process on 127.0.0.1:" + info.port() + " rejected the token of daemon.json",
           "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
-              + " or delete daemon.json, then run again.");
+              + " or delete daemon.json, then run again.",
+          true);
     }
     try {
       if (status / 100 != 2) {

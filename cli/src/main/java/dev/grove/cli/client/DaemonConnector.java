@@ -64,7 +64,10 @@ public final class DaemonConnector {
     return startLocked();
   }
 
-  /** The daemon daemon.json points at, if it answers. */
+  /**
+   * The daemon daemon.json points at, if it answers. A process that refuses the token is not
+   * silently replaced: that error propagates.
+   */
   public Optional<Running> probe() {
     Optional<DaemonInfo> info = home.readInfo();
     if (info.isEmpty()) {
@@ -73,7 +76,12 @@ public final class DaemonConnector {
     DaemonClient client = new DaemonClient(info.get(), http());
     try {
       return Optional.of(new Running(client, client.health()));
-    } catch (DaemonUnreachableException | DaemonErrorException e) {
+    } catch (DaemonUnreachableException e) {
+      if (e.tokenRejected()) {
+        throw e;
+      }
+      return Optional.empty();
+    } catch (DaemonErrorException e) {
       return Optional.empty();
     }
   }
