@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import dev.grove.cli.client.Json;
 import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.ExitCodes;
@@ -20,6 +21,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Json.warmUpInBackground();
     PrintStream out =
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     PrintStream err =

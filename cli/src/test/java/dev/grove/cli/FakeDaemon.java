@@ -27,6 +27,7 @@ public final class FakeDaemon implements AutoCloseable {
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final HttpServer server;
   private final String buildId;
+  private volatile Runnable onShutdown = () -> {};
 
   public FakeDaemon(String buildId) throws IOException {
     this.buildId = buildId;
@@ -38,6 +39,13 @@ public final class FakeDaemon implements AutoCloseable {
 
   public FakeDaemon answer(String route, int status, Object body) {
     answers.put(route, new Answer(status, body));
+    return this;
+  }
+
+  /** Runs after answering {@link Routes#SHUTDOWN}. */
+  public FakeDaemon onShutdown(Runnable action) {
+    answer(Routes.SHUTDOWN, 200, Map.of("status", "stopping"));
+    this.onShutdown = action;
     return this;
   }
 
@@ -71,6 +79,9 @@ public final class FakeDaemon implements AutoCloseable {
     exchange.sendResponseHeaders(answer.status(), body.length);
     exchange.getResponseBody().write(body);
     exchange.close();
+    if (exchange.getRequestURI().getPath().equals(Routes.SHUTDOWN) && answer.status() == 200) {
+      onShutdown.run();
+    }
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.grove.api.http.DaemonInfo;
 import dev.grove.api.http.Health;
 import java.io.File;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileSystems;
@@ -37,7 +36,6 @@ public final class DaemonConnector {
   private final DaemonLaunch launch;
   private final Consumer<String> progress;
   private final Duration startTimeout;
-  private HttpClient http;
 
   /**
    * @param launch null when this grove does not know how to start a daemon
@@ -73,7 +71,7 @@ public final class DaemonConnector {
     if (info.isEmpty()) {
       return Optional.empty();
     }
-    DaemonClient client = new DaemonClient(info.get(), http());
+    DaemonClient client = new DaemonClient(info.get());
     try {
       return Optional.of(new Running(client, client.health()));
     } catch (DaemonUnreachableException e) {
@@ -232,12 +230,5 @@ public final class DaemonConnector {
   private DaemonUnreachableException cannotStart(String message) {
     return new DaemonUnreachableException(
         message, "See " + home.logFile() + " for what the daemon said.");
-  }
-
-  private HttpClient http() {
-    if (http == null) {
-      http = DaemonClient.newHttpClient();
-    }
-    return http;
   }
 }

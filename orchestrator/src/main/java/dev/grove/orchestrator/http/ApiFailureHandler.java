@@ -31,12 +31,20 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Reply reply = replyFor(ctx.failure(), ctx.statusCode());
-    if (reply.status() >= 500) {
+    if (!(ctx.failure() instanceof GroveException) && reply.status() >= 500) {
       LOG.error(
           "{} {} failed: a bug in Grove",
           ctx.request().method(),
           ctx.request().path(),
           ctx.failure());
+    } else if (reply.status() >= 500) {
+      // A GroveException is a report for the user, not a bug: no stack trace.
+      LOG.warn(
+          "{} {} -> {}: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          reply.status(),
+          reply.error().message());
     } else {
       LOG.debug("{} {} -> {}", ctx.request().method(), ctx.request().path(), reply.status());
     }
