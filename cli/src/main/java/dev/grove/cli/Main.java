@@ -1,0 +1,63 @@
+package dev.grove.cli;
+
+import dev.grove.cli.client.Json;
+import dev.grove.cli.command.CliApp;
+import dev.grove.cli.command.DaemonCommand;
+import dev.grove.cli.command.ExitCodes;
+import dev.grove.cli.command.GraphCommand;
+import dev.grove.cli.command.GroveCommand;
+import dev.grove.cli.command.ValidateCommand;
+import dev.grove.cli.render.OutputMode;
+import dev.grove.cli.render.Renderer;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+/** The {@code grove} command line. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Json.warmUpInBackground();
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    var env = System.getenv();
+    Renderer renderer = new Renderer(out, err, Renderer.wantsColour(System.console() != null, env));
+    CliApp app = CliApp.of(Path.of(System.getProperty("user.dir")), env, renderer);
+    int code = run(args, app);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Parses and runs one command line; never throws, answers the exit code. */
+  public static int run(String[] args, CliApp app) {
+    Renderer renderer = app.renderer();
+    CommandLine cli =
+        new CommandLine(new GroveCommand())
+            .addSubcommand(new ValidateCommand(app))
+            .addSubcommand(new GraphCommand(app))
+            .addSubcommand(new DaemonCommand(app));
+    cli.setOut(renderer.outWriter());
+    cli.setErr(renderer.errWriter());
+    cli.setParameterExceptionHandler(
+        (failure, arguments) -> {
+          renderer.error(
+              failure.getMessage(),
+              "See '" + failure.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCodes.BAD_CONFIG_OR_ARGUMENTS;
+        });
+    cli.setExecutionExceptionHandler(
+        (failure, commandLine, parseResult) -> app.fail(failure, OutputMode.TEXT));
+    try {
+      return cli.execute(args);
+    } catch (RuntimeException e) {
+      return app.fail(e, OutputMode.TEXT);
+    }
+  }
+}

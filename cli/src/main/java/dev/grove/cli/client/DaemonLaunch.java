@@ -1,0 +1,70 @@
+package dev.grove.cli.client;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to start a daemon process: {@code java <jvmOptions> -cp <classpath> <mainClass>}.
+ *
+ * @param buildId the id a daemon started this way reports; a running daemon with another id is
+ *     stale and gets replaced
+ */
+public record DaemonLaunch(
+    Path java, List<String> jvmOptions, String classpath, String mainClass, String buildId) {
+  public static final String MAIN_CLASS = "dev.grove.orchestrator.daemon.DaemonMain";
+  public static final String CLASSPATH_PROPERTY = "grove.daemon.classpath";
+  public static final String CLASSPATH_ENV = "GROVE_DAEMON_CLASSPATH";
+  public static final String BUILD_ID_PROPERTY = "grove.buildId";
+  public static final String JAVA_OPTS_ENV = "GROVE_DAEMON_JAVA_OPTS";
+
+  public DaemonLaunch {
+    Objects.requireNonNull(java, "java");
+    jvmOptions = List.copyOf(jvmOptions);
+    Objects.requireNonNull(classpath, "classpath");
+    Objects.requireNonNull(mainClass, "mainClass");
+    Objects.requireNonNull(buildId, "buildId");
+  }
+
+  /**
+   * The launch the launcher script configured ({@code -Dgrove.daemon.classpath} or {@code
+   * GROVE_DAEMON_CLASSPATH}); null when neither is set, and this grove cannot start a daemon.
+   */
+  public static DaemonLaunch fromSystem(Map<String, String> env) {
+    String classpath = System.getProperty(CLASSPATH_PROPERTY);
+    if (classpath == null || classpath.isBlank()) {
+      classpath = env.get(CLASSPATH_ENV);
+    }
+    if (classpath == null || classpath.isBlank()) {
+      return null;
+    }
+    String buildId = System.getProperty(BUILD_ID_PROPERTY);
+    if (buildId == null || buildId.isBlank()) {
+      buildId = BuildId.ofClasspath(classpath);
+    }
+    List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=25"));
+    String extra = env.get(JAVA_OPTS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return new DaemonLaunch(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        options,
+        classpath,
+        MAIN_CLASS,
+        buildId);
+  }
+
+  List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmOptions);
+    command.add("-D" + BUILD_ID_PROPERTY + "=" + buildId);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(mainClass);
+    return command;
+  }
+}

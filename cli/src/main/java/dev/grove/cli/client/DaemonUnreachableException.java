@@ -1,0 +1,28 @@
+package dev.grove.cli.client;
+
+/** No daemon answers for this GROVE_HOME, and none could be started. */
+public final class DaemonUnreachableException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String suggestion;
+  private final boolean tokenRejected;
+
+  public DaemonUnreachableException(String message, String suggestion) {
+    this(message, suggestion, false);
+  }
+
+  DaemonUnreachableException(String message, String suggestion, boolean tokenRejected) {
+    super(message);
+    this.suggestion = suggestion;
+    this.tokenRejected = tokenRejected;
+  }
+
+  /** Something answers on the daemon's port but refuses daemon.json's token. */
+  public boolean tokenRejected() {
+    return tokenRejected;
+  }
+
+  public String suggestion() {
+    return suggestion;
+  }
+}

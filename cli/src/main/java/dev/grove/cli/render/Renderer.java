@@ -1,0 +1,176 @@
+package dev.grove.cli.render;
+
+import dev.grove.api.error.ApiError;
+import dev.grove.api.error.Location;
+import dev.grove.api.error.Problem;
+import dev.grove.api.http.Health;
+import dev.grove.api.project.ProjectSummary;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The only way the CLI prints: results on stdout, notes, warnings and errors on stderr. Colour only
+ * on a terminal and without {@code NO_COLOR}.
+ */
+public final class Renderer {
+  private static final String GREEN = "\u001b[32m";
+  private static final String RED = "\u001b[31m";
+  private static final String YELLOW = "\u001b[33m";
+  private static final String RESET = "\u001b[0m";
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean colour;
+
+  public Renderer(PrintStream out, PrintStream err, boolean colour) {
+    this.out = out;
+    this.err = err;
+    this.colour = colour;
+  }
+
+  /** Colour when stdout is a terminal, {@code NO_COLOR} is unset or empty, and TERM is not dumb. */
+  public static boolean wantsColour(boolean stdoutIsTerminal, Map<String, String> env) {
+    String noColour = env.get("NO_COLOR");
+    return stdoutIsTerminal
+        && (noColour == null || noColour.isEmpty())
+        && !"dumb".equals(env.get("TERM"));
+  }
+
+  public PrintWriter outWriter() {
+    return new PrintWriter(out, true);
+  }
+
+  public PrintWriter errWriter() {
+    return new PrintWriter(err, true);
+  }
+
+  public void validated(ProjectSummary summary, OutputMode mode) {
+    warnings(summary.warnings());
+    if (mode == OutputMode.JSON) {
+      out.println(Formats.summaryJson(summary));
+      return;
+    }
+    int count = summary.actions().size();
+    out.println(
+        paint(GREEN, "✔")
+            + " project "
+            + summary.project()
+            + (summary.environment() == null ? "" : " (env " + summary.environment() + ")")
+            + ": "
+            + count
+            + (count == 1 ? " action" : " actions")
+            + " OK");
+  }
+
+  public void graph(ProjectSummary summary, OutputMode mode, GraphFormat format) {
+    warnings(summary.warnings());
+    if (mode == OutputMode.JSON) {
+      out.println(Formats.summaryJson(summary));
+      return;
+    }
+    out.print(
+        switch (format) {
+          case TEXT -> Formats.graphText(summary);
+          case DOT -> Formats.dot(summary);
+          case MERMAID -> Formats.mermaid(summary);
+        });
+    out.flush();
+  }
+
+  /** An error from the daemon or of the request: JSON on stdout, or text on stderr. */
+  public void apiError(ApiError error, OutputMode mode) {
+    if (mode == OutputMode.JSON) {
+      out.println(Formats.json(error));
+      return;
+    }
+    if (error.problems().isEmpty()) {
+      line(err, error.location(), error.message(), error.suggestion(), RED, "error");
+      return;
+    }
+    for (Problem problem : error.problems()) {
+      line(err, problem.location(), problem.message(), problem.suggestion(), RED, "error");
+    }
+    int count = error.problems().size();
+    err.println(
+        paint(RED, "✖")
+            + " "
+            + count
+            + (count == 1 ? " problem" : " problems")
+            + " in the project configuration");
+  }
+
+  /** A problem of the CLI itself (usage, daemon): always text on stderr. */
+  public void error(String message, String suggestion) {
+    err.println(paint(RED, "grove:") + " " + message);
+    if (suggestion != null && !suggestion.isBlank()) {
+      err.println("  → " + suggestion);
+    }
+  }
+
+  /** A one-line note for the user, on stderr so stdout stays the result. */
+  public void note(String message) {
+    err.println(message);
+  }
+
+  /** A plain result line on stdout. */
+  public void result(String line) {
+    out.println(line);
+  }
+
+  public void daemonStatus(Health health, int port) {
+    out.println(
+        "grove daemon: running on 127.0.0.1:"
+            + port
+            + ", pid "
+            + health.pid()
+            + ", up "
+            + uptime(Duration.ofMillis(health.uptimeMs()))
+            + ", build "
+            + health.buildId()
+            + ", "
+            + health.projects()
+            + (health.projects() == 1 ? " project" : " projects")
+            + " loaded");
+  }
+
+  private void warnings(List<Problem> warnings) {
+    for (Problem warning : warnings) {
+      line(err, warning.location(), warning.message(), warning.suggestion(), YELLOW, "warning");
+    }
+  }
+
+  /** {@code file:line:column: message} then {@code → suggestion}. */
+  private void line(
+      PrintStream stream,
+      Location location,
+      String message,
+      String suggestion,
+      String colourCode,
+      String label) {
+    String where = location == null || location.file() == null ? "grove" : location.describe();
+    String path =
+        location == null || location.path() == null ? "" : " (at " + location.path() + ")";
+    stream.println(where + ": " + paint(colourCode, label + ":") + " " + message + path);
+    if (suggestion != null && !suggestion.isBlank()) {
+      stream.println("  → " + suggestion);
+    }
+  }
+
+  static String uptime(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds < 60) {
+      return seconds + "s";
+    }
+    if (seconds < 3600) {
+      return seconds / 60 + "m " + seconds % 60 + "s";
+    }
+    return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
+  }
+
+  private String paint(String code, String text) {
+    return colour ? code + text + RESET : text;
+  }
+}

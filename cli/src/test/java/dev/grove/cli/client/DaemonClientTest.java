@@ -1,0 +1,155 @@
+package dev.grove.cli.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.api.action.ActionSummary;
+import dev.grove.api.error.ApiError;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.error.Location;
+import dev.grove.api.error.Problem;
+import dev.grove.api.http.Routes;
+import dev.grove.api.project.ProjectSummary;
+import dev.grove.cli.CliRun;
+import dev.grove.cli.FakeDaemon;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a daemon emulated by the JDK's HTTP server. */
+class DaemonClientTest {
+  private static final Problem KIND =
+      new Problem(
+          "UNKNOWN_KIND",
+          "unknown kind 'Deplo'",
+          "Did you mean 'Deploy'?",
+          new Location("api/garden.yml", 3, 7, null));
+
+  @TempDir Path tmp;
+  private Path home;
+  private Path project;
+  private FakeDaemon daemon;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    home = tmp.resolve("grove-home");
+    project = Files.createDirectories(tmp.resolve("shop"));
+    Files.writeString(project.resolve("project.garden.yml"), "kind: Project\n");
+    daemon = new FakeDaemon("b1");
+    daemon.advertiseIn(home, FakeDaemon.TOKEN);
+  }
+
+  @AfterEach
+  void tearDown() {
+    daemon.close();
+  }
+
+  @Test
+  void validatesAndSummarisesOnStdoutWithWarningsOnStderr() {
+    ActionSummary api =
+        new ActionSummary("build.api", "Build", "container", "api", "v-1", List.of(), false);
+    Problem warning = new Problem("W", "image has no tag", "Add a tag.", null);
+    daemon.answer(
+        Routes.VALIDATE, 200, new ProjectSummary("shop", "dev", List.of(api), List.of(warning)));
+
+    CliRun run = CliRun.run(project, home, null, "validate");
+
+    assertThat(run.exitCode).isEqualTo(0);
+    assertThat(run.out).isEqualTo("✔ project shop (env dev): 1 action OK\n");
+    assertThat(run.err).contains("warning: image has no tag", "→ Add a tag.");
+  }
+
+  @Test
+  void printsConfigProblemsWithLocationsAndExits2() {
+    daemon.answer(
+        Routes.VALIDATE,
+        422,
+        new ApiError(ErrorCodes.CONFIG_INVALID, "unknown kind", null, null, List.of(KIND)));
+
+    CliRun run = CliRun.run(project, home, null, "validate");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .contains("api/garden.yml:3:7: error: unknown kind 'Deplo'\n  → Did you mean 'Deploy'?");
+  }
+
+  @Test
+  void printsTheApiErrorAsJsonOnStdoutWithOutputJson() throws Exception {
+    daemon.answer(
+        Routes.VALIDATE,
+        422,
+        new ApiError(ErrorCodes.CONFIG_INVALID, "unknown kind", null, null, List.of(KIND)));
+
+    CliRun run = CliRun.run(project, home, null, "validate", "--output", "json");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    JsonNode error = Json.mapper().readTree(run.out);
+    assertThat(error.get("code").asText()).isEqualTo(ErrorCodes.CONFIG_INVALID);
+    assertThat(error.get("problems").get(0).get("location").get("line").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void exits3WhenTheDaemonRejectsTheToken() throws Exception {
+    daemon.advertiseIn(home, "stale-token");
+
+    CliRun run = CliRun.run(project, home, null, "validate");
+
+    assertThat(run.exitCode).isEqualTo(3);
+    assertThat(run.err).contains("rejected the token");
+  }
+
+  @Test
+  void exits3QuicklyWhenNoDaemonAnswersAndNoneCanBeStarted() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Files.writeString(
+        home.resolve("daemon.json"),
+        "{\"port\":" + closedPort + ",\"pid\":1,\"token\":\"t\",\"buildId\":\"b\"}");
+
+    long started = System.nanoTime();
+    CliRun run = CliRun.run(project, home, null, "validate");
+
+    assertThat(run.exitCode).isEqualTo(3);
+    assertThat(run.err).contains("no Grove daemon is running").contains("GROVE_DAEMON_CLASSPATH");
+    assertThat(System.nanoTime() - started).isLessThan(3_000_000_000L);
+  }
+
+  @Test
+  void exits1AndNamesTheLogOnAnInternalDaemonError() {
+    daemon.answer(
+        Routes.GRAPH,
+        500,
+        ApiError.of(ErrorCodes.INTERNAL, "a bug in Grove", "See /x/daemon.log."));
+
+    CliRun run = CliRun.run(project, home, null, "graph");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("a bug in Grove", "/x/daemon.log");
+  }
+
+  @Test
+  void reportsDaemonStatus() {
+    CliRun run = CliRun.run(project, home, null, "daemon", "status");
+    assertThat(run.exitCode).isEqualTo(0);
+    assertThat(run.out)
+        .contains("running on 127.0.0.1:" + daemon.port())
+        .contains("up 1m 5s")
+        .contains("build b1");
+  }
+
+  @Test
+  void reportsNotRunningWithExit3() throws Exception {
+    Files.delete(home.resolve("daemon.json"));
+    CliRun run = CliRun.run(project, home, null, "daemon", "status");
+    assertThat(run.exitCode).isEqualTo(3);
+    assertThat(run.out).contains("not running");
+  }
+}

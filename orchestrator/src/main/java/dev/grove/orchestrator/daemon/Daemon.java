@@ -1,0 +1,139 @@
+package dev.grove.orchestrator.daemon;
+
+import dev.grove.api.http.DaemonInfo;
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.project.ProjectSummary;
+import dev.grove.orchestrator.http.DaemonVerticle;
+import dev.grove.orchestrator.http.ProjectBackend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of a running daemon: one Vertx, the HTTP verticle on 127.0.0.1, and the
+ * daemon.json that tells clients where it is. {@link DaemonMain} runs it; tests start it in-process
+ * with a fake {@link ProjectService} and an exit callback that does not end the JVM.
+ */
+public final class Daemon {
+  public static final String HOST = "127.0.0.1";
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private final Vertx vertx;
+  private final DaemonInfoFile infoFile;
+  private final Runnable exit;
+  private final long pid = ProcessHandle.current().pid();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile DaemonInfo info;
+
+  private Daemon(Vertx vertx, DaemonInfoFile infoFile, Runnable exit) {
+    this.vertx = vertx;
+    this.infoFile = infoFile;
+    this.exit = exit;
+  }
+
+  /**
+   * Starts the server on a free loopback port, then writes daemon.json.
+   *
+   * @param exit runs after a requested shutdown has closed everything (System.exit in production)
+   */
+  public static Future<Daemon> start(
+      Path groveHome, ProjectService service, String buildId, Runnable exit) {
+    Objects.requireNonNull(service, "service");
+    Vertx vertx = Vertx.vertx();
+    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
+    String token = newToken();
+    DaemonVerticle verticle =
+        new DaemonVerticle(
+            new DaemonVerticle.Settings(
+                HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
+            backendOf(service),
+            daemon::shutdown);
+    return vertx
+        .deployVerticle(verticle)
+        .compose(
+            deployment ->
+                vertx.executeBlocking(
+                    () -> {
+                      DaemonInfo written =
+                          new DaemonInfo(verticle.actualPort(), daemon.pid, token, buildId);
+                      daemon.infoFile.write(written);
+                      return written;
+                    }))
+        .map(
+            written -> {
+              daemon.info = written;
+              LOG.info(
+                  "Grove daemon listening on {}:{} (pid {}, build {})",
+                  HOST,
+                  written.port(),
+                  written.pid(),
+                  buildId);
+              return daemon;
+            })
+        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  public DaemonInfo info() {
+    return info;
+  }
+
+  public Path infoFile() {
+    return infoFile.path();
+  }
+
+  /**
+   * Stops serving, removes daemon.json (if still ours), then runs the exit callback. Idempotent.
+   */
+  public Future<Void> shutdown() {
+    if (!stopping.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Grove daemon shutting down");
+    return vertx
+        .close()
+        .onComplete(
+            closed -> {
+              if (closed.failed()) {
+                LOG.warn("Closing vert.x failed", closed.cause());
+              }
+              removeInfoFile();
+              exit.run();
+            });
+  }
+
+  /** Removes daemon.json when it still holds this process's pid (a newer daemon may own it). */
+  public void removeInfoFile() {
+    infoFile.deleteIfOwnedBy(pid);
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static ProjectBackend backendOf(ProjectService service) {
+    return new ProjectBackend() {
+      @Override
+      public ProjectSummary validate(ProjectRequest request) {
+        return service.validate(request);
+      }
+
+      @Override
+      public ProjectSummary graph(ProjectRequest request) {
+        return service.graph(request);
+      }
+
+      @Override
+      public int loadedProjects() {
+        return service.loadedProjects();
+      }
+    };
+  }
+}

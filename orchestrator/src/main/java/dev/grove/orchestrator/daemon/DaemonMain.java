@@ -1,0 +1,72 @@
+package dev.grove.orchestrator.daemon;
+
+import dev.grove.api.http.DaemonInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the Grove daemon. The CLI starts it detached with stdout and stderr appended to {@code
+ * $GROVE_HOME/daemon.log}, where SLF4J (slf4j-simple, on stderr) logs.
+ */
+public final class DaemonMain {
+  private DaemonMain() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    Logger log = LoggerFactory.getLogger(DaemonMain.class);
+    Path home = GroveHome.resolve(System.getenv(GroveHome.ENV), System.getProperty("user.home"));
+    try {
+      GroveHome.ensureExists(home);
+    } catch (IOException e) {
+      log.error("Cannot create the Grove home folder {}", home, e);
+      System.exit(1);
+      return;
+    }
+    Optional<DaemonInfo> running = new DaemonInfoFile(home).read();
+    long self = ProcessHandle.current().pid();
+    if (running.isPresent()
+        && running.get().pid() != self
+        && ProcessHandle.of(running.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
+      log.error(
+          "A Grove daemon (pid {}) already serves {}; stop it with 'grove daemon stop' first.",
+          running.get().pid(),
+          home);
+      System.exit(1);
+      return;
+    }
+
+    Daemon.start(home, ProjectServices.create(), BuildId.current(), DaemonMain::exitSoon)
+        .onSuccess(
+            daemon ->
+                Runtime.getRuntime()
+                    .addShutdownHook(new Thread(daemon::removeInfoFile, "grove-daemon-cleanup")))
+        .onFailure(
+            failure -> {
+              log.error("The Grove daemon could not start", failure);
+              System.exit(1);
+            });
+  }
+
+  /** Exits from a fresh thread: System.exit blocks its caller, which must not be a vert.x one. */
+  private static void exitSoon() {
+    new Thread(() -> System.exit(0), "grove-daemon-exit").start();
+  }
+
+  private static void configureLogging() {
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    setIfAbsent(
+        "vertx.logger-delegate-factory-class-name",
+        "io.vertx.core.logging.SLF4JLogDelegateFactory");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.grove.orchestrator.http;
+
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.http.Health;
+import dev.grove.api.http.Routes;
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.project.ProjectSummary;
+import dev.grove.orchestrator.error.GroveException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * The daemon's REST API (routes in {@link Routes}). Every route needs the bearer token; project
+ * work runs on the {@value #WORKER_POOL} worker pool, never on the event loop; every failure goes
+ * through one {@link ApiFailureHandler}.
+ */
+public final class DaemonVerticle extends VerticleBase {
+  public static final int BODY_LIMIT_BYTES = 1 << 20;
+  static final String WORKER_POOL = "grove-projects";
+  private static final int WORKER_POOL_SIZE = 4;
+
+  /**
+   * @param host the address to listen on; the daemon uses 127.0.0.1 only
+   * @param port 0 for a free port
+   * @param logFile named in INTERNAL errors so users know where the details are
+   */
+  public record Settings(String host, int port, String token, String buildId, Path logFile) {
+    public Settings {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(token, "token");
+      Objects.requireNonNull(buildId, "buildId");
+      Objects.requireNonNull(logFile, "logFile");
+    }
+  }
+
+  private final Settings settings;
+  private final ProjectBackend projects;
+  private final Runnable onShutdown;
+  private final long startedAt = System.currentTimeMillis();
+  private WorkerExecutor workers;
+  private HttpServer server;
+
+  /**
+   * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
+   */
+  public DaemonVerticle(Settings settings, ProjectBackend projects, Runnable onShutdown) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.projects = Objects.requireNonNull(projects, "projects");
+    this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
+  }
+
+  @Override
+  public Future<?> start() {
+    workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+    Router router = Router.router(vertx);
+    // Authenticate before reading a body, so strangers cannot make the daemon buffer anything.
+    router.route().handler(new BearerAuthHandler(settings.token()));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.get(Routes.HEALTH).handler(this::health);
+    router.post(Routes.SHUTDOWN).handler(this::shutdown);
+    router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
+    router.post(Routes.GRAPH).handler(ctx -> project(ctx, projects::graph));
+    router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
+    router.route().failureHandler(new ApiFailureHandler(settings.logFile()));
+
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
+    return server.requestHandler(router).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return workers == null ? Future.succeededFuture() : workers.close();
+  }
+
+  /** The port the server listens on (useful when {@link Settings#port()} is 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void health(RoutingContext ctx) {
+    long pid = ProcessHandle.current().pid();
+    answer(
+        ctx,
+        () ->
+            new Health(
+                "ok",
+                pid,
+                settings.buildId(),
+                System.currentTimeMillis() - startedAt,
+                projects.loadedProjects()));
+  }
+
+  private void shutdown(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(JsonCodec.write(Map.of("status", "stopping"))))
+        .onComplete(ignored -> onShutdown.run());
+  }
+
+  private void project(RoutingContext ctx, Function<ProjectRequest, ProjectSummary> call) {
+    RequestBody body = ctx.body();
+    byte[] bytes = body == null || body.buffer() == null ? null : body.buffer().getBytes();
+    answer(
+        ctx,
+        () -> {
+          ProjectRequest request = JsonCodec.readRequest(bytes, ProjectRequest.class);
+          if (request.cwd() == null || request.cwd().isBlank()) {
+            throw new GroveException(
+                ErrorCodes.BAD_REQUEST,
+                "the request has no cwd",
+                "Send the client's working directory as 'cwd'.");
+          }
+          return call.apply(request);
+        });
+  }
+
+  /** Runs {@code work} on the worker pool and answers its value as JSON, or fails the route. */
+  private void answer(RoutingContext ctx, Callable<Object> work) {
+    workers
+        .executeBlocking(() -> Buffer.buffer(JsonCodec.write(work.call())), false)
+        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.grove.orchestrator.daemon;
+
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.project.ProjectSummary;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A ProjectService whose answer (or failure) each test sets; records the requests it got. */
+final class FakeProjectService implements ProjectService {
+  final List<ProjectRequest> requests = new CopyOnWriteArrayList<>();
+  final List<String> threads = new CopyOnWriteArrayList<>();
+  private volatile Function<ProjectRequest, ProjectSummary> behaviour =
+      request -> new ProjectSummary("shop", "dev", List.of(), List.of());
+
+  void answer(Function<ProjectRequest, ProjectSummary> behaviour) {
+    this.behaviour = behaviour;
+  }
+
+  @Override
+  public ProjectSummary validate(ProjectRequest request) {
+    return call(request);
+  }
+
+  @Override
+  public ProjectSummary graph(ProjectRequest request) {
+    return call(request);
+  }
+
+  @Override
+  public int loadedProjects() {
+    return 1;
+  }
+
+  private ProjectSummary call(ProjectRequest request) {
+    requests.add(request);
+    threads.add(Thread.currentThread().getName());
+    return behaviour.apply(request);
+  }
+}
