@@ -1,10 +1,8 @@
 package dev.grove.orchestrator.daemon;
 
 import dev.grove.api.http.DaemonInfo;
-import dev.grove.api.project.ProjectRequest;
-import dev.grove.api.project.ProjectSummary;
 import dev.grove.orchestrator.http.DaemonVerticle;
-import dev.grove.orchestrator.http.ProjectBackend;
+import dev.grove.orchestrator.project.ProjectService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ public final class Daemon {
         new DaemonVerticle(
             new DaemonVerticle.Settings(
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
-            backendOf(service),
+            service,
             daemon::shutdown);
     return vertx
         .deployVerticle(verticle)
@@ -116,24 +114,5 @@ public final class Daemon {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  private static ProjectBackend backendOf(ProjectService service) {
-    return new ProjectBackend() {
-      @Override
-      public ProjectSummary validate(ProjectRequest request) {
-        return service.validate(request);
-      }
-
-      @Override
-      public ProjectSummary graph(ProjectRequest request) {
-        return service.graph(request);
-      }
-
-      @Override
-      public int loadedProjects() {
-        return service.loadedProjects();
-      }
-    };
   }
 }

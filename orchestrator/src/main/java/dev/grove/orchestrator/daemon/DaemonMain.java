@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.daemon;
 
 import dev.grove.api.http.DaemonInfo;
+import dev.grove.orchestrator.project.DefaultProjectService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public final class DaemonMain {
       return;
     }
 
-    Daemon.start(home, ProjectServices.create(), BuildId.current(), DaemonMain::exitSoon)
+    Daemon.start(home, new DefaultProjectService(), BuildId.current(), DaemonMain::exitSoon)
         .onSuccess(
             daemon ->
                 Runtime.getRuntime()

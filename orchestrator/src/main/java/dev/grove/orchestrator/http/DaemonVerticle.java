@@ -6,6 +6,7 @@ import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
 import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.project.ProjectService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -47,7 +48,7 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   private final Settings settings;
-  private final ProjectBackend projects;
+  private final ProjectService projects;
   private final Runnable onShutdown;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
@@ -56,7 +57,7 @@ public final class DaemonVerticle extends VerticleBase {
   /**
    * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
    */
-  public DaemonVerticle(Settings settings, ProjectBackend projects, Runnable onShutdown) {
+  public DaemonVerticle(Settings settings, ProjectService projects, Runnable onShutdown) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");

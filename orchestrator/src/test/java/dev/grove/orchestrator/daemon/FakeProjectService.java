@@ -2,6 +2,7 @@ package dev.grove.orchestrator.daemon;
 
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.orchestrator.project.ProjectService;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;

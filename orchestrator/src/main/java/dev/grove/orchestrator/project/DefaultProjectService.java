@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.daemon;
+package dev.grove.orchestrator.project;
 
 import dev.grove.api.action.ActionSummary;
 import dev.grove.api.error.ErrorCodes;

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.daemon;
+package dev.grove.orchestrator.project;
 
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
