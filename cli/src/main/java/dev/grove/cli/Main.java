@@ -1,6 +1,5 @@
 package dev.grove.cli;
 
-import dev.grove.cli.client.Json;
 import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.ExitCodes;
@@ -14,6 +13,9 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** The {@code grove} command line. */
@@ -21,7 +23,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Json.warmUpInBackground();
     PrintStream out =
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     PrintStream err =
@@ -38,11 +39,19 @@ public final class Main {
   /** Parses and runs one command line; never throws, answers the exit code. */
   public static int run(String[] args, CliApp app) {
     Renderer renderer = app.renderer();
-    CommandLine cli =
-        new CommandLine(new GroveCommand())
-            .addSubcommand(new ValidateCommand(app))
-            .addSubcommand(new GraphCommand(app))
-            .addSubcommand(new DaemonCommand(app));
+    CommandLine cli = new CommandLine(new GroveCommand());
+    // Building a command's model costs picocli milliseconds of reflection; start-up time is a
+    // budget, so only the command being run is registered (all of them for help and errors).
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    commands.put("validate", () -> new ValidateCommand(app));
+    commands.put("graph", () -> new GraphCommand(app));
+    commands.put("daemon", () -> new DaemonCommand(app));
+    Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
+    if (only != null) {
+      cli.addSubcommand(only.get());
+    } else {
+      commands.values().forEach(command -> cli.addSubcommand(command.get()));
+    }
     cli.setOut(renderer.outWriter());
     cli.setErr(renderer.errWriter());
     cli.setParameterExceptionHandler(

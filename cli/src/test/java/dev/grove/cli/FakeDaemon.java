@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.grove.api.http.DaemonInfo;
 import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
-import dev.grove.cli.client.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +57,8 @@ public final class FakeDaemon implements AutoCloseable {
     Files.createDirectories(groveHome);
     Files.write(
         groveHome.resolve("daemon.json"),
-        Json.mapper()
-            .writeValueAsBytes(
-                new DaemonInfo(port(), ProcessHandle.current().pid(), token, buildId)));
+        dev.grove.cli.TestJson.MAPPER.writeValueAsBytes(
+            new DaemonInfo(port(), ProcessHandle.current().pid(), token, buildId)));
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -74,7 +72,7 @@ public final class FakeDaemon implements AutoCloseable {
               exchange.getRequestURI().getPath(),
               new Answer(404, Map.of("code", "NOT_FOUND", "message", "no such route")));
     }
-    byte[] body = Json.mapper().writeValueAsBytes(answer.body());
+    byte[] body = dev.grove.cli.TestJson.MAPPER.writeValueAsBytes(answer.body());
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.sendResponseHeaders(answer.status(), body.length);
     exchange.getResponseBody().write(body);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectSummary;
-import dev.grove.cli.client.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +65,8 @@ class MainTest {
         CliRun.run(deep, home, null, "validate", "--env", "dev", "--var", "a=1", "--var", "b=x=y");
 
     assertThat(run.exitCode).as(run.err).isEqualTo(0);
-    JsonNode sent = Json.mapper().readTree(daemon.requestBodies.get(1));
+    // The fast path sends the request straight away: no health check first.
+    JsonNode sent = dev.grove.cli.TestJson.MAPPER.readTree(daemon.requestBodies.get(0));
     assertThat(sent.get("root").asText()).isEqualTo(project.toString());
     assertThat(sent.get("cwd").asText()).isEqualTo(deep.toString());
     assertThat(sent.get("environment").asText()).isEqualTo("dev");

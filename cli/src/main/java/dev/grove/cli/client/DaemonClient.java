@@ -66,7 +66,7 @@ public final class DaemonClient {
       connection.setReadTimeout(readTimeoutMs);
       connection.setRequestProperty(Routes.AUTHORIZATION, "Bearer " + info.token());
       if ("POST".equals(method)) {
-        byte[] json = body == null ? new byte[0] : Json.mapper().writeValueAsBytes(body);
+        byte[] json = body == null ? new byte[0] : Json.writeBytes(body);
         connection.setDoOutput(true);
         connection.setFixedLengthStreamingMode(json.length);
         connection.setRequestProperty("Content-Type", "application/json");
@@ -80,9 +80,11 @@ public final class DaemonClient {
         response = in == null ? new byte[0] : in.readAllBytes();
       }
     } catch (IOException e) {
-      throw new DaemonUnreachableException(
-          "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
-          "Run 'grove daemon start'.");
+      DaemonUnreachableException unreachable =
+          new DaemonUnreachableException(
+              "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
+              "Run 'grove daemon start'.");
+      throw e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
     }
     if (status == 401) {
       throw new DaemonUnreachableException(
@@ -93,10 +95,10 @@ public final class DaemonClient {
     }
     try {
       if (status / 100 != 2) {
-        throw new DaemonErrorException(status, errorOf(status, response));
+        return failWith(status, errorOf(status, response));
       }
-      return answer == null ? null : Json.mapper().readValue(response, answer);
-    } catch (IOException e) {
+      return answer == null ? null : Json.read(response, answer);
+    } catch (IllegalArgumentException | ClassCastException e) {
       throw new DaemonErrorException(
           status,
           ApiError.of(
@@ -106,8 +108,12 @@ public final class DaemonClient {
     }
   }
 
-  private static ApiError errorOf(int status, byte[] body) throws IOException {
-    ApiError error = body.length == 0 ? null : Json.mapper().readValue(body, ApiError.class);
+  private static <T> T failWith(int status, ApiError error) {
+    throw new DaemonErrorException(status, error);
+  }
+
+  private static ApiError errorOf(int status, byte[] body) {
+    ApiError error = body.length == 0 ? null : Json.read(body, ApiError.class);
     if (error == null || error.code() == null) {
       return ApiError.of(ErrorCodes.INTERNAL, "the daemon answered HTTP " + status, null);
     }

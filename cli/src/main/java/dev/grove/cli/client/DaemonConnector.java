@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Finds the daemon of a GROVE_HOME, and starts one (detached, once, under a lock) when none answers
@@ -51,6 +52,25 @@ public final class DaemonConnector {
 
   public DaemonConnector(GroveHome home, DaemonLaunch launch, Consumer<String> progress) {
     this(home, launch, progress, START_TIMEOUT);
+  }
+
+  /**
+   * Sends one request to the daemon. The fast path trusts daemon.json (same build id) and skips the
+   * health check; only when nothing accepts the connection (so nothing was sent) does it fall back
+   * to {@link #connect()}, which starts a daemon if needed, and send again.
+   */
+  public <T> T call(Function<DaemonClient, T> request) {
+    Optional<DaemonInfo> info = home.readInfo();
+    if (info.isPresent() && (launch == null || launch.buildId().equals(info.get().buildId()))) {
+      try {
+        return request.apply(new DaemonClient(info.get()));
+      } catch (DaemonUnreachableException e) {
+        if (!e.notConnected()) {
+          throw e;
+        }
+      }
+    }
+    return request.apply(connect());
   }
 
   /** A client of a running daemon with the expected code, starting one if needed. */

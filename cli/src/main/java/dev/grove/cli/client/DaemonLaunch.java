@@ -1,5 +1,6 @@
 package dev.grove.cli.client;
 
+import dev.grove.api.http.BuildId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ public record DaemonLaunch(
   public static final String MAIN_CLASS = "dev.grove.orchestrator.daemon.DaemonMain";
   public static final String CLASSPATH_PROPERTY = "grove.daemon.classpath";
   public static final String CLASSPATH_ENV = "GROVE_DAEMON_CLASSPATH";
-  public static final String BUILD_ID_PROPERTY = "grove.buildId";
+  public static final String BUILD_ID_PROPERTY = BuildId.PROPERTY;
   public static final String JAVA_OPTS_ENV = "GROVE_DAEMON_JAVA_OPTS";
 
   public DaemonLaunch {

@@ -6,6 +6,7 @@ public final class DaemonUnreachableException extends RuntimeException {
 
   private final String suggestion;
   private final boolean tokenRejected;
+  private boolean notConnected;
 
   public DaemonUnreachableException(String message, String suggestion) {
     this(message, suggestion, false);
@@ -15,6 +16,17 @@ public final class DaemonUnreachableException extends RuntimeException {
     super(message);
     this.suggestion = suggestion;
     this.tokenRejected = tokenRejected;
+  }
+
+  /** Marks that the connection itself was refused: nothing of the request was sent. */
+  DaemonUnreachableException connectionRefused() {
+    this.notConnected = true;
+    return this;
+  }
+
+  /** True when the connection itself failed, so the request can safely be sent again. */
+  public boolean notConnected() {
+    return notConnected;
   }
 
   /** Something answers on the daemon's port but refuses daemon.json's token. */

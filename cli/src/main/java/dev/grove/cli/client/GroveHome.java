@@ -1,6 +1,5 @@
 package dev.grove.cli.client;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.api.http.DaemonInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,9 +39,8 @@ public record GroveHome(Path dir) {
   /** daemon.json's contents; empty when it is missing or unreadable. */
   public Optional<DaemonInfo> readInfo() {
     try {
-      ObjectMapper json = Json.mapper();
-      return Optional.ofNullable(json.readValue(Files.readAllBytes(infoFile()), DaemonInfo.class));
-    } catch (IOException e) {
+      return Optional.ofNullable(Json.read(Files.readAllBytes(infoFile()), DaemonInfo.class));
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }

@@ -30,7 +30,7 @@ public final class GraphCommand implements Callable<Integer> {
   public Integer call() {
     try {
       ProjectRequest request = options.request(app);
-      ProjectSummary summary = app.daemon().connect().graph(request);
+      ProjectSummary summary = app.daemon().call(client -> client.graph(request));
       app.renderer().graph(summary, options.output(), format);
       return ExitCodes.OK;
     } catch (RuntimeException e) {

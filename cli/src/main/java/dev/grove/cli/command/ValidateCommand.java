@@ -24,7 +24,7 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       ProjectRequest request = options.request(app);
-      ProjectSummary summary = app.daemon().connect().validate(request);
+      ProjectSummary summary = app.daemon().call(client -> client.validate(request));
       app.renderer().validated(summary, options.output());
       return ExitCodes.OK;
     } catch (RuntimeException e) {

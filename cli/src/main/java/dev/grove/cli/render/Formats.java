@@ -1,6 +1,5 @@
 package dev.grove.cli.render;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.grove.api.action.ActionSummary;
 import dev.grove.api.project.ProjectSummary;
 import dev.grove.cli.client.Json;
@@ -24,11 +23,7 @@ public final class Formats {
   }
 
   public static String json(Object value) {
-    try {
-      return Json.mapper().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize " + value.getClass().getName(), e);
-    }
+    return Json.write(value);
   }
 
   /** One line per action: {@code deploy.api (container) <- build.api, deploy.db}. */

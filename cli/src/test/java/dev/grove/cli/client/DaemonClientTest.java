@@ -89,7 +89,7 @@ class DaemonClientTest {
     CliRun run = CliRun.run(project, home, null, "validate", "--output", "json");
 
     assertThat(run.exitCode).isEqualTo(2);
-    JsonNode error = Json.mapper().readTree(run.out);
+    JsonNode error = dev.grove.cli.TestJson.MAPPER.readTree(run.out);
     assertThat(error.get("code").asText()).isEqualTo(ErrorCodes.CONFIG_INVALID);
     assertThat(error.get("problems").get(0).get("location").get("line").asInt()).isEqualTo(3);
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.api.action.ActionSummary;
 import dev.grove.api.error.Problem;
 import dev.grove.api.project.ProjectSummary;
-import dev.grove.cli.client.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,7 @@ class FormatsTest {
 
   @Test
   void jsonHasExactlyTheContractKeysInOrderAndNoWarnings() throws Exception {
-    JsonNode json = Json.mapper().readTree(Formats.summaryJson(SHOP));
+    JsonNode json = dev.grove.cli.TestJson.MAPPER.readTree(Formats.summaryJson(SHOP));
 
     assertThat(json.fieldNames()).toIterable().containsExactly("project", "environment", "actions");
     assertThat(json.get("actions").get(1).fieldNames())

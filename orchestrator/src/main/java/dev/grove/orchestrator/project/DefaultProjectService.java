@@ -71,14 +71,19 @@ public final class DefaultProjectService implements ProjectService {
         return warm.lastProject;
       }
       long started = System.nanoTime();
+      String reason =
+          warm.lastProject == null
+              ? "first load"
+              : !options.equals(warm.lastOptions) ? "request changed" : "files changed";
       ProjectLoader.Snapshot snapshot = warm.loader.load(options);
       warm.lastOptions = options;
       warm.lastScan = snapshot.scan();
       warm.lastProject = snapshot.project();
       LOG.info(
-          "Loaded {} ({} actions) in {} ms",
+          "Loaded {} ({} actions, {}) in {} ms",
           root,
           snapshot.project().actions().size(),
+          reason,
           (System.nanoTime() - started) / 1_000_000);
       return snapshot.project();
     }

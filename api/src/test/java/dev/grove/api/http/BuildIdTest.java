@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.daemon;
+package dev.grove.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BuildIdTest {
-  /** The same value is pinned in the CLI's BuildIdTest: both sides must hash alike. */
+  /** Pinned: launchers of other versions compare against this algorithm. */
   static final String GOLDEN = "3b7e52b3862c330a608cae7c";
 
   @TempDir Path dir;
@@ -25,6 +25,15 @@ class BuildIdTest {
     String classpath = fixtureClasspath();
     Files.setLastModifiedTime(dir.resolve("a.jar"), FileTime.fromMillis(1_700_000_000_001L));
     assertThat(BuildId.ofClasspath(classpath)).isNotEqualTo(GOLDEN);
+  }
+
+  @Test
+  void wildcardEntriesCountEachJarOfTheFolder() throws Exception {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Files.writeString(lib.resolve("x.jar"), "x");
+    String before = BuildId.ofClasspath(lib + File.separator + "*");
+    Files.writeString(lib.resolve("x.jar"), "xx");
+    assertThat(BuildId.ofClasspath(lib + File.separator + "*")).isNotEqualTo(before);
   }
 
   private String fixtureClasspath() throws Exception {

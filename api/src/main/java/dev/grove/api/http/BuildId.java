@@ -1,4 +1,4 @@
-package dev.grove.cli.client;
+package dev.grove.api.http;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,21 +12,43 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
- * The build id of a daemon classpath: a copy of the daemon's {@code
- * dev.grove.orchestrator.daemon.BuildId} algorithm (the CLI may not depend on the orchestrator).
- * Both are pinned by the same golden value in their tests.
+ * Identifies the daemon's code, so a client can replace a daemon that runs stale jars: a hash of
+ * the name, size and modification time of each classpath entry ({@code dir/*} entries expanded to
+ * their jars, as the java launcher does). The CLI computes it over the classpath it would launch
+ * the daemon with; the daemon reports it in daemon.json.
  */
 public final class BuildId {
   private BuildId() {}
 
+  /** The system property a launcher sets to pass the id to the daemon it starts. */
+  public static final String PROPERTY = "grove.buildId";
+
   public static String ofClasspath(String classpath) {
     MessageDigest digest = sha256();
     for (String entry : classpath.split(File.pathSeparator)) {
-      if (!entry.isBlank()) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      if (entry.endsWith("*")) {
+        for (Path jar : jarsIn(Path.of(entry.substring(0, entry.length() - 1)))) {
+          digest.update(describe(jar).getBytes(StandardCharsets.UTF_8));
+        }
+      } else {
         digest.update(describe(Path.of(entry)).getBytes(StandardCharsets.UTF_8));
       }
     }
     return HexFormat.of().formatHex(digest.digest(), 0, 12);
+  }
+
+  private static java.util.List<Path> jarsIn(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return java.util.List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list classpath folder " + dir, e);
+    }
   }
 
   private static String describe(Path entry) {

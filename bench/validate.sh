@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Measures `grove validate` on generated N-action projects: daemon cold (start included) and
+# warm (median of 10), plus the daemon's RSS with that project loaded.
+# Usage: bench/validate.sh [N ...]   (default: 100 1000 5000)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$here/bench/out"
+mkdir -p "$out"
+export GROVE_HOME="$out/grove-home"
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(100 1000 5000)
+
+"$here/grove" --version >/dev/null          # builds the jars if needed
+"$here/grove" daemon stop >/dev/null 2>&1 || true
+
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf '%-8s %-10s %-10s %-10s\n' actions cold_ms warm_ms rss_mib
+for n in "${sizes[@]}"; do
+  project="$out/p$n"
+  if [[ ! -f "$project/project.garden.yml" ]]; then
+    java "$here/bench/GenerateProject.java" "$n" "$project" >/dev/null
+  fi
+  cold=()
+  for _ in 1 2 3; do
+    "$here/grove" daemon stop >/dev/null 2>&1 || true
+    start=$(date +%s%N)
+    "$here/grove" validate --root "$project" >/dev/null 2>&1
+    cold+=("$(ms "$start")")
+  done
+  warm=()
+  for _ in $(seq 10); do
+    start=$(date +%s%N)
+    "$here/grove" validate --root "$project" >/dev/null 2>&1
+    warm+=("$(ms "$start")")
+  done
+  pid=$(sed -E 's/.*"pid":([0-9]+).*/\1/' "$GROVE_HOME/daemon.json")
+  rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+  printf '%-8s %-10s %-10s %-10s\n' "$n" \
+    "$(printf '%s\n' "${cold[@]}" | median)" "$(printf '%s\n' "${warm[@]}" | median)" "$rss"
+done
+"$here/grove" daemon stop >/dev/null 2>&1 || true
