@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,8 +50,31 @@ public final class ProjectLoader {
 
   private record CachedFile(long size, long modified, YamlLoader.Result result) {}
 
-  /** What one load produced, with what a cache needs to tell whether it is still current. */
-  public record Snapshot(LoadedProject project, ScanResult scan) {}
+  /**
+   * What one load produced, with what a cache needs to tell whether it is still current.
+   *
+   * @param envKeys the environment variables the config reads ({@code ${local.env.X}}); null when
+   *     it reads the environment as a whole, so every variable counts
+   */
+  public record Snapshot(LoadedProject project, ScanResult scan, Set<String> envKeys) {
+
+    /** True when {@code options} would resolve this project the same way. */
+    public boolean resolvesAlike(LoadOptions last, LoadOptions options) {
+      if (!Objects.equals(last.environment(), options.environment())
+          || !last.vars().equals(options.vars())) {
+        return false;
+      }
+      if (envKeys == null) {
+        return last.env().equals(options.env());
+      }
+      for (String key : envKeys) {
+        if (!Objects.equals(last.env().get(key), options.env().get(key))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   public ProjectLoader(Path root, TemplateResolver templates) {
     this.root = root.toAbsolutePath().normalize();
@@ -311,7 +335,28 @@ public final class ProjectLoader {
       throw new ConfigException(errors);
     }
     hashes.retainOnly(root, scan.entries());
-    return new Snapshot(new LoadedProject(project, resolved, graph, warnings), scan);
+    Set<String> envKeys = new TreeSet<>();
+    envKeysRead(projectDoc, envKeys);
+    for (ConfigDocument doc : documents) {
+      envKeysRead(doc, envKeys);
+    }
+    return new Snapshot(
+        new LoadedProject(project, resolved, graph, warnings),
+        scan,
+        envKeys.contains(ALL_ENV) ? null : Set.copyOf(envKeys));
+  }
+
+  private static final String ALL_ENV = "\0all";
+
+  /** Adds the {@code local.env} keys a document's templates read ({@link #ALL_ENV} for all). */
+  private void envKeysRead(ConfigDocument doc, Set<String> keys) {
+    for (List<String> reference : templates.references(doc.content())) {
+      if (reference.size() >= 2
+          && reference.get(0).equals("local")
+          && reference.get(1).equals("env")) {
+        keys.add(reference.size() >= 3 ? reference.get(2) : ALL_ENV);
+      }
+    }
   }
 
   /** Which files count for the action's version (GARDEN.md, Versions). */

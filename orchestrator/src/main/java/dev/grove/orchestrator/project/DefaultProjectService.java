@@ -35,8 +35,7 @@ public final class DefaultProjectService implements ProjectService {
   private static final class Warm {
     final ProjectLoader loader;
     LoadOptions lastOptions;
-    ScanResult lastScan;
-    LoadedProject lastProject;
+    ProjectLoader.Snapshot last;
 
     Warm(ProjectLoader loader) {
       this.loader = loader;
@@ -65,20 +64,21 @@ public final class DefaultProjectService implements ProjectService {
     LoadOptions options = new LoadOptions(request.environment(), request.vars(), request.env());
     synchronized (warm) {
       ScanResult scan = warm.loader.scan(warm.loader.dotIgnoreFile());
-      if (warm.lastProject != null
-          && options.equals(warm.lastOptions)
-          && scan.entries().equals(warm.lastScan.entries())) {
-        return warm.lastProject;
+      if (warm.last != null
+          && warm.last.resolvesAlike(warm.lastOptions, options)
+          && scan.entries().equals(warm.last.scan().entries())) {
+        return warm.last.project();
       }
       long started = System.nanoTime();
       String reason =
-          warm.lastProject == null
+          warm.last == null
               ? "first load"
-              : !options.equals(warm.lastOptions) ? "request changed" : "files changed";
+              : !warm.last.resolvesAlike(warm.lastOptions, options)
+                  ? "request changed"
+                  : "files changed";
       ProjectLoader.Snapshot snapshot = warm.loader.load(options);
       warm.lastOptions = options;
-      warm.lastScan = snapshot.scan();
-      warm.lastProject = snapshot.project();
+      warm.last = snapshot;
       LOG.info(
           "Loaded {} ({} actions, {}) in {} ms",
           root,
