@@ -16,9 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -158,7 +156,7 @@ public final class DaemonConnector {
   }
 
   private Process spawn() throws IOException {
-    List<String> command = launch.command();
+    List<String> command = launch.command(home.dir());
     Path setsid = Path.of("/usr/bin/setsid");
     if (Files.isExecutable(setsid)) {
       // Its own session: a Ctrl-C in the terminal that started it does not reach it.
@@ -213,24 +211,41 @@ public final class DaemonConnector {
   private void stopAndWait(Running running) {
     long pid = running.client().info().pid();
     running.client().shutdown();
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    while (running(pid)) {
+      if (System.nanoTime() > deadline) {
+        throw new DaemonUnreachableException(
+            "the Grove daemon (pid "
+                + pid
+                + ") did not stop within "
+                + STOP_TIMEOUT.toSeconds()
+                + " s",
+            "Stop it with 'kill " + pid + "', then run again.");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether the process still runs. An exited daemon whose parent has not reaped it yet (a zombie:
+   * the CLI that started it is gone, and some init processes reap slowly) has stopped.
+   */
+  static boolean running(long pid) {
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
-    if (process.isEmpty()) {
-      return;
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return false;
     }
     try {
-      process.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new DaemonUnreachableException(
-          "the Grove daemon (pid "
-              + pid
-              + ") did not stop within "
-              + STOP_TIMEOUT.toSeconds()
-              + " s",
-          "Stop it with 'kill " + pid + "', then run again.");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int afterName = stat.lastIndexOf(')');
+      return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+    } catch (IOException e) {
+      return true; // no /proc here: isAlive is all there is
     }
   }
 

@@ -86,23 +86,20 @@ public final class Daemon {
   }
 
   /**
-   * Stops serving, removes daemon.json (if still ours), then runs the exit callback. Idempotent.
+   * Removes daemon.json (if still ours), starts closing vert.x and runs the exit callback without
+   * waiting for the close: Netty's graceful shutdown takes seconds, and a user waiting on {@code
+   * grove daemon stop} should not. Idempotent.
    */
   public Future<Void> shutdown() {
     if (!stopping.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
     LOG.info("Grove daemon shutting down");
-    return vertx
-        .close()
-        .onComplete(
-            closed -> {
-              if (closed.failed()) {
-                LOG.warn("Closing vert.x failed", closed.cause());
-              }
-              removeInfoFile();
-              exit.run();
-            });
+    removeInfoFile();
+    Future<Void> closed =
+        vertx.close().onFailure(failure -> LOG.warn("Closing vert.x failed", failure));
+    exit.run();
+    return closed;
   }
 
   /** Removes daemon.json when it still holds this process's pid (a newer daemon may own it). */
