@@ -1,0 +1,82 @@
+package dev.grove.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code grove} CLI as its own process, as the launcher does, with its own
+ * GROVE_HOME; the daemon it starts is another real process.
+ */
+final class GroveProcess {
+  private final Path home;
+  private final Path workDir;
+
+  GroveProcess(Path home, Path workDir) {
+    this.home = home;
+    this.workDir = workDir;
+  }
+
+  /** What one CLI run printed and how it exited. */
+  record Result(int exitCode, String out, String err) {}
+
+  Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    String classpath = System.getProperty("java.class.path");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dgrove.daemon.classpath=" + classpath);
+    command.add("-cp");
+    command.add(classpath);
+    command.add("dev.grove.cli.Main");
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().put("GROVE_HOME", home.toString());
+    builder.environment().put("NO_COLOR", "1");
+    builder.environment().putAll(env);
+    Path out = Files.createTempFile(home.getParent(), "out", ".txt");
+    Path err = Files.createTempFile(home.getParent(), "err", ".txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("grove " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    return new Result(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  Result run(String... args) throws IOException, InterruptedException {
+    return run(Map.of(), args);
+  }
+
+  /** The daemon's pid from daemon.json, or -1 when there is none. */
+  long daemonPid() throws IOException {
+    Path info = home.resolve("daemon.json");
+    if (!Files.exists(info)) {
+      return -1;
+    }
+    String json = Files.readString(info);
+    int at = json.indexOf("\"pid\":") + 6;
+    int end = at;
+    while (end < json.length() && Character.isDigit(json.charAt(end))) {
+      end++;
+    }
+    return Long.parseLong(json.substring(at, end));
+  }
+
+  /** Stops the daemon through the CLI, and by pid if that fails. */
+  void stopDaemon() throws IOException, InterruptedException {
+    long pid = daemonPid();
+    run("daemon", "stop");
+    if (pid > 0) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}
