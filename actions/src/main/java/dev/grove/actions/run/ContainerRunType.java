@@ -1,12 +1,12 @@
 package dev.grove.actions.run;
 
-import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;
 
 /** {@code Run/container} and {@code Test/container}: parsed and graphed; not run by Grove yet. */
-public final class ContainerRunType implements ActionType {
+public final class ContainerRunType extends BaseActionType {
 
   private static final Schema.Obj SPEC =
       Schema.obj()
@@ -26,29 +26,7 @@ public final class ContainerRunType implements ActionType {
               "namespace")
           .build();
 
-  private final ActionKind kind;
-
   public ContainerRunType(ActionKind kind) {
-    this.kind = kind;
-  }
-
-  @Override
-  public ActionKind kind() {
-    return kind;
-  }
-
-  @Override
-  public String type() {
-    return "container";
-  }
-
-  @Override
-  public Schema.Obj specSchema() {
-    return SPEC;
-  }
-
-  @Override
-  public Set<String> runtimeOutputs() {
-    return Set.of("log");
+    super(kind, "container", SPEC, Set.of("log"));
   }
 }

@@ -2,7 +2,7 @@ package dev.grove.orchestrator.config;
 
 import dev.grove.api.error.Location;
 import dev.grove.api.error.Problem;
-import java.util.Comparator;
+import dev.grove.orchestrator.error.Suggestions;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,15 +35,9 @@ public final class Problems {
         path == null || path.isEmpty() ? null : path);
   }
 
-  /** The closest candidate by edit distance, if it is close enough to be a likely typo. */
+  /** The closest candidate, if it is close enough to be a likely typo. */
   public static Optional<String> closest(String input, List<String> candidates) {
-    return candidates.stream()
-        .map(
-            candidate ->
-                new Object[] {candidate, distance(input.toLowerCase(), candidate.toLowerCase())})
-        .filter(pair -> (int) pair[1] <= Math.max(2, input.length() / 3))
-        .min(Comparator.comparingInt(pair -> (int) pair[1]))
-        .map(pair -> (String) pair[0]);
+    return Suggestions.closest(input, candidates);
   }
 
   /** "Did you mean X?" or the list of valid values. */
@@ -51,25 +45,5 @@ public final class Problems {
     return closest(input, candidates)
         .map(match -> "Did you mean `" + match + "`?")
         .orElse("Valid " + what + ": " + String.join(", ", candidates) + ".");
-  }
-
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.template;
 
+import dev.grove.orchestrator.error.Suggestions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -174,38 +175,8 @@ final class Values {
     return value;
   }
 
-  /** Levenshtein distance, for did-you-mean suggestions. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
-
   /** The closest candidate within a small edit distance, or null. */
   static String closest(String wanted, Collection<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    int limit = Math.max(2, wanted.length() / 3);
-    for (String candidate : candidates) {
-      int d = distance(wanted.toLowerCase(), candidate.toLowerCase());
-      if (d < bestDistance && d <= limit) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best;
+    return Suggestions.closest(wanted, candidates).orElse(null);
   }
 }

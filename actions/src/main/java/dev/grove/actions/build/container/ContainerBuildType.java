@@ -1,13 +1,14 @@
 package dev.grove.actions.build.container;
 
-import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code Build/container}: a Dockerfile build whose image is tagged with the action version. */
-public final class ContainerBuildType implements ActionType {
+public final class ContainerBuildType extends BaseActionType {
 
   private static final Schema.Obj SPEC =
       Schema.obj()
@@ -22,19 +23,8 @@ public final class ContainerBuildType implements ActionType {
               "secrets")
           .build();
 
-  @Override
-  public ActionKind kind() {
-    return ActionKind.BUILD;
-  }
-
-  @Override
-  public String type() {
-    return "container";
-  }
-
-  @Override
-  public Schema.Obj specSchema() {
-    return SPEC;
+  public ContainerBuildType() {
+    super(ActionKind.BUILD, "container", SPEC, Set.of());
   }
 
   /**

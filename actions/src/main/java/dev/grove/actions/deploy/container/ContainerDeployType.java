@@ -1,12 +1,12 @@
 package dev.grove.actions.deploy.container;
 
-import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;
 
 /** {@code Deploy/container}: a Deployment (+ Service, Ingresses) generated from the spec. */
-public final class ContainerDeployType implements ActionType {
+public final class ContainerDeployType extends BaseActionType {
 
   private static final Schema.Obj LIMITS = Schema.obj().any("min", "max").build();
 
@@ -54,23 +54,7 @@ public final class ContainerDeployType implements ActionType {
           .notActedOn("sync", "localMode", "limits")
           .build();
 
-  @Override
-  public ActionKind kind() {
-    return ActionKind.DEPLOY;
-  }
-
-  @Override
-  public String type() {
-    return "container";
-  }
-
-  @Override
-  public Schema.Obj specSchema() {
-    return SPEC;
-  }
-
-  @Override
-  public Set<String> runtimeOutputs() {
-    return Set.of("deployedImageId");
+  public ContainerDeployType() {
+    super(ActionKind.DEPLOY, "container", SPEC, Set.of("deployedImageId"));
   }
 }

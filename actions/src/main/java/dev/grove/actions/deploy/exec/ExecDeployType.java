@@ -1,12 +1,12 @@
 package dev.grove.actions.deploy.exec;
 
-import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;
 
 /** {@code Deploy/exec}: local deploy, status and cleanup commands. */
-public final class ExecDeployType implements ActionType {
+public final class ExecDeployType extends BaseActionType {
 
   private static final Schema.Obj SPEC =
       Schema.obj()
@@ -21,23 +21,7 @@ public final class ExecDeployType implements ActionType {
           .notActedOn("stopCommand")
           .build();
 
-  @Override
-  public ActionKind kind() {
-    return ActionKind.DEPLOY;
-  }
-
-  @Override
-  public String type() {
-    return "exec";
-  }
-
-  @Override
-  public Schema.Obj specSchema() {
-    return SPEC;
-  }
-
-  @Override
-  public Set<String> runtimeOutputs() {
-    return Set.of("log", "stdout", "stderr");
+  public ExecDeployType() {
+    super(ActionKind.DEPLOY, "exec", SPEC, Set.of("log", "stdout", "stderr"));
   }
 }

@@ -1,19 +1,20 @@
 package dev.grove.actions.deploy.kubernetes;
 
-import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code Deploy/kubernetes}: the user's manifests plus patches. {@code files} is Garden 0.13's name
  * of {@code manifestTemplates}; {@code imagePullSecrets: provider} is Grove's opt-in injection of
  * the provider's pull secrets.
  */
-public final class KubernetesDeployType implements ActionType {
+public final class KubernetesDeployType extends BaseActionType {
 
   /** The spec keys that name manifest files, templated ({@code files}, ...) or not. */
   public static final List<String> FILE_KEYS =
@@ -41,19 +42,8 @@ public final class KubernetesDeployType implements ActionType {
           .notActedOn("portForwards", "sync", "localMode")
           .build();
 
-  @Override
-  public ActionKind kind() {
-    return ActionKind.DEPLOY;
-  }
-
-  @Override
-  public String type() {
-    return "kubernetes";
-  }
-
-  @Override
-  public Schema.Obj specSchema() {
-    return SPEC;
+  public KubernetesDeployType() {
+    super(ActionKind.DEPLOY, "kubernetes", SPEC, Set.of());
   }
 
   /**

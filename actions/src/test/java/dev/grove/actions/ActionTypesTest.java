@@ -1,0 +1,71 @@
+package dev.grove.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grove.actions.build.container.ContainerBuildType;
+import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.spi.ActionType;
+import dev.grove.api.action.ActionKind;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ActionTypesTest {
+
+  @Test
+  void exactlyOneHandlerPerKindAndType() {
+    Set<String> seen = new HashSet<>();
+    for (ActionType type : ActionTypes.builtin()) {
+      assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
+    }
+    assertThat(ActionTypes.typesOf(ActionKind.DEPLOY))
+        .containsExactly("container", "kubernetes", "exec");
+    assertThat(ActionTypes.find(ActionKind.BUILD, "kubernetes")).isEmpty();
+  }
+
+  @Test
+  void containerBuildImageNamesFollowGarden() {
+    var registry =
+        Optional.of(
+            new ActionType.ImageRegistry(
+                "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false));
+    Map<String, Object> outputs =
+        new ContainerBuildType()
+            .staticOutputs(new ActionType.OutputContext("web", Map.of(), "v-5843d8420a", registry));
+    assertThat(outputs.get("deploymentImageId"))
+        .isEqualTo("europe-west1-docker.pkg.dev/my-project/my-repo/web:v-5843d8420a");
+    assertThat(outputs.get("deployment-image-id")).isEqualTo(outputs.get("deploymentImageId"));
+    assertThat(outputs.get("deploymentImageTag")).isEqualTo("v-5843d8420a");
+    assertThat(outputs.get("localImageId")).isEqualTo("web:v-5843d8420a");
+  }
+
+  @Test
+  void localIdAndPortShapeTheNames() {
+    var registry = Optional.of(new ActionType.ImageRegistry("127.0.0.1", 5000, "shop", true));
+    Map<String, Object> outputs =
+        new ContainerBuildType()
+            .staticOutputs(
+                new ActionType.OutputContext(
+                    "web", Map.of("localId", "storefront"), "v-1", registry));
+    assertThat(outputs.get("deploymentImageName")).isEqualTo("127.0.0.1:5000/shop/storefront");
+    assertThat(outputs.get("localImageName")).isEqualTo("storefront");
+    Map<String, Object> noRegistry =
+        new ContainerBuildType()
+            .staticOutputs(new ActionType.OutputContext("web", Map.of(), "v-1", Optional.empty()));
+    assertThat(noRegistry.get("deploymentImageId")).isEqualTo("web:v-1");
+  }
+
+  @Test
+  void kubernetesDeploySourcesAreItsManifestFilesAndKustomizeFolder() {
+    Map<String, Object> spec =
+        Map.of(
+            "files", List.of("a.yml"),
+            "manifestFiles", List.of("b.yml"),
+            "kustomize", Map.of("path", "overlays/dev"));
+    assertThat(new KubernetesDeployType().defaultIncludes(spec))
+        .contains(List.of("a.yml", "b.yml", "overlays/dev/**"));
+  }
+}
