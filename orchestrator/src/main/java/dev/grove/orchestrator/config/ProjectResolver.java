@@ -268,10 +268,76 @@ final class ProjectResolver {
       }
       Object resolved = templating.resolveOrNull(doc, path, map, context, errors, null);
       if (resolved instanceof Map<?, ?> config) {
+        if (name.endsWith("kubernetes")) {
+          checkKubernetes(doc, path, Values.asMap(config), errors);
+        }
         out.add(new ProjectConfig.ProviderConfig(name, Values.asMap(config)));
       }
     }
     return out;
+  }
+
+  static final List<String> BUILD_MODES =
+      List.of("local-docker", "jib", "kaniko", "cluster-buildkit", "cluster-docker");
+
+  /** The values of the kubernetes provider's fields Grove relies on, once resolved. */
+  private static void checkKubernetes(
+      ConfigDocument doc, String path, Map<String, Object> config, List<Problem> errors) {
+    Object registry = config.get("deploymentRegistry");
+    if (registry != null) {
+      if (!(registry instanceof Map<?, ?> map)
+          || !(map.get("hostname") instanceof String host)
+          || host.isBlank()) {
+        errors.add(
+            Problems.at(
+                doc,
+                path + ".deploymentRegistry",
+                "INVALID_FIELD",
+                "`deploymentRegistry` needs a `hostname`.",
+                "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
+                    + " namespace: my-project/my-repo}`."));
+      } else if (map.get("port") != null && !(map.get("port") instanceof Number)) {
+        errors.add(
+            Problems.at(
+                doc,
+                path + ".deploymentRegistry.port",
+                "INVALID_FIELD",
+                "`deploymentRegistry.port` must be a number, not `" + map.get("port") + "`.",
+                "Write e.g. `port: 5000`, or leave it out."));
+      }
+    }
+    for (String key : List.of("imagePullSecrets", "copySecrets")) {
+      Object secrets = config.get(key);
+      if (secrets == null) {
+        continue;
+      }
+      List<?> list = secrets instanceof List<?> l ? l : null;
+      for (int i = 0; list == null || i < list.size(); i++) {
+        if (list == null
+            || !(list.get(i) instanceof Map<?, ?> secret)
+            || !(secret.get("name") instanceof String name)
+            || name.isBlank()) {
+          errors.add(
+              Problems.at(
+                  doc,
+                  list == null ? path + "." + key : path + "." + key + "[" + i + "]",
+                  "INVALID_FIELD",
+                  "Each of `" + key + "` needs a `name` (and optionally a `namespace`).",
+                  "Write e.g. `" + key + ": [{name: my-registry-secret, namespace: default}]`."));
+          break;
+        }
+      }
+    }
+    Object buildMode = config.get("buildMode");
+    if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
+      errors.add(
+          Problems.at(
+              doc,
+              path + ".buildMode",
+              "INVALID_FIELD",
+              "Unknown `buildMode` `" + buildMode + "`.",
+              Problems.didYouMean(String.valueOf(buildMode), BUILD_MODES, "build modes")));
+    }
   }
 
   private Map<String, Object> mapAt(

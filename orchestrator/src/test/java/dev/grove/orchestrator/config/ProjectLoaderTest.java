@@ -216,4 +216,24 @@ class ProjectLoaderTest {
         .isInstanceOfSatisfying(
             GroveException.class, e -> assertThat(e.error().code()).isEqualTo("PROJECT_NOT_FOUND"));
   }
+
+  @Test
+  void providerFieldsAreCheckedOnceResolved() {
+    List<Problem> problems = Fixtures.problems("bad-provider");
+    assertThat(problems)
+        .extracting(p -> p.location().path())
+        .containsExactlyInAnyOrder(
+            "providers[1].name",
+            "providers[0].deploymentRegistry.port",
+            "providers[0].imagePullSecrets[0]",
+            "providers[0].buildMode");
+    assertThat(problems)
+        .filteredOn(p -> p.code().equals("UNKNOWN_PROVIDER"))
+        .first()
+        .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `kubernetes`?"));
+    assertThat(problems)
+        .filteredOn(p -> p.location().path().endsWith("buildMode"))
+        .first()
+        .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `local-docker`?"));
+  }
 }
