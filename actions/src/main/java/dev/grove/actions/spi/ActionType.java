@@ -42,6 +42,37 @@ public interface ActionType {
     return Set.of();
   }
 
+  /**
+   * The handler that runs this type's operations; the default says that Grove does not run this
+   * type yet.
+   */
+  default ActionHandler handler() {
+    return new ActionHandler() {
+      @Override
+      public Status status(ActionContext context) throws ActionException {
+        throw notSupported(context);
+      }
+
+      @Override
+      public Outputs process(ActionContext context) throws ActionException {
+        throw notSupported(context);
+      }
+
+      private ActionException notSupported(ActionContext context) {
+        return new ActionException(
+            ActionException.NOT_SUPPORTED,
+            "Grove does not run "
+                + kind().displayName()
+                + "/"
+                + type()
+                + " actions yet ("
+                + context.ref()
+                + ").",
+            "Leave it out of this command, or run it with Garden for now.");
+      }
+    };
+  }
+
   /** What {@link #staticOutputs} may use. */
   record OutputContext(
       String name, Map<String, Object> spec, String version, Optional<ImageRegistry> registry) {}

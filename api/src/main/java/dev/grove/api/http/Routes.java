@@ -16,6 +16,21 @@ public final class Routes {
   /** POST {@link dev.grove.api.project.ProjectRequest}: the action graph with versions. */
   public static final String GRAPH = PREFIX + "/graph";
 
+  /** POST {@link dev.grove.api.run.RunRequest} → {@code {runId}}; GET → the runs. */
+  public static final String RUNS = PREFIX + "/runs";
+
+  /** GET one run ({@link dev.grove.api.run.RunInfo}); append {@code /cancel} (POST) to cancel. */
+  public static String run(String runId) {
+    return RUNS + "/" + runId;
+  }
+
+  /**
+   * The event stream: a websocket, or with {@code Accept: application/x-ndjson} one JSON event per
+   * line over chunked HTTP. Query: {@code since} (replay events after that seq), {@code runId},
+   * {@code action} (a ref), {@code follow=false} to end after the replay.
+   */
+  public static final String EVENTS = PREFIX + "/events";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

@@ -1,0 +1,36 @@
+package dev.grove.actions.spi;
+
+import java.util.Map;
+
+/**
+ * Runs the operations of one action type. Methods block (processes, network): the solver calls them
+ * on a worker pool, never on an event loop. Each must honour {@link ActionContext#cancellation()}
+ * promptly.
+ */
+public interface ActionHandler {
+
+  /** Whether the action is already in the state {@link #process} would bring it to. */
+  Status status(ActionContext context) throws ActionException;
+
+  /** Builds or deploys the action. */
+  Outputs process(ActionContext context) throws ActionException;
+
+  /**
+   * The result of a status check.
+   *
+   * @param ready nothing to do
+   * @param detail Garden's detailed state ({@code ready}, {@code outdated}, {@code missing}, {@code
+   *     not-ready}, ...)
+   * @param outputs the runtime outputs when ready
+   */
+  record Status(boolean ready, String detail, Map<String, Object> outputs) {
+    public static Status notReady(String detail) {
+      return new Status(false, detail, Map.of());
+    }
+  }
+
+  /** The runtime outputs of a processed action ({@code log}, {@code stdout}, ...). */
+  record Outputs(Map<String, Object> values) {
+    public static final Outputs NONE = new Outputs(Map.of());
+  }
+}

@@ -1,0 +1,28 @@
+package dev.grove.api.run;
+
+import dev.grove.api.project.ProjectRequest;
+import java.util.List;
+
+/**
+ * Starts a run: {@code build}, {@code deploy} or {@code status} of the named actions (all of that
+ * kind when none is named) of the project the {@code project} request names.
+ *
+ * @param names action names of the command's kind (Garden style: {@code deploy api} means {@code
+ *     deploy.api})
+ * @param force process the named actions even when their status is ready (not their dependencies),
+ *     like Garden's {@code --force}
+ * @param skipDependencies do not process Deploy/Run/Test dependencies (Builds still run)
+ * @param withDependants also process what depends on the named actions
+ */
+public record RunRequest(
+    ProjectRequest project,
+    String command,
+    List<String> names,
+    boolean force,
+    boolean skipDependencies,
+    boolean withDependants) {
+
+  public RunRequest {
+    names = names == null ? List.of() : List.copyOf(names);
+  }
+}
