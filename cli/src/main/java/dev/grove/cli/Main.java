@@ -1,10 +1,13 @@
 package dev.grove.cli;
 
+import dev.grove.cli.command.AttachCommand;
 import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.ExitCodes;
 import dev.grove.cli.command.GraphCommand;
 import dev.grove.cli.command.GroveCommand;
+import dev.grove.cli.command.RunCommand;
+import dev.grove.cli.command.RunsCommand;
 import dev.grove.cli.command.ValidateCommand;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.Renderer;
@@ -28,7 +31,8 @@ public final class Main {
     PrintStream err =
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     var env = System.getenv();
-    Renderer renderer = new Renderer(out, err, Renderer.wantsColour(System.console() != null, env));
+    boolean terminal = System.console() != null;
+    Renderer renderer = new Renderer(out, err, Renderer.wantsColour(terminal, env), terminal);
     CliApp app = CliApp.of(Path.of(System.getProperty("user.dir")), env, renderer);
     int code = run(args, app);
     out.flush();
@@ -45,6 +49,11 @@ public final class Main {
     Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
     commands.put("validate", () -> new ValidateCommand(app));
     commands.put("graph", () -> new GraphCommand(app));
+    commands.put("build", () -> new RunCommand.Build(app));
+    commands.put("deploy", () -> new RunCommand.Deploy(app));
+    commands.put("status", () -> new RunCommand.Status(app));
+    commands.put("runs", () -> new RunsCommand(app));
+    commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {

@@ -7,12 +7,21 @@ import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.api.run.RunInfo;
+import dev.grove.api.run.RunRequest;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Talks to one running daemon over HTTP with its bearer token. It uses the JDK's {@link
@@ -45,6 +54,83 @@ public final class DaemonClient {
     return send("POST", Routes.GRAPH, request, 0, ProjectSummary.class);
   }
 
+  public RunInfo startRun(RunRequest request) {
+    return send("POST", Routes.RUNS, request, 0, RunInfo.class);
+  }
+
+  public RunInfo run(String runId) {
+    return send("GET", Routes.run(runId), null, HEALTH_TIMEOUT_MS, RunInfo.class);
+  }
+
+  /** The runs the daemon keeps, oldest first. */
+  public List<RunInfo> runs() {
+    Object list = send("GET", Routes.RUNS, null, HEALTH_TIMEOUT_MS, Object.class);
+    List<RunInfo> out = new ArrayList<>();
+    if (list instanceof List<?> items) {
+      for (Object item : items) {
+        out.add(Json.read(Json.write(item), RunInfo.class));
+      }
+    }
+    return out;
+  }
+
+  public void cancelRun(String runId) {
+    send("POST", Routes.run(runId) + "/cancel", null, HEALTH_TIMEOUT_MS, null);
+  }
+
+  /**
+   * Streams a run's events (NDJSON) from its first one, calling {@code line} with each JSON line
+   * until {@code line} answers false or the daemon ends the stream.
+   */
+  public void events(String runId, long since, Predicate<String> line) {
+    String query = "?runId=" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "&since=" + since;
+    try {
+      HttpURLConnection connection = open("GET", Routes.EVENTS + query, 0);
+      connection.setRequestProperty("Accept", "application/x-ndjson");
+      int status = connection.getResponseCode();
+      if (status / 100 != 2) {
+        byte[] body;
+        try (InputStream in = connection.getErrorStream()) {
+          body = in == null ? new byte[0] : in.readAllBytes();
+        }
+        failWith(status, errorOf(status, body));
+      }
+      try (BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
+        String next;
+        while ((next = reader.readLine()) != null) {
+          if (!next.isBlank() && !line.test(next)) {
+            break;
+          }
+        }
+      }
+      connection.disconnect();
+    } catch (IOException e) {
+      throw new DaemonUnreachableException(
+          "lost the connection to the Grove daemon on 127.0.0.1:"
+              + info.port()
+              + " ("
+              + describe(e)
+              + ")",
+          "The run goes on in the daemon: 'grove runs' lists it, 'grove attach RUN' follows it.");
+    }
+  }
+
+  private HttpURLConnection open(String method, String route, int readTimeoutMs)
+      throws IOException {
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + info.port() + route)
+                .toURL()
+                .openConnection(Proxy.NO_PROXY);
+    connection.setRequestMethod(method);
+    connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+    connection.setReadTimeout(readTimeoutMs);
+    connection.setRequestProperty(Routes.AUTHORIZATION, "Bearer " + info.token());
+    return connection;
+  }
+
   public void shutdown() {
     send("POST", Routes.SHUTDOWN, null, HEALTH_TIMEOUT_MS, null);
   }
@@ -56,15 +142,7 @@ public final class DaemonClient {
     int status;
     byte[] response;
     try {
-      HttpURLConnection connection =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + info.port() + route)
-                  .toURL()
-                  .openConnection(Proxy.NO_PROXY);
-      connection.setRequestMethod(method);
-      connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
-      connection.setReadTimeout(readTimeoutMs);
-      connection.setRequestProperty(Routes.AUTHORIZATION, "Bearer " + info.token());
+      HttpURLConnection connection = open(method, route, readTimeoutMs);
       if ("POST".equals(method)) {
         byte[] json = body == null ? new byte[0] : Json.writeBytes(body);
         connection.setDoOutput(true);

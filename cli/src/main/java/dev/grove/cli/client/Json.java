@@ -1,6 +1,7 @@
 package dev.grove.cli.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -71,12 +72,26 @@ public final class Json {
       }
       out.append(']');
     } else if (value instanceof Enum<?> constant) {
-      quote(constant.name(), out);
+      quote(enumName(constant), out);
     } else if (value.getClass().isRecord()) {
       writeRecord((Record) value, out);
     } else {
       quote(value.toString(), out);
     }
+  }
+
+  /** The constant's {@link JsonValue} when its enum has one (as Jackson writes it), else name. */
+  private static String enumName(Enum<?> constant) {
+    for (java.lang.reflect.Method method : constant.getDeclaringClass().getMethods()) {
+      if (method.isAnnotationPresent(JsonValue.class) && method.getParameterCount() == 0) {
+        try {
+          return String.valueOf(method.invoke(constant));
+        } catch (ReflectiveOperationException e) {
+          break;
+        }
+      }
+    }
+    return constant.name();
   }
 
   private static void writeRecord(Record record, StringBuilder out) {
@@ -206,6 +221,15 @@ public final class Json {
     }
     if (target == boolean.class || target == Boolean.class) {
       return value;
+    }
+    if (target.isEnum()) {
+      for (Object constant : target.getEnumConstants()) {
+        Enum<?> each = (Enum<?>) constant;
+        if (each.name().equalsIgnoreCase(value.toString()) || enumName(each).equals(value)) {
+          return each;
+        }
+      }
+      throw new IllegalArgumentException("unknown " + target.getSimpleName() + " " + value);
     }
     if (target.isRecord() && value instanceof Map<?, ?> map) {
       RecordComponent[] components = target.getRecordComponents();

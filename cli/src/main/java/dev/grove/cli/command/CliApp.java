@@ -85,7 +85,7 @@ public final class CliApp {
       String what =
           "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
       String where = log == null ? "This is a bug in Grove." : "Details are in " + log + ".";
-      if (mode == OutputMode.JSON) {
+      if (mode.isJson()) {
         renderer.apiError(ApiError.of(ErrorCodes.INTERNAL, what, where), mode);
       } else {
         renderer.error(what, where);

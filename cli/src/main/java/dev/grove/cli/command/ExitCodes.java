@@ -35,7 +35,11 @@ public final class ExitCodes {
       return FAILED;
     }
     return switch (code) {
-      case ErrorCodes.CONFIG_INVALID, ErrorCodes.PROJECT_NOT_FOUND, ErrorCodes.BAD_REQUEST ->
+      case ErrorCodes.CONFIG_INVALID,
+          ErrorCodes.PROJECT_NOT_FOUND,
+          ErrorCodes.BAD_REQUEST,
+          "UNKNOWN_ACTION",
+          "ACTION_DISABLED" ->
           BAD_CONFIG_OR_ARGUMENTS;
       case ErrorCodes.UNAUTHORIZED -> DAEMON_UNREACHABLE;
       default -> FAILED;

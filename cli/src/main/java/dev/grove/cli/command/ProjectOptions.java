@@ -31,7 +31,7 @@ public final class ProjectOptions {
       names = "--output",
       paramLabel = "FORMAT",
       converter = OutputMode.Converter.class,
-      description = "text or json (default: text).")
+      description = "text, json or jsonl (default: text).")
   OutputMode output = OutputMode.TEXT;
 
   public OutputMode output() {

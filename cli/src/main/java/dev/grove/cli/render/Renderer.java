@@ -25,10 +25,50 @@ public final class Renderer {
   private final PrintStream err;
   private final boolean colour;
 
+  private final boolean terminal;
+
   public Renderer(PrintStream out, PrintStream err, boolean colour) {
+    this(out, err, colour, false);
+  }
+
+  /**
+   * @param terminal stdout is a terminal: runs are shown as a live view redrawn in place
+   */
+  public Renderer(PrintStream out, PrintStream err, boolean colour, boolean terminal) {
     this.out = out;
     this.err = err;
     this.colour = colour;
+    this.terminal = terminal;
+  }
+
+  /** A view of one run in the given output mode. */
+  public RunView runView(OutputMode mode) {
+    return new RunView(out, mode, terminal, colour);
+  }
+
+  /** {@code grove runs}: one line per run. */
+  public void runs(java.util.List<dev.grove.api.run.RunInfo> runs, OutputMode mode) {
+    if (mode.isJson()) {
+      out.println(dev.grove.cli.client.Json.write(runs));
+      return;
+    }
+    if (runs.isEmpty()) {
+      out.println("No runs yet.");
+      return;
+    }
+    for (dev.grove.api.run.RunInfo run : runs) {
+      String outcome = run.result() == null ? run.state() : run.result().result();
+      out.println(
+          run.runId()
+              + "  "
+              + run.command()
+              + " "
+              + run.project()
+              + "  "
+              + outcome
+              + "  started "
+              + java.time.Instant.ofEpochMilli(run.startedAt()));
+    }
   }
 
   /** Colour when stdout is a terminal, {@code NO_COLOR} is unset or empty, and TERM is not dumb. */
@@ -49,7 +89,7 @@ public final class Renderer {
 
   public void validated(ProjectSummary summary, OutputMode mode) {
     warnings(summary.warnings());
-    if (mode == OutputMode.JSON) {
+    if (mode.isJson()) {
       out.println(Formats.summaryJson(summary));
       return;
     }
@@ -67,7 +107,7 @@ public final class Renderer {
 
   public void graph(ProjectSummary summary, OutputMode mode, GraphFormat format) {
     warnings(summary.warnings());
-    if (mode == OutputMode.JSON) {
+    if (mode.isJson()) {
       out.println(Formats.summaryJson(summary));
       return;
     }
@@ -82,7 +122,7 @@ public final class Renderer {
 
   /** An error from the daemon or of the request: JSON on stdout, or text on stderr. */
   public void apiError(ApiError error, OutputMode mode) {
-    if (mode == OutputMode.JSON) {
+    if (mode.isJson()) {
       out.println(Formats.json(error));
       return;
     }

@@ -15,11 +15,17 @@ public record LoadedProject(
     ActionGraph graph,
     List<Problem> warnings) {
 
-  /** One action, resolved. */
+  /**
+   * One action, resolved.
+   *
+   * @param templateContext the context its spec was resolved in; runs resolve the spec again in it
+   *     when a dependency's runtime outputs are known
+   */
   public record ResolvedAction(
       ActionConfig config,
       Map<String, Object> spec,
       Set<ActionRef> dependencies,
       List<FileEntry> sources,
-      String version) {}
+      String version,
+      Map<String, Object> templateContext) {}
 }

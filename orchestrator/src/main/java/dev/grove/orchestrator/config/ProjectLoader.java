@@ -311,7 +311,8 @@ public final class ProjectLoader {
               action.versionSettings().excludeValues(),
               sources,
               depVersions);
-      resolved.put(ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version));
+      resolved.put(
+          ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version, context));
 
       Map<String, Object> outputs =
           new LinkedHashMap<>(

@@ -5,8 +5,11 @@ import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.api.run.RunInfo;
+import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -49,6 +52,7 @@ public final class DaemonVerticle extends VerticleBase {
 
   private final Settings settings;
   private final ProjectService projects;
+  private final Runs runs;
   private final Runnable onShutdown;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
@@ -58,8 +62,17 @@ public final class DaemonVerticle extends VerticleBase {
    * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
    */
   public DaemonVerticle(Settings settings, ProjectService projects, Runnable onShutdown) {
+    this(settings, projects, null, onShutdown);
+  }
+
+  /**
+   * @param runs the run service; null serves no run routes
+   */
+  public DaemonVerticle(
+      Settings settings, ProjectService projects, Runs runs, Runnable onShutdown) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
+    this.runs = runs;
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
   }
 
@@ -74,6 +87,22 @@ public final class DaemonVerticle extends VerticleBase {
     router.post(Routes.SHUTDOWN).handler(this::shutdown);
     router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
     router.post(Routes.GRAPH).handler(ctx -> project(ctx, projects::graph));
+    if (runs != null) {
+      router.post(Routes.RUNS).handler(this::startRun);
+      router.get(Routes.RUNS).handler(ctx -> answer(ctx, runs::list));
+      router.get(Routes.RUNS + "/:runId").handler(ctx -> answer(ctx, () -> run(ctx)));
+      router
+          .post(Routes.RUNS + "/:runId/cancel")
+          .handler(
+              ctx ->
+                  answer(
+                      ctx,
+                      () -> {
+                        run(ctx);
+                        runs.cancel(ctx.pathParam("runId"));
+                        return Map.of("cancelled", true);
+                      }));
+    }
     router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
     router.route().failureHandler(new ApiFailureHandler(settings.logFile()));
 
@@ -128,6 +157,36 @@ public final class DaemonVerticle extends VerticleBase {
           }
           return call.apply(request);
         });
+  }
+
+  private void startRun(RoutingContext ctx) {
+    RequestBody body = ctx.body();
+    byte[] bytes = body == null || body.buffer() == null ? null : body.buffer().getBytes();
+    answer(
+        ctx,
+        () -> {
+          RunRequest request = JsonCodec.readRequest(bytes, RunRequest.class);
+          if (request.project() == null
+              || request.project().cwd() == null
+              || request.project().cwd().isBlank()) {
+            throw new GroveException(
+                ErrorCodes.BAD_REQUEST,
+                "the run request has no project with a cwd",
+                "Send {project: {root, cwd, env, ...}, command, names, ...}.");
+          }
+          return runs.start(request);
+        });
+  }
+
+  private RunInfo run(RoutingContext ctx) {
+    String runId = ctx.pathParam("runId");
+    return runs.get(runId)
+        .orElseThrow(
+            () ->
+                new GroveException(
+                    ErrorCodes.NOT_FOUND,
+                    "There is no run " + runId + " (the daemon keeps the last 100).",
+                    "List the runs with 'grove runs'."));
   }
 
   /** Runs {@code work} on the worker pool and answers its value as JSON, or fails the route. */

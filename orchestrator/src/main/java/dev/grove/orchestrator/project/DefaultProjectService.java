@@ -58,6 +58,7 @@ public final class DefaultProjectService implements ProjectService {
   }
 
   /** The project for the request, reloaded only when a file or the request changed. */
+  @Override
   public LoadedProject load(ProjectRequest request) {
     Path root = resolveRoot(request);
     Warm warm = projects.computeIfAbsent(root, r -> new Warm(new ProjectLoader(r, templates)));

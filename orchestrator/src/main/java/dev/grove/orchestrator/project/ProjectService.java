@@ -2,6 +2,7 @@ package dev.grove.orchestrator.project;
 
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.orchestrator.config.LoadedProject;
 
 /**
  * Loads projects and keeps them warm. Methods block (file I/O, hashing): callers run them on a
@@ -15,6 +16,9 @@ public interface ProjectService {
 
   /** The action graph with versions and dependencies; the same shape as {@link #validate}. */
   ProjectSummary graph(ProjectRequest request);
+
+  /** The loaded project itself, for runs (reloaded only when something changed). */
+  LoadedProject load(ProjectRequest request);
 
   /** How many projects are loaded and kept warm. */
   int loadedProjects();

@@ -2,6 +2,7 @@ package dev.grove.orchestrator.daemon;
 
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.project.ProjectService;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,11 @@ final class FakeProjectService implements ProjectService {
   @Override
   public ProjectSummary graph(ProjectRequest request) {
     return call(request);
+  }
+
+  @Override
+  public LoadedProject load(ProjectRequest request) {
+    throw new UnsupportedOperationException("the fake project service runs nothing");
   }
 
   @Override

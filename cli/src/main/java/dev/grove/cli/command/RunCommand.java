@@ -1,0 +1,155 @@
+package dev.grove.cli.command;
+
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.run.RunInfo;
+import dev.grove.api.run.RunRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code grove build|deploy|status [names]}: starts a run in the daemon and shows it live. */
+public abstract class RunCommand implements Callable<Integer> {
+  final CliApp app;
+
+  @Mixin ProjectOptions options;
+
+  @Parameters(
+      paramLabel = "NAME",
+      arity = "0..*",
+      description = "Action names of this command's kind (default: all that are enabled).")
+  List<String> names = new ArrayList<>();
+
+  RunCommand(CliApp app) {
+    this.app = app;
+  }
+
+  abstract String command();
+
+  boolean force() {
+    return false;
+  }
+
+  boolean skipDependencies() {
+    return false;
+  }
+
+  boolean withDependants() {
+    return false;
+  }
+
+  @Override
+  public Integer call() {
+    try {
+      ProjectRequest project = options.request(app);
+      RunRequest request =
+          new RunRequest(project, command(), names, force(), skipDependencies(), withDependants());
+      RunInfo started = app.daemon().call(client -> client.startRun(request));
+      return RunFollower.follow(app, started.runId(), options.output(), true);
+    } catch (RuntimeException e) {
+      return app.fail(e, options.output());
+    }
+  }
+
+  /** The flags of commands that process actions. */
+  static final class ProcessFlags {
+    @Option(
+        names = "--force",
+        description =
+            "Process the named actions even when they are ready (not their dependencies).")
+    boolean force;
+
+    @Option(
+        names = "--skip-dependencies",
+        description = "Do not process Deploy/Run/Test dependencies (Builds still run).")
+    boolean skipDependencies;
+
+    @Option(names = "--with-dependants", description = "Also process what depends on them.")
+    boolean withDependants;
+  }
+
+  /** {@code grove build}. */
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description = "Build the named Build actions (and what they need), live.")
+  public static final class Build extends RunCommand {
+    @Mixin ProcessFlags flags;
+
+    public Build(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "build";
+    }
+
+    @Override
+    boolean force() {
+      return flags.force;
+    }
+
+    @Override
+    boolean skipDependencies() {
+      return flags.skipDependencies;
+    }
+
+    @Override
+    boolean withDependants() {
+      return flags.withDependants;
+    }
+  }
+
+  /** {@code grove deploy}. */
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description = "Deploy the named Deploy actions (and what they need), live.")
+  public static final class Deploy extends RunCommand {
+    @Mixin ProcessFlags flags;
+
+    public Deploy(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "deploy";
+    }
+
+    @Override
+    boolean force() {
+      return flags.force;
+    }
+
+    @Override
+    boolean skipDependencies() {
+      return flags.skipDependencies;
+    }
+
+    @Override
+    boolean withDependants() {
+      return flags.withDependants;
+    }
+  }
+
+  /** {@code grove status}. */
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Check the status of Builds and Deploys without processing anything.")
+  public static final class Status extends RunCommand {
+    public Status(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "status";
+    }
+  }
+}

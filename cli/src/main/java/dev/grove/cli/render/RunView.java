@@ -1,0 +1,288 @@
+package dev.grove.cli.render;
+
+import dev.grove.api.error.ApiError;
+import dev.grove.api.run.ActionResult;
+import dev.grove.api.run.RunResult;
+import dev.grove.cli.client.Json;
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Shows a run as its events arrive. In a terminal: one line per action (state, elapsed time, last
+ * log line), redrawn in place, then a summary. Not in a terminal: one plain line per state change
+ * and log line. {@code json}: only the result document at the end; {@code jsonl}: every event as it
+ * came, the result document last.
+ */
+public final class RunView {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final long REDRAW_NANOS = 100_000_000L;
+  private static final String GREEN = "\u001b[32m";
+  private static final String RED = "\u001b[31m";
+  private static final String YELLOW = "\u001b[33m";
+  private static final String DIM = "\u001b[2m";
+  private static final String RESET = "\u001b[0m";
+
+  private final PrintStream out;
+  private final OutputMode mode;
+  private final boolean live;
+  private final boolean colour;
+  private final Map<String, Row> rows = new LinkedHashMap<>();
+  private RunResult result;
+  private int drawnLines;
+  private long lastDraw;
+
+  /** One action's line in the live view. */
+  private static final class Row {
+    final String ref;
+    String state = "pending";
+    long startedNanos;
+    long durationMs = -1;
+    String lastLine = "";
+    String reusedFrom;
+
+    Row(String ref) {
+      this.ref = ref;
+    }
+  }
+
+  public RunView(PrintStream out, OutputMode mode, boolean terminal, boolean colour) {
+    this.out = out;
+    this.mode = mode;
+    this.live = mode == OutputMode.TEXT && terminal;
+    this.colour = colour;
+  }
+
+  /** Takes one event (a JSON line); false once the run has finished. */
+  public boolean event(String line) {
+    if (mode == OutputMode.JSONL) {
+      out.println(line);
+    }
+    if (!(Json.parse(line) instanceof Map<?, ?> event)) {
+      return true;
+    }
+    String type = String.valueOf(event.get("type"));
+    Map<?, ?> payload = event.get("payload") instanceof Map<?, ?> p ? p : Map.of();
+    Map<?, ?> action = event.get("action") instanceof Map<?, ?> a ? a : null;
+    String ref = action == null ? null : String.valueOf(action.get("ref"));
+    switch (type) {
+      case "graphResolved" -> {
+        if (payload.get("actions") instanceof List<?> actions) {
+          for (Object entry : actions) {
+            if (entry instanceof Map<?, ?> map) {
+              String each = String.valueOf(map.get("ref"));
+              rows.putIfAbsent(each, new Row(each));
+            }
+          }
+        }
+      }
+      case "actionStatus" -> status(ref, payload);
+      case "log" -> log(ref, payload);
+      case "gap" ->
+          plain("(missed " + payload.get("missed") + " events: the terminal was too slow)");
+      case "runFinished" -> {
+        result = toResult(payload);
+        if (live) {
+          draw(true);
+        }
+        return false;
+      }
+      default -> {}
+    }
+    if (live && System.nanoTime() - lastDraw > REDRAW_NANOS) {
+      draw(false);
+    }
+    return true;
+  }
+
+  /** The run's result, once {@code runFinished} arrived; null before. */
+  public RunResult result() {
+    return result;
+  }
+
+  /** Prints the end of the run: the summary in text, the result document in json/jsonl. */
+  public void finish() {
+    if (result == null) {
+      return;
+    }
+    if (mode.isJson()) {
+      out.println(Json.write(resultDocument(result)));
+      return;
+    }
+    int succeeded = 0;
+    int ready = 0;
+    List<ActionResult> bad = new ArrayList<>();
+    for (ActionResult action : result.actions()) {
+      switch (action.state()) {
+        case SUCCEEDED -> succeeded++;
+        case READY -> ready++;
+        case PENDING -> {}
+        default -> bad.add(action);
+      }
+    }
+    String mark = result.result().equals(RunResult.SUCCEEDED) ? paint(GREEN, "✔") : paint(RED, "✖");
+    StringBuilder counts = new StringBuilder();
+    counts.append(succeeded).append(" succeeded, ").append(ready).append(" ready");
+    long failed = bad.stream().filter(a -> a.state().wireName().equals("failed")).count();
+    if (failed > 0) {
+      counts.append(", ").append(failed).append(" failed");
+    }
+    long aborted = bad.stream().filter(a -> a.state().wireName().equals("aborted")).count();
+    if (aborted > 0) {
+      counts.append(", ").append(aborted).append(" aborted");
+    }
+    long cancelled = bad.stream().filter(a -> a.state().wireName().equals("cancelled")).count();
+    if (cancelled > 0) {
+      counts.append(", ").append(cancelled).append(" cancelled");
+    }
+    out.println(mark + " " + result.runId() + " " + result.result() + ": " + counts);
+    for (ActionResult action : bad) {
+      ApiError error = action.error();
+      out.println(
+          "  "
+              + paint(RED, action.ref() + " " + action.state().wireName())
+              + (error == null ? "" : ": " + error.message()));
+      if (error != null
+          && error.suggestion() != null
+          && action.state().wireName().equals("failed")) {
+        out.println("    → " + error.suggestion());
+      }
+    }
+  }
+
+  /** {@code {runId, result, actions: [{ref, state, version, durationMs, error?}]}}. */
+  public static Map<String, Object> resultDocument(RunResult result) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("runId", result.runId());
+    document.put("result", result.result());
+    List<Object> actions = new ArrayList<>();
+    for (ActionResult action : result.actions()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("ref", action.ref());
+      entry.put("state", action.state().wireName());
+      entry.put("version", action.version());
+      entry.put("durationMs", action.durationMs());
+      if (action.error() != null) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", action.error().code());
+        error.put("message", action.error().message());
+        error.put("suggestion", action.error().suggestion());
+        entry.put("error", error);
+      }
+      actions.add(entry);
+    }
+    document.put("actions", actions);
+    return document;
+  }
+
+  private void status(String ref, Map<?, ?> payload) {
+    Row row = rows.computeIfAbsent(ref, Row::new);
+    String state = String.valueOf(payload.get("state"));
+    if (state.equals("checking") || state.equals("processing") && row.startedNanos == 0) {
+      row.startedNanos = System.nanoTime();
+    }
+    row.state = state;
+    if (payload.get("durationMs") instanceof Number duration) {
+      row.durationMs = duration.longValue();
+    }
+    if (payload.get("reusedFrom") != null) {
+      row.reusedFrom = String.valueOf(payload.get("reusedFrom"));
+    }
+    if (!live && mode == OutputMode.TEXT && !state.equals("pending")) {
+      StringBuilder line = new StringBuilder(ref).append(' ').append(state);
+      if (row.durationMs >= 0 && isFinal(state)) {
+        line.append(" (").append(seconds(row.durationMs)).append(')');
+      }
+      if (row.reusedFrom != null && isFinal(state)) {
+        line.append(" [from ").append(row.reusedFrom).append(']');
+      }
+      if (payload.get("error") instanceof Map<?, ?> error) {
+        line.append(": ").append(error.get("message"));
+      }
+      plain(line.toString());
+    }
+  }
+
+  private void log(String ref, Map<?, ?> payload) {
+    Row row = rows.computeIfAbsent(ref, Row::new);
+    String text = String.valueOf(payload.get("line"));
+    row.lastLine = text;
+    if (!live && mode == OutputMode.TEXT) {
+      boolean stderr = "stderr".equals(payload.get("stream"));
+      plain(ref + (stderr ? " ! " : " | ") + text);
+    }
+  }
+
+  private void plain(String line) {
+    if (mode == OutputMode.TEXT && !live) {
+      out.println(paint(DIM, LocalTime.now().format(CLOCK)) + " " + line);
+    }
+  }
+
+  /** Redraws the action lines in place (cursor up over the previous drawing). */
+  private void draw(boolean last) {
+    lastDraw = System.nanoTime();
+    StringBuilder frame = new StringBuilder();
+    if (drawnLines > 0) {
+      frame.append("\u001b[").append(drawnLines).append('A');
+    }
+    int width = 0;
+    for (String ref : rows.keySet()) {
+      width = Math.max(width, ref.length());
+    }
+    for (Row row : rows.values()) {
+      frame.append("\u001b[2K");
+      frame.append(symbol(row.state)).append(' ');
+      frame.append(String.format(Locale.ROOT, "%-" + width + "s", row.ref)).append("  ");
+      frame.append(String.format(Locale.ROOT, "%-10s", row.state));
+      long elapsed =
+          row.durationMs >= 0
+              ? row.durationMs
+              : row.startedNanos == 0 ? -1 : (System.nanoTime() - row.startedNanos) / 1_000_000;
+      frame.append(String.format(Locale.ROOT, "%8s", elapsed < 0 ? "" : seconds(elapsed)));
+      if (!row.lastLine.isEmpty() && !(last && isFinal(row.state))) {
+        String tail =
+            row.lastLine.length() > 60 ? row.lastLine.substring(0, 60) + "…" : row.lastLine;
+        frame.append("  ").append(paint(DIM, tail));
+      }
+      frame.append('\n');
+    }
+    drawnLines = rows.size();
+    out.print(frame);
+    out.flush();
+  }
+
+  private String symbol(String state) {
+    return switch (state) {
+      case "succeeded", "ready" -> paint(GREEN, "✔");
+      case "failed" -> paint(RED, "✖");
+      case "aborted", "cancelled" -> paint(YELLOW, "⊘");
+      case "checking", "processing" -> paint(YELLOW, "…");
+      default -> " ";
+    };
+  }
+
+  private static boolean isFinal(String state) {
+    return switch (state) {
+      case "succeeded", "ready", "failed", "aborted", "cancelled" -> true;
+      default -> false;
+    };
+  }
+
+  private static String seconds(long millis) {
+    return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+
+  private String paint(String code, String text) {
+    return colour ? code + text + RESET : text;
+  }
+
+  private static RunResult toResult(Map<?, ?> payload) {
+    return Json.read(Json.write(payload), RunResult.class);
+  }
+}

@@ -1,0 +1,429 @@
+package dev.grove.orchestrator.solver;
+
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.action.ActionKind;
+import dev.grove.api.action.ActionRef;
+import dev.grove.api.error.ApiError;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.event.ActionInfo;
+import dev.grove.api.event.EventTypes;
+import dev.grove.api.run.ActionResult;
+import dev.grove.api.run.ActionState;
+import dev.grove.api.run.RunResult;
+import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.config.RuntimeSpecs;
+import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.template.TemplateResolver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the solver: status first, process only if not ready (or forced), dependencies before
+ * dependants, independent actions at once within the limits. A failure aborts what depends on it
+ * and lets other branches go on. Scheduling decisions are made under this object's lock; the
+ * operations themselves run on the worker pool.
+ */
+final class RunExecution {
+  private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
+  private static final Map<ActionKind, Integer> DEFAULT_TIMEOUTS =
+      Map.of(
+          ActionKind.BUILD, 600, ActionKind.DEPLOY, 300, ActionKind.RUN, 600, ActionKind.TEST, 600);
+
+  /** What the execution needs from the daemon. */
+  record Services(
+      RunEvents events,
+      Executor workers,
+      ScheduledExecutorService timers,
+      Limits limits,
+      InFlight inFlight,
+      TemplateResolver templates) {}
+
+  private final String runId;
+  private final LoadedProject project;
+  private final RunPlan plan;
+  private final Map<String, String> env;
+  private final Services services;
+  private final Map<ActionRef, Node> nodes = new LinkedHashMap<>();
+  private final Map<ActionRef, Map<String, Object>> outputs = new ConcurrentHashMap<>();
+  private final EnumMap<ActionKind, Integer> runningByKind = new EnumMap<>(ActionKind.class);
+  private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+  private int running;
+  private boolean cancelled;
+
+  /** One action's place in the run. */
+  private static final class Node {
+    final ActionRef ref;
+    final LoadedProject.ResolvedAction action;
+    final ActionInfo info;
+    final List<Node> dependants = new ArrayList<>();
+    final Cancellation cancellation = new Cancellation();
+    int waitingFor;
+    boolean dispatched;
+    ActionState state = ActionState.PENDING;
+    boolean done;
+    long started;
+    long durationMs;
+    ApiError error;
+
+    Node(LoadedProject.ResolvedAction action) {
+      this.action = action;
+      this.ref = action.config().ref();
+      this.info =
+          new ActionInfo(ref.toString(), ref.kind().displayName(), ref.name(), action.version());
+    }
+  }
+
+  RunExecution(
+      String runId,
+      LoadedProject project,
+      RunPlan plan,
+      Map<String, String> env,
+      Services services) {
+    this.runId = runId;
+    this.project = project;
+    this.plan = plan;
+    this.env = env;
+    this.services = services;
+    for (ActionRef ref : plan.actions()) {
+      nodes.put(ref, new Node(project.actions().get(ref)));
+    }
+    for (Node node : nodes.values()) {
+      for (ActionRef dependency : node.action.dependencies()) {
+        Node upstream = nodes.get(dependency);
+        if (upstream != null && !plan.statusOnly()) {
+          upstream.dependants.add(node);
+          node.waitingFor++;
+        }
+      }
+    }
+  }
+
+  CompletableFuture<RunResult> result() {
+    return result;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  /** Publishes the run's opening events and starts what can start. */
+  void start() {
+    Map<String, Object> started = new LinkedHashMap<>();
+    started.put("command", plan.command());
+    started.put("project", project.project().name());
+    started.put("environment", project.project().environment());
+    started.put("actions", plan.requested().stream().map(ActionRef::toString).sorted().toList());
+    publish(EventTypes.RUN_STARTED, null, started);
+    List<Map<String, Object>> graph = new ArrayList<>();
+    for (Node node : nodes.values()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("ref", node.ref.toString());
+      entry.put("version", node.action.version());
+      entry.put(
+          "dependencies",
+          node.action.dependencies().stream()
+              .filter(nodes::containsKey)
+              .map(ActionRef::toString)
+              .toList());
+      graph.add(entry);
+    }
+    publish(EventTypes.GRAPH_RESOLVED, null, Map.of("actions", graph));
+    for (Node node : nodes.values()) {
+      publish(EventTypes.ACTION_STATUS, node.info, Map.of("state", ActionState.PENDING.wireName()));
+    }
+    schedule();
+  }
+
+  /** Cancels the run: running operations are told to stop, pending actions end cancelled. */
+  void cancel() {
+    List<Node> toStop = new ArrayList<>();
+    synchronized (this) {
+      if (cancelled || result.isDone()) {
+        return;
+      }
+      cancelled = true;
+      for (Node node : nodes.values()) {
+        if (node.dispatched && !node.done) {
+          toStop.add(node);
+        } else if (!node.done) {
+          finish(node, ActionState.CANCELLED, cancelledError(), null, null);
+        }
+      }
+    }
+    toStop.forEach(node -> node.cancellation.cancel(Cancellation.Reason.CANCELLED));
+    schedule();
+  }
+
+  private synchronized void schedule() {
+    if (result.isDone()) {
+      return;
+    }
+    for (Node node : nodes.values()) {
+      if (node.done || node.dispatched || node.waitingFor > 0 || cancelled) {
+        continue;
+      }
+      ActionKind kind = node.ref.kind();
+      int ofKind = runningByKind.getOrDefault(kind, 0);
+      if (running >= services.limits().overall() || ofKind >= services.limits().of(kind)) {
+        continue;
+      }
+      node.dispatched = true;
+      running++;
+      runningByKind.put(kind, ofKind + 1);
+      services.workers().execute(() -> run(node));
+    }
+    if (running == 0 && nodes.values().stream().allMatch(node -> node.done)) {
+      complete();
+    }
+  }
+
+  /** On a worker thread: runs the action, or joins another run that is running it. */
+  private void run(Node node) {
+    Outcome outcome;
+    String key =
+        project.project().root()
+            + "|"
+            + node.ref
+            + "|"
+            + node.action.version()
+            + "|"
+            + (plan.statusOnly() ? "status" : plan.forced().contains(node.ref) ? "force" : "run");
+    InFlight.Owner owner = services.inFlight().claim(key, runId);
+    if (!owner.runId().equals(runId)) {
+      outcome = join(node, owner);
+    } else {
+      try {
+        outcome = execute(node);
+      } catch (RuntimeException e) {
+        LOG.error("{} failed unexpectedly in run {}", node.ref, runId, e);
+        outcome =
+            new Outcome(
+                ActionState.FAILED,
+                Map.of(),
+                ApiError.of(
+                    ErrorCodes.INTERNAL,
+                    node.ref + " failed because of a bug in Grove: " + e,
+                    "See the daemon log ($GROVE_HOME/daemon.log) and report it."),
+                null,
+                null);
+      }
+      services.inFlight().release(key, owner, outcome);
+    }
+    synchronized (this) {
+      running--;
+      runningByKind.merge(node.ref.kind(), -1, Integer::sum);
+      if (outcome.outputs() != null && !outcome.outputs().isEmpty()) {
+        outputs.put(node.ref, outcome.outputs());
+      }
+      finish(node, outcome.state(), outcome.error(), outcome.detail(), outcome.reusedFrom());
+    }
+    schedule();
+  }
+
+  private Outcome join(Node node, InFlight.Owner owner) {
+    publish(
+        EventTypes.ACTION_STATUS,
+        node.info,
+        Map.of("state", ActionState.PROCESSING.wireName(), "reusedFrom", owner.runId()));
+    node.started = System.nanoTime();
+    CompletableFuture<Outcome> waiting = owner.outcome().thenApply(o -> o.reused(owner.runId()));
+    node.cancellation.onCancel(
+        () ->
+            waiting.complete(
+                new Outcome(ActionState.CANCELLED, Map.of(), cancelledError(), null, null)));
+    return waiting.join();
+  }
+
+  /** Status first; process when not ready or forced. */
+  private Outcome execute(Node node) {
+    node.started = System.nanoTime();
+    ActionHandler handler = node.action.config().handler().handler();
+    ScheduledFuture<?> timer =
+        services
+            .timers()
+            .schedule(
+                () -> node.cancellation.cancel(Cancellation.Reason.TIMEOUT),
+                timeout(node).toMillis(),
+                TimeUnit.MILLISECONDS);
+    try {
+      Map<String, Object> spec =
+          RuntimeSpecs.resolve(services.templates(), project, node.action, outputs);
+      ActionContext context = context(node, spec);
+      transition(node, ActionState.CHECKING, Map.of());
+      ActionHandler.Status status = handler.status(context);
+      boolean forced = plan.forced().contains(node.ref);
+      if (plan.statusOnly()) {
+        return new Outcome(
+            status.ready() ? ActionState.READY : ActionState.PENDING,
+            status.outputs(),
+            null,
+            status.detail(),
+            null);
+      }
+      if (status.ready() && !forced) {
+        return new Outcome(ActionState.READY, status.outputs(), null, status.detail(), null);
+      }
+      transition(
+          node,
+          ActionState.PROCESSING,
+          status.detail() == null ? Map.of() : Map.of("detail", status.detail()));
+      ActionHandler.Outputs processed = handler.process(context);
+      return new Outcome(ActionState.SUCCEEDED, processed.values(), null, null, null);
+    } catch (ActionException e) {
+      boolean cancelledByUser = node.cancellation.reason() == Cancellation.Reason.CANCELLED;
+      ApiError error = new ApiError(e.code(), e.getMessage(), e.suggestion(), null, List.of());
+      return new Outcome(
+          cancelledByUser ? ActionState.CANCELLED : ActionState.FAILED,
+          Map.of(),
+          error,
+          null,
+          null);
+    } catch (GroveException e) {
+      return new Outcome(ActionState.FAILED, Map.of(), e.error(), null, null);
+    } finally {
+      timer.cancel(false);
+    }
+  }
+
+  private ActionContext context(Node node, Map<String, Object> spec) {
+    Path root = project.project().root();
+    String sourceDir = node.action.config().sourceDir();
+    String build = node.action.config().build();
+    if (build != null) {
+      LoadedProject.ResolvedAction buildAction =
+          project.actions().get(ActionRef.of(ActionKind.BUILD, build));
+      if (buildAction != null) {
+        sourceDir = buildAction.config().sourceDir();
+      }
+    }
+    return new ActionContext(
+        node.ref,
+        node.action.config().type(),
+        node.action.version(),
+        spec,
+        root.resolve(sourceDir),
+        root,
+        env,
+        timeout(node),
+        (stream, line) ->
+            publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)),
+        node.cancellation);
+  }
+
+  private static Duration timeout(Node node) {
+    Object configured = node.action.config().timeout();
+    long seconds =
+        configured instanceof Number number
+            ? number.longValue()
+            : DEFAULT_TIMEOUTS.get(node.ref.kind());
+    return Duration.ofSeconds(Math.max(1, seconds));
+  }
+
+  private void transition(Node node, ActionState state, Map<String, Object> extra) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("state", state.wireName());
+    payload.putAll(extra);
+    synchronized (this) {
+      node.state = state;
+    }
+    publish(EventTypes.ACTION_STATUS, node.info, payload);
+  }
+
+  /** Records a final state, publishes it, and aborts dependants on failure. Holds the lock. */
+  private void finish(
+      Node node, ActionState state, ApiError error, String detail, String reusedFrom) {
+    if (node.done) {
+      return;
+    }
+    node.done = true;
+    node.state = state;
+    node.error = error;
+    node.durationMs = node.started == 0 ? 0 : (System.nanoTime() - node.started) / 1_000_000;
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("state", state.wireName());
+    payload.put("durationMs", node.durationMs);
+    if (detail != null) {
+      payload.put("detail", detail);
+    }
+    if (reusedFrom != null) {
+      payload.put("reusedFrom", reusedFrom);
+    }
+    if (error != null) {
+      payload.put("error", errorPayload(error));
+    }
+    publish(EventTypes.ACTION_STATUS, node.info, payload);
+    if (state.isSuccess() || state == ActionState.PENDING) {
+      node.dependants.forEach(dependant -> dependant.waitingFor--);
+      return;
+    }
+    Deque<Node> todo = new ArrayDeque<>(node.dependants);
+    while (!todo.isEmpty()) {
+      Node dependant = todo.pop();
+      if (dependant.done || dependant.dispatched) {
+        continue;
+      }
+      ApiError aborted =
+          ApiError.of(
+              "ABORTED",
+              "Aborted because upstream dependency " + node.ref + " " + state.wireName() + ".",
+              "Fix " + node.ref + " first; see its error above.");
+      finish(dependant, ActionState.ABORTED, aborted, null, null);
+    }
+  }
+
+  private void complete() {
+    List<ActionResult> actions = new ArrayList<>();
+    boolean failed = false;
+    for (Node node : nodes.values()) {
+      actions.add(
+          new ActionResult(
+              node.ref.toString(), node.state, node.action.version(), node.durationMs, node.error));
+      failed |= !node.state.isSuccess() && node.state != ActionState.PENDING;
+    }
+    String outcome =
+        cancelled ? RunResult.CANCELLED : failed ? RunResult.FAILED : RunResult.SUCCEEDED;
+    RunResult runResult = new RunResult(runId, outcome, actions);
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("runId", runId);
+    payload.put("result", outcome);
+    payload.put("actions", actions);
+    publish(EventTypes.RUN_FINISHED, null, payload);
+    result.complete(runResult);
+  }
+
+  private static ApiError cancelledError() {
+    return ApiError.of(ActionException.CANCELLED, "The run was cancelled.", "Run it again.");
+  }
+
+  static Map<String, Object> errorPayload(ApiError error) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("code", error.code());
+    payload.put("message", error.message());
+    if (error.suggestion() != null) {
+      payload.put("suggestion", error.suggestion());
+    }
+    return payload;
+  }
+
+  private void publish(String type, ActionInfo action, Map<String, Object> payload) {
+    services.events().publish(runId, type, action, payload);
+  }
+}

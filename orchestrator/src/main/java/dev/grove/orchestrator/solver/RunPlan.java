@@ -1,0 +1,116 @@
+package dev.grove.orchestrator.solver;
+
+import dev.grove.api.action.ActionKind;
+import dev.grove.api.action.ActionRef;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.run.RunRequest;
+import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.error.Suggestions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which actions a run covers: the requested ones, what they need (unless skipped) and, on request,
+ * what depends on them; which are forced; whether it only checks status.
+ *
+ * @param actions every action of the run, dependencies before dependants
+ */
+public record RunPlan(
+    String command,
+    List<ActionRef> actions,
+    Set<ActionRef> requested,
+    Set<ActionRef> forced,
+    boolean statusOnly) {
+
+  public static final List<String> COMMANDS = List.of("build", "deploy", "status");
+
+  /** The plan for a request; a bad command or unknown name is a BAD_REQUEST naming it. */
+  public static RunPlan of(LoadedProject project, RunRequest request) {
+    String command = request.command();
+    if (!COMMANDS.contains(command)) {
+      throw new GroveException(
+          ErrorCodes.BAD_REQUEST,
+          "Unknown run command `" + command + "`.",
+          "Use one of: " + String.join(", ", COMMANDS) + ".");
+    }
+    boolean statusOnly = command.equals("status");
+    ActionKind kind = command.equals("build") ? ActionKind.BUILD : ActionKind.DEPLOY;
+    Set<ActionRef> requested = new LinkedHashSet<>();
+    if (request.names().isEmpty()) {
+      for (LoadedProject.ResolvedAction action : project.actions().values()) {
+        ActionRef ref = action.config().ref();
+        boolean wanted =
+            statusOnly
+                ? ref.kind() == ActionKind.BUILD || ref.kind() == ActionKind.DEPLOY
+                : ref.kind() == kind;
+        if (wanted && !action.config().disabled()) {
+          requested.add(ref);
+        }
+      }
+    } else {
+      List<String> known =
+          project.actions().keySet().stream()
+              .filter(ref -> ref.kind() == kind)
+              .map(ActionRef::name)
+              .toList();
+      for (String name : request.names()) {
+        ActionRef ref = ActionRef.of(kind, name);
+        LoadedProject.ResolvedAction action = project.actions().get(ref);
+        if (action == null) {
+          throw new GroveException(
+              "UNKNOWN_ACTION",
+              "There is no " + kind.displayName() + " action named `" + name + "`.",
+              Suggestions.closest(name, known)
+                  .map(match -> "Did you mean `" + match + "`?")
+                  .orElse(
+                      known.isEmpty()
+                          ? "The project has no " + kind.displayName() + " actions."
+                          : "Its "
+                              + kind.displayName()
+                              + " actions: "
+                              + String.join(", ", known)
+                              + "."));
+        }
+        if (action.config().disabled()) {
+          throw new GroveException(
+              "ACTION_DISABLED",
+              ref + " is disabled in environment " + project.project().environment() + ".",
+              "Enable it (`disabled`, `environments`) or leave it out of the command.");
+        }
+        requested.add(ref);
+      }
+    }
+
+    Set<ActionRef> roots = new LinkedHashSet<>(requested);
+    if (request.withDependants()) {
+      Deque<ActionRef> todo = new ArrayDeque<>(requested);
+      while (!todo.isEmpty()) {
+        for (ActionRef dependant : project.graph().dependants(todo.pop())) {
+          if (!project.actions().get(dependant).config().disabled() && roots.add(dependant)) {
+            todo.add(dependant);
+          }
+        }
+      }
+    }
+    Set<ActionRef> included = new LinkedHashSet<>(roots);
+    Deque<ActionRef> todo = new ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      for (ActionRef dependency : project.graph().dependencies(todo.pop())) {
+        if (request.skipDependencies() && dependency.kind() != ActionKind.BUILD) {
+          continue;
+        }
+        if (included.add(dependency)) {
+          todo.add(dependency);
+        }
+      }
+    }
+    List<ActionRef> ordered =
+        project.graph().topologicalOrder().stream().filter(included::contains).toList();
+    Set<ActionRef> forced = request.force() ? Set.copyOf(requested) : Set.of();
+    return new RunPlan(command, ordered, Set.copyOf(requested), forced, statusOnly);
+  }
+}
