@@ -126,6 +126,7 @@ public final class Renderer {
       out.println(Formats.json(error));
       return;
     }
+    warnings(error.warnings());
     if (error.problems().isEmpty()) {
       line(err, error.location(), error.message(), error.suggestion(), RED, "error");
       return;

@@ -73,8 +73,12 @@ final class ActionParser {
     Map<String, Object> context = TemplateContexts.withVariables(baseContext, project.variables());
     context.put("actions", new TemplateValues.Unavailable(TemplateContexts.ACTIONS_IN_BUILTIN));
     context.put("inputs", new LinkedHashMap<String, Object>());
+    int beforeName = errors.size();
     Object nameValue =
         templating.resolveOrNull(doc, "name", raw.get("name"), context, errors, null);
+    if (errors.size() > beforeName) {
+      return null; // the template error says it all
+    }
     if (!(nameValue instanceof String name) || !ProjectResolver.NAME.matcher(name).matches()) {
       errors.add(
           Problems.at(
@@ -111,7 +115,7 @@ final class ActionParser {
             Values.mergePatch(
                 vars,
                 ProjectResolver.readVarfile(
-                    project.root(), doc, "varfiles[" + i + "]", file, !optional, errors));
+                    configDir, doc, "varfiles[" + i + "]", file, !optional, errors));
       }
     }
     Map<String, Object> cliVars = new LinkedHashMap<>();

@@ -138,13 +138,13 @@ public final class ProjectLoader {
     List<Problem> warnings = new ArrayList<>();
     ConfigDocument projectDoc = projectDocument(errors);
     if (projectDoc == null) {
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     Templating templating = new Templating(templates);
     ProjectConfig project =
         new ProjectResolver(templating).resolve(root, projectDoc, options, errors, warnings);
     if (project == null) {
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     ScanResult scan = scan(project.dotIgnoreFile());
 
@@ -175,6 +175,8 @@ public final class ProjectLoader {
     ActionParser parser = new ActionParser(templating, project, options, baseContext);
     Map<ActionRef, ActionConfig> actions = new TreeMap<>();
     Map<ActionRef, ConfigDocument> firstDefined = new HashMap<>();
+    // Actions whose own errors were reported: what depends on them is not reported again.
+    Set<ActionRef> rejected = new HashSet<>();
     for (ConfigDocument doc : documents) {
       Object kindValue = doc.content().get("kind");
       Optional<ActionKind> kind =
@@ -187,6 +189,7 @@ public final class ProjectLoader {
       }
       ActionConfig action = parser.parse(doc, kind.get(), errors, warnings);
       if (action == null) {
+        rejectedRef(doc, kind.get()).ifPresent(rejected::add);
         continue;
       }
       ConfigDocument previous = firstDefined.putIfAbsent(action.ref(), doc);
@@ -218,7 +221,9 @@ public final class ProjectLoader {
       for (ActionConfig.Dependency dep : action.explicitDependencies()) {
         ActionConfig target = actions.get(dep.ref());
         if (target == null) {
-          errors.add(missing(action, dep.ref(), dep.path(), known));
+          if (!rejected.contains(dep.ref())) {
+            errors.add(missing(action, dep.ref(), dep.path(), known));
+          }
         } else if (!target.disabled() || target.ref().kind() == ActionKind.BUILD) {
           deps.add(dep.ref());
         }
@@ -239,7 +244,9 @@ public final class ProjectLoader {
           }
           ActionRef ref = ActionRef.of(kind.get(), reference.get(2));
           if (!actions.containsKey(ref)) {
-            errors.add(missing(action, ref, "spec", known));
+            if (!rejected.contains(ref)) {
+              errors.add(missing(action, ref, "spec", known));
+            }
           } else {
             deps.add(ref);
           }
@@ -248,20 +255,29 @@ public final class ProjectLoader {
       edges.put(action.ref(), deps);
     }
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     ActionGraph.Result built = ActionGraph.build(actions.keySet(), edges);
     if (built.graph() == null) {
-      ActionConfig first = actions.get(built.cycle().get(0));
+      // Point at the dependency that closes the loop: the last edge of the path.
+      List<ActionRef> cycle = built.cycle();
+      ActionConfig closing = actions.get(cycle.get(cycle.size() - 2));
+      ActionRef target = cycle.get(cycle.size() - 1);
+      String where =
+          closing.explicitDependencies().stream()
+              .filter(dep -> dep.ref().equals(target))
+              .map(ActionConfig.Dependency::path)
+              .findFirst()
+              .orElse("spec");
       errors.add(
           Problems.at(
-              first.document(),
-              "name",
+              closing.document(),
+              where,
               "DEPENDENCY_CYCLE",
               "Dependency cycle: " + built.describeCycle(),
               "Remove one of these dependencies (explicit, `build`, or a ${actions...}"
                   + " reference in spec) to break the cycle."));
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     ActionGraph graph = built.graph();
 
@@ -333,7 +349,7 @@ public final class ProjectLoader {
       Values.asMap((Map<?, ?>) actionsContext.get(ref.kind().refPrefix())).put(ref.name(), entry);
     }
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(errors, warnings);
     }
     hashes.retainOnly(root, scan.entries());
     Set<String> envKeys = new TreeSet<>();
@@ -372,7 +388,9 @@ public final class ProjectLoader {
       if (defaults.isPresent()) {
         includes = defaults;
         includeBase = buildDir.orElse(action.sourceDir());
-      } else if (action.ref().kind() != ActionKind.BUILD && action.build() != null) {
+      } else if (action.ref().kind() != ActionKind.BUILD
+          && action.build() != null
+          && action.exclude().isEmpty()) {
         includes = Optional.of(List.of());
       } else {
         includes = Optional.empty();
@@ -415,6 +433,13 @@ public final class ProjectLoader {
     if (current instanceof Map<?, ?> m) {
       Values.asMap(m).remove(parts[parts.length - 1]);
     }
+  }
+
+  /** The ref a rejected action document meant, when its name is a plain string. */
+  private static Optional<ActionRef> rejectedRef(ConfigDocument doc, ActionKind kind) {
+    return doc.content().get("name") instanceof String name && !name.contains("${")
+        ? Optional.of(ActionRef.of(kind, name))
+        : Optional.empty();
   }
 
   private static Map<String, Object> providersContext(ProjectConfig project) {

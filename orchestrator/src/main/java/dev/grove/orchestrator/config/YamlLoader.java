@@ -95,7 +95,13 @@ public final class YamlLoader {
         }
       }
     } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      // An unclosed quote or bracket is only noticed at the end of the file: point at where it
+      // was opened instead.
+      boolean atEnd = e.getProblem() != null && e.getProblem().contains("end of stream");
+      Mark mark =
+          atEnd && e.getContextMark() != null
+              ? e.getContextMark()
+              : e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       problems.add(
           Problems.at(
               "YAML_SYNTAX",

@@ -10,7 +10,12 @@ public class ConfigException extends GroveException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(List<Problem> problems) {
-    super(toError(problems));
+    this(problems, List.of());
+  }
+
+  /** The errors of a load, with the warnings it found on the way. */
+  public ConfigException(List<Problem> problems, List<Problem> warnings) {
+    super(toError(problems, warnings));
   }
 
   public ConfigException(Problem problem) {
@@ -21,7 +26,7 @@ public class ConfigException extends GroveException {
     return error().problems();
   }
 
-  private static ApiError toError(List<Problem> problems) {
+  private static ApiError toError(List<Problem> problems, List<Problem> warnings) {
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("a ConfigException needs at least one problem");
     }
@@ -35,6 +40,7 @@ public class ConfigException extends GroveException {
         message,
         problems.size() == 1 ? first.suggestion() : "Fix each problem listed, then run again.",
         problems.size() == 1 ? first.location() : null,
-        problems);
+        problems,
+        warnings);
   }
 }

@@ -172,6 +172,9 @@ class ProjectLoaderTest {
     assertThat(problem.code()).isEqualTo("DEPENDENCY_CYCLE");
     assertThat(problem.message())
         .isEqualTo("Dependency cycle: build.a -> deploy.c -> deploy.b -> build.a");
+    // Located at the dependency that closes the loop: deploy.b's dependency on build.a.
+    assertThat(problem.location().path()).isEqualTo("dependencies[0]");
+    assertThat(problem.location().line()).isEqualTo(9);
   }
 
   @Test
@@ -235,5 +238,42 @@ class ProjectLoaderTest {
         .filteredOn(p -> p.location().path().endsWith("buildMode"))
         .first()
         .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `local-docker`?"));
+  }
+
+  @Test
+  void oneRejectedActionDoesNotCascadeAndWarningsTravelWithErrors() {
+    ConfigException failure = null;
+    try {
+      Fixtures.load("cascade");
+    } catch (ConfigException e) {
+      failure = e;
+    }
+    assertThat(failure).isNotNull();
+    assertThat(failure.problems()).extracting(Problem::code).containsExactly("UNKNOWN_TYPE");
+    assertThat(failure.error().warnings())
+        .extracting(Problem::code)
+        .containsExactly("GROVE_IGNORED_KIND");
+  }
+
+  @Test
+  void actionVarfilesAreRelativeToTheActionsFolder() {
+    LoadedProject project = Fixtures.load("varfile-nested");
+    assertThat(project.actions().get(ref("deploy.svc")).spec().get("deployCommand"))
+        .isEqualTo(List.of("echo", "hello-from-svc"));
+  }
+
+  @Test
+  void aDeployWithBuildAndAnExcludeCountsItsOwnFiles() {
+    LoadedProject project = Fixtures.load("varfile-nested");
+    assertThat(project.actions().get(ref("deploy.shaped")).sources())
+        .extracting(f -> f.path())
+        .containsExactly("svc/main.sh", "svc/svc.env");
+  }
+
+  @Test
+  void anUnclosedQuoteIsReportedWhereItOpens() {
+    Problem problem = Fixtures.problems("unclosed-quote").get(0);
+    assertThat(problem.code()).isEqualTo("YAML_SYNTAX");
+    assertThat(problem.location().line()).isEqualTo(3);
   }
 }
