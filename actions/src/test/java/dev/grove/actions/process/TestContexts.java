@@ -17,12 +17,31 @@ public final class TestContexts {
       Map.of("PATH", "/usr/bin:/bin", "FROM_CLI", "cli");
 
   public final List<String> lines = new CopyOnWriteArrayList<>();
-  public final LogSink sink = (stream, text) -> lines.add(stream + ":" + text);
+  public final LogSink sink =
+      (stream, text) -> {
+        synchronized (this) {
+          lines.add(stream + ":" + text);
+          notifyAll();
+        }
+      };
   public final Cancellation cancellation = new Cancellation();
   private final Path dir;
 
   public TestContexts(Path dir) {
     this.dir = dir;
+  }
+
+  /** Waits until the sink got {@code line} ("stream:text"); false after {@code limit}. */
+  public synchronized boolean awaitLine(String line, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!lines.contains(line)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
   }
 
   public ActionContext context(ActionKind kind, String name, Map<String, Object> spec) {
