@@ -145,6 +145,28 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void aRelativeProgramIsFoundInTheWorkingFolder() throws Exception {
+    Path script = dir.resolve("build.sh");
+    Files.writeString(script, "#!/bin/sh\necho built\n");
+    script.toFile().setExecutable(true);
+
+    ProcessRunner.Result result =
+        runner.run("test", List.of("./build.sh"), dir, ENV, sink, new Cancellation(), TEN_SECONDS);
+
+    assertThat(result.stdout()).isEqualTo("built");
+  }
+
+  @Test
+  void aBackgroundProcessHoldingTheOutputOpenDoesNotHoldTheResult() throws Exception {
+    long start = System.nanoTime();
+
+    ProcessRunner.Result result = sh("sleep 3 & echo done");
+
+    assertThat(result.stdout()).isEqualTo("done");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
   void aMissingProgramIsNotStartedAndNamesCommandAndFolder() {
     assertThatThrownBy(
             () ->
@@ -201,6 +223,24 @@ class ProcessRunnerTest {
               assertThat(e.suggestion()).contains("timeout");
             });
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void aTreeThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                runner.run(
+                    "test",
+                    List.of("sh", "-c", "trap '' TERM; sleep 100 & sleep 100"),
+                    dir,
+                    ENV,
+                    sink,
+                    new Cancellation(),
+                    Duration.ofMillis(300)))
+        .isInstanceOfSatisfying(
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionException.TIMEOUT));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2300));
   }
 
   @Test
