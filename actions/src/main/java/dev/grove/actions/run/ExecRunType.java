@@ -1,17 +1,26 @@
 package dev.grove.actions.run;
 
+import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;
 
-/** {@code Run/exec} and {@code Test/exec}: parsed and graphed; not run by Grove yet. */
+/** {@code Run/exec} and {@code Test/exec}: a local command, run every time. */
 public final class ExecRunType extends BaseActionType {
 
   private static final Schema.Obj SPEC =
       Schema.obj().any("command", "shell", "env", "artifacts", "statusCommand").build();
 
+  private final ActionHandler handler = new ExecRunHandler(new ProcessRunner());
+
   public ExecRunType(ActionKind kind) {
     super(kind, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+  }
+
+  @Override
+  public ActionHandler handler() {
+    return handler;
   }
 }

@@ -1,5 +1,7 @@
 package dev.grove.actions.build.exec;
 
+import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
@@ -11,7 +13,14 @@ public final class ExecBuildType extends BaseActionType {
   private static final Schema.Obj SPEC =
       Schema.obj().any("command", "shell", "env", "statusCommand").build();
 
+  private final ActionHandler handler = new ExecBuildHandler(new ProcessRunner());
+
   public ExecBuildType() {
     super(ActionKind.BUILD, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+  }
+
+  @Override
+  public ActionHandler handler() {
+    return handler;
   }
 }

@@ -1,12 +1,16 @@
 package dev.grove.actions.deploy.exec;
 
+import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;
 
 /** {@code Deploy/exec}: local deploy, status and cleanup commands. */
-public final class ExecDeployType extends BaseActionType {
+public final class ExecDeployType extends BaseActionType implements Cleanable {
 
   private static final Schema.Obj SPEC =
       Schema.obj()
@@ -21,7 +25,19 @@ public final class ExecDeployType extends BaseActionType {
           .notActedOn("stopCommand")
           .build();
 
+  private final ExecDeployHandler handler = new ExecDeployHandler(new ProcessRunner());
+
   public ExecDeployType() {
     super(ActionKind.DEPLOY, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+  }
+
+  @Override
+  public ActionHandler handler() {
+    return handler;
+  }
+
+  @Override
+  public void cleanup(ActionContext context) throws ActionException {
+    handler.cleanup(context);
   }
 }

@@ -1,0 +1,32 @@
+package dev.grove.actions.run;
+
+import dev.grove.actions.process.ShellCommand;
+import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.spi.ActionException;
+import java.util.Map;
+
+/**
+ * The spec of a {@code Run/exec} or {@code Test/exec} action ({@code artifacts} is not acted on).
+ *
+ * @param command what runs (required, as in Garden)
+ * @param env added to the command's environment
+ */
+public record ExecRunSpec(ShellCommand command, Map<String, String> env) {
+  public ExecRunSpec {
+    env = Map.copyOf(env);
+  }
+
+  /** Reads a resolved spec; {@code action} names it in errors. */
+  public static ExecRunSpec parse(Map<String, Object> spec, String action) throws ActionException {
+    boolean shell = SpecValues.flag(spec, "shell", false, action);
+    ShellCommand command =
+        ShellCommand.parse(spec, "command", shell, action)
+            .orElseThrow(
+                () ->
+                    new ActionException(
+                        ActionException.INVALID_SPEC,
+                        action + ": spec.command is missing; an exec Run or Test needs one.",
+                        "Add spec.command, such as [\"npm\", \"test\"]."));
+    return new ExecRunSpec(command, SpecValues.env(spec, action));
+  }
+}
