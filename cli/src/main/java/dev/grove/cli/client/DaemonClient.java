@@ -177,12 +177,16 @@ public final class DaemonClient {
       }
       return answer == null ? null : Json.read(response, answer);
     } catch (IllegalArgumentException | ClassCastException e) {
-      throw new DaemonErrorException(
-          status,
-          ApiError.of(
-              ErrorCodes.INTERNAL,
-              "the daemon's answer is not the JSON this grove expects (" + describe(e) + ")",
-              "The CLI and the daemon may be different versions: run 'grove daemon stop'."));
+      // Not Grove's JSON: whatever answers on that port is not (this version of) the daemon,
+      // e.g. another program took the port of a daemon that died. Safe to start a new one.
+      throw new DaemonUnreachableException(
+              "the process on 127.0.0.1:"
+                  + info.port()
+                  + " does not answer as a Grove daemon ("
+                  + describe(e)
+                  + ")",
+              "Run 'grove daemon stop' to forget it, then run again.")
+          .connectionRefused();
     }
   }
 

@@ -106,6 +106,7 @@ public final class DaemonConnector {
   public boolean stop() {
     Optional<Running> running = probe();
     if (running.isEmpty()) {
+      forgetStaleInfo();
       return false;
     }
     stopAndWait(running.get());
@@ -246,6 +247,28 @@ public final class DaemonConnector {
       return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
     } catch (IOException e) {
       return true; // no /proc here: isAlive is all there is
+    }
+  }
+
+  /** daemon.json of a daemon that does not answer: removed, so nothing trusts it again. */
+  private void forgetStaleInfo() {
+    Optional<DaemonInfo> info = home.readInfo();
+    if (info.isPresent() && running(info.get().pid()) && probeAnswers(info.get())) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(home.infoFile());
+    } catch (IOException e) {
+      // Left for the next start to overwrite.
+    }
+  }
+
+  private static boolean probeAnswers(DaemonInfo info) {
+    try {
+      new DaemonClient(info).health();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -152,4 +152,22 @@ class DaemonClientTest {
     assertThat(run.exitCode).isEqualTo(3);
     assertThat(run.out).contains("not running");
   }
+
+  @Test
+  void aProgramThatIsNotGroveOnTheDaemonsPortIsNotTrusted() {
+    // Another program took the port of a daemon that died: its answers are not Grove's JSON.
+    daemon.answer(Routes.VALIDATE, 200, "<html>hello</html>");
+    DaemonClient client = new DaemonClient(new GroveHome(home).readInfo().orElseThrow());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                client.validate(
+                    new dev.grove.api.project.ProjectRequest(
+                        null, project.toString(), null, java.util.Map.of(), java.util.Map.of())))
+        .isInstanceOfSatisfying(
+            DaemonUnreachableException.class,
+            e -> {
+              assertThat(e.notConnected()).as("safe to start a daemon and send again").isTrue();
+              assertThat(e.getMessage()).contains("does not answer as a Grove daemon");
+            });
+  }
 }
