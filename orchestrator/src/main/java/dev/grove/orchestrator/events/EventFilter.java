@@ -1,0 +1,17 @@
+package dev.grove.orchestrator.events;
+
+import dev.grove.api.event.Event;
+
+/**
+ * Which events a subscriber wants: those of one run and/or about one action; a {@code null} field
+ * matches everything.
+ */
+public record EventFilter(String runId, String actionRef) {
+  public static final EventFilter ALL = new EventFilter(null, null);
+
+  public boolean matches(Event event) {
+    return (runId == null || runId.equals(event.runId()))
+        && (actionRef == null
+            || (event.action() != null && actionRef.equals(event.action().ref())));
+  }
+}
