@@ -1,8 +1,11 @@
 package dev.grove.orchestrator.daemon;
 
 import dev.grove.api.http.DaemonInfo;
+import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.http.DaemonVerticle;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.solver.Limits;
+import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -46,11 +49,15 @@ public final class Daemon {
     Vertx vertx = Vertx.vertx();
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
     String token = newToken();
+    EventBus events = new EventBus();
+    Runs runs = new Runs(service, events::publish, Limits.defaults());
     DaemonVerticle verticle =
         new DaemonVerticle(
             new DaemonVerticle.Settings(
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
             service,
+            runs,
+            events,
             daemon::shutdown);
     return vertx
         .deployVerticle(verticle)

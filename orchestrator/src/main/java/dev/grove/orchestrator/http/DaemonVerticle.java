@@ -8,6 +8,7 @@ import dev.grove.api.project.ProjectSummary;
 import dev.grove.api.run.RunInfo;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final Settings settings;
   private final ProjectService projects;
   private final Runs runs;
+  private final EventBus events;
   private final Runnable onShutdown;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
@@ -62,17 +64,19 @@ public final class DaemonVerticle extends VerticleBase {
    * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
    */
   public DaemonVerticle(Settings settings, ProjectService projects, Runnable onShutdown) {
-    this(settings, projects, null, onShutdown);
+    this(settings, projects, null, null, onShutdown);
   }
 
   /**
    * @param runs the run service; null serves no run routes
+   * @param events the event bus; null serves no event stream
    */
   public DaemonVerticle(
-      Settings settings, ProjectService projects, Runs runs, Runnable onShutdown) {
+      Settings settings, ProjectService projects, Runs runs, EventBus events, Runnable onShutdown) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
     this.runs = runs;
+    this.events = events;
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
   }
 
@@ -102,6 +106,9 @@ public final class DaemonVerticle extends VerticleBase {
                         runs.cancel(ctx.pathParam("runId"));
                         return Map.of("cancelled", true);
                       }));
+    }
+    if (events != null) {
+      EventRoutes.install(router, vertx, events);
     }
     router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
     router.route().failureHandler(new ApiFailureHandler(settings.logFile()));
