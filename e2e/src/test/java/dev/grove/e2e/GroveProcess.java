@@ -25,7 +25,7 @@ final class GroveProcess {
   /** What one CLI run printed and how it exited. */
   record Result(int exitCode, String out, String err) {}
 
-  Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private ProcessBuilder builder(Map<String, String> env, String... args) {
     String classpath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -38,6 +38,36 @@ final class GroveProcess {
     builder.environment().put("GROVE_HOME", home.toString());
     builder.environment().put("NO_COLOR", "1");
     builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** Starts a CLI without waiting for it (its output is discarded). */
+  Process start(String... args) throws IOException {
+    return builder(Map.of(), args)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Waits until the daemon lists a running run that involves {@code name}; its id. */
+  String waitForRun(String name, java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (daemonPid() > 0) {
+        Result runs = run("runs");
+        for (String line : runs.out().lines().toList()) {
+          if (line.contains("running")) {
+            return line.substring(0, line.indexOf(' '));
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no run of " + name + " started within " + timeout);
+  }
+
+  Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    ProcessBuilder builder = builder(env, args);
     Path out = Files.createTempFile(home.getParent(), "out", ".txt");
     Path err = Files.createTempFile(home.getParent(), "err", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
