@@ -55,13 +55,12 @@ class RunE2E {
             "deploy.api=aborted",
             "deploy.web=aborted",
             "deploy.site=succeeded");
-    JsonNode broken =
-        doc.get("actions").findValues("ref").stream()
-                .anyMatch(r -> r.asText().equals("build.broken"))
-            ? doc
-            : null;
-    assertThat(broken).isNotNull();
-    assertThat(result.out()).contains("\"code\":\"COMMAND_FAILED\"");
+    for (JsonNode action : doc.get("actions")) {
+      if (action.get("ref").asText().equals("build.broken")) {
+        assertThat(action.get("error").get("code").asText()).isEqualTo("COMMAND_FAILED");
+        assertThat(action.get("error").get("message").asText()).contains("exited with code 3");
+      }
+    }
   }
 
   @Test
