@@ -11,6 +11,12 @@ public final class ErrorCodes {
   /** The request itself is malformed (bad JSON, missing field, unknown flag value). */
   public static final String BAD_REQUEST = "BAD_REQUEST";
 
+  /** A run names an action the project does not have. */
+  public static final String UNKNOWN_ACTION = "UNKNOWN_ACTION";
+
+  /** A run names an action that is disabled in the environment. */
+  public static final String ACTION_DISABLED = "ACTION_DISABLED";
+
   /** No or a wrong bearer token. */
   public static final String UNAUTHORIZED = "UNAUTHORIZED";
 

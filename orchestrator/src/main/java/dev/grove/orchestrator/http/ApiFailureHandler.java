@@ -105,7 +105,7 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
   /** The HTTP status of each error code. */
   static int statusOf(String code) {
     return switch (code) {
-      case ErrorCodes.BAD_REQUEST -> 400;
+      case ErrorCodes.BAD_REQUEST, ErrorCodes.UNKNOWN_ACTION, ErrorCodes.ACTION_DISABLED -> 400;
       case ErrorCodes.UNAUTHORIZED -> 401;
       case ErrorCodes.PROJECT_NOT_FOUND, ErrorCodes.NOT_FOUND -> 404;
       case ErrorCodes.CONFIG_INVALID -> 422;

@@ -62,7 +62,7 @@ public record RunPlan(
         LoadedProject.ResolvedAction action = project.actions().get(ref);
         if (action == null) {
           throw new GroveException(
-              "UNKNOWN_ACTION",
+              ErrorCodes.UNKNOWN_ACTION,
               "There is no " + kind.displayName() + " action named `" + name + "`.",
               Suggestions.closest(name, known)
                   .map(match -> "Did you mean `" + match + "`?")
@@ -77,7 +77,7 @@ public record RunPlan(
         }
         if (action.config().disabled()) {
           throw new GroveException(
-              "ACTION_DISABLED",
+              ErrorCodes.ACTION_DISABLED,
               ref + " is disabled in environment " + project.project().environment() + ".",
               "Enable it (`disabled`, `environments`) or leave it out of the command.");
         }
