@@ -38,8 +38,8 @@ public final class ExitCodes {
       case ErrorCodes.CONFIG_INVALID,
           ErrorCodes.PROJECT_NOT_FOUND,
           ErrorCodes.BAD_REQUEST,
-          "UNKNOWN_ACTION",
-          "ACTION_DISABLED" ->
+          ErrorCodes.UNKNOWN_ACTION,
+          ErrorCodes.ACTION_DISABLED ->
           BAD_CONFIG_OR_ARGUMENTS;
       case ErrorCodes.UNAUTHORIZED -> DAEMON_UNREACHABLE;
       default -> FAILED;
