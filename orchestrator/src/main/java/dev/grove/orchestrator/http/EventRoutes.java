@@ -2,6 +2,7 @@ package dev.grove.orchestrator.http;
 
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.event.Event;
+import dev.grove.api.event.EventTypes;
 import dev.grove.api.http.Routes;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@code GET} {@link Routes#EVENTS}: the event stream, as a websocket (one text frame per event)
@@ -49,8 +51,9 @@ public final class EventRoutes {
    * daemon's bearer check, which then decides as for any request.
    */
   public static void install(Router router, Vertx vertx, EventBus bus) {
+    Encoder encoder = new Encoder();
     router.route(Routes.EVENTS).order(QUERY_TOKEN_ORDER).handler(EventRoutes::tokenFromQuery);
-    router.get(Routes.EVENTS).handler(ctx -> stream(ctx, vertx, bus));
+    router.get(Routes.EVENTS).handler(ctx -> stream(ctx, vertx, bus, encoder));
   }
 
   private static void tokenFromQuery(RoutingContext ctx) {
@@ -64,7 +67,7 @@ public final class EventRoutes {
     ctx.next();
   }
 
-  private static void stream(RoutingContext ctx, Vertx vertx, EventBus bus) {
+  private static void stream(RoutingContext ctx, Vertx vertx, EventBus bus, Encoder encoder) {
     HttpServerRequest request = ctx.request();
     Query query;
     try {
@@ -77,10 +80,10 @@ public final class EventRoutes {
     if (request.canUpgradeToWebSocket()) {
       request
           .toWebSocket()
-          .onSuccess(ws -> new WebSocketPump(context, ws).start(bus, query))
+          .onSuccess(ws -> new WebSocketPump(context, encoder, ws).start(bus, query))
           .onFailure(ctx::fail);
     } else if (accepts(request, NDJSON)) {
-      new NdjsonPump(context, ctx.response()).start(bus, query);
+      new NdjsonPump(context, encoder, ctx.response()).start(bus, query);
     } else {
       ctx.fail(
           new GroveException(
@@ -139,18 +142,50 @@ public final class EventRoutes {
   }
 
   /**
+   * Each event's JSON, made once for all the connections that send it: the recent ones are kept by
+   * seq. Gap events are made per subscriber and share their seq with a real event: never kept.
+   */
+  private static final class Encoder {
+    private static final int RECENT = 8_192;
+
+    private record Encoded(Event event, String json) {}
+
+    private final AtomicReferenceArray<Encoded> recent = new AtomicReferenceArray<>(RECENT);
+
+    String json(Event event) {
+      if (EventTypes.GAP.equals(event.type())) {
+        return encode(event);
+      }
+      int slot = (int) (event.seq() % RECENT);
+      Encoded known = recent.get(slot);
+      if (known != null && known.event() == event) {
+        return known.json();
+      }
+      String json = encode(event);
+      recent.set(slot, new Encoded(event, json));
+      return json;
+    }
+
+    private static String encode(Event event) {
+      return new String(JsonCodec.write(event), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
    * Moves events from a subscription to one connection, always on the connection's context: polls
    * while the socket takes more, waits for its drain handler when it is full, and for the bus's
    * signal when the subscription is empty.
    */
   private abstract static class Pump {
     private final Context context;
+    final Encoder encoder;
     private final Handler<Void> pumpTask = ignored -> pump();
     private Subscription subscription;
     private boolean finished;
 
-    Pump(Context context) {
+    Pump(Context context, Encoder encoder) {
       this.context = context;
+      this.encoder = encoder;
     }
 
     final void start(EventBus bus, Query query) {
@@ -167,6 +202,11 @@ public final class EventRoutes {
         return;
       }
       for (int round = 0; round < ROUNDS_PER_TURN; round++) {
+        if (isClosed()) {
+          // Closed by the peer, its close handler not yet run: nothing more can be written.
+          stop(null);
+          return;
+        }
         if (writeQueueFull()) {
           onDrain(pumpTask);
           return;
@@ -192,6 +232,8 @@ public final class EventRoutes {
 
     abstract void onClose(Handler<Void> handler);
 
+    abstract boolean isClosed();
+
     abstract boolean writeQueueFull();
 
     abstract void onDrain(Handler<Void> handler);
@@ -204,8 +246,8 @@ public final class EventRoutes {
   private static final class WebSocketPump extends Pump {
     private final ServerWebSocket ws;
 
-    WebSocketPump(Context context, ServerWebSocket ws) {
-      super(context);
+    WebSocketPump(Context context, Encoder encoder, ServerWebSocket ws) {
+      super(context, encoder);
       this.ws = ws;
     }
 
@@ -215,6 +257,11 @@ public final class EventRoutes {
       ws.exceptionHandler(failure -> handler.handle(null));
       // Nothing is expected from the client; dropping its frames keeps them from queueing.
       ws.handler(frame -> {});
+    }
+
+    @Override
+    boolean isClosed() {
+      return ws.isClosed();
     }
 
     @Override
@@ -230,7 +277,7 @@ public final class EventRoutes {
     @Override
     void write(List<Event> events) {
       for (Event event : events) {
-        ws.writeTextMessage(new String(JsonCodec.write(event), StandardCharsets.UTF_8));
+        ws.writeTextMessage(encoder.json(event));
       }
     }
 
@@ -243,8 +290,8 @@ public final class EventRoutes {
   private static final class NdjsonPump extends Pump {
     private final HttpServerResponse response;
 
-    NdjsonPump(Context context, HttpServerResponse response) {
-      super(context);
+    NdjsonPump(Context context, Encoder encoder, HttpServerResponse response) {
+      super(context, encoder);
       this.response = response;
       response.setChunked(true).putHeader("Content-Type", NDJSON + "; charset=utf-8");
       // The status line now, so a client knows it is subscribed before the first event.
@@ -255,6 +302,11 @@ public final class EventRoutes {
     void onClose(Handler<Void> handler) {
       response.closeHandler(handler);
       response.exceptionHandler(failure -> handler.handle(null));
+    }
+
+    @Override
+    boolean isClosed() {
+      return response.closed() || response.ended();
     }
 
     @Override
@@ -271,7 +323,7 @@ public final class EventRoutes {
     void write(List<Event> events) {
       Buffer lines = Buffer.buffer(events.size() * 160);
       for (Event event : events) {
-        lines.appendBytes(JsonCodec.write(event)).appendByte((byte) '\n');
+        lines.appendString(encoder.json(event)).appendByte((byte) '\n');
       }
       response.write(lines);
     }

@@ -151,6 +151,29 @@ class EventBusTest {
   }
 
   @Test
+  void replayOvertakenByThePublisherReportsTheOverwrittenRangeAndGoesOn() {
+    EventBus bus = new EventBus(10, 100);
+    for (int i = 0; i < 10; i++) {
+      bus.publish("r1", EventTypes.LOG, null, null);
+    }
+    Subscription sub = bus.subscribe(EventFilter.ALL, 0, () -> {});
+    assertThat(sub.poll(3)).extracting(Event::seq).containsExactly(1L, 2L, 3L);
+    for (int i = 0; i < 5; i++) {
+      bus.publish("r1", EventTypes.LOG, null, null); // 11..15 overwrite 1..5 in the buffer
+    }
+    List<Event> rest = drain(sub);
+
+    assertThat(rest.get(0).type()).isEqualTo(EventTypes.GAP);
+    assertThat(rest.get(0).payload())
+        .containsEntry("missed", 2L)
+        .containsEntry("fromSeq", 4L)
+        .containsEntry("toSeq", 5L);
+    assertThat(rest.subList(1, rest.size()))
+        .extracting(Event::seq)
+        .containsExactlyElementsOf(range(6, 15));
+  }
+
+  @Test
   void replayOnlySubscriptionIsDoneAfterTheBufferedEvents() {
     EventBus bus = new EventBus();
     bus.publish("r1", EventTypes.LOG, null, null);
