@@ -2,6 +2,7 @@ package dev.grove.api.run;
 
 import dev.grove.api.project.ProjectRequest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a run: {@code build}, {@code deploy} or {@code status} of the named actions (all of that
@@ -13,6 +14,8 @@ import java.util.List;
  *     like Garden's {@code --force}
  * @param skipDependencies do not process Deploy/Run/Test dependencies (Builds still run)
  * @param withDependants also process what depends on the named actions
+ * @param concurrency limits for this run ({@code build}, {@code deploy}, {@code run}, {@code test},
+ *     {@code overall}), over the project's and the daemon's
  */
 public record RunRequest(
     ProjectRequest project,
@@ -20,9 +23,21 @@ public record RunRequest(
     List<String> names,
     boolean force,
     boolean skipDependencies,
-    boolean withDependants) {
+    boolean withDependants,
+    Map<String, Integer> concurrency) {
 
   public RunRequest {
     names = names == null ? List.of() : List.copyOf(names);
+    concurrency = concurrency == null ? Map.of() : Map.copyOf(concurrency);
+  }
+
+  public RunRequest(
+      ProjectRequest project,
+      String command,
+      List<String> names,
+      boolean force,
+      boolean skipDependencies,
+      boolean withDependants) {
+    this(project, command, names, force, skipDependencies, withDependants, Map.of());
   }
 }

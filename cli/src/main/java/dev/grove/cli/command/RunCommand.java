@@ -4,7 +4,9 @@ import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.run.RunInfo;
 import dev.grove.api.run.RunRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,17 +43,51 @@ public abstract class RunCommand implements Callable<Integer> {
     return false;
   }
 
+  List<String> concurrency() {
+    return List.of();
+  }
+
   @Override
   public Integer call() {
     try {
       ProjectRequest project = options.request(app);
       RunRequest request =
-          new RunRequest(project, command(), names, force(), skipDependencies(), withDependants());
+          new RunRequest(
+              project,
+              command(),
+              names,
+              force(),
+              skipDependencies(),
+              withDependants(),
+              limits(concurrency()));
       RunInfo started = app.daemon().call(client -> client.startRun(request));
       return RunFollower.follow(app, started.runId(), options.output(), true);
     } catch (RuntimeException e) {
       return app.fail(e, options.output());
     }
+  }
+
+  /** {@code build=2} pairs as a map; a malformed one is a usage error naming it. */
+  static Map<String, Integer> limits(List<String> pairs) {
+    Map<String, Integer> limits = new LinkedHashMap<>();
+    for (String pair : pairs) {
+      int eq = pair.indexOf('=');
+      Integer value = null;
+      if (eq > 0) {
+        try {
+          value = Integer.valueOf(pair.substring(eq + 1));
+        } catch (NumberFormatException e) {
+          value = null;
+        }
+      }
+      if (value == null || value < 1) {
+        throw new UsageException(
+            "--concurrency '" + pair + "' is not KIND=N with N of 1 or more",
+            "Write it as --concurrency build=2 (build, deploy, run, test or overall).");
+      }
+      limits.put(pair.substring(0, eq), value);
+    }
+    return limits;
   }
 
   /** The flags of commands that process actions. */
@@ -69,6 +105,15 @@ public abstract class RunCommand implements Callable<Integer> {
 
     @Option(names = "--with-dependants", description = "Also process what depends on them.")
     boolean withDependants;
+
+    @Option(
+        names = "--concurrency",
+        paramLabel = "KIND=N",
+        description =
+            "How many actions run at once for this run: build, deploy, run, test or overall"
+                + " (default build=4, deploy=8, overall=16, or the project's `concurrency`);"
+                + " repeatable.")
+    List<String> concurrency = new ArrayList<>();
   }
 
   /** {@code grove build}. */
@@ -102,6 +147,11 @@ public abstract class RunCommand implements Callable<Integer> {
     boolean withDependants() {
       return flags.withDependants;
     }
+
+    @Override
+    List<String> concurrency() {
+      return flags.concurrency;
+    }
   }
 
   /** {@code grove deploy}. */
@@ -134,6 +184,11 @@ public abstract class RunCommand implements Callable<Integer> {
     @Override
     boolean withDependants() {
       return flags.withDependants;
+    }
+
+    @Override
+    List<String> concurrency() {
+      return flags.concurrency;
     }
   }
 

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param namespace the environment's namespace ({@code defaultNamespace} or the {@code ns.} of
  *     {@code --env ns.env})
+ * @param concurrency Grove's {@code concurrency} limits ({@code build}, {@code deploy}, {@code
+ *     run}, {@code test}, {@code overall}); empty for the defaults
  * @param appNamespace where Deploys go: the kubernetes provider's {@code namespace}, else {@code
  *     <project>-<namespace>}
  */
@@ -23,6 +25,7 @@ public record ProjectConfig(
     Map<String, Object> variables,
     List<ProviderConfig> providers,
     String dotIgnoreFile,
+    Map<String, Integer> concurrency,
     ConfigDocument document) {
 
   /** One provider as configured for the environment, templates resolved. */

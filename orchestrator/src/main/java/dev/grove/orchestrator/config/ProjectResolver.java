@@ -176,6 +176,12 @@ final class ProjectResolver {
       ignore = list.get(0);
     }
     String dotIgnoreFile = ignore instanceof String text ? text : ".gardenignore";
+    Map<String, Integer> concurrency =
+        concurrency(
+            doc,
+            templating.resolveOrNull(
+                doc, "concurrency", raw.get("concurrency"), providerContext, errors, null),
+            errors);
     return new ProjectConfig(
         root,
         name,
@@ -186,7 +192,37 @@ final class ProjectResolver {
         vars,
         providers,
         dotIgnoreFile,
+        concurrency,
         doc);
+  }
+
+  /** {@code concurrency: {build: 4, deploy: 8, overall: 16}}: positive whole numbers. */
+  static Map<String, Integer> concurrency(ConfigDocument doc, Object value, List<Problem> errors) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    if (!(value instanceof Map<?, ?> map)) {
+      return out;
+    }
+    map.forEach(
+        (key, limit) -> {
+          if (limit instanceof Number number
+              && number.doubleValue() == Math.rint(number.doubleValue())
+              && number.intValue() >= 1) {
+            out.put(key.toString(), number.intValue());
+          } else {
+            errors.add(
+                Problems.at(
+                    doc,
+                    "concurrency." + key,
+                    "INVALID_FIELD",
+                    "`concurrency."
+                        + key
+                        + "` must be a whole number of at least 1, not `"
+                        + limit
+                        + "`.",
+                    "Write e.g. `concurrency: {build: 4, deploy: 8, overall: 16}`."));
+          }
+        });
+    return out;
   }
 
   private List<Map<String, Object>> environments(ConfigDocument doc, List<Problem> errors) {

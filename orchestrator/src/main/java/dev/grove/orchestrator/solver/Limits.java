@@ -25,6 +25,41 @@ public record Limits(Map<ActionKind, Integer> perKind, int overall) {
     return new Limits(perKind, 16);
   }
 
+  /**
+   * These limits with {@code overrides} ({@code build}, {@code deploy}, {@code run}, {@code test},
+   * {@code overall}) on top; an unknown key is a BAD_REQUEST naming it.
+   */
+  public Limits with(Map<String, Integer> overrides, String where) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    Map<ActionKind, Integer> kinds = new EnumMap<>(ActionKind.class);
+    kinds.putAll(perKind);
+    int all = overall;
+    for (Map.Entry<String, Integer> entry : overrides.entrySet()) {
+      if (entry.getValue() == null || entry.getValue() < 1) {
+        throw new dev.grove.orchestrator.error.GroveException(
+            dev.grove.api.error.ErrorCodes.BAD_REQUEST,
+            where + ": the limit of `" + entry.getKey() + "` must be at least 1.",
+            "Give a whole number of 1 or more.");
+      }
+      if (entry.getKey().equals("overall")) {
+        all = entry.getValue();
+        continue;
+      }
+      ActionKind kind =
+          ActionKind.parse(entry.getKey())
+              .orElseThrow(
+                  () ->
+                      new dev.grove.orchestrator.error.GroveException(
+                          dev.grove.api.error.ErrorCodes.BAD_REQUEST,
+                          where + ": unknown limit `" + entry.getKey() + "`.",
+                          "Limit build, deploy, run, test or overall."));
+      kinds.put(kind, entry.getValue());
+    }
+    return new Limits(kinds, all);
+  }
+
   public int of(ActionKind kind) {
     return perKind.getOrDefault(kind, overall);
   }

@@ -52,7 +52,6 @@ final class RunExecution {
       RunEvents events,
       Executor workers,
       ScheduledExecutorService timers,
-      Limits limits,
       InFlight inFlight,
       TemplateResolver templates) {}
 
@@ -61,6 +60,7 @@ final class RunExecution {
   private final RunPlan plan;
   private final Map<String, String> env;
   private final Services services;
+  private final Limits limits;
   private final Map<ActionRef, Node> nodes = new LinkedHashMap<>();
   private final Map<ActionRef, Map<String, Object>> outputs = new ConcurrentHashMap<>();
   private final EnumMap<ActionKind, Integer> runningByKind = new EnumMap<>(ActionKind.class);
@@ -96,8 +96,10 @@ final class RunExecution {
       LoadedProject project,
       RunPlan plan,
       Map<String, String> env,
-      Services services) {
+      Services services,
+      Limits limits) {
     this.runId = runId;
+    this.limits = limits;
     this.project = project;
     this.plan = plan;
     this.env = env;
@@ -182,7 +184,7 @@ final class RunExecution {
       }
       ActionKind kind = node.ref.kind();
       int ofKind = runningByKind.getOrDefault(kind, 0);
-      if (running >= services.limits().overall() || ofKind >= services.limits().of(kind)) {
+      if (running >= limits.overall() || ofKind >= limits.of(kind)) {
         continue;
       }
       node.dispatched = true;

@@ -31,6 +31,7 @@ public final class Runs {
 
   private final ProjectService projects;
   private final RunExecution.Services services;
+  private final Limits limits;
   private final Map<String, Entry> runs = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
@@ -59,9 +60,9 @@ public final class Runs {
       ExecutorService workers,
       ScheduledExecutorService timers) {
     this.projects = projects;
+    this.limits = limits;
     this.services =
-        new RunExecution.Services(
-            events, workers, timers, limits, new InFlight(), new TemplateResolver());
+        new RunExecution.Services(events, workers, timers, new InFlight(), new TemplateResolver());
   }
 
   /**
@@ -76,8 +77,12 @@ public final class Runs {
     LoadedProject project = projects.load(request.project());
     RunPlan plan = RunPlan.of(project, request);
     String runId = "run-" + HexFormat.of().formatHex(randomBytes());
+    Limits runLimits =
+        limits
+            .with(project.project().concurrency(), "the project's concurrency")
+            .with(request.concurrency(), "--concurrency");
     RunExecution execution =
-        new RunExecution(runId, project, plan, request.project().env(), services);
+        new RunExecution(runId, project, plan, request.project().env(), services, runLimits);
     Entry entry = new Entry(execution, project.project().name(), plan.command());
     synchronized (runs) {
       runs.put(runId, entry);

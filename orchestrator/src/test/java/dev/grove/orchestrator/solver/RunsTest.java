@@ -3,7 +3,6 @@ package dev.grove.orchestrator.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.grove.api.action.ActionKind;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
@@ -14,7 +13,6 @@ import dev.grove.orchestrator.Fixtures;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.DefaultProjectService;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +24,15 @@ class RunsTest {
   private final Runs runs = new Runs(new DefaultProjectService(), events, Limits.defaults());
 
   private RunRequest request(String fixture, String command, List<String> names, boolean force) {
+    return request(fixture, command, names, force, Map.of());
+  }
+
+  private RunRequest request(
+      String fixture,
+      String command,
+      List<String> names,
+      boolean force,
+      Map<String, Integer> concurrency) {
     return new RunRequest(
         new ProjectRequest(
             Fixtures.project(fixture).toString(),
@@ -37,7 +44,8 @@ class RunsTest {
         names,
         force,
         false,
-        false);
+        false,
+        concurrency);
   }
 
   private RunResult run(Runs on, RunRequest request) throws Exception {
@@ -139,16 +147,8 @@ class RunsTest {
     }
   }
 
-  @Test
-  void concurrencyLimitsAreHonouredAndTheWallTimeIsTheCriticalPath() throws Exception {
-    Map<ActionKind, Integer> perKind = new EnumMap<>(ActionKind.class);
-    perKind.put(ActionKind.BUILD, 2);
-    Runs limited = new Runs(new DefaultProjectService(), events, new Limits(perKind, 16));
-    long started = System.nanoTime();
-    RunResult result = run(limited, request("run-wide", "deploy", List.of(), false));
-    long wallMs = (System.nanoTime() - started) / 1_000_000;
-    assertThat(result.result()).isEqualTo("succeeded");
-    // At most two builds processing at any moment.
+  /** The most Builds processing at once in the recorded events. */
+  private int mostBuildsAtOnce() {
     int running = 0;
     int most = 0;
     for (var event : events.of("actionStatus", null)) {
@@ -161,9 +161,26 @@ class RunsTest {
         running--;
       }
     }
-    assertThat(most).isEqualTo(2);
+    return most;
+  }
+
+  @Test
+  void theProjectsConcurrencyIsHonouredAndTheWallTimeIsTheCriticalPath() throws Exception {
+    long started = System.nanoTime();
+    RunResult result = run(runs, request("run-wide", "deploy", List.of(), false));
+    long wallMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(result.result()).isEqualTo("succeeded");
+    assertThat(mostBuildsAtOnce()).isEqualTo(2);
     // Six 0.4 s builds two at a time: three waves, not six.
     assertThat(wallMs).isBetween(1_100L, 2_800L);
+  }
+
+  @Test
+  void aRunsConcurrencyOverridesTheProjects() throws Exception {
+    RunResult result =
+        run(runs, request("run-wide", "deploy", List.of(), false, Map.of("build", 3)));
+    assertThat(result.result()).isEqualTo("succeeded");
+    assertThat(mostBuildsAtOnce()).isEqualTo(3);
   }
 
   @Test
