@@ -16,6 +16,12 @@ sizes=("$@")
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# The JVM's own start on this machine right now, to compare figures taken on different days.
+base=()
+for _ in 1 2 3 4 5; do
+  start=$(date +%s%N); java -Xshare:auto -version >/dev/null 2>&1; base+=("$(ms "$start")")
+done
+echo "baseline: java -version takes $(printf '%s\n' "${base[@]}" | median) ms"
 printf '%-8s %-10s %-10s %-10s\n' actions cold_ms warm_ms rss_mib
 for n in "${sizes[@]}"; do
   project="$out/p$n"
