@@ -116,21 +116,12 @@ public abstract class RunCommand implements Callable<Integer> {
     List<String> concurrency = new ArrayList<>();
   }
 
-  /** {@code grove build}. */
-  @Command(
-      name = "build",
-      mixinStandardHelpOptions = true,
-      description = "Build the named Build actions (and what they need), live.")
-  public static final class Build extends RunCommand {
+  /** A run that processes actions: the process flags apply. */
+  abstract static class Processing extends RunCommand {
     @Mixin ProcessFlags flags;
 
-    public Build(CliApp app) {
+    Processing(CliApp app) {
       super(app);
-    }
-
-    @Override
-    String command() {
-      return "build";
     }
 
     @Override
@@ -154,14 +145,28 @@ public abstract class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code grove build}. */
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description = "Build the named Build actions (and what they need), live.")
+  public static final class Build extends Processing {
+    public Build(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "build";
+    }
+  }
+
   /** {@code grove deploy}. */
   @Command(
       name = "deploy",
       mixinStandardHelpOptions = true,
       description = "Deploy the named Deploy actions (and what they need), live.")
-  public static final class Deploy extends RunCommand {
-    @Mixin ProcessFlags flags;
-
+  public static final class Deploy extends Processing {
     public Deploy(CliApp app) {
       super(app);
     }
@@ -169,26 +174,6 @@ public abstract class RunCommand implements Callable<Integer> {
     @Override
     String command() {
       return "deploy";
-    }
-
-    @Override
-    boolean force() {
-      return flags.force;
-    }
-
-    @Override
-    boolean skipDependencies() {
-      return flags.skipDependencies;
-    }
-
-    @Override
-    boolean withDependants() {
-      return flags.withDependants;
-    }
-
-    @Override
-    List<String> concurrency() {
-      return flags.concurrency;
     }
   }
 

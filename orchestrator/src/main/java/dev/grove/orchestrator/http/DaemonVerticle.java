@@ -150,39 +150,41 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   private void project(RoutingContext ctx, Function<ProjectRequest, ProjectSummary> call) {
-    RequestBody body = ctx.body();
-    byte[] bytes = body == null || body.buffer() == null ? null : body.buffer().getBytes();
-    answer(
-        ctx,
-        () -> {
-          ProjectRequest request = JsonCodec.readRequest(bytes, ProjectRequest.class);
-          if (request.cwd() == null || request.cwd().isBlank()) {
-            throw new GroveException(
-                ErrorCodes.BAD_REQUEST,
-                "the request has no cwd",
-                "Send the client's working directory as 'cwd'.");
-          }
-          return call.apply(request);
-        });
+    byte[] bytes = bodyOf(ctx);
+    answer(ctx, () -> call.apply(checked(JsonCodec.readRequest(bytes, ProjectRequest.class))));
   }
 
   private void startRun(RoutingContext ctx) {
-    RequestBody body = ctx.body();
-    byte[] bytes = body == null || body.buffer() == null ? null : body.buffer().getBytes();
+    byte[] bytes = bodyOf(ctx);
     answer(
         ctx,
         () -> {
           RunRequest request = JsonCodec.readRequest(bytes, RunRequest.class);
-          if (request.project() == null
-              || request.project().cwd() == null
-              || request.project().cwd().isBlank()) {
+          if (request.project() == null) {
             throw new GroveException(
                 ErrorCodes.BAD_REQUEST,
-                "the run request has no project with a cwd",
+                "the run request has no project",
                 "Send {project: {root, cwd, env, ...}, command, names, ...}.");
           }
+          checked(request.project());
           return runs.start(request);
         });
+  }
+
+  private static byte[] bodyOf(RoutingContext ctx) {
+    RequestBody body = ctx.body();
+    return body == null || body.buffer() == null ? null : body.buffer().getBytes();
+  }
+
+  /** Every project request carries the client's working directory. */
+  private static ProjectRequest checked(ProjectRequest request) {
+    if (request.cwd() == null || request.cwd().isBlank()) {
+      throw new GroveException(
+          ErrorCodes.BAD_REQUEST,
+          "the request has no cwd",
+          "Send the client's working directory as 'cwd'.");
+    }
+    return request;
   }
 
   private RunInfo run(RoutingContext ctx) {
