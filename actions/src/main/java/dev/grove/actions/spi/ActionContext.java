@@ -4,6 +4,7 @@ import dev.grove.api.action.ActionRef;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a handler gets to run one operation of one action.
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param projectRoot the project root
  * @param env the invoking CLI's environment: the base of every process's environment
  * @param timeout the action's timeout
+ * @param registry the kubernetes provider's {@code deploymentRegistry}, if it has one
+ * @param outputs the action's static outputs ({@code deploymentImageId}, ...)
  */
 public record ActionContext(
     ActionRef ref,
@@ -24,4 +27,39 @@ public record ActionContext(
     Map<String, String> env,
     Duration timeout,
     LogSink log,
-    Cancellation cancellation) {}
+    Cancellation cancellation,
+    Optional<ActionType.ImageRegistry> registry,
+    Map<String, Object> outputs) {
+
+  public ActionContext {
+    registry = registry == null ? Optional.empty() : registry;
+    outputs = outputs == null ? Map.of() : outputs;
+  }
+
+  /** A context for types that need no registry and no static outputs. */
+  public ActionContext(
+      ActionRef ref,
+      String type,
+      String version,
+      Map<String, Object> spec,
+      Path sourceDir,
+      Path projectRoot,
+      Map<String, String> env,
+      Duration timeout,
+      LogSink log,
+      Cancellation cancellation) {
+    this(
+        ref,
+        type,
+        version,
+        spec,
+        sourceDir,
+        projectRoot,
+        env,
+        timeout,
+        log,
+        cancellation,
+        Optional.empty(),
+        Map.of());
+  }
+}

@@ -460,7 +460,7 @@ public final class ProjectLoader {
   }
 
   /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
-  static Optional<ActionType.ImageRegistry> registry(ProjectConfig project) {
+  public static Optional<ActionType.ImageRegistry> registry(ProjectConfig project) {
     for (ProjectConfig.ProviderConfig provider : project.providers()) {
       if (provider.name().endsWith("kubernetes")
           && provider.config().get("deploymentRegistry") instanceof Map<?, ?> registry

@@ -3,6 +3,7 @@ package dev.grove.orchestrator.solver;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
@@ -14,6 +15,7 @@ import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
 import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.template.TemplateResolver;
@@ -26,6 +28,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -316,6 +319,14 @@ final class RunExecution {
         sourceDir = buildAction.config().sourceDir();
       }
     }
+    Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
+    Map<String, Object> staticOutputs =
+        node.action
+            .config()
+            .handler()
+            .staticOutputs(
+                new ActionType.OutputContext(
+                    node.ref.name(), spec, node.action.version(), registry));
     return new ActionContext(
         node.ref,
         node.action.config().type(),
@@ -327,7 +338,9 @@ final class RunExecution {
         timeout(node),
         (stream, line) ->
             publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)),
-        node.cancellation);
+        node.cancellation,
+        registry,
+        staticOutputs);
   }
 
   private static Duration timeout(Node node) {
