@@ -1,6 +1,7 @@
 package dev.grove.cli.command;
 
 import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.project.ProjectFiles;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.cli.render.OutputMode;
 import java.nio.file.Files;
@@ -59,15 +60,13 @@ public final class ProjectOptions {
       }
       return given;
     }
-    for (Path dir = cwd.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve(PROJECT_FILE))) {
-        return dir;
-      }
-    }
-    throw new UsageException(
-        ErrorCodes.PROJECT_NOT_FOUND,
-        "no " + PROJECT_FILE + " in " + cwd + " or any folder above it",
-        "Run grove inside a Garden project, or pass --root DIR.");
+    return ProjectFiles.rootAbove(cwd)
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    ErrorCodes.PROJECT_NOT_FOUND,
+                    "no " + PROJECT_FILE + " in " + cwd + " or any folder above it",
+                    "Run grove inside a Garden project, or pass --root DIR."));
   }
 
   static Map<String, String> parseVars(List<String> vars) {

@@ -5,6 +5,7 @@ import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.error.Problem;
+import dev.grove.api.project.ProjectFiles;
 import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
@@ -92,7 +93,7 @@ public final class ProjectLoader {
 
   /** The project file of a root, if it has one. */
   public static Optional<Path> projectFile(Path root) {
-    return PROJECT_FILES.stream().map(root::resolve).filter(Files::isRegularFile).findFirst();
+    return ProjectFiles.find(root);
   }
 
   /** True for the names Garden reads configs from. */

@@ -2,6 +2,7 @@ package dev.grove.orchestrator.project;
 
 import dev.grove.api.action.ActionSummary;
 import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.project.ProjectFiles;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
 import dev.grove.orchestrator.config.LoadOptions;
@@ -129,14 +130,12 @@ public final class DefaultProjectService implements ProjectService {
       }
       return root;
     }
-    for (Path dir = cwd.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-      if (ProjectLoader.projectFile(dir).isPresent()) {
-        return dir;
-      }
-    }
-    throw new GroveException(
-        ErrorCodes.PROJECT_NOT_FOUND,
-        "No project.garden.yml in " + cwd + " or any folder above it.",
-        "Run grove inside a Garden project, or pass --root DIR.");
+    return ProjectFiles.rootAbove(cwd)
+        .orElseThrow(
+            () ->
+                new GroveException(
+                    ErrorCodes.PROJECT_NOT_FOUND,
+                    "No project.garden.yml in " + cwd + " or any folder above it.",
+                    "Run grove inside a Garden project, or pass --root DIR."));
   }
 }

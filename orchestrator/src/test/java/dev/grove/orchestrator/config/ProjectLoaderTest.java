@@ -276,4 +276,11 @@ class ProjectLoaderTest {
     assertThat(problem.code()).isEqualTo("YAML_SYNTAX");
     assertThat(problem.location().line()).isEqualTo(3);
   }
+
+  @Test
+  void aProjectDocumentInGardenYmlAtTheRootIsFound() {
+    LoadedProject project = Fixtures.load("project-in-garden-yml");
+    assertThat(project.project().name()).isEqualTo("legacy-layout");
+    assertThat(project.actions()).containsOnlyKeys(ref("build.tool"));
+  }
 }
