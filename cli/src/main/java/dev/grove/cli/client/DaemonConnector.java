@@ -151,7 +151,10 @@ public final class DaemonConnector {
       progress.accept("grove: restarting the daemon (its code changed)...");
       stopAndWait(running.get());
     } else {
-      progress.accept("grove: starting the daemon (first use)...");
+      progress.accept(
+          Files.exists(home.infoFile())
+              ? "grove: starting the daemon (the last one no longer answers)..."
+              : "grove: starting the daemon (first use)...");
     }
     return awaitStart(spawn());
   }
