@@ -57,6 +57,23 @@ public final class RegistryErrors {
     return "run `docker login " + host + "`";
   }
 
+  /** What to do when {@code host} denies access to {@code repository} (HTTP 403). */
+  static String forbiddenFix(String host, String repository) {
+    if (isArtifactRegistry(host)) {
+      return "Grant the account the IAM role roles/artifactregistry.writer on the repository"
+          + " (roles/artifactregistry.reader is enough to check tags), or "
+          + loginFix(host)
+          + " as an account that has it";
+    }
+    return "Ask for push/pull access to "
+        + repository
+        + " on "
+        + host
+        + ", or "
+        + loginFix(host)
+        + " as an account that has it";
+  }
+
   static String sourceOf(Optional<RegistryAuth> auth) {
     return auth.map(RegistryAuth::source).orElse("no credentials found");
   }

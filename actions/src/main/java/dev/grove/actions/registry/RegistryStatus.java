@@ -281,19 +281,6 @@ public final class RegistryStatus {
 
   private static ActionException forbidden(
       String host, String repository, Optional<RegistryAuth> auth) {
-    String fix =
-        RegistryErrors.isArtifactRegistry(host)
-            ? "Grant the account the IAM role roles/artifactregistry.writer on the repository"
-                + " (roles/artifactregistry.reader is enough to check tags), or "
-                + RegistryErrors.loginFix(host)
-                + " as an account that has it"
-            : "Ask for push/pull access to "
-                + repository
-                + " on "
-                + host
-                + ", or "
-                + RegistryErrors.loginFix(host)
-                + " as an account that has it";
     return new ActionException(
         RegistryErrors.REGISTRY_FORBIDDEN,
         "The registry "
@@ -302,7 +289,7 @@ public final class RegistryStatus {
             + repository
             + " (HTTP 403); tried: "
             + RegistryErrors.sourceOf(auth),
-        fix);
+        RegistryErrors.forbiddenFix(host, repository));
   }
 
   private static ActionException unexpected(String host, String what, int status) {
