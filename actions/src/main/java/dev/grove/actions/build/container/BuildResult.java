@@ -6,8 +6,9 @@ package dev.grove.actions.build.container;
  * @param imageReference the image written ({@code registry/repo:tag}, or the tar's name)
  * @param digest the manifest digest ({@code sha256:...})
  * @param imageId the config digest, what {@code docker images} shows
- * @param layersUploaded layers pushed to the registry (0 for a tar)
- * @param layersReused layers the registry already had (0 for a tar)
+ * @param blobsUploaded blobs (layers and the config) pushed to the registry; 0 for a tar. From
+ *     jib's events: a blob mounted from another repository of the registry counts as pushed
+ * @param blobsReused blobs the registry already had (0 for a tar)
  */
 public record BuildResult(
-    String imageReference, String digest, String imageId, int layersUploaded, int layersReused) {}
+    String imageReference, String digest, String imageId, int blobsUploaded, int blobsReused) {}

@@ -9,6 +9,7 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.event.events.TimerEvent;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.LogSink;
@@ -19,6 +20,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -68,6 +71,13 @@ public final class JibBuilder {
     }
   }
 
+  private static final ThreadFactory THREADS =
+      runnable -> {
+        Thread thread = new Thread(runnable, "grove-jib");
+        thread.setDaemon(true);
+        return thread;
+      };
+
   private final ExecutorService executor;
   private final Path cacheDirectory;
 
@@ -85,18 +95,25 @@ public final class JibBuilder {
       JibContainerBuilder plan, Target target, LogSink log, Cancellation cancellation)
       throws ActionException {
     Containerizer containerizer = containerizer(target);
-    AtomicInteger uploaded = new AtomicInteger();
+    AtomicInteger attempted = new AtomicInteger();
     AtomicInteger reused = new AtomicInteger();
     containerizer
         .setToolName("grove")
+        // jib times every blob push, skipped or not, and logs the skipped ones
+        .addEventHandler(
+            TimerEvent.class,
+            event -> {
+              if (event.getState() == TimerEvent.State.START
+                  && event.getDescription().startsWith("Pushing BLOB ")) {
+                attempted.incrementAndGet();
+              }
+            })
         .addEventHandler(
             LogEvent.class,
             event -> {
               String message = event.getMessage();
               if (message.startsWith("Skipping push; BLOB already exists")) {
                 reused.incrementAndGet();
-              } else if (message.startsWith("Pushing BLOB")) {
-                uploaded.incrementAndGet();
               }
               if (event.getLevel().compareTo(LogEvent.Level.INFO) <= 0) {
                 log.line(
@@ -106,9 +123,12 @@ public final class JibBuilder {
                     scrub(message, target));
               }
             });
-    if (executor != null) {
-      containerizer.setExecutorService(executor);
+    if (cancellation.isCancelled()) {
+      throw cancelled(cancellation, target);
     }
+    // jib's own pool outlives an interrupted build; one of ours can be stopped with it
+    ExecutorService pool = executor != null ? executor : Executors.newCachedThreadPool(THREADS);
+    containerizer.setExecutorService(pool);
     if (cacheDirectory != null) {
       containerizer
           .setBaseImageLayersCache(cacheDirectory.resolve("base"))
@@ -127,7 +147,7 @@ public final class JibBuilder {
           target.imageReference(),
           digest(container, "getDigest"),
           digest(container, "getImageId"),
-          pushed ? uploaded.get() : 0,
+          pushed ? attempted.get() - reused.get() : 0,
           pushed ? reused.get() : 0);
     } catch (InterruptedException e) {
       throw cancelled(cancellation, target);
@@ -138,6 +158,9 @@ public final class JibBuilder {
       throw failure(e, target);
     } finally {
       cancellation.removeListener(interrupt);
+      if (pool != executor) {
+        pool.shutdownNow();
+      }
       Thread.interrupted(); // a cancel that raced the end of the build must not leak to the pool
     }
   }
@@ -240,7 +263,10 @@ public final class JibBuilder {
         || error instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
       return new ActionException(
           REGISTRY_UNREACHABLE,
-          "Registry " + host + " is unreachable: " + scrub(String.valueOf(network), target),
+          "Registry "
+              + host
+              + " is unreachable: "
+              + (network != null ? scrub(String.valueOf(network), target) : detail),
           error instanceof com.google.cloud.tools.jib.api.InsecureRegistryException
               ? "The registry does not speak https; mark it insecure to use plain http."
               : "Check the registry address, that it is running, and the network or proxy.");

@@ -304,6 +304,30 @@ class JibImagePlanTest {
   }
 
   @Test
+  void aCancelDuringTheBuildInterruptsIt() throws Exception {
+    Path context = context(Map.of("a.txt", "a"));
+    var plan =
+        JibImagePlan.plan(
+            Dockerfile.parse("FROM scratch\nCOPY a.txt /\n", "Dockerfile"),
+            context,
+            Map.of(),
+            BaseImages.anonymous());
+    Cancellation cancellation = new Cancellation();
+
+    assertThatThrownBy(
+            () ->
+                new JibBuilder(null, dir.resolve("cache"))
+                    .build(
+                        plan,
+                        new JibBuilder.Tar(dir.resolve("c.tar"), "c:v1"),
+                        (s, t) -> cancellation.cancel(Cancellation.Reason.TIMEOUT),
+                        cancellation))
+        .isInstanceOfSatisfying(
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionException.TIMEOUT));
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
   void anUnreachableRegistryIsNamedWithoutThePassword() throws Exception {
     int port;
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
