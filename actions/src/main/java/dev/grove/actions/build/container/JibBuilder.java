@@ -1,0 +1,300 @@
+package dev.grove.actions.build.container;
+
+import com.google.api.client.http.HttpResponseException;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.event.events.TimerEvent;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.LogSink;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a {@link JibImagePlan} to a registry or to a tar file. Blocks: call it on a worker pool.
+ * jib's log events become log lines; cancellation interrupts the build.
+ */
+public final class JibBuilder {
+
+  public static final String REGISTRY_UNAUTHORIZED = "REGISTRY_UNAUTHORIZED";
+  public static final String REGISTRY_FORBIDDEN = "REGISTRY_FORBIDDEN";
+  public static final String REGISTRY_NOT_FOUND = "REGISTRY_NOT_FOUND";
+  public static final String REGISTRY_UNREACHABLE = "REGISTRY_UNREACHABLE";
+  public static final String BUILD_FAILED = "BUILD_FAILED";
+
+  /** Where the image goes. */
+  public sealed interface Target {
+    /** The image reference written, for the result and for messages. */
+    String imageReference();
+
+    /** The registry host named in messages. */
+    String registryHost();
+  }
+
+  /**
+   * A registry push; {@code insecure} allows plain http (and sending credentials over it).
+   *
+   * @param username null for anonymous
+   */
+  public record Registry(String imageReference, String username, String password, boolean insecure)
+      implements Target {
+    @Override
+    public String registryHost() {
+      return hostOf(imageReference);
+    }
+
+    @Override
+    public String toString() {
+      return "Registry[" + imageReference + ", user=" + username + ", insecure=" + insecure + "]";
+    }
+  }
+
+  /** A Docker-format image tar, loadable with {@code docker load}. */
+  public record Tar(Path file, String imageReference) implements Target {
+    @Override
+    public String registryHost() {
+      return hostOf(imageReference);
+    }
+  }
+
+  private static final ThreadFactory THREADS =
+      runnable -> {
+        Thread thread = new Thread(runnable, "grove-jib");
+        thread.setDaemon(true);
+        return thread;
+      };
+
+  private final ExecutorService executor;
+  private final Path cacheDirectory;
+
+  /**
+   * @param executor jib's threads, or null for jib's own
+   * @param cacheDirectory where jib caches base and application layers, or null for jib's default
+   */
+  public JibBuilder(ExecutorService executor, Path cacheDirectory) {
+    this.executor = executor;
+    this.cacheDirectory = cacheDirectory;
+  }
+
+  /** Builds {@code plan} into {@code target}. */
+  public BuildResult build(
+      JibContainerBuilder plan, Target target, LogSink log, Cancellation cancellation)
+      throws ActionException {
+    Containerizer containerizer = containerizer(target);
+    AtomicInteger attempted = new AtomicInteger();
+    AtomicInteger reused = new AtomicInteger();
+    containerizer
+        .setToolName("grove")
+        // jib times every blob push, skipped or not, and logs the skipped ones
+        .addEventHandler(
+            TimerEvent.class,
+            event -> {
+              if (event.getState() == TimerEvent.State.START
+                  && event.getDescription().startsWith("Pushing BLOB ")) {
+                attempted.incrementAndGet();
+              }
+            })
+        .addEventHandler(
+            LogEvent.class,
+            event -> {
+              String message = event.getMessage();
+              if (message.startsWith("Skipping push; BLOB already exists")) {
+                reused.incrementAndGet();
+              }
+              if (event.getLevel().compareTo(LogEvent.Level.INFO) <= 0) {
+                log.line(
+                    event.getLevel().compareTo(LogEvent.Level.WARN) <= 0
+                        ? LogSink.STDERR
+                        : LogSink.STDOUT,
+                    scrub(message, target));
+              }
+            });
+    if (cancellation.isCancelled()) {
+      throw cancelled(cancellation, target);
+    }
+    // jib's own pool outlives an interrupted build; one of ours can be stopped with it
+    ExecutorService pool = executor != null ? executor : Executors.newCachedThreadPool(THREADS);
+    containerizer.setExecutorService(pool);
+    if (cacheDirectory != null) {
+      containerizer
+          .setBaseImageLayersCache(cacheDirectory.resolve("base"))
+          .setApplicationLayersCache(cacheDirectory.resolve("application"));
+    }
+    Thread caller = Thread.currentThread();
+    Runnable interrupt = caller::interrupt;
+    cancellation.onCancel(interrupt);
+    try {
+      JibContainer container = plan.containerize(containerizer);
+      if (cancellation.isCancelled()) {
+        throw cancelled(cancellation, target);
+      }
+      boolean pushed = target instanceof Registry;
+      return new BuildResult(
+          target.imageReference(),
+          digest(container, "getDigest"),
+          digest(container, "getImageId"),
+          pushed ? attempted.get() - reused.get() : 0,
+          pushed ? reused.get() : 0);
+    } catch (InterruptedException e) {
+      throw cancelled(cancellation, target);
+    } catch (Exception e) {
+      if (cancellation.isCancelled()) {
+        throw cancelled(cancellation, target);
+      }
+      throw failure(e, target);
+    } finally {
+      cancellation.removeListener(interrupt);
+      if (pool != executor) {
+        pool.shutdownNow();
+      }
+      Thread.interrupted(); // a cancel that raced the end of the build must not leak to the pool
+    }
+  }
+
+  /**
+   * jib's {@code DescriptorDigest} carries Jackson annotations and Jackson is only on jib's runtime
+   * classpath here: naming the type fails the build under -Werror. A compile-scope jackson-databind
+   * in this module's pom would allow plain calls.
+   */
+  private static String digest(JibContainer container, String getter)
+      throws ReflectiveOperationException {
+    return String.valueOf(JibContainer.class.getMethod(getter).invoke(container));
+  }
+
+  private static Containerizer containerizer(Target target) throws ActionException {
+    try {
+      if (target instanceof Registry registry) {
+        RegistryImage image = RegistryImage.named(registry.imageReference());
+        if (registry.username() != null) {
+          image.addCredential(registry.username(), registry.password());
+        }
+        Containerizer containerizer = Containerizer.to(image);
+        if (registry.insecure()) {
+          // jib refuses to send credentials over http without this, even to an allowed registry
+          System.setProperty("sendCredentialsOverHttp", "true");
+          containerizer.setAllowInsecureRegistries(true);
+        }
+        return containerizer;
+      }
+      Tar tar = (Tar) target;
+      return Containerizer.to(TarImage.at(tar.file()).named(tar.imageReference()));
+    } catch (InvalidImageReferenceException e) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          "'" + target.imageReference() + "' is not a valid image reference.",
+          "Use registry/repository:tag, e.g. registry.example.com/team/web:v1.");
+    }
+  }
+
+  private static ActionException cancelled(Cancellation cancellation, Target target) {
+    boolean timeout = cancellation.reason() == Cancellation.Reason.TIMEOUT;
+    return new ActionException(
+        timeout ? ActionException.TIMEOUT : ActionException.CANCELLED,
+        "The image build of "
+            + target.imageReference()
+            + (timeout ? " timed out." : " was cancelled."),
+        timeout ? "Raise the action's timeout." : "Run it again when you need it.");
+  }
+
+  /** Maps a jib failure to a code; the message names the registry and never a credential. */
+  static ActionException failure(Throwable error, Target target) {
+    String host = target.registryHost();
+    if (error instanceof RegistryUnauthorizedException unauthorized
+        && unauthorized.getImageReference() != null) {
+      host = hostOf(unauthorized.getImageReference());
+    }
+    Integer status = null;
+    Throwable network = null;
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof HttpResponseException http && status == null) {
+        status = http.getStatusCode();
+      }
+      if (t instanceof UnknownHostException
+          || t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof SocketTimeoutException) {
+        network = t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String detail = scrub(String.valueOf(error.getMessage()), target);
+    String lower = detail.toLowerCase(Locale.ROOT);
+    if (status != null && status == 403 || lower.contains("403 forbidden")) {
+      return new ActionException(
+          REGISTRY_FORBIDDEN,
+          "Registry " + host + " refused access (403 Forbidden): " + detail,
+          "Give the credentials push and pull rights on that repository.");
+    }
+    if (error instanceof RegistryUnauthorizedException
+        || status != null && status == 401
+        || lower.contains("unauthorized")) {
+      return new ActionException(
+          REGISTRY_UNAUTHORIZED,
+          "Registry " + host + " did not accept the credentials (401 Unauthorized): " + detail,
+          "Check the registry credentials (provider config or docker config.json); for a plain"
+              + " http registry also set it as insecure.");
+    }
+    if (status != null && status == 404
+        || lower.contains("manifest_unknown")
+        || lower.contains("name_unknown")
+        || lower.contains("not found")) {
+      return new ActionException(
+          REGISTRY_NOT_FOUND,
+          "Registry " + host + " has no such image or repository: " + detail,
+          "Check the image name and tag in FROM and the deployment registry's namespace.");
+    }
+    if (network != null
+        || error instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
+      return new ActionException(
+          REGISTRY_UNREACHABLE,
+          "Registry "
+              + host
+              + " is unreachable: "
+              + (network != null ? scrub(String.valueOf(network), target) : detail),
+          error instanceof com.google.cloud.tools.jib.api.InsecureRegistryException
+              ? "The registry does not speak https; mark it insecure to use plain http."
+              : "Check the registry address, that it is running, and the network or proxy.");
+    }
+    return new ActionException(
+        BUILD_FAILED,
+        "Building " + target.imageReference() + " (registry " + host + ") failed: " + detail,
+        "Run again with debug logs; if it persists, report it with the log.");
+  }
+
+  /** The registry part of a reference ({@code docker.io} when there is none). */
+  static String hostOf(String imageReference) {
+    try {
+      return com.google.cloud.tools.jib.api.ImageReference.parse(imageReference).getRegistry();
+    } catch (InvalidImageReferenceException e) {
+      int slash = imageReference.indexOf('/');
+      return slash < 0 ? imageReference : imageReference.substring(0, slash);
+    }
+  }
+
+  /** Removes the password and anything that looks like a token from a message. */
+  static String scrub(String message, Target target) {
+    String out = message;
+    if (target instanceof Registry registry
+        && registry.password() != null
+        && !registry.password().isEmpty()) {
+      out = out.replace(registry.password(), "***");
+    }
+    return out.replaceAll("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+", "$1 ***");
+  }
+}
