@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A real registry (CNCF distribution, Debian's {@code docker-registry}) on a free loopback port,
  * storing under a test directory, optionally behind htpasswd Basic auth.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
   private static final String INSTALL_HINT =
       "install it with `apt-get install docker-registry apache2-utils` (CI installs it)";
@@ -37,12 +37,12 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   /** A registry without auth. */
-  static LocalRegistry start(Path dir) throws IOException, InterruptedException {
+  public static LocalRegistry start(Path dir) throws IOException, InterruptedException {
     return start(dir, null, null);
   }
 
   /** A registry that wants {@code user}/{@code password} by Basic auth (htpasswd, bcrypt). */
-  static LocalRegistry start(Path dir, String user, String password)
+  public static LocalRegistry start(Path dir, String user, String password)
       throws IOException, InterruptedException {
     Path binary = registryBinary();
     Files.createDirectories(dir);
@@ -161,19 +161,19 @@ final class LocalRegistry implements AutoCloseable {
             + Files.readString(log));
   }
 
-  String host() {
+  public String host() {
     return host;
   }
 
-  String user() {
+  public String user() {
     return user;
   }
 
-  String password() {
+  public String password() {
     return password;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 

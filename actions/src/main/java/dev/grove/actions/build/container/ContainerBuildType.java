@@ -1,5 +1,8 @@
 package dev.grove.actions.build.container;
 
+import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
@@ -23,8 +26,17 @@ public final class ContainerBuildType extends BaseActionType {
               "secrets")
           .build();
 
+  private final ActionHandler handler =
+      new ContainerBuildHandler(new RegistryCredentials(), new RegistryStatus());
+
   public ContainerBuildType() {
     super(ActionKind.BUILD, "container", SPEC, Set.of());
+  }
+
+  /** The jib builder (a Docker engine builder comes later). */
+  @Override
+  public ActionHandler handler() {
+    return handler;
   }
 
   /**

@@ -6,13 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import dev.grove.actions.registry.LocalRegistry;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Pushes to a real registry server (CNCF distribution) on loopback, over plain http. */
 class JibBuilderRegistryIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<Process> REGISTRIES = new ArrayList<>();
+  private static LocalRegistry openRegistry;
+  private static LocalRegistry authRegistry;
 
   @TempDir static Path dir;
   private static String open;
@@ -37,64 +33,19 @@ class JibBuilderRegistryIT {
 
   @BeforeAll
   static void startRegistries() throws Exception {
-    open = start("open", "");
-    Path htpasswd = dir.resolve("htpasswd");
-    Process hash = new ProcessBuilder("htpasswd", "-Bbn", "grove", "right-pass").start();
-    Files.write(htpasswd, hash.getInputStream().readAllBytes());
-    assertThat(hash.waitFor()).isZero();
-    withAuth = start("auth", "auth:\n  htpasswd:\n    realm: grove\n    path: " + htpasswd + "\n");
+    openRegistry = LocalRegistry.start(dir.resolve("open"));
+    open = openRegistry.host();
+    authRegistry = LocalRegistry.start(dir.resolve("auth"), "grove", "right-pass");
+    withAuth = authRegistry.host();
   }
 
   @AfterAll
-  static void stopRegistries() throws InterruptedException {
-    for (Process registry : REGISTRIES) {
-      registry.destroy();
-      if (!registry.waitFor(10, TimeUnit.SECONDS)) {
-        registry.destroyForcibly();
-      }
+  static void stopRegistries() {
+    if (openRegistry != null) {
+      openRegistry.close();
     }
-  }
-
-  /** Starts a registry on a free loopback port; returns its {@code host:port}. */
-  private static String start(String name, String extraConfig) throws Exception {
-    int port;
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    Path config = dir.resolve(name + ".yml");
-    Files.writeString(
-        config,
-        "version: 0.1\n"
-            + "log:\n  level: warn\n"
-            + "storage:\n  filesystem:\n    rootdirectory: "
-            + dir.resolve(name + "-data")
-            + "\n"
-            + "http:\n  addr: 127.0.0.1:"
-            + port
-            + "\n"
-            + extraConfig);
-    Process process =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile())
-            .start();
-    REGISTRIES.add(process);
-    String address = "127.0.0.1:" + port;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
-      try {
-        var connection =
-            (HttpURLConnection) URI.create("http://" + address + "/v2/").toURL().openConnection();
-        connection.getResponseCode();
-        connection.disconnect();
-        return address;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new IllegalStateException(
-              "registry did not start: " + Files.readString(dir.resolve(name + ".log")), e);
-        }
-        Thread.sleep(50);
-      }
+    if (authRegistry != null) {
+      authRegistry.close();
     }
   }
 

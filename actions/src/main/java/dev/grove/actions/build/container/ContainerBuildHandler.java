@@ -1,0 +1,160 @@
+package dev.grove.actions.build.container;
+
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import dev.grove.actions.registry.RegistryAuth;
+import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.LogSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code Build/container} with the jib builder: ready when the registry already has the version tag
+ * (a manifest HEAD); otherwise the Dockerfile is translated to jib layers and the image pushed,
+ * tagged with the action version. Without a deployment registry the image is written to {@code
+ * .grove/images/<name>-<version>.tar} under the project.
+ */
+final class ContainerBuildHandler implements ActionHandler {
+  private final RegistryCredentials credentials;
+  private final RegistryStatus registryStatus;
+
+  ContainerBuildHandler(RegistryCredentials credentials, RegistryStatus registryStatus) {
+    this.credentials = credentials;
+    this.registryStatus = registryStatus;
+  }
+
+  @Override
+  public Status status(ActionContext context) throws ActionException {
+    Optional<ActionType.ImageRegistry> registry = context.registry();
+    if (registry.isEmpty()) {
+      return Files.isRegularFile(localArchive(context))
+          ? new Status(true, "ready", context.outputs())
+          : Status.notReady("missing");
+    }
+    String host = host(registry.get());
+    Optional<RegistryAuth> auth = credentials.find(host, context.env());
+    boolean exists =
+        registryStatus.tagExists(
+            host, repository(context, host), context.version(), auth, registry.get().insecure());
+    return exists ? new Status(true, "ready", context.outputs()) : Status.notReady("missing");
+  }
+
+  @Override
+  public Outputs process(ActionContext context) throws ActionException {
+    Map<String, Object> spec = context.spec();
+    String dockerfileName = spec.get("dockerfile") instanceof String name ? name : "Dockerfile";
+    Path dockerfilePath = context.sourceDir().resolve(dockerfileName);
+    String text;
+    try {
+      text = Files.readString(dockerfilePath, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ".",
+          "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one.");
+    }
+    Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
+    Map<String, String> buildArgs = new LinkedHashMap<>();
+    if (spec.get("buildArgs") instanceof Map<?, ?> args) {
+      args.forEach((k, v) -> buildArgs.put(k.toString(), v == null ? "" : v.toString()));
+    }
+    // Garden passes the version as a build argument; Grove does too, under both names.
+    buildArgs.putIfAbsent("GARDEN_ACTION_VERSION", context.version());
+    buildArgs.putIfAbsent("GROVE_ACTION_VERSION", context.version());
+    var plan =
+        JibImagePlan.plan(
+            dockerfile, context.sourceDir(), buildArgs, bases(context), context.log());
+
+    Optional<ActionType.ImageRegistry> registry = context.registry();
+    JibBuilder.Target target;
+    String image = String.valueOf(context.outputs().get("deploymentImageId"));
+    if (registry.isEmpty()) {
+      Path archive = localArchive(context);
+      try {
+        Files.createDirectories(archive.getParent());
+      } catch (IOException e) {
+        throw new ActionException(
+            JibBuilder.BUILD_FAILED,
+            "cannot create " + archive.getParent() + ": " + e.getMessage(),
+            "Check that the project folder is writable.");
+      }
+      target = new JibBuilder.Tar(archive, image);
+    } else {
+      String host = host(registry.get());
+      Optional<RegistryAuth> auth = credentials.find(host, context.env());
+      target =
+          new JibBuilder.Registry(
+              image,
+              auth.map(RegistryAuth::username).orElse(null),
+              auth.map(RegistryAuth::password).orElse(null),
+              registry.get().insecure());
+    }
+    BuildResult result =
+        new JibBuilder(null, context.projectRoot().resolve(".grove/jib-cache"))
+            .build(plan, target, context.log(), context.cancellation());
+    context
+        .log()
+        .line(
+            LogSink.STDOUT,
+            "pushed "
+                + result.imageReference()
+                + " "
+                + result.digest()
+                + " ("
+                + result.blobsUploaded()
+                + " blobs uploaded, "
+                + result.blobsReused()
+                + " already there)");
+    Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
+    outputs.put("deploymentImageDigest", result.digest());
+    outputs.put("blobsUploaded", result.blobsUploaded());
+    outputs.put("blobsReused", result.blobsReused());
+    return new Outputs(outputs);
+  }
+
+  /** Base images come through the same credential chain as pushes. */
+  private BaseImages bases(ActionContext context) {
+    return reference -> {
+      try {
+        RegistryImage image = RegistryImage.named(reference);
+        String host = com.google.cloud.tools.jib.api.ImageReference.parse(reference).getRegistry();
+        Optional<RegistryAuth> auth = credentials.find(host, context.env());
+        auth.ifPresent(a -> image.addCredential(a.username(), a.password()));
+        return image;
+      } catch (InvalidImageReferenceException e) {
+        throw new ActionException(
+            ActionException.INVALID_SPEC,
+            "'" + reference + "' is not a valid image reference.",
+            "Write FROM as image[:tag|@digest], e.g. alpine:3.20.");
+      }
+    };
+  }
+
+  static String host(ActionType.ImageRegistry registry) {
+    return registry.port() == null
+        ? registry.hostname()
+        : registry.hostname() + ":" + registry.port();
+  }
+
+  /** The repository part of the deployment image name: {@code namespace/name}. */
+  private static String repository(ActionContext context, String host) {
+    String name = String.valueOf(context.outputs().get("deploymentImageName"));
+    return name.startsWith(host + "/") ? name.substring(host.length() + 1) : name;
+  }
+
+  private static Path localArchive(ActionContext context) {
+    return context
+        .projectRoot()
+        .resolve(".grove/images/" + context.ref().name() + "-" + context.version() + ".tar");
+  }
+}
