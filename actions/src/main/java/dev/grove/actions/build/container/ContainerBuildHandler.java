@@ -102,11 +102,10 @@ final class ContainerBuildHandler implements ActionHandler {
     BuildResult result =
         new JibBuilder(null, context.projectRoot().resolve(".grove/jib-cache"))
             .build(plan, target, context.log(), context.cancellation());
-    context
-        .log()
-        .line(
-            LogSink.STDOUT,
-            "pushed "
+    String done =
+        target instanceof JibBuilder.Tar tar
+            ? "wrote " + result.imageReference() + " " + result.digest() + " to " + tar.file()
+            : "pushed "
                 + result.imageReference()
                 + " "
                 + result.digest()
@@ -114,7 +113,8 @@ final class ContainerBuildHandler implements ActionHandler {
                 + result.blobsUploaded()
                 + " blobs uploaded, "
                 + result.blobsReused()
-                + " already there)");
+                + " already there)";
+    context.log().line(LogSink.STDOUT, done);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
     outputs.put("deploymentImageDigest", result.digest());
     outputs.put("blobsUploaded", result.blobsUploaded());
