@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param timeout the action's timeout
  * @param registry the kubernetes provider's {@code deploymentRegistry}, if it has one
  * @param outputs the action's static outputs ({@code deploymentImageId}, ...)
+ * @param events where a handler reports typed events of the action ({@code imagePushed}, ...)
  */
 public record ActionContext(
     ActionRef ref,
@@ -29,11 +30,50 @@ public record ActionContext(
     LogSink log,
     Cancellation cancellation,
     Optional<ActionType.ImageRegistry> registry,
-    Map<String, Object> outputs) {
+    Map<String, Object> outputs,
+    Events events) {
+
+  /** Typed events of the action, published by the run with the action attached. */
+  @FunctionalInterface
+  public interface Events {
+    Events NONE = (type, payload) -> {};
+
+    void emit(String type, Map<String, Object> payload);
+  }
 
   public ActionContext {
     registry = registry == null ? Optional.empty() : registry;
     outputs = outputs == null ? Map.of() : outputs;
+    events = events == null ? Events.NONE : events;
+  }
+
+  public ActionContext(
+      ActionRef ref,
+      String type,
+      String version,
+      Map<String, Object> spec,
+      Path sourceDir,
+      Path projectRoot,
+      Map<String, String> env,
+      Duration timeout,
+      LogSink log,
+      Cancellation cancellation,
+      Optional<ActionType.ImageRegistry> registry,
+      Map<String, Object> outputs) {
+    this(
+        ref,
+        type,
+        version,
+        spec,
+        sourceDir,
+        projectRoot,
+        env,
+        timeout,
+        log,
+        cancellation,
+        registry,
+        outputs,
+        Events.NONE);
   }
 
   /** A context for types that need no registry and no static outputs. */
@@ -60,6 +100,7 @@ public record ActionContext(
         log,
         cancellation,
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        Events.NONE);
   }
 }

@@ -18,6 +18,12 @@ public final class EventTypes {
   /** {@code {stream: stdout|stderr, line}}: one line of an action's output, in order. */
   public static final String LOG = "log";
 
+  /**
+   * {@code {image, digest, blobsUploaded, blobsReused}}: a container Build pushed its image ({@code
+   * blobs*} count layers and the config; 0/0 for a tar).
+   */
+  public static final String IMAGE_PUSHED = "imagePushed";
+
   /** The run's {@link dev.grove.api.run.RunResult} as the payload. */
   public static final String RUN_FINISHED = "runFinished";
 

@@ -340,7 +340,8 @@ final class RunExecution {
             publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)),
         node.cancellation,
         registry,
-        staticOutputs);
+        staticOutputs,
+        (type, payload) -> publish(type, node.info, payload));
   }
 
   private static Duration timeout(Node node) {

@@ -10,6 +10,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.api.event.EventTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,6 +116,12 @@ final class ContainerBuildHandler implements ActionHandler {
                 + result.blobsReused()
                 + " already there)";
     context.log().line(LogSink.STDOUT, done);
+    Map<String, Object> pushed = new LinkedHashMap<>();
+    pushed.put("image", result.imageReference());
+    pushed.put("digest", result.digest());
+    pushed.put("blobsUploaded", result.blobsUploaded());
+    pushed.put("blobsReused", result.blobsReused());
+    context.events().emit(EventTypes.IMAGE_PUSHED, pushed);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
     outputs.put("deploymentImageDigest", result.digest());
     outputs.put("blobsUploaded", result.blobsUploaded());

@@ -40,6 +40,7 @@ class ContainerBuildHandlerIT {
   private static Path context;
   private final ContainerBuildType type = new ContainerBuildType();
   private final List<String> lines = new ArrayList<>();
+  private final List<Map<String, Object>> pushed = new ArrayList<>();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -105,7 +106,12 @@ class ContainerBuildHandlerIT {
         (stream, line) -> lines.add(line),
         new Cancellation(),
         Optional.of(imageRegistry),
-        outputs);
+        outputs,
+        (type, payload) -> {
+          if (type.equals("imagePushed")) {
+            pushed.add(payload);
+          }
+        });
   }
 
   private static JsonNode inspect(String image, boolean config) throws Exception {
@@ -132,6 +138,9 @@ class ContainerBuildHandlerIT {
     assertThat(outputs.values().get("deploymentImageId"))
         .isEqualTo(registry.host() + "/shop/web:v-0000000001");
     assertThat((Integer) outputs.values().get("blobsUploaded")).isPositive();
+    assertThat(pushed).hasSize(1);
+    assertThat(pushed.get(0).get("image")).isEqualTo(registry.host() + "/shop/web:v-0000000001");
+    assertThat(pushed.get(0).get("digest").toString()).startsWith("sha256:");
     assertThat(handler.status(first).ready()).isTrue();
 
     JsonNode config = inspect(registry.host() + "/shop/web:v-0000000001", true).get("config");
