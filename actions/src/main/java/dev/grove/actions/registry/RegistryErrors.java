@@ -15,6 +15,9 @@ public final class RegistryErrors {
   /** The registry accepted who we are but not what we asked: HTTP 403. */
   public static final String REGISTRY_FORBIDDEN = "REGISTRY_FORBIDDEN";
 
+  /** The repository or image does not exist in the registry (pulling a base image). */
+  public static final String REGISTRY_NOT_FOUND = "REGISTRY_NOT_FOUND";
+
   /** The registry could not be reached: refused, unknown host, timeout, TLS failure. */
   public static final String REGISTRY_UNREACHABLE = "REGISTRY_UNREACHABLE";
 

@@ -47,35 +47,6 @@ public record ActionContext(
     events = events == null ? Events.NONE : events;
   }
 
-  public ActionContext(
-      ActionRef ref,
-      String type,
-      String version,
-      Map<String, Object> spec,
-      Path sourceDir,
-      Path projectRoot,
-      Map<String, String> env,
-      Duration timeout,
-      LogSink log,
-      Cancellation cancellation,
-      Optional<ActionType.ImageRegistry> registry,
-      Map<String, Object> outputs) {
-    this(
-        ref,
-        type,
-        version,
-        spec,
-        sourceDir,
-        projectRoot,
-        env,
-        timeout,
-        log,
-        cancellation,
-        registry,
-        outputs,
-        Events.NONE);
-  }
-
   /** A context for types that need no registry and no static outputs. */
   public ActionContext(
       ActionRef ref,

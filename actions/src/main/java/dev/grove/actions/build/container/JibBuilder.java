@@ -10,6 +10,7 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.event.events.TimerEvent;
+import dev.grove.actions.registry.RegistryErrors;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.LogSink;
@@ -30,10 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class JibBuilder {
 
-  public static final String REGISTRY_UNAUTHORIZED = "REGISTRY_UNAUTHORIZED";
-  public static final String REGISTRY_FORBIDDEN = "REGISTRY_FORBIDDEN";
-  public static final String REGISTRY_NOT_FOUND = "REGISTRY_NOT_FOUND";
-  public static final String REGISTRY_UNREACHABLE = "REGISTRY_UNREACHABLE";
+  public static final String REGISTRY_UNAUTHORIZED = RegistryErrors.REGISTRY_UNAUTHORIZED;
+  public static final String REGISTRY_FORBIDDEN = RegistryErrors.REGISTRY_FORBIDDEN;
+  public static final String REGISTRY_NOT_FOUND = RegistryErrors.REGISTRY_NOT_FOUND;
+  public static final String REGISTRY_UNREACHABLE = RegistryErrors.REGISTRY_UNREACHABLE;
   public static final String BUILD_FAILED = "BUILD_FAILED";
 
   /** Where the image goes. */
