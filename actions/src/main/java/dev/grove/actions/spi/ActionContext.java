@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param registry the kubernetes provider's {@code deploymentRegistry}, if it has one
  * @param outputs the action's static outputs ({@code deploymentImageId}, ...)
  * @param events where a handler reports typed events of the action ({@code imagePushed}, ...)
+ * @param buildMode the kubernetes provider's {@code buildMode} ({@code local-docker} by default)
  */
 public record ActionContext(
     ActionRef ref,
@@ -31,7 +32,8 @@ public record ActionContext(
     Cancellation cancellation,
     Optional<ActionType.ImageRegistry> registry,
     Map<String, Object> outputs,
-    Events events) {
+    Events events,
+    String buildMode) {
 
   /** Typed events of the action, published by the run with the action attached. */
   @FunctionalInterface
@@ -45,7 +47,11 @@ public record ActionContext(
     registry = registry == null ? Optional.empty() : registry;
     outputs = outputs == null ? Map.of() : outputs;
     events = events == null ? Events.NONE : events;
+    buildMode = buildMode == null || buildMode.isBlank() ? DEFAULT_BUILD_MODE : buildMode;
   }
+
+  /** Garden's default build mode. */
+  public static final String DEFAULT_BUILD_MODE = "local-docker";
 
   /** A context for types that need no registry and no static outputs. */
   public ActionContext(
@@ -72,6 +78,7 @@ public record ActionContext(
         cancellation,
         Optional.empty(),
         Map.of(),
-        Events.NONE);
+        Events.NONE,
+        DEFAULT_BUILD_MODE);
   }
 }

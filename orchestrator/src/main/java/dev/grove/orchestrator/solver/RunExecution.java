@@ -341,7 +341,18 @@ final class RunExecution {
         node.cancellation,
         registry,
         staticOutputs,
-        (type, payload) -> publish(type, node.info, payload));
+        (type, payload) -> publish(type, node.info, payload),
+        buildMode(project));
+  }
+
+  private static String buildMode(LoadedProject project) {
+    return project.project().providers().stream()
+        .filter(provider -> provider.name().endsWith("kubernetes"))
+        .map(provider -> provider.config().get("buildMode"))
+        .filter(String.class::isInstance)
+        .map(String.class::cast)
+        .findFirst()
+        .orElse(ActionContext.DEFAULT_BUILD_MODE);
   }
 
   private static Duration timeout(Node node) {

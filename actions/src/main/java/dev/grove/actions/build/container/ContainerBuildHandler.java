@@ -26,12 +26,53 @@ import java.util.Optional;
  * .grove/images/<name>-<version>.tar} under the project.
  */
 final class ContainerBuildHandler implements ActionHandler {
+  private static final java.util.Set<String> CLUSTER_MODES =
+      java.util.Set.of("kaniko", "cluster-buildkit", "cluster-docker");
+
   private final RegistryCredentials credentials;
   private final RegistryStatus registryStatus;
+  private final DockerBuilder docker;
+  private final java.util.concurrent.atomic.AtomicBoolean saidNoEngine =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  ContainerBuildHandler(RegistryCredentials credentials, RegistryStatus registryStatus) {
+  ContainerBuildHandler(
+      RegistryCredentials credentials, RegistryStatus registryStatus, DockerBuilder docker) {
     this.credentials = credentials;
     this.registryStatus = registryStatus;
+    this.docker = docker;
+  }
+
+  /**
+   * Which builder runs: {@code jib} always jib; {@code local-docker} (Garden's default) the docker
+   * CLI when an engine answers, else jib, said once; in-cluster modes are not Grove's.
+   */
+  private boolean useDocker(ActionContext context) throws ActionException {
+    String mode = context.buildMode();
+    if (CLUSTER_MODES.contains(mode)) {
+      throw new ActionException(
+          ActionException.NOT_SUPPORTED,
+          context.ref()
+              + ": buildMode `"
+              + mode
+              + "` builds in the cluster, which Grove does not do.",
+          "Set the kubernetes provider's `buildMode: jib` (no Docker engine needed) or"
+              + " `local-docker`.");
+    }
+    if (!mode.equals("local-docker")) {
+      return false;
+    }
+    if (docker.engineAnswers(context.env(), context.sourceDir())) {
+      return true;
+    }
+    if (saidNoEngine.compareAndSet(false, true)) {
+      context
+          .log()
+          .line(
+              LogSink.STDOUT,
+              "No Docker engine answers here (`docker version`): building with jib instead"
+                  + " (RUN and multi-stage Dockerfiles need an engine).");
+    }
+    return false;
   }
 
   @Override
@@ -64,7 +105,6 @@ final class ContainerBuildHandler implements ActionHandler {
           context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ".",
           "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one.");
     }
-    Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
     Map<String, String> buildArgs = new LinkedHashMap<>();
     if (spec.get("buildArgs") instanceof Map<?, ?> args) {
       args.forEach((k, v) -> buildArgs.put(k.toString(), v == null ? "" : v.toString()));
@@ -72,6 +112,23 @@ final class ContainerBuildHandler implements ActionHandler {
     // Garden passes the version as a build argument; Grove does too, under both names.
     buildArgs.putIfAbsent("GARDEN_ACTION_VERSION", context.version());
     buildArgs.putIfAbsent("GROVE_ACTION_VERSION", context.version());
+    if (useDocker(context)) {
+      String image = String.valueOf(context.outputs().get("deploymentImageId"));
+      docker.build(
+          context,
+          DockerBuilder.buildCommand(
+              dockerfileName,
+              context.sourceDir(),
+              image,
+              buildArgs,
+              spec.get("targetStage") instanceof String stage ? stage : null,
+              strings(spec.get("extraFlags")),
+              strings(spec.get("platforms"))),
+          image,
+          context.registry().isPresent());
+      return new Outputs(context.outputs());
+    }
+    Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
     var plan =
         JibImagePlan.plan(
             dockerfile, context.sourceDir(), buildArgs, bases(context), context.log());
@@ -127,6 +184,13 @@ final class ContainerBuildHandler implements ActionHandler {
     outputs.put("blobsUploaded", result.blobsUploaded());
     outputs.put("blobsReused", result.blobsReused());
     return new Outputs(outputs);
+  }
+
+  private static java.util.List<String> strings(Object value) {
+    if (value instanceof java.util.List<?> list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    return value instanceof String text ? java.util.List.of(text) : java.util.List.of();
   }
 
   /** Base images come through the same credential chain as pushes. */

@@ -27,13 +27,16 @@ public final class ContainerBuildType extends BaseActionType {
           .build();
 
   private final ActionHandler handler =
-      new ContainerBuildHandler(new RegistryCredentials(), new RegistryStatus());
+      new ContainerBuildHandler(
+          new RegistryCredentials(),
+          new RegistryStatus(),
+          new DockerBuilder(new dev.grove.actions.process.ProcessRunner()));
 
   public ContainerBuildType() {
     super(ActionKind.BUILD, "container", SPEC, Set.of());
   }
 
-  /** The jib builder (a Docker engine builder comes later). */
+  /** jib, or the docker CLI when the build mode asks for it and an engine answers. */
   @Override
   public ActionHandler handler() {
     return handler;

@@ -111,7 +111,8 @@ class ContainerBuildHandlerIT {
           if (type.equals("imagePushed")) {
             pushed.add(payload);
           }
-        });
+        },
+        "jib");
   }
 
   private static JsonNode inspect(String image, boolean config) throws Exception {

@@ -1,0 +1,136 @@
+package dev.grove.actions.build.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.action.ActionRef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The docker builder's command lines, and how the build mode picks a builder. */
+class DockerBuilderTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSinglePlatformBuildTagsPassesArgsTargetAndExtraFlags() {
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("GARDEN_ACTION_VERSION", "v-1");
+    args.put("FLAVOUR", "fancy");
+    assertThat(
+            DockerBuilder.buildCommand(
+                "Dockerfile.prod",
+                Path.of("/src/web"),
+                "127.0.0.1:5000/shop/web:v-1",
+                args,
+                "runtime",
+                List.of("--pull", "--network=host"),
+                List.of()))
+        .containsExactly(
+            "docker",
+            "build",
+            "--file",
+            "Dockerfile.prod",
+            "--tag",
+            "127.0.0.1:5000/shop/web:v-1",
+            "--build-arg",
+            "GARDEN_ACTION_VERSION=v-1",
+            "--build-arg",
+            "FLAVOUR=fancy",
+            "--target",
+            "runtime",
+            "--pull",
+            "--network=host",
+            "/src/web");
+  }
+
+  @Test
+  void severalPlatformsUseBuildxAndPushDirectly() {
+    assertThat(
+            DockerBuilder.buildCommand(
+                "Dockerfile",
+                Path.of("/src/api"),
+                "api:v-2",
+                Map.of(),
+                null,
+                List.of(),
+                List.of("linux/amd64", "linux/arm64")))
+        .containsExactly(
+            "docker",
+            "buildx",
+            "build",
+            "--push",
+            "--file",
+            "Dockerfile",
+            "--tag",
+            "api:v-2",
+            "--platform",
+            "linux/amd64,linux/arm64",
+            "/src/api");
+  }
+
+  private ActionContext context(String buildMode, List<String> lines) throws Exception {
+    Path source = Files.createDirectories(dir.resolve("web"));
+    Files.writeString(source.resolve("Dockerfile"), "FROM scratch\nCOPY index.html /srv/\n");
+    Files.writeString(source.resolve("index.html"), "<h1>hi</h1>");
+    return new ActionContext(
+        ActionRef.parse("build.web").orElseThrow(),
+        "container",
+        "v-0000000042",
+        Map.of(),
+        source,
+        dir,
+        Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()),
+        Duration.ofSeconds(60),
+        (stream, line) -> lines.add(line),
+        new Cancellation(),
+        Optional.empty(),
+        Map.of("deploymentImageId", "web:v-0000000042"),
+        ActionContext.Events.NONE,
+        buildMode);
+  }
+
+  private static ContainerBuildHandler handler() {
+    return new ContainerBuildHandler(
+        new RegistryCredentials(), new RegistryStatus(), new DockerBuilder(new ProcessRunner()));
+  }
+
+  @Test
+  void localDockerWithoutAnEngineFallsBackToJibAndSaysSoOnce() throws Exception {
+    ProcessRunner runner = new ProcessRunner();
+    Assumptions.assumeFalse(
+        new DockerBuilder(runner).engineAnswers(Map.of("PATH", System.getenv("PATH")), dir),
+        "A Docker engine answers here: the fallback to jib is not exercised");
+    List<String> lines = new ArrayList<>();
+    ContainerBuildHandler handler = handler();
+    handler.process(context("local-docker", lines));
+    handler.process(context("local-docker", lines));
+    assertThat(lines).filteredOn(line -> line.startsWith("No Docker engine answers")).hasSize(1);
+    assertThat(dir.resolve(".grove/images/web-v-0000000042.tar")).exists();
+  }
+
+  @Test
+  void inClusterBuildModesAreNotGrovesAndSaySo() {
+    assertThatThrownBy(() -> handler().process(context("kaniko", new ArrayList<>())))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ActionException.NOT_SUPPORTED);
+              assertThat(e.suggestion()).contains("buildMode: jib");
+            });
+  }
+}
