@@ -176,8 +176,9 @@ final class ContainerBuildHandler implements ActionHandler {
     Map<String, Object> pushed = new LinkedHashMap<>();
     pushed.put("image", result.imageReference());
     pushed.put("digest", result.digest());
-    pushed.put("blobsUploaded", result.blobsUploaded());
-    pushed.put("blobsReused", result.blobsReused());
+    // jib's events count blobs: the layers and the image config.
+    pushed.put("layersUploaded", result.blobsUploaded());
+    pushed.put("layersReused", result.blobsReused());
     context.events().emit(EventTypes.IMAGE_PUSHED, pushed);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
     outputs.put("deploymentImageDigest", result.digest());
