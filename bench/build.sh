@@ -57,7 +57,7 @@ import json, sys
 for line in sys.stdin:
     e = json.loads(line)
     if e.get("type") == "imagePushed":
-        p = e["payload"]; print("uploaded %d, reused %d" % (p["blobsUploaded"], p["blobsReused"])); break
+        p = e["payload"]; print("uploaded %d, reused %d" % (p["layersUploaded"], p["layersReused"])); break
 else:
     print("nothing pushed")')
   echo "$ms ms  ($pushed)"

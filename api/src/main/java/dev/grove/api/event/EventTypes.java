@@ -19,8 +19,8 @@ public final class EventTypes {
   public static final String LOG = "log";
 
   /**
-   * {@code {image, digest, blobsUploaded, blobsReused}}: a container Build pushed its image ({@code
-   * blobs*} count layers and the config; 0/0 for a tar).
+   * {@code {image, digest, layersUploaded, layersReused}}: a container Build pushed its image (the
+   * counts include the image config blob; 0/0 for a tar).
    */
   public static final String IMAGE_PUSHED = "imagePushed";
 
