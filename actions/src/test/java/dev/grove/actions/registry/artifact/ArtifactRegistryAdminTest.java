@@ -124,6 +124,34 @@ class ArtifactRegistryAdminTest {
   }
 
   @Test
+  void permissionDeniedNamesTheRoleEachOperationNeeds() {
+    fake.failWith(Status.PERMISSION_DENIED);
+
+    assertThatThrownBy(() -> admin.tagExists(IMAGE))
+        .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
+        .extracting(ActionException::suggestion)
+        .asString()
+        .contains("roles/artifactregistry.reader");
+    assertThatThrownBy(() -> admin.cleanup(IMAGE, 1, false))
+        .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
+        .extracting(ActionException::suggestion)
+        .asString()
+        .contains("roles/artifactregistry.repoAdmin");
+  }
+
+  @Test
+  void cleanupDeletesOnlyTheOldTagOfAVersionAKeptTagStillNames() throws ActionException {
+    fake.addVersion(PKG, "sha256:0a", T0, "v-000000000a");
+    fake.addVersion(PKG, "sha256:0b", T0.plusSeconds(1), "v-000000000b", "v-000000000c");
+
+    assertThat(admin.cleanup(IMAGE, 2, false)).containsExactly("v-000000000a");
+    assertThat(admin.cleanup(IMAGE, 1, false)).containsExactly("v-000000000b");
+
+    assertThat(fake.tagsOf(PKG)).containsExactly("v-000000000c");
+    assertThat(fake.versionsOf(PKG)).containsExactly("sha256:0b");
+  }
+
+  @Test
   void unauthenticatedSuggestsApplicationDefaultLogin() {
     fake.failWith(Status.UNAUTHENTICATED);
 
