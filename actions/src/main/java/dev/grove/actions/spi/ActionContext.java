@@ -3,6 +3,7 @@ package dev.grove.actions.spi;
 import dev.grove.api.action.ActionRef;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,9 @@ import java.util.Optional;
  * @param outputs the action's static outputs ({@code deploymentImageId}, ...)
  * @param events where a handler reports typed events of the action ({@code imagePushed}, ...)
  * @param buildMode the kubernetes provider's {@code buildMode} ({@code local-docker} by default)
+ * @param sources the action's source files (relative to the project root, {@code /} separators)
+ *     after include/exclude and ignore files, the same the version counts; null when not known
+ *     (every file of the source folder)
  */
 public record ActionContext(
     ActionRef ref,
@@ -33,7 +37,8 @@ public record ActionContext(
     Optional<ActionType.ImageRegistry> registry,
     Map<String, Object> outputs,
     Events events,
-    String buildMode) {
+    String buildMode,
+    List<String> sources) {
 
   /** Typed events of the action, published by the run with the action attached. */
   @FunctionalInterface
@@ -48,6 +53,7 @@ public record ActionContext(
     outputs = outputs == null ? Map.of() : outputs;
     events = events == null ? Events.NONE : events;
     buildMode = buildMode == null || buildMode.isBlank() ? DEFAULT_BUILD_MODE : buildMode;
+    sources = sources == null ? null : List.copyOf(sources);
   }
 
   /** Garden's default build mode. */
@@ -79,6 +85,7 @@ public record ActionContext(
         Optional.empty(),
         Map.of(),
         Events.NONE,
-        DEFAULT_BUILD_MODE);
+        DEFAULT_BUILD_MODE,
+        null);
   }
 }

@@ -18,6 +18,7 @@ import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.files.FileEntry;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -342,7 +343,8 @@ final class RunExecution {
         registry,
         staticOutputs,
         (type, payload) -> publish(type, node.info, payload),
-        buildMode(project));
+        buildMode(project),
+        node.action.sources().stream().map(FileEntry::path).toList());
   }
 
   private static String buildMode(LoadedProject project) {

@@ -131,7 +131,12 @@ final class ContainerBuildHandler implements ActionHandler {
     Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
     var plan =
         JibImagePlan.plan(
-            dockerfile, context.sourceDir(), buildArgs, bases(context), context.log());
+            dockerfile,
+            context.sourceDir(),
+            buildArgs,
+            bases(context),
+            context.log(),
+            buildContext(context));
 
     Optional<ActionType.ImageRegistry> registry = context.registry();
     JibBuilder.Target target;
@@ -185,6 +190,34 @@ final class ContainerBuildHandler implements ActionHandler {
     outputs.put("blobsUploaded", result.blobsUploaded());
     outputs.put("blobsReused", result.blobsReused());
     return new Outputs(outputs);
+  }
+
+  /**
+   * The build context is the action's sources (include/exclude, ignore files), as its version
+   * counts them: a file that cannot change the version cannot change the image either.
+   */
+  static java.util.function.Predicate<String> buildContext(ActionContext context) {
+    if (context.sources() == null) {
+      return path -> true;
+    }
+    String prefix =
+        context.projectRoot().relativize(context.sourceDir()).toString().replace('\\', '/');
+    java.util.NavigableSet<String> files = new java.util.TreeSet<>();
+    for (String source : context.sources()) {
+      if (prefix.isEmpty()) {
+        files.add(source);
+      } else if (source.startsWith(prefix + "/")) {
+        files.add(source.substring(prefix.length() + 1));
+      }
+    }
+    return path -> {
+      if (files.contains(path)) {
+        return true;
+      }
+      String folder = path.endsWith("/") ? path : path + "/";
+      String next = files.ceiling(folder);
+      return next != null && next.startsWith(folder);
+    };
   }
 
   private static java.util.List<String> strings(Object value) {

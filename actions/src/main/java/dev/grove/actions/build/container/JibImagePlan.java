@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -51,6 +52,7 @@ public final class JibImagePlan {
   private final BaseImages bases;
   private final LogSink log;
   private final DockerIgnore ignore;
+  private final Predicate<String> inContext;
   private final Map<String, String> globalArgs = new HashMap<>();
   private final Map<String, String> vars = new HashMap<>();
   private final Set<String> envNames = new HashSet<>();
@@ -62,8 +64,10 @@ public final class JibImagePlan {
       Path context,
       Map<String, String> buildArgs,
       BaseImages bases,
-      LogSink log)
+      LogSink log,
+      Predicate<String> inContext)
       throws ActionException {
+    this.inContext = inContext;
     this.dockerfile = dockerfile;
     this.context = context.toAbsolutePath().normalize();
     this.buildArgs = Map.copyOf(buildArgs);
@@ -94,11 +98,32 @@ public final class JibImagePlan {
       BaseImages bases,
       LogSink log)
       throws ActionException {
-    JibImagePlan plan = new JibImagePlan(dockerfile, context, buildArgs, bases, log);
+    return plan(dockerfile, context, buildArgs, bases, log, path -> true);
+  }
+
+  /**
+   * As {@link #plan(Dockerfile, Path, Map, BaseImages, LogSink)}, with only the paths (relative to
+   * the context, {@code /} separators) that {@code inContext} accepts in the build context: the
+   * action's sources after its include/exclude and ignore files.
+   */
+  public static JibContainerBuilder plan(
+      Dockerfile dockerfile,
+      Path context,
+      Map<String, String> buildArgs,
+      BaseImages bases,
+      LogSink log,
+      Predicate<String> inContext)
+      throws ActionException {
+    JibImagePlan plan = new JibImagePlan(dockerfile, context, buildArgs, bases, log, inContext);
     for (Instruction instruction : dockerfile.instructions()) {
       plan.apply(instruction);
     }
     return plan.builder;
+  }
+
+  /** Left out of the build context: by .dockerignore, or not among the action's sources. */
+  private boolean excluded(String relativePath) {
+    return ignore.ignores(relativePath) || !inContext.test(relativePath);
   }
 
   private void apply(Instruction in) throws ActionException {
@@ -320,13 +345,13 @@ public final class JibImagePlan {
       try (Stream<Path> walk = Files.walk(context)) {
         walk.filter(p -> !p.equals(context))
             .filter(p -> glob.matcher(relative(p)).matches())
-            .filter(p -> !ignore.ignores(relative(p)))
+            .filter(p -> !excluded(relative(p)))
             .sorted()
             .forEach(found::add);
       } catch (IOException e) {
         throw readError(e);
       }
-    } else if (Files.exists(direct) && (cleaned.isEmpty() || !ignore.ignores(cleaned))) {
+    } else if (Files.exists(direct) && (cleaned.isEmpty() || !excluded(cleaned))) {
       found.add(direct);
     }
     if (found.isEmpty()) {
@@ -351,7 +376,7 @@ public final class JibImagePlan {
       throws ActionException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path path : (Iterable<Path>) walk.sorted()::iterator) {
-        if (path.equals(root) || ignore.ignores(relative(path))) {
+        if (path.equals(root) || excluded(relative(path))) {
           continue;
         }
         String target = normalize(dest + "/" + root.relativize(path).toString().replace('\\', '/'));

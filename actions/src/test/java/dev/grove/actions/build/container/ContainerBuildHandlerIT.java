@@ -112,7 +112,8 @@ class ContainerBuildHandlerIT {
             pushed.add(payload);
           }
         },
-        "jib");
+        "jib",
+        null);
   }
 
   private static JsonNode inspect(String image, boolean config) throws Exception {

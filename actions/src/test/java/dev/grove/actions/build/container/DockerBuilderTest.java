@@ -101,7 +101,8 @@ class DockerBuilderTest {
         Optional.empty(),
         Map.of("deploymentImageId", "web:v-0000000042"),
         ActionContext.Events.NONE,
-        buildMode);
+        buildMode,
+        null);
   }
 
   private static ContainerBuildHandler handler() {
@@ -132,5 +133,33 @@ class DockerBuilderTest {
               assertThat(e.code()).isEqualTo(ActionException.NOT_SUPPORTED);
               assertThat(e.suggestion()).contains("buildMode: jib");
             });
+  }
+
+  @Test
+  void theBuildContextIsTheActionsSourcesAsTheVersionCountsThem() {
+    ActionContext context =
+        new ActionContext(
+            ActionRef.parse("build.web").orElseThrow(),
+            "container",
+            "v-1",
+            Map.of(),
+            dir.resolve("web"),
+            dir,
+            Map.of(),
+            Duration.ofSeconds(1),
+            (stream, line) -> {},
+            new Cancellation(),
+            Optional.empty(),
+            Map.of(),
+            ActionContext.Events.NONE,
+            "jib",
+            List.of("web/Dockerfile", "web/app/run", "web/app/lib/x.so", "other/file"));
+    var inContext = ContainerBuildHandler.buildContext(context);
+    assertThat(inContext.test("Dockerfile")).isTrue();
+    assertThat(inContext.test("app")).isTrue();
+    assertThat(inContext.test("app/lib")).isTrue();
+    assertThat(inContext.test("app/run")).isTrue();
+    assertThat(inContext.test("secret.txt")).as("excluded by the action").isFalse();
+    assertThat(inContext.test("ap")).isFalse();
   }
 }

@@ -47,7 +47,8 @@ class DockerEngineIT {
             Optional.empty(),
             Map.of("deploymentImageId", "grove-it-tool:v-0000000001"),
             ActionContext.Events.NONE,
-            "local-docker");
+            "local-docker",
+            null);
     new ContainerBuildType().handler().process(context);
     assertThat(lines).isNotEmpty();
   }
