@@ -78,7 +78,12 @@ public interface ActionType {
       String name, Map<String, Object> spec, String version, Optional<ImageRegistry> registry) {}
 
   /** The provider's {@code deploymentRegistry}. */
-  record ImageRegistry(String hostname, Integer port, String namespace, boolean insecure) {
+  record ImageRegistry(
+      String hostname, Integer port, String namespace, boolean insecure, boolean createRepository) {
+
+    public ImageRegistry(String hostname, Integer port, String namespace, boolean insecure) {
+      this(hostname, port, namespace, insecure, false);
+    }
 
     /** {@code host[:port]/namespace}, the prefix of every deployment image name. */
     public String prefix() {

@@ -469,7 +469,9 @@ public final class ProjectLoader {
         Integer port = registry.get("port") instanceof Number n ? n.intValue() : null;
         String namespace = registry.get("namespace") instanceof String ns ? ns : null;
         boolean insecure = Boolean.TRUE.equals(registry.get("insecure"));
-        return Optional.of(new ActionType.ImageRegistry(hostname, port, namespace, insecure));
+        boolean create = Boolean.TRUE.equals(registry.get("createRepository"));
+        return Optional.of(
+            new ActionType.ImageRegistry(hostname, port, namespace, insecure, create));
       }
     }
     return Optional.empty();

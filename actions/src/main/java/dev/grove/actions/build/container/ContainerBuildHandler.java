@@ -5,6 +5,8 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import dev.grove.actions.registry.RegistryAuth;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.registry.artifact.ArtifactRegistryImage;
+import dev.grove.actions.registry.artifact.ArtifactRepositories;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -32,14 +34,41 @@ final class ContainerBuildHandler implements ActionHandler {
   private final RegistryCredentials credentials;
   private final RegistryStatus registryStatus;
   private final DockerBuilder docker;
+  private final ArtifactRepositories repositories;
   private final java.util.concurrent.atomic.AtomicBoolean saidNoEngine =
       new java.util.concurrent.atomic.AtomicBoolean();
 
   ContainerBuildHandler(
-      RegistryCredentials credentials, RegistryStatus registryStatus, DockerBuilder docker) {
+      RegistryCredentials credentials,
+      RegistryStatus registryStatus,
+      DockerBuilder docker,
+      ArtifactRepositories repositories) {
     this.credentials = credentials;
     this.registryStatus = registryStatus;
     this.docker = docker;
+    this.repositories = repositories;
+  }
+
+  /** Before a push to Artifact Registry: the repository must exist (or be created on request). */
+  private void ensureRepository(ActionContext context, String image) throws ActionException {
+    Optional<ActionType.ImageRegistry> registry = context.registry();
+    if (registry.isEmpty() || !ArtifactRegistryImage.isArtifactRegistryHost(host(registry.get()))) {
+      return;
+    }
+    ArtifactRegistryImage parsed;
+    try {
+      parsed = ArtifactRegistryImage.parse(image);
+    } catch (IllegalArgumentException e) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          context.ref()
+              + ": `"
+              + image
+              + "` is not an Artifact Registry image name: "
+              + e.getMessage(),
+          "Set deploymentRegistry.namespace to PROJECT/REPOSITORY, e.g. my-project/my-repo.");
+    }
+    repositories.ensure(parsed, registry.get().createRepository(), context.env());
   }
 
   /**
@@ -112,6 +141,7 @@ final class ContainerBuildHandler implements ActionHandler {
     // Garden passes the version as a build argument; Grove does too, under both names.
     buildArgs.putIfAbsent("GARDEN_ACTION_VERSION", context.version());
     buildArgs.putIfAbsent("GROVE_ACTION_VERSION", context.version());
+    ensureRepository(context, String.valueOf(context.outputs().get("deploymentImageId")));
     if (useDocker(context)) {
       String image = String.valueOf(context.outputs().get("deploymentImageId"));
       docker.build(

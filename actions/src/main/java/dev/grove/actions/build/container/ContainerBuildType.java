@@ -1,7 +1,9 @@
 package dev.grove.actions.build.container;
 
+import dev.grove.actions.registry.GoogleAdc;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.registry.artifact.ArtifactRepositories;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
@@ -30,7 +32,8 @@ public final class ContainerBuildType extends BaseActionType {
       new ContainerBuildHandler(
           new RegistryCredentials(),
           new RegistryStatus(),
-          new DockerBuilder(new dev.grove.actions.process.ProcessRunner()));
+          new DockerBuilder(new dev.grove.actions.process.ProcessRunner()),
+          ArtifactRepositories.standard(GoogleAdc.standard()));
 
   public ContainerBuildType() {
     super(ActionKind.BUILD, "container", SPEC, Set.of());

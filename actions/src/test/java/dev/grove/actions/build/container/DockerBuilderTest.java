@@ -107,7 +107,12 @@ class DockerBuilderTest {
 
   private static ContainerBuildHandler handler() {
     return new ContainerBuildHandler(
-        new RegistryCredentials(), new RegistryStatus(), new DockerBuilder(new ProcessRunner()));
+        new RegistryCredentials(),
+        new RegistryStatus(),
+        new DockerBuilder(new ProcessRunner()),
+        (image, create, env) -> {
+          throw new AssertionError("no Artifact Registry in these tests");
+        });
   }
 
   @Test
@@ -161,5 +166,52 @@ class DockerBuilderTest {
     assertThat(inContext.test("app/run")).isTrue();
     assertThat(inContext.test("secret.txt")).as("excluded by the action").isFalse();
     assertThat(inContext.test("ap")).isFalse();
+  }
+
+  @Test
+  void aPushToArtifactRegistryChecksTheRepositoryFirst() throws Exception {
+    List<String> checked = new ArrayList<>();
+    ContainerBuildHandler handler =
+        new ContainerBuildHandler(
+            new RegistryCredentials(),
+            new RegistryStatus(),
+            new DockerBuilder(new ProcessRunner()),
+            (image, create, env) -> {
+              checked.add(image.repositoryName() + " create=" + create);
+              throw new ActionException(
+                  "AR_REPOSITORY_NOT_FOUND",
+                  "no repository " + image.repositoryName(),
+                  "create it");
+            });
+    Path source = Files.createDirectories(dir.resolve("api"));
+    Files.writeString(source.resolve("Dockerfile"), "FROM scratch\n");
+    var registry =
+        new dev.grove.actions.spi.ActionType.ImageRegistry(
+            "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false, true);
+    ActionContext context =
+        new ActionContext(
+            ActionRef.parse("build.api").orElseThrow(),
+            "container",
+            "v-0000000007",
+            Map.of(),
+            source,
+            dir,
+            Map.of(),
+            Duration.ofSeconds(30),
+            (stream, line) -> {},
+            new Cancellation(),
+            Optional.of(registry),
+            Map.of(
+                "deploymentImageId",
+                "europe-west1-docker.pkg.dev/my-project/my-repo/api:v-0000000007"),
+            ActionContext.Events.NONE,
+            "jib",
+            null);
+    assertThatThrownBy(() -> handler.process(context))
+        .isInstanceOfSatisfying(
+            ActionException.class, e -> assertThat(e.code()).isEqualTo("AR_REPOSITORY_NOT_FOUND"));
+    assertThat(checked)
+        .containsExactly(
+            "projects/my-project/locations/europe-west1/repositories/my-repo create=true");
   }
 }
