@@ -130,8 +130,27 @@ final class ActionParser {
     Object environments =
         templating.resolveOrNull(
             doc, "environments", raw.get("environments"), context, errors, null);
-    if (environments instanceof List<?> envs && !envs.contains(project.environment())) {
-      disabled = true;
+    if (environments instanceof List<?> envs) {
+      if (!envs.contains(project.environment())) {
+        disabled = true;
+      }
+      List<String> defined = definedEnvironments();
+      for (int i = 0; i < envs.size(); i++) {
+        String env = String.valueOf(envs.get(i));
+        if (!defined.contains(env)) {
+          warnings.add(
+              Problems.at(
+                  doc,
+                  "environments[" + i + "]",
+                  "UNKNOWN_ENVIRONMENT",
+                  "`"
+                      + env
+                      + "` is not an environment of the project, so it never enables "
+                      + name
+                      + ".",
+                  Problems.didYouMean(env, defined, "environments")));
+        }
+      }
     }
 
     List<ActionConfig.Dependency> dependencies = new ArrayList<>();
@@ -263,6 +282,18 @@ final class ActionParser {
         timeout,
         spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of(),
         versionSettings);
+  }
+
+  private List<String> definedEnvironments() {
+    List<String> names = new ArrayList<>();
+    if (project.document().content().get("environments") instanceof List<?> list) {
+      for (Object env : list) {
+        if (env instanceof Map<?, ?> map && map.get("name") != null) {
+          names.add(String.valueOf(map.get("name")));
+        }
+      }
+    }
+    return names;
   }
 
   /** Unknown fields are reported but do not stop the action from being graphed. */

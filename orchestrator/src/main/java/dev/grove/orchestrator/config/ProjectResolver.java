@@ -72,6 +72,16 @@ final class ProjectResolver {
     List<String> envNames = environments.stream().map(e -> String.valueOf(e.get("name"))).toList();
     String requested = options.environment();
     String namespaceOverride = null;
+    if (requested != null && requested.indexOf('.') != requested.lastIndexOf('.')) {
+      errors.add(
+          Problems.at(
+              doc,
+              "environments",
+              "INVALID_ENVIRONMENT",
+              "`--env " + requested + "` has more than one dot.",
+              "Write `--env ENVIRONMENT` or `--env NAMESPACE.ENVIRONMENT` (one dot)."));
+      return null;
+    }
     if (requested != null && requested.contains(".")) {
       namespaceOverride = requested.substring(0, requested.indexOf('.'));
       requested = requested.substring(requested.indexOf('.') + 1);

@@ -7,7 +7,10 @@ import java.util.Optional;
 public final class Suggestions {
   private Suggestions() {}
 
-  /** The closest candidate within a small edit distance (a likely typo), if any. */
+  /**
+   * The closest candidate within a small edit distance (a likely typo), else the only one that the
+   * input abbreviates, if any.
+   */
   public static Optional<String> closest(String wanted, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -17,6 +20,15 @@ public final class Suggestions {
       if (d < bestDistance && d <= limit) {
         best = candidate;
         bestDistance = d;
+      }
+    }
+    if (best == null && wanted.length() >= 3) {
+      // An abbreviation (`prod` for `production`), when only one candidate starts with it.
+      String lower = wanted.toLowerCase();
+      java.util.List<String> starting =
+          candidates.stream().filter(c -> c.toLowerCase().startsWith(lower)).toList();
+      if (starting.size() == 1) {
+        best = starting.get(0);
       }
     }
     return Optional.ofNullable(best);

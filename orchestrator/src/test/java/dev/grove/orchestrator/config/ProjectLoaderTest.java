@@ -283,4 +283,23 @@ class ProjectLoaderTest {
     assertThat(project.project().name()).isEqualTo("legacy-layout");
     assertThat(project.actions()).containsOnlyKeys(ref("build.tool"));
   }
+
+  @Test
+  void anActionEnvironmentTheProjectDoesNotDefineIsAWarning() {
+    assertThat(Fixtures.load("disabled").warnings()).isEmpty();
+    LoadedProject project = Fixtures.load("unknown-env-on-action");
+    assertThat(project.actions().get(ref("build.tool")).config().disabled()).isTrue();
+    assertThat(project.warnings()).hasSize(1);
+    assertThat(project.warnings().get(0).message()).contains("`prod`");
+    assertThat(project.warnings().get(0).suggestion()).isEqualTo("Did you mean `production`?");
+  }
+
+  @Test
+  void anEnvWithTwoDotsIsAnError() {
+    assertThatThrownBy(
+            () -> Fixtures.load(Fixtures.project("variables"), "a.b.dev", Map.of(), Map.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.problems().get(0).suggestion()).contains("one dot"));
+  }
 }
