@@ -165,14 +165,12 @@ class RunsTest {
   }
 
   @Test
-  void theProjectsConcurrencyIsHonouredAndTheWallTimeIsTheCriticalPath() throws Exception {
-    long started = System.nanoTime();
+  void theProjectsConcurrencyIsHonouredAndIndependentActionsRunTogether() throws Exception {
     RunResult result = run(runs, request("run-wide", "deploy", List.of(), false));
-    long wallMs = (System.nanoTime() - started) / 1_000_000;
     assertThat(result.result()).isEqualTo("succeeded");
+    // Two at a time: never more (the limit), and not one by one (independent actions overlap).
+    // The wall time itself is measured by bench/solver.sh, not asserted here.
     assertThat(mostBuildsAtOnce()).isEqualTo(2);
-    // Six 0.4 s builds two at a time: three waves, not six.
-    assertThat(wallMs).isBetween(1_100L, 2_800L);
   }
 
   @Test
