@@ -93,8 +93,9 @@ class RunE2E {
 
   @Test
   void aKilledCliLeavesTheRunGoingAndAttachFollowsIt() throws Exception {
-    Process cli = grove.start("deploy", "second", "--root", root("run-slow"), "--force");
-    String runId = grove.waitForRun("second", Duration.ofSeconds(20));
+    // Long enough (4 s) to be seen running even when each `grove runs` is slow on a busy machine.
+    Process cli = grove.start("deploy", "patient", "--root", root("run-slow"), "--force");
+    String runId = grove.waitForRun("patient", Duration.ofSeconds(20));
     cli.destroyForcibly().waitFor();
     GroveProcess.Result attached = grove.run("attach", runId, "--output", "json");
     assertThat(attached.exitCode()).as(attached.err()).isZero();
