@@ -159,10 +159,19 @@ public final class JibBuilder {
       throw failure(e, target);
     } finally {
       cancellation.removeListener(interrupt);
+      Thread.interrupted(); // a cancel that raced the end of the build must not leak to the pool
       if (pool != executor) {
         pool.shutdownNow();
+        // jib's own threads may still be writing its cache after a cancel: wait for them, so
+        // nothing touches the cache (or a folder being deleted) once the build has returned.
+        try {
+          if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            log.line(LogSink.STDERR, "jib threads were still running 5 s after the build ended");
+          }
+        } catch (InterruptedException e) {
+          Thread.interrupted();
+        }
       }
-      Thread.interrupted(); // a cancel that raced the end of the build must not leak to the pool
     }
   }
 
