@@ -19,8 +19,9 @@ public final class EventTypes {
   public static final String LOG = "log";
 
   /**
-   * {@code {image, digest, layersUploaded, layersReused}}: a container Build pushed its image (the
-   * counts include the image config blob; 0/0 for a tar).
+   * {@code {image, digest, bytesUploaded, layersUploaded, layersReused}}: a container Build pushed
+   * its image (the counts include the image config blob; bytes are as stored, compressed; 0 for a
+   * tar).
    */
   public static final String IMAGE_PUSHED = "imagePushed";
 

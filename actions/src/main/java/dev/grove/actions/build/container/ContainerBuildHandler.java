@@ -2,6 +2,7 @@ package dev.grove.actions.build.container;
 
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.grove.actions.registry.RegistryAuth;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -168,7 +170,33 @@ final class ContainerBuildHandler implements ActionHandler {
             context.log(),
             buildContext(context));
 
+    List<String> platforms = strings(spec.get("platforms"));
+    if (!platforms.isEmpty()) {
+      plan.setPlatforms(platforms(context, platforms));
+    }
+    List<String> extraFlags = strings(spec.get("extraFlags"));
+    if (!extraFlags.isEmpty()) {
+      context
+          .log()
+          .line(
+              LogSink.STDERR,
+              "spec.extraFlags "
+                  + extraFlags
+                  + " are docker build flags: the jib builder does not use them"
+                  + " (buildMode: local-docker with a Docker engine does).");
+    }
+
     Optional<ActionType.ImageRegistry> registry = context.registry();
+    if (registry.isEmpty() && platforms.size() > 1) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          context.ref()
+              + ": spec.platforms "
+              + platforms
+              + " needs a registry: a multi-platform image is an index, which Grove pushes but"
+              + " does not write to a local archive.",
+          "Set the kubernetes provider's deploymentRegistry, or build one platform.");
+    }
     JibBuilder.Target target;
     String image = String.valueOf(context.outputs().get("deploymentImageId"));
     if (registry.isEmpty()) {
@@ -204,13 +232,16 @@ final class ContainerBuildHandler implements ActionHandler {
                 + result.digest()
                 + " ("
                 + result.blobsUploaded()
-                + " blobs uploaded, "
+                + " blobs uploaded ("
+                + humanBytes(result.bytesUploaded())
+                + "), "
                 + result.blobsReused()
                 + " already there)";
     context.log().line(LogSink.STDOUT, done);
     Map<String, Object> pushed = new LinkedHashMap<>();
     pushed.put("image", result.imageReference());
     pushed.put("digest", result.digest());
+    pushed.put("bytesUploaded", result.bytesUploaded());
     // jib's events count blobs: the layers and the image config.
     pushed.put("layersUploaded", result.blobsUploaded());
     pushed.put("layersReused", result.blobsReused());
@@ -248,6 +279,42 @@ final class ContainerBuildHandler implements ActionHandler {
       String next = files.ceiling(folder);
       return next != null && next.startsWith(folder);
     };
+  }
+
+  static String humanBytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+  }
+
+  /** {@code os/arch[/variant]}, as docker's {@code --platform} takes them. */
+  private static java.util.Set<Platform> platforms(ActionContext context, List<String> names)
+      throws ActionException {
+    java.util.Set<Platform> platforms = new java.util.LinkedHashSet<>();
+    for (String name : names) {
+      String[] parts = name.split("/");
+      if (parts.length < 2 || parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
+        throw new ActionException(
+            ActionException.INVALID_SPEC,
+            context.ref() + ": spec.platforms entry `" + name + "` is not os/arch.",
+            "Write platforms as os/arch, e.g. linux/amd64 or linux/arm64.");
+      }
+      if (parts.length == 3) {
+        throw new ActionException(
+            ActionException.NOT_SUPPORTED,
+            context.ref()
+                + ": spec.platforms entry `"
+                + name
+                + "` has a variant, which the jib builder cannot select.",
+            "Drop the variant (e.g. linux/arm64), or use buildMode: local-docker with an engine.");
+      }
+      platforms.add(new Platform(parts[1], parts[0]));
+    }
+    return platforms;
   }
 
   private static java.util.List<String> strings(Object value) {

@@ -20,10 +20,14 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs a {@link JibImagePlan} to a registry or to a tar file. Blocks: call it on a worker pool.
@@ -36,6 +40,9 @@ public final class JibBuilder {
   public static final String REGISTRY_NOT_FOUND = RegistryErrors.REGISTRY_NOT_FOUND;
   public static final String REGISTRY_UNREACHABLE = RegistryErrors.REGISTRY_UNREACHABLE;
   public static final String BUILD_FAILED = "BUILD_FAILED";
+
+  /** How jib's events name a blob (its {@code BlobDescriptor#toString}). */
+  private static final Pattern BLOB = Pattern.compile("digest: (\\S+), size: (-?\\d+)");
 
   /** Where the image goes. */
   public sealed interface Target {
@@ -96,17 +103,23 @@ public final class JibBuilder {
       JibContainerBuilder plan, Target target, LogSink log, Cancellation cancellation)
       throws ActionException {
     Containerizer containerizer = containerizer(target);
-    AtomicInteger attempted = new AtomicInteger();
-    AtomicInteger reused = new AtomicInteger();
+    // jib times every blob push, skipped or not, and logs the skipped ones; both name the blob
+    // as "digest: sha256:..., size: N"
+    Map<String, Long> attempted = new ConcurrentHashMap<>();
+    Set<String> reused = ConcurrentHashMap.newKeySet();
     containerizer
         .setToolName("grove")
-        // jib times every blob push, skipped or not, and logs the skipped ones
         .addEventHandler(
             TimerEvent.class,
             event -> {
               if (event.getState() == TimerEvent.State.START
                   && event.getDescription().startsWith("Pushing BLOB ")) {
-                attempted.incrementAndGet();
+                Matcher blob = BLOB.matcher(event.getDescription());
+                if (blob.find()) {
+                  attempted.put(blob.group(1), Long.parseLong(blob.group(2)));
+                } else {
+                  attempted.put(event.getDescription(), 0L);
+                }
               }
             })
         .addEventHandler(
@@ -114,7 +127,8 @@ public final class JibBuilder {
             event -> {
               String message = event.getMessage();
               if (message.startsWith("Skipping push; BLOB already exists")) {
-                reused.incrementAndGet();
+                Matcher blob = BLOB.matcher(message);
+                reused.add(blob.find() ? blob.group(1) : message);
               }
               if (event.getLevel().compareTo(LogEvent.Level.INFO) <= 0) {
                 log.line(
@@ -144,12 +158,21 @@ public final class JibBuilder {
         throw cancelled(cancellation, target);
       }
       boolean pushed = target instanceof Registry;
+      long bytes = 0;
+      int uploaded = 0;
+      for (Map.Entry<String, Long> blob : attempted.entrySet()) {
+        if (!reused.contains(blob.getKey())) {
+          uploaded++;
+          bytes += Math.max(0, blob.getValue());
+        }
+      }
       return new BuildResult(
           target.imageReference(),
           digest(container, "getDigest"),
           digest(container, "getImageId"),
-          pushed ? attempted.get() - reused.get() : 0,
-          pushed ? reused.get() : 0);
+          pushed ? uploaded : 0,
+          pushed ? attempted.size() - uploaded : 0,
+          pushed ? bytes : 0);
     } catch (InterruptedException e) {
       throw cancelled(cancellation, target);
     } catch (Exception e) {

@@ -87,10 +87,15 @@ class ContainerBuildHandlerIT {
 
   /** Each test its own repository: blobs another test pushed would otherwise be reused. */
   private ActionContext context(String name, String version) {
+    return context(name, version, Map.of());
+  }
+
+  private ActionContext context(String name, String version, Map<String, Object> extraSpec) {
     String[] hostPort = registry.host().split(":");
     var imageRegistry =
         new ActionType.ImageRegistry(hostPort[0], Integer.valueOf(hostPort[1]), "shop", true);
-    Map<String, Object> spec = Map.of("buildArgs", Map.of("FLAVOUR", "fancy"));
+    Map<String, Object> spec = new java.util.HashMap<>(extraSpec);
+    spec.put("buildArgs", Map.of("FLAVOUR", "fancy"));
     Map<String, Object> outputs =
         type.staticOutputs(
             new ActionType.OutputContext(name, spec, version, Optional.of(imageRegistry)));
@@ -143,6 +148,7 @@ class ContainerBuildHandlerIT {
     assertThat(pushed).hasSize(1);
     assertThat(pushed.get(0).get("image")).isEqualTo(registry.host() + "/shop/web:v-0000000001");
     assertThat(pushed.get(0).get("digest").toString()).startsWith("sha256:");
+    assertThat((Long) pushed.get(0).get("bytesUploaded")).isPositive();
     assertThat(handler.status(first).ready()).isTrue();
 
     JsonNode config = inspect(registry.host() + "/shop/web:v-0000000001", true).get("config");
@@ -163,6 +169,63 @@ class ContainerBuildHandlerIT {
     // The app layer is already there; the changed static layer and the config are new.
     assertThat((Integer) edited.values().get("blobsReused")).isGreaterThanOrEqualTo(1);
     assertThat((Integer) edited.values().get("blobsUploaded")).isLessThanOrEqualTo(2);
+    long full = (Long) pushed.get(pushed.size() - 2).get("bytesUploaded");
+    long changed = (Long) pushed.get(pushed.size() - 1).get("bytesUploaded");
+    assertThat(changed).isPositive().isLessThan(full);
+  }
+
+  @Test
+  void platformsSetTheImageArchitecture() throws Exception {
+    ActionHandler handler = type.handler();
+    handler.process(context("arm", "v-0000000004", Map.of("platforms", List.of("linux/arm64"))));
+
+    JsonNode config = inspect(registry.host() + "/shop/arm:v-0000000004", true);
+    assertThat(config.get("architecture").asText()).isEqualTo("arm64");
+    assertThat(config.get("os").asText()).isEqualTo("linux");
+  }
+
+  @Test
+  void twoPlatformsPushAnImageIndex() throws Exception {
+    ActionHandler handler = type.handler();
+    handler.process(
+        context(
+            "multi", "v-0000000007", Map.of("platforms", List.of("linux/amd64", "linux/arm64"))));
+
+    Process process =
+        new ProcessBuilder(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "--creds",
+                "grove:" + PASSWORD,
+                "docker://" + registry.host() + "/shop/multi:v-0000000007")
+            .redirectErrorStream(true)
+            .start();
+    String raw = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(raw).isZero();
+    JsonNode index = JSON.readTree(raw);
+    assertThat(index.get("manifests")).hasSize(2);
+    assertThat(raw).contains("\"arm64\"").contains("\"amd64\"");
+  }
+
+  @Test
+  void aPlatformThatIsNotOsSlashArchIsASpecError() {
+    ActionHandler handler = type.handler();
+    assertThatThrownBy(
+            () ->
+                handler.process(
+                    context("bad", "v-0000000005", Map.of("platforms", List.of("arm64")))))
+        .isInstanceOf(ActionException.class)
+        .hasMessageContaining("spec.platforms entry `arm64` is not os/arch");
+  }
+
+  @Test
+  void extraFlagsAreSaidToBeUnusedByJib() throws Exception {
+    ActionHandler handler = type.handler();
+    handler.process(
+        context("flags", "v-0000000006", Map.of("extraFlags", List.of("--network=host"))));
+    assertThat(lines).anyMatch(line -> line.contains("--network=host") && line.contains("jib"));
   }
 
   @Test

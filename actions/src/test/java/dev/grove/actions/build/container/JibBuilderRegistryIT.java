@@ -90,6 +90,7 @@ class JibBuilderRegistryIT {
     assertThat(inspected.get("Digest").asText()).isEqualTo(result.digest());
     assertThat(result.imageReference()).isEqualTo(open + "/grove/hello:v1");
     assertThat(result.blobsUploaded()).isPositive();
+    assertThat(result.bytesUploaded()).isPositive();
     assertThat(lines).isNotEmpty();
   }
 
@@ -102,6 +103,7 @@ class JibBuilderRegistryIT {
 
     assertThat(second.digest()).isEqualTo(first.digest());
     assertThat(second.blobsUploaded()).isZero();
+    assertThat(second.bytesUploaded()).isZero();
     assertThat(second.blobsReused()).isPositive();
   }
 
