@@ -21,6 +21,9 @@ public final class RegistryErrors {
   /** The registry could not be reached: refused, unknown host, timeout, TLS failure. */
   public static final String REGISTRY_UNREACHABLE = "REGISTRY_UNREACHABLE";
 
+  /** The registry does not allow deleting manifests (distribution's default). */
+  public static final String REGISTRY_DELETE_DISABLED = "REGISTRY_DELETE_DISABLED";
+
   /** The registry answered with something the protocol does not expect. */
   public static final String REGISTRY_ERROR = "REGISTRY_ERROR";
 

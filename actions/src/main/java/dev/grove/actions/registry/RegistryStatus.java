@@ -29,8 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Asks a registry whether a tag exists, with a manifest HEAD (Docker Registry HTTP API v2 / OCI
- * distribution), doing Basic auth and the Bearer token flow itself.
+ * Talks to a registry through the Docker Registry HTTP API v2 / OCI distribution: whether a tag
+ * exists (a manifest HEAD), its tags, digests and creation times, and deletion; doing Basic auth
+ * and the Bearer token flow itself.
  */
 public final class RegistryStatus {
 
@@ -49,6 +50,7 @@ public final class RegistryStatus {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST =
       Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}");
+  private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
   private static final Pattern CHALLENGE_PARAM =
       Pattern.compile(
           "([A-Za-z_][A-Za-z0-9_-]*)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s,]*))");
@@ -85,18 +87,193 @@ public final class RegistryStatus {
       throws ActionException {
     Objects.requireNonNull(auth, "auth");
     validate(host, repository, tag);
-    URI manifest =
-        URI.create(
-            (insecure ? "http://" : "https://") + host + "/v2/" + repository + "/manifests/" + tag);
-    HttpResponse<Void> first = head(manifest, Optional.empty(), host, auth);
-    HttpResponse<Void> answer = first;
+    HttpResponse<Void> answer =
+        exchange(
+            "HEAD",
+            manifestUri(host, repository, tag, insecure),
+            host,
+            repository,
+            auth,
+            HttpResponse.BodyHandlers.discarding());
+    return interpret(answer.statusCode(), host, repository, tag, auth);
+  }
+
+  /**
+   * The tags of {@code host/repository} ({@code GET /v2/<name>/tags/list}, following its pages); an
+   * image never pushed has none.
+   */
+  public List<String> tags(
+      String host, String repository, Optional<RegistryAuth> auth, boolean insecure)
+      throws ActionException {
+    validate(host, repository, "latest");
+    List<String> tags = new ArrayList<>();
+    String base = (insecure ? "http://" : "https://") + host;
+    URI next = URI.create(base + "/v2/" + repository + "/tags/list?n=1000");
+    for (int page = 0; next != null && page < 100; page++) {
+      HttpResponse<String> answer =
+          exchange("GET", next, host, repository, auth, HttpResponse.BodyHandlers.ofString());
+      int status = answer.statusCode();
+      if (status == 404) {
+        return tags;
+      }
+      if (status != 200) {
+        interpret(status, host, repository, "tags", auth);
+      }
+      try {
+        JsonElement list = JsonParser.parseString(answer.body()).getAsJsonObject().get("tags");
+        if (list != null && list.isJsonArray()) {
+          list.getAsJsonArray().forEach(tag -> tags.add(tag.getAsString()));
+        }
+      } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+        throw unexpected(host, "the tags of " + repository + " (not a tag list)", status);
+      }
+      next =
+          answer
+              .headers()
+              .firstValue("Link")
+              .map(link -> LINK_NEXT.matcher(link))
+              .filter(Matcher::find)
+              .map(m -> URI.create(m.group(1).startsWith("/") ? base + m.group(1) : m.group(1)))
+              .orElse(null);
+    }
+    return tags;
+  }
+
+  /** The manifest digest a tag points to ({@code Docker-Content-Digest}); empty when no tag. */
+  public Optional<String> digest(
+      String host, String repository, String tag, Optional<RegistryAuth> auth, boolean insecure)
+      throws ActionException {
+    validate(host, repository, tag);
+    HttpResponse<Void> answer =
+        exchange(
+            "HEAD",
+            manifestUri(host, repository, tag, insecure),
+            host,
+            repository,
+            auth,
+            HttpResponse.BodyHandlers.discarding());
+    if (!interpret(answer.statusCode(), host, repository, tag, auth)) {
+      return Optional.empty();
+    }
+    return answer.headers().firstValue("Docker-Content-Digest");
+  }
+
+  /**
+   * When the image behind a tag was built, from its config's {@code created}; empty for an image
+   * index, and for images built reproducibly (jib's creation time is the epoch).
+   */
+  public Optional<java.time.Instant> created(
+      String host, String repository, String tag, Optional<RegistryAuth> auth, boolean insecure)
+      throws ActionException {
+    validate(host, repository, tag);
+    HttpResponse<String> manifest =
+        exchange(
+            "GET",
+            manifestUri(host, repository, tag, insecure),
+            host,
+            repository,
+            auth,
+            HttpResponse.BodyHandlers.ofString());
+    if (!interpret(manifest.statusCode(), host, repository, tag, auth)) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject config = JsonParser.parseString(manifest.body()).getAsJsonObject();
+      JsonElement descriptor = config.get("config");
+      if (descriptor == null || !descriptor.isJsonObject()) {
+        return Optional.empty();
+      }
+      String digest = descriptor.getAsJsonObject().get("digest").getAsString();
+      URI blob =
+          URI.create(
+              (insecure ? "http://" : "https://")
+                  + host
+                  + "/v2/"
+                  + repository
+                  + "/blobs/"
+                  + digest);
+      HttpResponse<String> answer =
+          exchange("GET", blob, host, repository, auth, HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        return Optional.empty();
+      }
+      JsonElement created = JsonParser.parseString(answer.body()).getAsJsonObject().get("created");
+      if (created == null || !created.isJsonPrimitive()) {
+        return Optional.empty();
+      }
+      java.time.Instant when = java.time.Instant.parse(created.getAsString());
+      return when.getEpochSecond() <= 0 ? Optional.empty() : Optional.of(when);
+    } catch (RuntimeException e) {
+      // JSON of another shape or an odd timestamp: the age is unknown, which is not an error
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Deletes a manifest by digest ({@code DELETE /v2/<name>/manifests/<digest>}); every tag that
+   * points to it goes with it. A manifest already gone is not an error.
+   *
+   * @throws ActionException {@link RegistryErrors#REGISTRY_DELETE_DISABLED} when the registry does
+   *     not allow deletion, and the errors of {@link #tagExists}
+   */
+  public void deleteManifest(
+      String host, String repository, String digest, Optional<RegistryAuth> auth, boolean insecure)
+      throws ActionException {
+    validate(host, repository, digest);
+    HttpResponse<Void> answer =
+        exchange(
+            "DELETE",
+            manifestUri(host, repository, digest, insecure),
+            host,
+            repository,
+            auth,
+            HttpResponse.BodyHandlers.discarding());
+    int status = answer.statusCode();
+    if (status == 202 || status == 200 || status == 404) {
+      return;
+    }
+    if (status == 405 || status == 501) {
+      throw new ActionException(
+          RegistryErrors.REGISTRY_DELETE_DISABLED,
+          "The registry " + host + " does not allow deleting images (HTTP " + status + ").",
+          "Enable deletion in the registry (distribution: storage.delete.enabled: true, or"
+              + " REGISTRY_STORAGE_DELETE_ENABLED=true), or delete old tags in its own UI.");
+    }
+    interpret(status, host, repository, digest, auth);
+  }
+
+  private static URI manifestUri(String host, String repository, String tag, boolean insecure) {
+    return URI.create(
+        (insecure ? "http://" : "https://") + host + "/v2/" + repository + "/manifests/" + tag);
+  }
+
+  /** Sends without credentials first, then answers the registry's challenge once. */
+  private <T> HttpResponse<T> exchange(
+      String method,
+      URI uri,
+      String host,
+      String repository,
+      Optional<RegistryAuth> auth,
+      HttpResponse.BodyHandler<T> handler)
+      throws ActionException {
+    HttpResponse<T> first = send(request(method, uri, Optional.empty()), handler, host, auth);
     if (first.statusCode() == 401) {
       Optional<String> authorization = authorize(first, host, repository, auth);
       if (authorization.isPresent()) {
-        answer = head(manifest, authorization, host, auth);
+        return send(request(method, uri, authorization), handler, host, auth);
       }
     }
-    return interpret(answer.statusCode(), host, repository, tag, auth);
+    return first;
+  }
+
+  private HttpRequest request(String method, URI uri, Optional<String> authorization) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri)
+            .timeout(requestTimeout)
+            .header("Accept", ACCEPT)
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    return builder.build();
   }
 
   private static void validate(String host, String repository, String tag) throws ActionException {
@@ -222,18 +399,6 @@ public final class RegistryStatus {
         "Check that " + host + " is a Docker/OCI registry");
   }
 
-  private HttpResponse<Void> head(
-      URI uri, Optional<String> authorization, String host, Optional<RegistryAuth> auth)
-      throws ActionException {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri)
-            .timeout(requestTimeout)
-            .header("Accept", ACCEPT)
-            .method("HEAD", HttpRequest.BodyPublishers.noBody());
-    authorization.ifPresent(value -> builder.header("Authorization", value));
-    return send(builder.build(), HttpResponse.BodyHandlers.discarding(), host, auth);
-  }
-
   private <T> HttpResponse<T> send(
       HttpRequest request,
       HttpResponse.BodyHandler<T> handler,
@@ -245,7 +410,7 @@ public final class RegistryStatus {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, "Cancelled while asking " + host + " for a tag", "Run again");
+          ActionException.CANCELLED, "Cancelled while talking to " + host, "Run again");
     } catch (IOException e) {
       throw unreachable(host, request.uri(), auth, e);
     }

@@ -158,6 +158,9 @@ final class ContainerBuildHandler implements ActionHandler {
               strings(spec.get("platforms"))),
           image,
           context.registry().isPresent());
+      if (context.registry().isPresent()) {
+        recordPush(context);
+      }
       return new Outputs(context.outputs());
     }
     Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
@@ -238,6 +241,9 @@ final class ContainerBuildHandler implements ActionHandler {
                 + result.blobsReused()
                 + " already there)";
     context.log().line(LogSink.STDOUT, done);
+    if (target instanceof JibBuilder.Registry) {
+      recordPush(context);
+    }
     Map<String, Object> pushed = new LinkedHashMap<>();
     pushed.put("image", result.imageReference());
     pushed.put("digest", result.digest());
@@ -279,6 +285,15 @@ final class ContainerBuildHandler implements ActionHandler {
       String next = files.ceiling(folder);
       return next != null && next.startsWith(folder);
     };
+  }
+
+  /** For {@code grove cleanup images}: registries do not say when a tag was pushed. */
+  private static void recordPush(ActionContext context) {
+    new dev.grove.actions.registry.PushLog(context.projectRoot())
+        .record(
+            String.valueOf(context.outputs().get("deploymentImageName")),
+            context.version(),
+            java.time.Instant.now());
   }
 
   static String humanBytes(long bytes) {

@@ -178,46 +178,66 @@ public final class ArtifactRegistryAdmin implements AutoCloseable {
           "Cannot keep " + keep + " versions of " + image.withoutTag(),
           "Keep 0 or more versions");
     }
-    List<GroveTag> grove = groveTags(image, REPO_ADMIN);
-    if (grove.size() <= keep) {
+    List<String> newest = groveTags(image, REPO_ADMIN).stream().map(GroveTag::tag).toList();
+    if (newest.size() <= keep) {
       return List.of();
     }
-    List<GroveTag> old = grove.subList(keep, grove.size());
+    List<String> old = List.copyOf(newest.subList(keep, newest.size()));
+    if (!dryRun) {
+      deleteTags(image, old);
+    }
+    return old;
+  }
+
+  /**
+   * Deletes these tags of the image, and the versions (manifests) only they point to. A version
+   * that another tag still points to (a kept version, or a tag that is not a Grove version such as
+   * {@code latest}) is kept and only the tag is deleted. Tags already gone are not an error.
+   */
+  public void deleteTags(ArtifactRegistryImage image, List<String> tags) throws ActionException {
+    if (tags.isEmpty()) {
+      return;
+    }
+    List<GroveTag> grove = groveTags(image, REPO_ADMIN);
     Map<String, List<String>> tagsByVersion = new HashMap<>();
     for (Tag tag : listTags(image, REPO_ADMIN)) {
       tagsByVersion.computeIfAbsent(tag.getVersion(), v -> new ArrayList<>()).add(tag.getName());
     }
-    Set<String> oldNames = Set.copyOf(old.stream().map(GroveTag::name).toList());
-    List<String> deleted = new ArrayList<>();
+    Set<String> doomed = Set.copyOf(tags);
+    Set<String> doomedNames = new HashSet<>();
+    for (GroveTag tag : grove) {
+      if (doomed.contains(tag.tag())) {
+        doomedNames.add(tag.name());
+      }
+    }
     Set<String> deletedVersions = new HashSet<>();
-    for (GroveTag tag : old) {
-      boolean onlyOldTags =
-          oldNames.containsAll(tagsByVersion.getOrDefault(tag.version(), List.of()));
+    for (GroveTag tag : grove) {
+      if (!doomed.contains(tag.tag())) {
+        continue;
+      }
+      boolean onlyDoomedTags =
+          doomedNames.containsAll(tagsByVersion.getOrDefault(tag.version(), List.of()));
       try {
-        if (!dryRun) {
-          if (onlyOldTags) {
-            if (deletedVersions.add(tag.version())) {
-              // force: the version's tags go with it; they are all old Grove tags.
-              client
-                  .deleteVersionOperationCallable()
-                  .call(
-                      DeleteVersionRequest.newBuilder()
-                          .setName(tag.version())
-                          .setForce(true)
-                          .build());
-            }
-          } else {
-            client.deleteTag(tag.name());
+        if (onlyDoomedTags) {
+          if (deletedVersions.add(tag.version())) {
+            // force: the version's tags go with it; they are all being deleted.
+            client
+                .deleteVersionOperationCallable()
+                .call(
+                    DeleteVersionRequest.newBuilder()
+                        .setName(tag.version())
+                        .setForce(true)
+                        .build());
           }
+        } else {
+          client.deleteTag(tag.name());
         }
       } catch (ApiException e) {
         if (code(e) != StatusCode.Code.NOT_FOUND) {
           throw failure(e, "delete " + image.withTag(tag.tag()), REPO_ADMIN);
         }
       }
-      deleted.add(tag.tag());
     }
-    return List.copyOf(deleted);
   }
 
   @Override
