@@ -1,6 +1,7 @@
 package dev.grove.cli;
 
 import dev.grove.cli.command.AttachCommand;
+import dev.grove.cli.command.CleanupCommand;
 import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.ExitCodes;
@@ -55,6 +56,7 @@ public final class Main {
     commands.put("runs", () -> new RunsCommand(app));
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));
+    commands.put("cleanup", () -> new CleanupCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {
       cli.addSubcommand(only.get());

@@ -31,6 +31,12 @@ public final class Routes {
    */
   public static final String EVENTS = PREFIX + "/events";
 
+  /**
+   * POST {@link dev.grove.api.cleanup.CleanupImagesRequest} → {@link
+   * dev.grove.api.cleanup.CleanupImagesResult}: old version tags of the project's images.
+   */
+  public static final String CLEANUP_IMAGES = PREFIX + "/cleanup/images";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

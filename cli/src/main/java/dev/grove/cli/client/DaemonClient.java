@@ -1,5 +1,7 @@
 package dev.grove.cli.client;
 
+import dev.grove.api.cleanup.CleanupImagesRequest;
+import dev.grove.api.cleanup.CleanupImagesResult;
 import dev.grove.api.error.ApiError;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.http.DaemonInfo;
@@ -52,6 +54,10 @@ public final class DaemonClient {
 
   public ProjectSummary graph(ProjectRequest request) {
     return send("POST", Routes.GRAPH, request, 0, ProjectSummary.class);
+  }
+
+  public CleanupImagesResult cleanupImages(CleanupImagesRequest request) {
+    return send("POST", Routes.CLEANUP_IMAGES, request, 0, CleanupImagesResult.class);
   }
 
   public RunInfo startRun(RunRequest request) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** What every command needs: the invoking shell, the renderer, and (lazily) the daemon. */
@@ -27,7 +28,32 @@ public final class CliApp {
   private final Renderer renderer;
   private final GroveHome home;
   private final Supplier<DaemonConnector> connectorFactory;
+  private final Prompt prompt;
   private DaemonConnector connector;
+
+  /** Asks the user a yes/no question on the terminal. */
+  @FunctionalInterface
+  public interface Prompt {
+    /** The answer; empty when there is no terminal to ask on. */
+    Optional<Boolean> ask(String question);
+
+    /** No terminal: nothing can be asked. */
+    Prompt NONE = question -> Optional.empty();
+
+    /** The process's console, when it has one. */
+    static Prompt console() {
+      java.io.Console console = System.console();
+      if (console == null) {
+        return NONE;
+      }
+      return question -> {
+        String answer = console.readLine("%s [y/N] ", question);
+        return Optional.of(
+            answer != null
+                && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes")));
+      };
+    }
+  }
 
   public CliApp(
       Path cwd,
@@ -35,6 +61,17 @@ public final class CliApp {
       Renderer renderer,
       GroveHome home,
       Supplier<DaemonConnector> connectorFactory) {
+    this(cwd, env, renderer, home, connectorFactory, Prompt.NONE);
+  }
+
+  public CliApp(
+      Path cwd,
+      Map<String, String> env,
+      Renderer renderer,
+      GroveHome home,
+      Supplier<DaemonConnector> connectorFactory,
+      Prompt prompt) {
+    this.prompt = prompt;
     this.cwd = cwd;
     this.env = Map.copyOf(env);
     this.renderer = renderer;
@@ -50,7 +87,12 @@ public final class CliApp {
         env,
         renderer,
         home,
-        () -> new DaemonConnector(home, DaemonLaunch.fromSystem(env), renderer::note));
+        () -> new DaemonConnector(home, DaemonLaunch.fromSystem(env), renderer::note),
+        Prompt.console());
+  }
+
+  public Prompt prompt() {
+    return prompt;
   }
 
   public Path cwd() {

@@ -161,6 +161,44 @@ public final class Renderer {
     out.println(line);
   }
 
+  /** What {@code cleanup images} will delete (a dry run) or deleted, per image. */
+  public void cleanupImages(dev.grove.api.cleanup.CleanupImagesResult result, OutputMode mode) {
+    if (mode.isJson()) {
+      out.println(dev.grove.cli.client.Json.write(result));
+      return;
+    }
+    int total = 0;
+    for (var image : result.images()) {
+      total += image.delete().size();
+      out.println(
+          image.image()
+              + " ("
+              + String.join(", ", image.builds())
+              + "): "
+              + (image.delete().isEmpty()
+                  ? "nothing to delete"
+                  : (result.dryRun() ? "delete " : "deleted ") + image.delete().size())
+              + ", keep "
+              + image.keep().size());
+      for (String tag : image.delete()) {
+        out.println("  " + paint(RED, result.dryRun() ? "- " : "✘ ") + tag);
+      }
+      for (String tag : image.keep()) {
+        out.println("  " + paint(GREEN, "  ") + tag);
+      }
+      for (String note : image.notes()) {
+        out.println("  " + paint(YELLOW, "note:") + " " + note);
+      }
+    }
+    if (result.images().isEmpty()) {
+      out.println("The project has no container Builds: no images to clean up.");
+    } else if (!result.dryRun()) {
+      out.println(paint(GREEN, "✔") + " deleted " + total + (total == 1 ? " tag" : " tags"));
+    } else if (total == 0) {
+      out.println("Nothing to delete.");
+    }
+  }
+
   public void daemonStatus(Health health, int port) {
     out.println(
         "grove daemon: running on 127.0.0.1:"

@@ -460,13 +460,27 @@ public final class ProjectLoader {
     return providers;
   }
 
+  /**
+   * A registry port: a number, or digits in a string (what a template such as {@code
+   * ${local.env.REGISTRY_PORT}} gives; Garden's schema converts them too); null otherwise.
+   */
+  static Integer port(Object value) {
+    if (value instanceof Number n) {
+      return n.intValue();
+    }
+    if (value instanceof String text && text.matches("[0-9]{1,5}")) {
+      return Integer.valueOf(text);
+    }
+    return null;
+  }
+
   /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
   public static Optional<ActionType.ImageRegistry> registry(ProjectConfig project) {
     for (ProjectConfig.ProviderConfig provider : project.providers()) {
       if (provider.name().endsWith("kubernetes")
           && provider.config().get("deploymentRegistry") instanceof Map<?, ?> registry
           && registry.get("hostname") instanceof String hostname) {
-        Integer port = registry.get("port") instanceof Number n ? n.intValue() : null;
+        Integer port = port(registry.get("port"));
         String namespace = registry.get("namespace") instanceof String ns ? ns : null;
         boolean insecure = Boolean.TRUE.equals(registry.get("insecure"));
         boolean create = Boolean.TRUE.equals(registry.get("createRepository"));

@@ -342,7 +342,7 @@ final class ProjectResolver {
                 "`deploymentRegistry` needs a `hostname`.",
                 "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
                     + " namespace: my-project/my-repo}`."));
-      } else if (map.get("port") != null && !(map.get("port") instanceof Number)) {
+      } else if (map.get("port") != null && ProjectLoader.port(map.get("port")) == null) {
         errors.add(
             Problems.at(
                 doc,

@@ -1,8 +1,14 @@
 package dev.grove.orchestrator.daemon;
 
+import dev.grove.actions.registry.GoogleAdc;
+import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.registry.artifact.ArtifactAdmins;
+import dev.grove.actions.registry.cleanup.ImageCleanup;
 import dev.grove.api.http.DaemonInfo;
 import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.http.DaemonVerticle;
+import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.solver.Limits;
 import dev.grove.orchestrator.solver.Runs;
@@ -58,6 +64,12 @@ public final class Daemon {
             service,
             runs,
             events,
+            new ImageCleanupService(
+                service,
+                new ImageCleanup(
+                    new RegistryCredentials(),
+                    new RegistryStatus(),
+                    ArtifactAdmins.standard(GoogleAdc.standard()))),
             daemon::shutdown);
     return vertx
         .deployVerticle(verticle)

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.http;
 
+import dev.grove.api.cleanup.CleanupImagesRequest;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
@@ -9,6 +10,7 @@ import dev.grove.api.run.RunInfo;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
+import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
@@ -56,6 +58,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final Runs runs;
   private final EventBus events;
   private final Runnable onShutdown;
+  private final ImageCleanupService imageCleanup;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
   private HttpServer server;
@@ -73,6 +76,20 @@ public final class DaemonVerticle extends VerticleBase {
    */
   public DaemonVerticle(
       Settings settings, ProjectService projects, Runs runs, EventBus events, Runnable onShutdown) {
+    this(settings, projects, runs, events, null, onShutdown);
+  }
+
+  /**
+   * @param imageCleanup serves {@link Routes#CLEANUP_IMAGES}; null serves no cleanup route
+   */
+  public DaemonVerticle(
+      Settings settings,
+      ProjectService projects,
+      Runs runs,
+      EventBus events,
+      ImageCleanupService imageCleanup,
+      Runnable onShutdown) {
+    this.imageCleanup = imageCleanup;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
     this.runs = runs;
@@ -91,6 +108,9 @@ public final class DaemonVerticle extends VerticleBase {
     router.post(Routes.SHUTDOWN).handler(this::shutdown);
     router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
     router.post(Routes.GRAPH).handler(ctx -> project(ctx, projects::graph));
+    if (imageCleanup != null) {
+      router.post(Routes.CLEANUP_IMAGES).handler(this::cleanupImages);
+    }
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answer(ctx, runs::list));
@@ -168,6 +188,19 @@ public final class DaemonVerticle extends VerticleBase {
           }
           checked(request.project());
           return runs.start(request);
+        });
+  }
+
+  private void cleanupImages(RoutingContext ctx) {
+    byte[] bytes = bodyOf(ctx);
+    answer(
+        ctx,
+        () -> {
+          CleanupImagesRequest request = JsonCodec.readRequest(bytes, CleanupImagesRequest.class);
+          if (request.project() != null) {
+            checked(request.project());
+          }
+          return imageCleanup.cleanup(request);
         });
   }
 
