@@ -89,12 +89,13 @@ public final class SpecValues {
     return env;
   }
 
-  static boolean isScalar(Object value) {
+  /** A string, number or boolean. */
+  public static boolean isScalar(Object value) {
     return value instanceof String || value instanceof Number || value instanceof Boolean;
   }
 
   /** A scalar as a command sees it: {@code 8080}, not {@code 8080.0}. */
-  static String stringOf(Object scalar) {
+  public static String stringOf(Object scalar) {
     if (scalar instanceof Double || scalar instanceof Float) {
       double d = ((Number) scalar).doubleValue();
       if (Double.isFinite(d)) {
@@ -104,7 +105,8 @@ public final class SpecValues {
     return String.valueOf(scalar);
   }
 
-  static String describe(Object value) {
+  /** A value as messages name it: {@code the string "x"}, {@code a map}, {@code the integer 3}. */
+  public static String describe(Object value) {
     if (value == null) {
       return "null";
     }
