@@ -53,6 +53,7 @@ public final class Main {
     commands.put("build", () -> new RunCommand.Build(app));
     commands.put("deploy", () -> new RunCommand.Deploy(app));
     commands.put("status", () -> new RunCommand.Status(app));
+    commands.put("publish", () -> new RunCommand.Publish(app));
     commands.put("runs", () -> new RunsCommand(app));
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));

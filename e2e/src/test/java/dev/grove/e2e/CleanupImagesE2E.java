@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three builds push three versions to the real registry; {@code grove cleanup images} lists the old
- * ones, refuses to delete without a terminal or --yes, and with --yes deletes exactly those.
+ * Three builds push three versions to the real registry and {@code grove publish --tag} adds a
+ * release tag; {@code grove cleanup images} lists the old versions, refuses to delete without a
+ * terminal or --yes, and with --yes deletes exactly those (never the release tag).
  */
 class CleanupImagesE2E {
   private static final Path FIXTURE =
@@ -89,18 +90,22 @@ class CleanupImagesE2E {
       assertThat(build.exitCode()).as(build.out() + build.err()).isZero();
     }
     assertThat(tags()).hasSize(3);
+    GroveProcess.Result publish = grove.run(env, "publish", "web", "--tag", "release-1");
+    assertThat(publish.exitCode()).as(publish.out() + publish.err()).isZero();
+    assertThat(tags()).hasSize(4).contains("release-1");
 
     GroveProcess.Result asked = grove.run(env, "cleanup", "images", "--keep", "1");
     assertThat(asked.exitCode()).as(asked.out() + asked.err()).isEqualTo(2);
     assertThat(asked.out()).contains(registry.host() + "/e2e/web (web): delete 2, keep 1");
     assertThat(asked.err()).contains("no terminal").contains("--yes");
-    assertThat(tags()).hasSize(3);
+    assertThat(tags()).hasSize(4);
 
     GroveProcess.Result done = grove.run(env, "cleanup", "images", "--keep", "1", "--yes");
     assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
     assertThat(done.out()).contains("deleted 2 tags");
-    List<String> left = tags();
-    assertThat(left).hasSize(1);
+    List<String> left = new java.util.ArrayList<>(tags());
+    assertThat(left).hasSize(2).contains("release-1");
+    left.remove("release-1");
     assertThat(asked.out()).contains("  " + left.get(0));
 
     GroveProcess.Result again = grove.run(env, "cleanup", "images", "--keep", "1");

@@ -15,6 +15,16 @@ public interface ActionHandler {
   /** Builds or deploys the action. */
   Outputs process(ActionContext context) throws ActionException;
 
+  /** A Build whose artifact can be published ({@code grove publish}), e.g. an image. */
+  interface Publisher {
+    /**
+     * Publishes the built artifact; runs after {@link #process} (or a ready status).
+     *
+     * @param tag the tag to publish under, overriding the handler's default
+     */
+    Outputs publish(ActionContext context, java.util.Optional<String> tag) throws ActionException;
+  }
+
   /**
    * The result of a status check.
    *

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a run: {@code build}, {@code deploy} or {@code status} of the named actions (all of that
- * kind when none is named) of the project the {@code project} request names.
+ * Starts a run: {@code build}, {@code deploy}, {@code status} or {@code publish} of the named
+ * actions (all of that kind when none is named) of the project the {@code project} request names.
  *
  * @param names action names of the command's kind (Garden style: {@code deploy api} means {@code
  *     deploy.api})
@@ -16,6 +16,8 @@ import java.util.Map;
  * @param withDependants also process what depends on the named actions
  * @param concurrency limits for this run ({@code build}, {@code deploy}, {@code run}, {@code test},
  *     {@code overall}), over the project's and the daemon's
+ * @param publishTag for {@code publish}: the tag to publish under instead of the {@code
+ *     publishId}'s own tag or the version; null for those
  */
 public record RunRequest(
     ProjectRequest project,
@@ -24,7 +26,8 @@ public record RunRequest(
     boolean force,
     boolean skipDependencies,
     boolean withDependants,
-    Map<String, Integer> concurrency) {
+    Map<String, Integer> concurrency,
+    String publishTag) {
 
   public RunRequest {
     names = names == null ? List.of() : List.copyOf(names);
@@ -37,7 +40,18 @@ public record RunRequest(
       List<String> names,
       boolean force,
       boolean skipDependencies,
+      boolean withDependants,
+      Map<String, Integer> concurrency) {
+    this(project, command, names, force, skipDependencies, withDependants, concurrency, null);
+  }
+
+  public RunRequest(
+      ProjectRequest project,
+      String command,
+      List<String> names,
+      boolean force,
+      boolean skipDependencies,
       boolean withDependants) {
-    this(project, command, names, force, skipDependencies, withDependants, Map.of());
+    this(project, command, names, force, skipDependencies, withDependants, Map.of(), null);
   }
 }

@@ -47,6 +47,10 @@ public abstract class RunCommand implements Callable<Integer> {
     return List.of();
   }
 
+  String publishTag() {
+    return null;
+  }
+
   @Override
   public Integer call() {
     try {
@@ -59,7 +63,8 @@ public abstract class RunCommand implements Callable<Integer> {
               force(),
               skipDependencies(),
               withDependants(),
-              limits(concurrency()));
+              limits(concurrency()),
+              publishTag());
       RunInfo started = app.daemon().call(client -> client.startRun(request));
       return RunFollower.follow(app, started.runId(), options.output(), true);
     } catch (RuntimeException e) {
@@ -190,6 +195,35 @@ public abstract class RunCommand implements Callable<Integer> {
     @Override
     String command() {
       return "status";
+    }
+  }
+
+  /** {@code grove publish}: build, then push the images under their {@code publishId}. */
+  @Command(
+      name = "publish",
+      mixinStandardHelpOptions = true,
+      description =
+          "Build the named Builds and publish their images under spec.publishId (tagged with"
+              + " the publishId's tag, else the version; --tag overrides).")
+  public static final class Publish extends Processing {
+    @Option(
+        names = "--tag",
+        paramLabel = "TAG",
+        description = "Publish under this tag instead (e.g. a release number).")
+    String tag;
+
+    public Publish(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "publish";
+    }
+
+    @Override
+    String publishTag() {
+      return tag;
     }
   }
 }

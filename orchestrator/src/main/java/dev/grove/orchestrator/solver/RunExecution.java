@@ -284,15 +284,36 @@ final class RunExecution {
             status.detail(),
             null);
       }
-      if (status.ready() && !forced) {
+      boolean publish = plan.publishes() && plan.requested().contains(node.ref);
+      if (status.ready() && !forced && !publish) {
         return new Outcome(ActionState.READY, status.outputs(), null, status.detail(), null);
       }
-      transition(
-          node,
-          ActionState.PROCESSING,
-          status.detail() == null ? Map.of() : Map.of("detail", status.detail()));
-      ActionHandler.Outputs processed = handler.process(context);
-      return new Outcome(ActionState.SUCCEEDED, processed.values(), null, null, null);
+      Map<String, Object> values = status.outputs();
+      if (!status.ready() || forced) {
+        transition(
+            node,
+            ActionState.PROCESSING,
+            status.detail() == null ? Map.of() : Map.of("detail", status.detail()));
+        values = handler.process(context).values();
+      }
+      if (publish) {
+        transition(node, ActionState.PROCESSING, Map.of("detail", "publishing"));
+        if (handler instanceof ActionHandler.Publisher publisher) {
+          Map<String, Object> published = new java.util.LinkedHashMap<>(values);
+          published.putAll(
+              publisher
+                  .publish(context, java.util.Optional.ofNullable(plan.publishTag()))
+                  .values());
+          values = published;
+        } else {
+          context
+              .log()
+              .line(
+                  dev.grove.actions.spi.LogSink.STDOUT,
+                  node.action.config().type() + " Builds have nothing to publish.");
+        }
+      }
+      return new Outcome(ActionState.SUCCEEDED, values, null, null, null);
     } catch (ActionException e) {
       boolean cancelledByUser = node.cancellation.reason() == Cancellation.Reason.CANCELLED;
       ApiError error = new ApiError(e.code(), e.getMessage(), e.suggestion(), null, List.of());

@@ -24,9 +24,15 @@ public record RunPlan(
     List<ActionRef> actions,
     Set<ActionRef> requested,
     Set<ActionRef> forced,
-    boolean statusOnly) {
+    boolean statusOnly,
+    String publishTag) {
 
-  public static final List<String> COMMANDS = List.of("build", "deploy", "status");
+  public static final List<String> COMMANDS = List.of("build", "deploy", "status", "publish");
+
+  /** Whether the requested actions are published after they are built. */
+  public boolean publishes() {
+    return command.equals("publish");
+  }
 
   /** The plan for a request; a bad command or unknown name is a BAD_REQUEST naming it. */
   public static RunPlan of(LoadedProject project, RunRequest request) {
@@ -38,7 +44,8 @@ public record RunPlan(
           "Use one of: " + String.join(", ", COMMANDS) + ".");
     }
     boolean statusOnly = command.equals("status");
-    ActionKind kind = command.equals("build") ? ActionKind.BUILD : ActionKind.DEPLOY;
+    ActionKind kind =
+        command.equals("build") || command.equals("publish") ? ActionKind.BUILD : ActionKind.DEPLOY;
     Set<ActionRef> requested = new LinkedHashSet<>();
     if (request.names().isEmpty()) {
       for (LoadedProject.ResolvedAction action : project.actions().values()) {
@@ -111,6 +118,7 @@ public record RunPlan(
     List<ActionRef> ordered =
         project.graph().topologicalOrder().stream().filter(included::contains).toList();
     Set<ActionRef> forced = request.force() ? Set.copyOf(requested) : Set.of();
-    return new RunPlan(command, ordered, Set.copyOf(requested), forced, statusOnly);
+    return new RunPlan(
+        command, ordered, Set.copyOf(requested), forced, statusOnly, request.publishTag());
   }
 }

@@ -1,6 +1,7 @@
 package dev.grove.actions.build.container;
 
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.grove.actions.registry.RegistryAuth;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * tagged with the action version. Without a deployment registry the image is written to {@code
  * .grove/images/<name>-<version>.tar} under the project.
  */
-final class ContainerBuildHandler implements ActionHandler {
+final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publisher {
   private static final java.util.Set<String> CLUSTER_MODES =
       java.util.Set.of("kaniko", "cluster-buildkit", "cluster-docker");
 
@@ -54,9 +55,12 @@ final class ContainerBuildHandler implements ActionHandler {
   /** Before a push to Artifact Registry: the repository must exist (or be created on request). */
   private void ensureRepository(ActionContext context, String image) throws ActionException {
     Optional<ActionType.ImageRegistry> registry = context.registry();
-    if (registry.isEmpty() || !ArtifactRegistryImage.isArtifactRegistryHost(host(registry.get()))) {
+    if (registry.isEmpty() || !ArtifactRegistryImage.isArtifactRegistryHost(hostOf(image))) {
       return;
     }
+    // createRepository is the deployment registry's setting; elsewhere (a publishId) only check
+    boolean create =
+        hostOf(image).equals(host(registry.get())) && registry.get().createRepository();
     ArtifactRegistryImage parsed;
     try {
       parsed = ArtifactRegistryImage.parse(image);
@@ -70,7 +74,7 @@ final class ContainerBuildHandler implements ActionHandler {
               + e.getMessage(),
           "Set deploymentRegistry.namespace to PROJECT/REPOSITORY, e.g. my-project/my-repo.");
     }
-    repositories.ensure(parsed, registry.get().createRepository(), context.env());
+    repositories.ensure(parsed, create, context.env());
   }
 
   /**
@@ -124,35 +128,17 @@ final class ContainerBuildHandler implements ActionHandler {
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
-    Map<String, Object> spec = context.spec();
-    String dockerfileName = spec.get("dockerfile") instanceof String name ? name : "Dockerfile";
-    Path dockerfilePath = context.sourceDir().resolve(dockerfileName);
-    String text;
-    try {
-      text = Files.readString(dockerfilePath, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ActionException(
-          ActionException.INVALID_SPEC,
-          context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ".",
-          "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one.");
-    }
-    Map<String, String> buildArgs = new LinkedHashMap<>();
-    if (spec.get("buildArgs") instanceof Map<?, ?> args) {
-      args.forEach((k, v) -> buildArgs.put(k.toString(), v == null ? "" : v.toString()));
-    }
-    // Garden passes the version as a build argument; Grove does too, under both names.
-    buildArgs.putIfAbsent("GARDEN_ACTION_VERSION", context.version());
-    buildArgs.putIfAbsent("GROVE_ACTION_VERSION", context.version());
-    ensureRepository(context, String.valueOf(context.outputs().get("deploymentImageId")));
+    String image = String.valueOf(context.outputs().get("deploymentImageId"));
+    ensureRepository(context, image);
     if (useDocker(context)) {
-      String image = String.valueOf(context.outputs().get("deploymentImageId"));
+      Map<String, Object> spec = context.spec();
       docker.build(
           context,
           DockerBuilder.buildCommand(
-              dockerfileName,
+              dockerfileName(context),
               context.sourceDir(),
               image,
-              buildArgs,
+              buildArgs(context),
               spec.get("targetStage") instanceof String stage ? stage : null,
               strings(spec.get("extraFlags")),
               strings(spec.get("platforms"))),
@@ -163,46 +149,20 @@ final class ContainerBuildHandler implements ActionHandler {
       }
       return new Outputs(context.outputs());
     }
-    Dockerfile dockerfile = Dockerfile.parse(text, dockerfileName);
-    var plan =
-        JibImagePlan.plan(
-            dockerfile,
-            context.sourceDir(),
-            buildArgs,
-            bases(context),
-            context.log(),
-            buildContext(context));
-
-    List<String> platforms = strings(spec.get("platforms"));
-    if (!platforms.isEmpty()) {
-      plan.setPlatforms(platforms(context, platforms));
-    }
-    List<String> extraFlags = strings(spec.get("extraFlags"));
-    if (!extraFlags.isEmpty()) {
-      context
-          .log()
-          .line(
-              LogSink.STDERR,
-              "spec.extraFlags "
-                  + extraFlags
-                  + " are docker build flags: the jib builder does not use them"
-                  + " (buildMode: local-docker with a Docker engine does).");
-    }
-
+    JibContainerBuilder plan = jibPlan(context);
     Optional<ActionType.ImageRegistry> registry = context.registry();
-    if (registry.isEmpty() && platforms.size() > 1) {
-      throw new ActionException(
-          ActionException.INVALID_SPEC,
-          context.ref()
-              + ": spec.platforms "
-              + platforms
-              + " needs a registry: a multi-platform image is an index, which Grove pushes but"
-              + " does not write to a local archive.",
-          "Set the kubernetes provider's deploymentRegistry, or build one platform.");
-    }
     JibBuilder.Target target;
-    String image = String.valueOf(context.outputs().get("deploymentImageId"));
     if (registry.isEmpty()) {
+      if (strings(context.spec().get("platforms")).size() > 1) {
+        throw new ActionException(
+            ActionException.INVALID_SPEC,
+            context.ref()
+                + ": spec.platforms "
+                + strings(context.spec().get("platforms"))
+                + " needs a registry: a multi-platform image is an index, which Grove pushes but"
+                + " does not write to a local archive.",
+            "Set the kubernetes provider's deploymentRegistry, or build one platform.");
+      }
       Path archive = localArchive(context);
       try {
         Files.createDirectories(archive.getParent());
@@ -214,22 +174,165 @@ final class ContainerBuildHandler implements ActionHandler {
       }
       target = new JibBuilder.Tar(archive, image);
     } else {
-      String host = host(registry.get());
-      Optional<RegistryAuth> auth = credentials.find(host, context.env());
-      target =
-          new JibBuilder.Registry(
-              image,
-              auth.map(RegistryAuth::username).orElse(null),
-              auth.map(RegistryAuth::password).orElse(null),
-              registry.get().insecure());
+      target = registryTarget(context, image, registry.get().insecure());
     }
+    BuildResult result = jibBuild(context, plan, target);
+    if (target instanceof JibBuilder.Registry) {
+      recordPush(context);
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
+    outputs.put("deploymentImageDigest", result.digest());
+    outputs.put("blobsUploaded", result.blobsUploaded());
+    outputs.put("blobsReused", result.blobsReused());
+    return new Outputs(outputs);
+  }
+
+  /**
+   * {@code grove publish}: the image again under {@code spec.publishId} (else the deployment image
+   * name), tagged with the publishId's own tag, else the version; {@code tag} overrides both. jib
+   * builds are reproducible, so the published image is the same image (same digest); blobs the
+   * target repository already has are not uploaded again.
+   */
+  @Override
+  public Outputs publish(ActionContext context, Optional<String> tag) throws ActionException {
+    String image = publishImage(context, tag);
+    ensureRepository(context, image);
+    boolean insecure =
+        context.registry().isPresent()
+            && hostOf(image).equals(host(context.registry().get()))
+            && context.registry().get().insecure();
+    if (useDocker(context)) {
+      String built = String.valueOf(context.outputs().get("deploymentImageId"));
+      docker.publish(context, built, image, context.registry().isPresent());
+    } else {
+      jibBuild(context, jibPlan(context), registryTarget(context, image, insecure));
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
+    outputs.put("publishedImageId", image);
+    outputs.put("published-image-id", image);
+    return new Outputs(outputs);
+  }
+
+  /** The image {@code publish} pushes: see {@link #publish}. */
+  static String publishImage(ActionContext context, Optional<String> tag) throws ActionException {
+    Object publishId = context.spec().get("publishId");
+    String name =
+        publishId instanceof String id && !id.isBlank()
+            ? id
+            : String.valueOf(context.outputs().get("deploymentImageName"));
+    String ownTag = null;
+    int slash = name.lastIndexOf('/');
+    int colon = name.lastIndexOf(':');
+    if (colon > slash) {
+      ownTag = name.substring(colon + 1);
+      name = name.substring(0, colon);
+    }
+    String image = name + ":" + tag.orElse(ownTag != null ? ownTag : context.version());
+    try {
+      com.google.cloud.tools.jib.api.ImageReference.parse(image);
+    } catch (InvalidImageReferenceException e) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          context.ref() + ": `" + image + "` (from spec.publishId or --tag) is not an image name.",
+          "Write publishId as [host/]repository[:tag] in lower case, e.g."
+              + " europe-docker.pkg.dev/my-project/releases/api, and tags of letters, digits,"
+              + " `_`, `.` and `-`.");
+    }
+    return image;
+  }
+
+  private static String hostOf(String image) {
+    try {
+      return com.google.cloud.tools.jib.api.ImageReference.parse(image).getRegistry();
+    } catch (InvalidImageReferenceException e) {
+      return "";
+    }
+  }
+
+  private static String dockerfileName(ActionContext context) {
+    return context.spec().get("dockerfile") instanceof String name ? name : "Dockerfile";
+  }
+
+  private static Map<String, String> buildArgs(ActionContext context) {
+    Map<String, String> buildArgs = new LinkedHashMap<>();
+    if (context.spec().get("buildArgs") instanceof Map<?, ?> args) {
+      args.forEach((k, v) -> buildArgs.put(k.toString(), v == null ? "" : v.toString()));
+    }
+    // Garden passes the version as a build argument; Grove does too, under both names.
+    buildArgs.putIfAbsent("GARDEN_ACTION_VERSION", context.version());
+    buildArgs.putIfAbsent("GROVE_ACTION_VERSION", context.version());
+    return buildArgs;
+  }
+
+  /** The Dockerfile as jib layers, with the spec's platforms; extraFlags said to be unused. */
+  private JibContainerBuilder jibPlan(ActionContext context) throws ActionException {
+    String dockerfileName = dockerfileName(context);
+    Path dockerfilePath = context.sourceDir().resolve(dockerfileName);
+    String text;
+    try {
+      text = Files.readString(dockerfilePath, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ActionException(
+          ActionException.INVALID_SPEC,
+          context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ".",
+          "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one.");
+    }
+    JibContainerBuilder plan =
+        JibImagePlan.plan(
+            Dockerfile.parse(text, dockerfileName),
+            context.sourceDir(),
+            buildArgs(context),
+            bases(context),
+            context.log(),
+            buildContext(context));
+    List<String> platforms = strings(context.spec().get("platforms"));
+    if (!platforms.isEmpty()) {
+      plan.setPlatforms(platforms(context, platforms));
+    }
+    List<String> extraFlags = strings(context.spec().get("extraFlags"));
+    if (!extraFlags.isEmpty()) {
+      context
+          .log()
+          .line(
+              LogSink.STDERR,
+              "spec.extraFlags "
+                  + extraFlags
+                  + " are docker build flags: the jib builder does not use them"
+                  + " (buildMode: local-docker with a Docker engine does).");
+    }
+    return plan;
+  }
+
+  private JibBuilder.Registry registryTarget(ActionContext context, String image, boolean insecure)
+      throws ActionException {
+    Optional<RegistryAuth> auth = credentials.find(hostOf(image), context.env());
+    return new JibBuilder.Registry(
+        image,
+        auth.map(RegistryAuth::username).orElse(null),
+        auth.map(RegistryAuth::password).orElse(null),
+        insecure);
+  }
+
+  /** Builds with jib, says what happened, and emits {@code imagePushed} for a registry push. */
+  private BuildResult jibBuild(
+      ActionContext context, JibContainerBuilder plan, JibBuilder.Target target)
+      throws ActionException {
     BuildResult result =
         new JibBuilder(null, context.projectRoot().resolve(".grove/jib-cache"))
             .build(plan, target, context.log(), context.cancellation());
-    String done =
-        target instanceof JibBuilder.Tar tar
-            ? "wrote " + result.imageReference() + " " + result.digest() + " to " + tar.file()
-            : "pushed "
+    if (target instanceof JibBuilder.Tar tar) {
+      context
+          .log()
+          .line(
+              LogSink.STDOUT,
+              "wrote " + result.imageReference() + " " + result.digest() + " to " + tar.file());
+      return result;
+    }
+    context
+        .log()
+        .line(
+            LogSink.STDOUT,
+            "pushed "
                 + result.imageReference()
                 + " "
                 + result.digest()
@@ -239,11 +342,7 @@ final class ContainerBuildHandler implements ActionHandler {
                 + humanBytes(result.bytesUploaded())
                 + "), "
                 + result.blobsReused()
-                + " already there)";
-    context.log().line(LogSink.STDOUT, done);
-    if (target instanceof JibBuilder.Registry) {
-      recordPush(context);
-    }
+                + " already there)");
     Map<String, Object> pushed = new LinkedHashMap<>();
     pushed.put("image", result.imageReference());
     pushed.put("digest", result.digest());
@@ -252,11 +351,7 @@ final class ContainerBuildHandler implements ActionHandler {
     pushed.put("layersUploaded", result.blobsUploaded());
     pushed.put("layersReused", result.blobsReused());
     context.events().emit(EventTypes.IMAGE_PUSHED, pushed);
-    Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
-    outputs.put("deploymentImageDigest", result.digest());
-    outputs.put("blobsUploaded", result.blobsUploaded());
-    outputs.put("blobsReused", result.blobsReused());
-    return new Outputs(outputs);
+    return result;
   }
 
   /**

@@ -82,6 +82,24 @@ final class DockerBuilder {
     }
   }
 
+  /** The commands that publish a built image under another name (pulled first when pushed). */
+  static List<List<String>> publishCommands(String built, String published, boolean pull) {
+    List<List<String>> commands = new ArrayList<>();
+    if (pull) {
+      commands.add(List.of("docker", "pull", built));
+    }
+    commands.add(List.of("docker", "tag", built, published));
+    commands.add(List.of("docker", "push", published));
+    return commands;
+  }
+
+  void publish(ActionContext context, String built, String published, boolean pull)
+      throws ActionException {
+    for (List<String> command : publishCommands(built, published, pull)) {
+      run(context, command, "docker " + command.get(1));
+    }
+  }
+
   private void run(ActionContext context, List<String> command, String step)
       throws ActionException {
     ProcessRunner.Result result =

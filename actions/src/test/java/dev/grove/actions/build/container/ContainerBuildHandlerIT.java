@@ -210,6 +210,41 @@ class ContainerBuildHandlerIT {
   }
 
   @Test
+  void publishPushesTheSameImageUnderThePublishIdWithItsTagOrTheGivenOne() throws Exception {
+    String released = registry.host() + "/releases/web";
+    ActionContext context = context("pub", "v-0000000008", Map.of("publishId", released + ":1.0"));
+    ActionHandler handler = type.handler();
+    handler.process(context);
+    String built =
+        inspect(registry.host() + "/shop/pub:v-0000000008", false).get("Digest").asText();
+
+    ActionHandler.Outputs outputs =
+        ((ActionHandler.Publisher) handler).publish(context, Optional.empty());
+    assertThat(outputs.values().get("publishedImageId")).isEqualTo(released + ":1.0");
+    assertThat(inspect(released + ":1.0", false).get("Digest").asText()).isEqualTo(built);
+
+    ((ActionHandler.Publisher) handler).publish(context, Optional.of("stable"));
+    assertThat(inspect(released + ":stable", false).get("Digest").asText()).isEqualTo(built);
+    // reproducible: the same image again, so the repository already had every blob
+    assertThat((Long) pushed.get(pushed.size() - 1).get("bytesUploaded")).isZero();
+  }
+
+  @Test
+  void publishWithoutPublishIdUsesTheDeploymentImageNameAndTheVersion() throws Exception {
+    ActionContext context = context("plain", "v-0000000009");
+    String image = ContainerBuildHandler.publishImage(context, Optional.empty());
+    assertThat(image).isEqualTo(registry.host() + "/shop/plain:v-0000000009");
+  }
+
+  @Test
+  void aBadPublishIdIsASpecErrorNamingIt() {
+    ActionContext context = context("bad-pub", "v-0000000010", Map.of("publishId", "Not An/Image"));
+    assertThatThrownBy(() -> ContainerBuildHandler.publishImage(context, Optional.empty()))
+        .isInstanceOf(ActionException.class)
+        .hasMessageContaining("spec.publishId");
+  }
+
+  @Test
   void aPlatformThatIsNotOsSlashArchIsASpecError() {
     ActionHandler handler = type.handler();
     assertThatThrownBy(

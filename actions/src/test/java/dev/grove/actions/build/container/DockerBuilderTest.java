@@ -214,4 +214,14 @@ class DockerBuilderTest {
         .containsExactly(
             "projects/my-project/locations/europe-west1/repositories/my-repo create=true");
   }
+
+  @Test
+  void publishPullsTagsAndPushesTheBuiltImage() {
+    assertThat(DockerBuilder.publishCommands("reg/shop/api:v-1", "reg/rel/api:1.0", true))
+        .containsExactly(
+            List.of("docker", "pull", "reg/shop/api:v-1"),
+            List.of("docker", "tag", "reg/shop/api:v-1", "reg/rel/api:1.0"),
+            List.of("docker", "push", "reg/rel/api:1.0"));
+    assertThat(DockerBuilder.publishCommands("api:v-1", "rel/api:1.0", false)).hasSize(2);
+  }
 }
