@@ -1,0 +1,118 @@
+package dev.grove.actions.kube;
+
+import dev.grove.actions.spi.ActionException;
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the kubeconfig and context as kubectl does, from the invoking shell's environment: the
+ * provider's {@code kubeconfig} (relative to the project), else the first file of {@code
+ * KUBECONFIG}, else {@code ~/.kube/config}; the provider's {@code context}, else the file's current
+ * context. Errors name the file, the context and what to do.
+ */
+public final class KubeConfigResolver {
+  public static final String KUBE_CONFIG = "KUBE_CONFIG";
+
+  /** Where a cluster is: the kubeconfig file, the context in it, and fabric8's config. */
+  public record Target(Path kubeconfig, String context, Config config) {}
+
+  private KubeConfigResolver() {}
+
+  public static Target resolve(
+      Map<String, Object> provider, Path projectRoot, Map<String, String> env)
+      throws ActionException {
+    Path file = kubeconfigFile(provider, projectRoot, env);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "Cannot read the kubeconfig " + file + " (" + e.getClass().getSimpleName() + ").",
+          "Point the kubernetes provider's `kubeconfig` (or KUBECONFIG) at a kubeconfig file, or"
+              + " create one (`gcloud container clusters get-credentials ...`, `kind create"
+              + " cluster`), or run `grove sandbox up` for a local cluster.");
+    }
+    io.fabric8.kubernetes.api.model.Config parsed;
+    try {
+      parsed = KubeConfigUtils.parseConfigFromString(text);
+    } catch (RuntimeException e) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "The kubeconfig " + file + " is not valid YAML of a kubeconfig.",
+          "Check the file with `kubectl config view --kubeconfig " + file + "`.");
+    }
+    List<String> contexts =
+        parsed.getContexts() == null
+            ? List.of()
+            : parsed.getContexts().stream().map(NamedContext::getName).toList();
+    String context =
+        provider.get("context") instanceof String named && !named.isBlank()
+            ? named
+            : parsed.getCurrentContext();
+    if (context == null || context.isBlank()) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "The kubeconfig " + file + " has no current context and the provider names none.",
+          contexts.isEmpty()
+              ? "Add a context to the kubeconfig."
+              : "Set the kubernetes provider's `context` to one of: "
+                  + String.join(", ", contexts)
+                  + ".");
+    }
+    if (!contexts.contains(context)) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "The context `" + context + "` is not in the kubeconfig " + file + ".",
+          contexts.isEmpty()
+              ? "The file has no contexts: create one, or point KUBECONFIG elsewhere."
+              : "Its contexts: "
+                  + String.join(", ", contexts)
+                  + ". Set the kubernetes provider's `context` to one of them.");
+    }
+    Config config;
+    try {
+      config = Config.fromKubeconfig(context, file.toFile());
+    } catch (RuntimeException e) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "The context `" + context + "` of " + file + " cannot be used: " + e.getMessage(),
+          "Check it with `kubectl --context " + context + " cluster-info`.");
+    }
+    config.setConnectionTimeout(5_000);
+    config.setRequestTimeout(10_000);
+    config.setRequestRetryBackoffLimit(0);
+    return new Target(file, context, config);
+  }
+
+  static Path kubeconfigFile(
+      Map<String, Object> provider, Path projectRoot, Map<String, String> env) {
+    if (provider.get("kubeconfig") instanceof String named && !named.isBlank()) {
+      return projectRoot.resolve(expandHome(named, env)).normalize();
+    }
+    String variable = env.get("KUBECONFIG");
+    if (variable != null && !variable.isBlank()) {
+      for (String entry : variable.split(java.io.File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          return Path.of(expandHome(entry, env));
+        }
+      }
+    }
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(home, ".kube", "config");
+  }
+
+  private static String expandHome(String path, Map<String, String> env) {
+    if (path.equals("~") || path.startsWith("~/")) {
+      return env.getOrDefault("HOME", System.getProperty("user.home")) + path.substring(1);
+    }
+    return path;
+  }
+}
