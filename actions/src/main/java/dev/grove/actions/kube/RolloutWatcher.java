@@ -1,0 +1,427 @@
+package dev.grove.actions.kube;
+
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.Cancellation;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Waits until an action's workloads have rolled out, and ends the wait at once when a pod cannot
+ * start ({@code ErrImagePull}, {@code ImagePullBackOff}, {@code CrashLoopBackOff}, {@code
+ * CreateContainerConfigError}, {@code InvalidImageName}, unschedulable) with the pod's own message
+ * and the fix. Polls the API (about once a second): a handful of GETs per workload, no watch to
+ * keep alive across an unreliable connection.
+ */
+public final class RolloutWatcher {
+  public static final String ROLLOUT_FAILED = "ROLLOUT_FAILED";
+  public static final String ROLLOUT_TIMEOUT = "ROLLOUT_TIMEOUT";
+
+  static final Set<String> FATAL_WAITING =
+      Set.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "CrashLoopBackOff",
+          "CreateContainerConfigError",
+          "InvalidImageName",
+          "CreateContainerError");
+  static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
+
+  private final KubernetesClient client;
+  private final KubeConfigResolver.Target target;
+  private final Duration interval;
+
+  public RolloutWatcher(
+      KubernetesClient client, KubeConfigResolver.Target target, Duration interval) {
+    this.client = client;
+    this.target = target;
+    this.interval = interval;
+  }
+
+  /** One workload's rollout, as {@code rolloutProgress} events carry it. */
+  public record Progress(
+      String kind,
+      String name,
+      int desired,
+      int updated,
+      int ready,
+      boolean done,
+      List<String> waiting) {}
+
+  /**
+   * Waits for the workloads among {@code ids} (Deployments, StatefulSets, DaemonSets, and Jobs when
+   * {@code waitForJobs}).
+   */
+  public void await(
+      List<KubeApplier.ObjectId> ids,
+      boolean waitForJobs,
+      Duration timeout,
+      Cancellation cancellation,
+      Consumer<Progress> progress)
+      throws ActionException {
+    List<KubeApplier.ObjectId> workloads = new ArrayList<>();
+    for (KubeApplier.ObjectId id : ids) {
+      switch (id.kind()) {
+        case "Deployment", "StatefulSet", "DaemonSet" -> workloads.add(id);
+        case "Job" -> {
+          if (waitForJobs) {
+            workloads.add(id);
+          }
+        }
+        default -> {}
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<KubeApplier.ObjectId, Progress> last = new LinkedHashMap<>();
+    while (true) {
+      boolean allDone = true;
+      for (KubeApplier.ObjectId id : workloads) {
+        Progress now = check(id);
+        if (!now.equals(last.get(id))) {
+          last.put(id, now);
+          progress.accept(now);
+        }
+        allDone &= now.done();
+      }
+      if (allDone) {
+        return;
+      }
+      if (cancellation.isCancelled()) {
+        throw new ActionException(
+            ActionException.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
+      }
+      if (System.nanoTime() > deadline) {
+        List<String> pending = new ArrayList<>();
+        last.values().stream()
+            .filter(p -> !p.done())
+            .forEach(
+                p ->
+                    pending.add(
+                        p.kind()
+                            + "/"
+                            + p.name()
+                            + " "
+                            + p.ready()
+                            + "/"
+                            + p.desired()
+                            + " ready"
+                            + (p.waiting().isEmpty()
+                                ? ""
+                                : " (" + String.join("; ", p.waiting()) + ")")));
+        throw new ActionException(
+            ROLLOUT_TIMEOUT,
+            "The rollout did not finish within "
+                + timeout.toSeconds()
+                + " s: "
+                + String.join(", ", pending)
+                + ".",
+            "Look at the pods (`kubectl describe pod`), or raise the action's `timeout`.");
+      }
+      try {
+        Thread.sleep(interval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ActionException(
+            ActionException.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
+      }
+    }
+  }
+
+  private Progress check(KubeApplier.ObjectId id) throws ActionException {
+    GenericKubernetesResource live;
+    try {
+      live =
+          client
+              .genericKubernetesResources(id.apiVersion(), id.kind())
+              .inNamespace(id.namespace())
+              .withName(id.name())
+              .get();
+    } catch (KubernetesClientException e) {
+      throw KubeClients.failure(target, "read " + id, e);
+    }
+    if (live == null) {
+      return new Progress(id.kind(), id.name(), 0, 0, 0, false, List.of("not created yet"));
+    }
+    Map<String, Object> spec = map(live.getAdditionalProperties().get("spec"));
+    Map<String, Object> status = map(live.getAdditionalProperties().get("status"));
+    long generation =
+        live.getMetadata().getGeneration() == null ? 0 : live.getMetadata().getGeneration();
+    long observed = number(status.get("observedGeneration"));
+    int desired;
+    int updated;
+    int ready;
+    boolean done;
+    switch (id.kind()) {
+      case "Deployment", "StatefulSet" -> {
+        desired = spec.containsKey("replicas") ? (int) number(spec.get("replicas")) : 1;
+        updated = (int) number(status.get("updatedReplicas"));
+        ready =
+            (int)
+                number(
+                    status.get(
+                        id.kind().equals("Deployment") ? "availableReplicas" : "readyReplicas"));
+        int total = (int) number(status.get("replicas"));
+        done = observed >= generation && updated >= desired && ready >= desired && total <= desired;
+      }
+      case "DaemonSet" -> {
+        desired = (int) number(status.get("desiredNumberScheduled"));
+        updated = (int) number(status.get("updatedNumberScheduled"));
+        ready = (int) number(status.get("numberAvailable"));
+        done = observed >= generation && updated >= desired && ready >= desired;
+      }
+      default -> { // Job
+        desired = spec.containsKey("completions") ? (int) number(spec.get("completions")) : 1;
+        updated = (int) number(status.get("active"));
+        ready = (int) number(status.get("succeeded"));
+        done = false;
+        for (Object condition : list(status.get("conditions"))) {
+          Map<String, Object> c = map(condition);
+          if ("True".equals(c.get("status")) && "Complete".equals(c.get("type"))) {
+            done = true;
+          }
+          if ("True".equals(c.get("status")) && "Failed".equals(c.get("type"))) {
+            throw new ActionException(
+                ROLLOUT_FAILED,
+                "Job " + id.name() + " failed: " + c.getOrDefault("message", c.get("reason")),
+                "Look at its pods' logs (`grove logs`, `kubectl logs job/" + id.name() + "`).");
+          }
+        }
+      }
+    }
+    List<String> waiting = done ? List.of() : podProblems(id, spec);
+    return new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting);
+  }
+
+  /** The pods of the workload: fails fast on a fatal waiting reason; else what they wait for. */
+  private List<String> podProblems(KubeApplier.ObjectId id, Map<String, Object> spec)
+      throws ActionException {
+    Map<String, Object> selector = map(map(spec.get("selector")).get("matchLabels"));
+    if (id.kind().equals("Job")) {
+      selector = Map.of("job-name", id.name());
+    }
+    if (selector.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    selector.forEach((k, v) -> labels.put(k, String.valueOf(v)));
+    List<Pod> pods;
+    try {
+      pods = client.pods().inNamespace(id.namespace()).withLabels(labels).list().getItems();
+    } catch (KubernetesClientException e) {
+      throw KubeClients.failure(target, "list the pods of " + id, e);
+    }
+    List<String> waiting = new ArrayList<>();
+    for (Pod pod : pods) {
+      if (pod.getStatus() == null) {
+        continue;
+      }
+      for (PodCondition condition : safe(pod.getStatus().getConditions())) {
+        if ("PodScheduled".equals(condition.getType())
+            && "False".equals(condition.getStatus())
+            && "Unschedulable".equals(condition.getReason())) {
+          throw new ActionException(
+              ROLLOUT_FAILED,
+              id
+                  + ": pod "
+                  + pod.getMetadata().getName()
+                  + " cannot be scheduled: "
+                  + condition.getMessage(),
+              "Lower the pod's cpu/memory requests, or add nodes that fit (and match its"
+                  + " nodeSelector, affinity and tolerations).");
+        }
+      }
+      List<ContainerStatus> statuses =
+          new ArrayList<>(safe(pod.getStatus().getInitContainerStatuses()));
+      statuses.addAll(safe(pod.getStatus().getContainerStatuses()));
+      for (ContainerStatus container : statuses) {
+        if (container.getState() == null || container.getState().getWaiting() == null) {
+          continue;
+        }
+        String reason = container.getState().getWaiting().getReason();
+        String message = container.getState().getWaiting().getMessage();
+        if (reason != null && FATAL_WAITING.contains(reason)) {
+          throw fatal(id, pod, container, reason, message);
+        }
+        if (reason != null) {
+          waiting.add(pod.getMetadata().getName() + ": " + reason);
+        }
+      }
+    }
+    return waiting;
+  }
+
+  private ActionException fatal(
+      KubeApplier.ObjectId id, Pod pod, ContainerStatus container, String reason, String message) {
+    String podName = pod.getMetadata().getName();
+    String text = message != null && !message.isBlank() ? message : lastEvent(pod);
+    String head =
+        id
+            + ": container "
+            + container.getName()
+            + " of pod "
+            + podName
+            + " is "
+            + reason
+            + (text == null || text.isBlank() ? "" : ": " + text);
+    if (PULL_FAILURES.contains(reason) || reason.equals("InvalidImageName")) {
+      String image = container.getImage();
+      if (image == null || image.isBlank()) {
+        image =
+            pod.getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals(container.getName()))
+                .map(io.fabric8.kubernetes.api.model.Container::getImage)
+                .findFirst()
+                .orElse("?");
+      }
+      return new ActionException(
+          ROLLOUT_FAILED, head + pullContext(pod, image), pullFix(pod, image, reason));
+    }
+    String fix =
+        switch (reason) {
+          case "CrashLoopBackOff" ->
+              "The container starts and exits: read its log (`kubectl logs "
+                  + podName
+                  + " -c "
+                  + container.getName()
+                  + " --previous`) and fix the command, env or config it needs.";
+          case "CreateContainerConfigError" ->
+              "A Secret or ConfigMap the pod references (env, envFrom, volumes) is missing or lacks"
+                  + " the key: create it in namespace "
+                  + id.namespace()
+                  + ", or fix the reference.";
+          default -> "Look at the pod's events (`kubectl describe pod " + podName + "`).";
+        };
+    return new ActionException(ROLLOUT_FAILED, head, fix);
+  }
+
+  /** Which registry, which pull secrets the pod had (and its service account's), which exist. */
+  private String pullContext(Pod pod, String image) {
+    String registry = ImageNames.registryHost(image);
+    List<String> podSecrets =
+        safe(pod.getSpec().getImagePullSecrets()).stream()
+            .map(LocalObjectReference::getName)
+            .toList();
+    String account =
+        pod.getSpec().getServiceAccountName() == null
+            ? "default"
+            : pod.getSpec().getServiceAccountName();
+    List<String> accountSecrets = List.of();
+    try {
+      ServiceAccount sa =
+          client
+              .serviceAccounts()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(account)
+              .get();
+      if (sa != null) {
+        accountSecrets =
+            safe(sa.getImagePullSecrets()).stream().map(LocalObjectReference::getName).toList();
+      }
+    } catch (KubernetesClientException e) {
+      // the context is a courtesy: the failure itself is already known
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(". Image ").append(image).append(" (registry ").append(registry).append(")");
+    text.append("; the pod's imagePullSecrets: ")
+        .append(
+            podSecrets.isEmpty()
+                ? "none"
+                : describeSecrets(podSecrets, pod.getMetadata().getNamespace()));
+    text.append("; service account ")
+        .append(account)
+        .append("'s: ")
+        .append(
+            accountSecrets.isEmpty()
+                ? "none"
+                : describeSecrets(accountSecrets, pod.getMetadata().getNamespace()));
+    return text.toString();
+  }
+
+  private String describeSecrets(List<String> names, String namespace) {
+    List<String> described = new ArrayList<>();
+    for (String name : names) {
+      boolean exists;
+      try {
+        exists = client.secrets().inNamespace(namespace).withName(name).get() != null;
+      } catch (KubernetesClientException e) {
+        exists = true; // cannot tell: do not claim it is missing
+      }
+      described.add(name + (exists ? "" : " (missing in namespace " + namespace + ")"));
+    }
+    return String.join(", ", described);
+  }
+
+  private static String pullFix(Pod pod, String image, String reason) {
+    if (reason.equals("InvalidImageName")) {
+      return "Fix the image name `" + image + "` (lower case, [host/]repository[:tag|@digest]).";
+    }
+    boolean noSecrets = safe(pod.getSpec().getImagePullSecrets()).isEmpty();
+    String registry = ImageNames.registryHost(image);
+    if (noSecrets) {
+      return "The pod has no pull secret for "
+          + registry
+          + ". Set `spec.imagePullSecrets: provider` on the kubernetes Deploy (Grove injects the"
+          + " provider's imagePullSecrets), or add a patchResources entry:\n"
+          + "  patchResources:\n"
+          + "    - kind: <Deployment>\n"
+          + "      name: <name>\n"
+          + "      patch:\n"
+          + "        spec:\n"
+          + "          template:\n"
+          + "            spec:\n"
+          + "              imagePullSecrets:\n"
+          + "                - name: <secret>";
+    }
+    return "Check that the image exists (`grove build`) and that the pull secret's credentials"
+        + " can read "
+        + registry
+        + " (for Artifact Registry: roles/artifactregistry.reader); a missing secret must be"
+        + " created in the namespace, or listed in the provider's imagePullSecrets.";
+  }
+
+  private String lastEvent(Pod pod) {
+    try {
+      List<Event> events =
+          client
+              .v1()
+              .events()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withField("involvedObject.name", pod.getMetadata().getName())
+              .list()
+              .getItems();
+      return events.isEmpty() ? null : events.get(events.size() - 1).getMessage();
+    } catch (KubernetesClientException e) {
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value) {
+    return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  private static List<?> list(Object value) {
+    return value instanceof List<?> l ? l : List.of();
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  private static <T> List<T> safe(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}
