@@ -140,6 +140,26 @@ public final class RolloutWatcher {
     }
   }
 
+  /**
+   * One look, no waiting: whether every workload among {@code ids} has rolled out. A pod that
+   * cannot start throws as in {@link #await}.
+   */
+  public boolean settled(List<KubeApplier.ObjectId> ids, boolean waitForJobs)
+      throws ActionException {
+    for (KubeApplier.ObjectId id : ids) {
+      boolean workload =
+          switch (id.kind()) {
+            case "Deployment", "StatefulSet", "DaemonSet" -> true;
+            case "Job" -> waitForJobs;
+            default -> false;
+          };
+      if (workload && !check(id).done()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private Progress check(KubeApplier.ObjectId id) throws ActionException {
     GenericKubernetesResource live;
     try {

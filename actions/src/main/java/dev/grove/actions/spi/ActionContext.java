@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param sources the action's source files (relative to the project root, {@code /} separators)
  *     after include/exclude and ignore files, the same the version counts; null when not known
  *     (every file of the source folder)
+ * @param deploy where a Deploy goes (namespace, provider, its Build's outputs); null for other
+ *     kinds and where no project resolved it
  */
 public record ActionContext(
     ActionRef ref,
@@ -38,7 +40,8 @@ public record ActionContext(
     Map<String, Object> outputs,
     Events events,
     String buildMode,
-    List<String> sources) {
+    List<String> sources,
+    DeployTarget deploy) {
 
   /** Typed events of the action, published by the run with the action attached. */
   @FunctionalInterface
@@ -54,6 +57,42 @@ public record ActionContext(
     events = events == null ? Events.NONE : events;
     buildMode = buildMode == null || buildMode.isBlank() ? DEFAULT_BUILD_MODE : buildMode;
     sources = sources == null ? null : List.copyOf(sources);
+  }
+
+  /** As the canonical constructor, without a deploy target. */
+  public ActionContext(
+      ActionRef ref,
+      String type,
+      String version,
+      Map<String, Object> spec,
+      Path sourceDir,
+      Path projectRoot,
+      Map<String, String> env,
+      Duration timeout,
+      LogSink log,
+      Cancellation cancellation,
+      Optional<ActionType.ImageRegistry> registry,
+      Map<String, Object> outputs,
+      Events events,
+      String buildMode,
+      List<String> sources) {
+    this(
+        ref,
+        type,
+        version,
+        spec,
+        sourceDir,
+        projectRoot,
+        env,
+        timeout,
+        log,
+        cancellation,
+        registry,
+        outputs,
+        events,
+        buildMode,
+        sources,
+        null);
   }
 
   /** Garden's default build mode. */
@@ -86,6 +125,7 @@ public record ActionContext(
         Map.of(),
         Events.NONE,
         DEFAULT_BUILD_MODE,
+        null,
         null);
   }
 }

@@ -5,6 +5,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ApiError;
@@ -15,6 +16,7 @@ import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
 import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.config.ProjectConfig;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
@@ -365,7 +367,34 @@ final class RunExecution {
         staticOutputs,
         (type, payload) -> publish(type, node.info, payload),
         buildMode(project),
-        node.action.sources().stream().map(FileEntry::path).toList());
+        node.action.sources().stream().map(FileEntry::path).toList(),
+        deployTarget(node, build));
+  }
+
+  /** Where a Deploy goes; its Build's outputs are known once the Build ran (or was ready). */
+  private DeployTarget deployTarget(Node node, String build) {
+    if (node.ref.kind() != ActionKind.DEPLOY) {
+      return null;
+    }
+    ProjectConfig config = project.project();
+    Map<String, Object> buildOutputs = Map.of();
+    if (build != null) {
+      Map<String, Object> known = outputs.get(ActionRef.of(ActionKind.BUILD, build));
+      buildOutputs = known == null ? Map.of() : known;
+    }
+    Map<String, Object> provider =
+        config.providers().stream()
+            .filter(p -> p.name().endsWith("kubernetes"))
+            .map(ProjectConfig.ProviderConfig::config)
+            .findFirst()
+            .orElse(Map.of());
+    return new DeployTarget(
+        config.name(),
+        config.environment(),
+        config.appNamespace(),
+        config.production(),
+        provider,
+        buildOutputs);
   }
 
   private static String buildMode(LoadedProject project) {

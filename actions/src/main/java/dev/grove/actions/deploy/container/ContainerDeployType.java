@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.container;
 
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
@@ -54,7 +55,16 @@ public final class ContainerDeployType extends BaseActionType {
           .notActedOn("sync", "localMode", "limits")
           .build();
 
+  private final ActionHandler handler =
+      new ContainerDeployHandler(
+          ContainerDeployHandler.Clusters.KUBECONFIG, java.time.Duration.ofSeconds(1));
+
   public ContainerDeployType() {
     super(ActionKind.DEPLOY, "container", SPEC, Set.of("deployedImageId"));
+  }
+
+  @Override
+  public ActionHandler handler() {
+    return handler;
   }
 }

@@ -1,0 +1,30 @@
+package dev.grove.actions.spi;
+
+import java.util.Map;
+
+/**
+ * Where a Deploy goes, as the project resolves it for the environment.
+ *
+ * @param projectName the project's name
+ * @param environment the environment's name
+ * @param namespace the app namespace: the kubernetes provider's {@code namespace}, else {@code
+ *     <project>-<environment's defaultNamespace>}
+ * @param production the environment's {@code production} flag
+ * @param provider the resolved kubernetes provider config ({@code context}, {@code kubeconfig},
+ *     {@code imagePullSecrets}, ...); empty without one
+ * @param buildOutputs the outputs of the action's {@code build} (e.g. its {@code
+ *     deploymentImageId}); empty without one
+ */
+public record DeployTarget(
+    String projectName,
+    String environment,
+    String namespace,
+    boolean production,
+    Map<String, Object> provider,
+    Map<String, Object> buildOutputs) {
+
+  public DeployTarget {
+    provider = provider == null ? Map.of() : Map.copyOf(provider);
+    buildOutputs = buildOutputs == null ? Map.of() : Map.copyOf(buildOutputs);
+  }
+}
