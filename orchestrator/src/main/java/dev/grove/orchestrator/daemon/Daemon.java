@@ -53,6 +53,8 @@ public final class Daemon {
       Path groveHome, ProjectService service, String buildId, Runnable exit) {
     Objects.requireNonNull(service, "service");
     Vertx vertx = Vertx.vertx();
+    // the Kubernetes API traffic of Deploys rides the daemon's event loops (FACTS.md)
+    dev.grove.actions.kube.KubeClients.useVertx(vertx);
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
     String token = newToken();
     EventBus events = new EventBus();
