@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,9 +27,10 @@ import java.util.Set;
 
 /**
  * fabric8's CRUD dispatcher with the API server behaviours Grove relies on: server-side apply,
- * strategic merge and RFC 7386 merge patches, Secret {@code stringData}, status subresources for
- * the built-in workload kinds, and deletion that cascades to a namespace's objects and to
- * dependents (ownerReferences, as the garbage collector's background propagation would).
+ * strategic merge and RFC 7386 merge patches (each with dry-run), Secret {@code stringData}, field
+ * selectors on lists, status subresources for the built-in workload kinds, and deletion that
+ * cascades to a namespace's objects and to dependents (ownerReferences, as the garbage collector's
+ * background propagation would).
  *
  * <p>Every write that reads before it writes holds one lock, so concurrent clients see each write
  * whole. The results are stored through the CRUD dispatcher's own create and update, which keep
@@ -222,11 +224,13 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     try {
       Map<String, Object> result =
           ServerSideApply.apply(live, applied, manager, force, clock.instant());
+      if (live == null && !path.namespace().isEmpty()) {
+        Json.child(result, "metadata").put("namespace", path.namespace());
+      }
+      if (path.query().containsKey("dryRun")) {
+        return dryRun(path, live, result);
+      }
       if (live == null) {
-        Map<String, Object> metadata = Json.child(result, "metadata");
-        if (!path.namespace().isEmpty()) {
-          metadata.put("namespace", path.namespace());
-        }
         return handleCreate(request(HttpMethod.POST, path.collection(), Json.write(result)));
       }
       return store(path, result);
@@ -260,10 +264,51 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
               ? JsonMergePatch.apply(live, patch)
               : StrategicMergePatch.apply(live, patch);
       convertStringData(result);
+      if (path.query().containsKey("dryRun")) {
+        return dryRun(path, live, result);
+      }
       return store(path, result);
     } catch (PatchException e) {
       throw new KubernetesCrudDispatcherException(e.getMessage(), 422, kind(live));
     }
+  }
+
+  /**
+   * What an apply or patch would store, without storing it ({@code ?dryRun=All}): the live object's
+   * server-set metadata, its status unless the write is to the status, the generation counted up
+   * when the spec changes.
+   */
+  private MockResponse dryRun(ApiPath path, Map<String, Object> live, Map<String, Object> result) {
+    boolean statusApart = isStatusSubresourceEnabledForResource(path.resource());
+    if (live == null) {
+      Map<String, Object> metadata = Json.child(result, "metadata");
+      metadata.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+      metadata.put("generation", 1);
+      if (statusApart) {
+        result.remove("status");
+      }
+      return new MockResponse().setResponseCode(201).setBody(Json.write(result));
+    }
+    Map<String, Object> stored = path.isStatus() ? Json.copyMap(live) : result;
+    Object status = (path.isStatus() ? result : live).get("status");
+    if (path.isStatus() || statusApart) {
+      stored.remove("status");
+      if (status != null) {
+        stored.put("status", status);
+      }
+    }
+    Map<String, Object> metadata = Json.child(stored, "metadata");
+    for (String key : List.of("uid", "creationTimestamp", "resourceVersion", "generation")) {
+      Object value = Json.at(live, "metadata", key);
+      if (value != null) {
+        metadata.put(key, value);
+      }
+    }
+    if (metadata.get("generation") instanceof Number generation
+        && !Json.same(live.get("spec"), stored.get("spec"))) {
+      metadata.put("generation", generation.longValue() + 1);
+    }
+    return new MockResponse().setResponseCode(200).setBody(Json.write(stored));
   }
 
   /** Stores a new version of an existing object, through the status path for status writes. */

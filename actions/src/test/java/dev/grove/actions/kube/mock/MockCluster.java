@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  *   <li>server-side apply ({@code PATCH} as {@code application/apply-patch+yaml}) creates or
  *       merges, removing what the same field manager applied before and no longer applies (see
  *       {@link ServerSideApply} for what is approximated);
- *   <li>strategic merge patch and RFC 7386 merge patch, JSON patch;
+ *   <li>strategic merge patch and RFC 7386 merge patch, JSON patch; {@code dryRun} on applies and
+ *       patches answers without storing;
  *   <li>Secret {@code stringData} stored as base64 {@code data};
  *   <li>a deleted Namespace takes its objects with it; a deleted owner its dependents
  *       (ownerReferences);

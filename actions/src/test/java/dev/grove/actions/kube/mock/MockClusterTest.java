@@ -204,6 +204,28 @@ class MockClusterTest {
   }
 
   @Test
+  void aDryRunApplyAnswersWithTheResultAndStoresNothing() {
+    GenericKubernetesResource live =
+        apply(client, "grove", deployment("ssa6", "web", "app:1", "side"));
+    GenericKubernetesResource desired =
+        Serialization.unmarshal(
+            deployment("ssa6", "web", "app:2", "side"), GenericKubernetesResource.class);
+
+    GenericKubernetesResource preview =
+        client.resource(desired).dryRun().fieldManager("grove").forceConflicts().serverSideApply();
+
+    assertThat(Serialization.asJson(preview)).contains("app:2");
+    assertThat(preview.getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(preview.getMetadata().getResourceVersion())
+        .isEqualTo(live.getMetadata().getResourceVersion());
+    Deployment stored = client.apps().deployments().inNamespace("ssa6").withName("web").get();
+    assertThat(stored.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("app:1");
+    assertThat(stored.getMetadata().getResourceVersion())
+        .isEqualTo(live.getMetadata().getResourceVersion());
+  }
+
+  @Test
   void applyRefusesAnObjectReadBackWithItsManagedFields() {
     apply(client, "grove", deployment("ssa5", "web", "app:1", "side"));
     Deployment read = client.apps().deployments().inNamespace("ssa5").withName("web").get();
