@@ -2,6 +2,7 @@ package dev.grove.actions.kube.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -88,7 +89,7 @@ class MockClusterTest {
     assertThat(first.getMetadata().getGeneration()).isEqualTo(1L);
     assertThat(first.getMetadata().getManagedFields())
         .extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("grove", "Apply"));
+        .containsExactly(tuple("grove", "Apply"));
 
     apply(
         client,
@@ -531,9 +532,7 @@ class MockClusterTest {
     assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(2);
     assertThat(d.getStatus().getConditions())
         .extracting(DeploymentCondition::getType, DeploymentCondition::getStatus)
-        .contains(
-            org.assertj.core.groups.Tuple.tuple("Available", "True"),
-            org.assertj.core.groups.Tuple.tuple("Progressing", "True"));
+        .contains(tuple("Available", "True"), tuple("Progressing", "True"));
     assertThat(d.getStatus().getConditions())
         .filteredOn(c -> c.getType().equals("Progressing"))
         .extracting(DeploymentCondition::getReason)

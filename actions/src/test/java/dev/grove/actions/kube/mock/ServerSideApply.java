@@ -300,11 +300,10 @@ final class ServerSideApply {
         continue;
       }
       List<String> at = append(path, e.getKey());
-      boolean inner = child.keySet().stream().anyMatch(k -> !k.equals("."));
-      if (inner) {
-        leaves.addAll(leaves(Json.map(child), at));
-      } else {
+      if (child.isEmpty()) {
         leaves.add(at);
+      } else {
+        leaves.addAll(leaves(Json.map(child), at)); // an item's "." owns no value
       }
     }
     return leaves;
@@ -324,15 +323,17 @@ final class ServerSideApply {
     return Optional.ofNullable(at);
   }
 
+  /** Removes the node at {@code path} and the objects that it leaves empty. */
   private static void removeNode(Map<String, Object> set, List<String> path) {
-    Map<String, Object> at = set;
-    for (int i = 0; i < path.size() - 1; i++) {
-      if (!(at.get(path.get(i)) instanceof Map<?, ?> child)) {
-        return;
+    String key = path.get(0);
+    if (path.size() == 1) {
+      set.remove(key);
+    } else if (set.get(key) instanceof Map<?, ?> child) {
+      removeNode(Json.map(child), path.subList(1, path.size()));
+      if (child.isEmpty()) {
+        set.remove(key);
       }
-      at = Json.map(child);
     }
-    at.remove(path.get(path.size() - 1));
   }
 
   /** The index of the item a {@code k:} or {@code v:} key names, or -1. */

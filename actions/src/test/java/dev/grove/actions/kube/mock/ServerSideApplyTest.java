@@ -78,6 +78,9 @@ class ServerSideApplyTest {
         .hasMessage(
             "Apply failed with 1 conflict: conflict with \"grove\" using apps/v1: .spec.replicas");
     live = ServerSideApply.apply(live, Json.parseYaml(three), "hpa", true, NOW);
+    assertThat(managed(live))
+        .extracting(e -> e.get("manager") + " " + Json.write(e.get("fieldsV1")))
+        .containsExactly("hpa {\"f:spec\":{\"f:replicas\":{}}}");
     live = ServerSideApply.apply(live, Json.parseYaml(none), "grove", false, NOW);
 
     assertThat(Json.at(live, "spec", "replicas")).isEqualTo(3);
