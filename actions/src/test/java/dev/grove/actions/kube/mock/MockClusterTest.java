@@ -540,6 +540,19 @@ class MockClusterTest {
   }
 
   @Test
+  void aStalledDeploymentMissedItsProgressDeadline() {
+    apply(client, "grove", deployment("ctl5", "web", "app:1", "side"));
+
+    Deployment d = cluster.controller().stallDeployment("ctl5", "web");
+
+    assertThat(d.getStatus().getAvailableReplicas()).isNull();
+    assertThat(d.getStatus().getUnavailableReplicas()).isEqualTo(2);
+    assertThat(d.getStatus().getConditions())
+        .extracting(DeploymentCondition::getType, DeploymentCondition::getReason)
+        .contains(tuple("Progressing", "ProgressDeadlineExceeded"));
+  }
+
+  @Test
   void podsOfADeploymentCarryItsTemplateAndAWaitingStateWithItsEvent() {
     apply(client, "grove", deployment("ctl2", "web", "app:1", "side"));
     Pod pod = cluster.controller().createPod("ctl2", "web");
