@@ -59,7 +59,21 @@ public final class RolloutWatcher {
       int updated,
       int ready,
       boolean done,
-      List<String> waiting) {}
+      List<String> waiting) {
+
+    /** The {@code rolloutProgress} event's payload. */
+    public Map<String, Object> payload() {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("kind", kind);
+      payload.put("name", name);
+      payload.put("desired", desired);
+      payload.put("updated", updated);
+      payload.put("ready", ready);
+      payload.put("done", done);
+      payload.put("waiting", waiting);
+      return payload;
+    }
+  }
 
   /**
    * Waits for the workloads among {@code ids} (Deployments, StatefulSets, DaemonSets, and Jobs when

@@ -25,6 +25,24 @@ public interface ActionHandler {
     Outputs publish(ActionContext context, java.util.Optional<String> tag) throws ActionException;
   }
 
+  /** A Deploy that can say what it would apply, without a cluster ({@code grove render}). */
+  interface Renderer {
+    Rendered render(ActionContext context) throws ActionException;
+  }
+
+  /**
+   * Rendered objects and the warnings found on the way.
+   *
+   * @param warnings lint findings, each {@code {code, message, suggestion}}
+   */
+  record Rendered(
+      java.util.List<Map<String, Object>> objects, java.util.List<Map<String, String>> warnings) {
+    public Rendered {
+      objects = java.util.List.copyOf(objects);
+      warnings = java.util.List.copyOf(warnings);
+    }
+  }
+
   /**
    * The result of a status check.
    *

@@ -14,6 +14,7 @@ import java.util.Map;
  *     {@code imagePullSecrets}, ...); empty without one
  * @param buildOutputs the outputs of the action's {@code build} (e.g. its {@code
  *     deploymentImageId}); empty without one
+ * @param templates resolves templates in manifest files with the action's context
  */
 public record DeployTarget(
     String projectName,
@@ -21,10 +22,22 @@ public record DeployTarget(
     String namespace,
     boolean production,
     Map<String, Object> provider,
-    Map<String, Object> buildOutputs) {
+    Map<String, Object> buildOutputs,
+    TreeTemplates templates) {
 
   public DeployTarget {
     provider = provider == null ? Map.of() : Map.copyOf(provider);
     buildOutputs = buildOutputs == null ? Map.of() : Map.copyOf(buildOutputs);
+    templates = templates == null ? TreeTemplates.NONE : templates;
+  }
+
+  public DeployTarget(
+      String projectName,
+      String environment,
+      String namespace,
+      boolean production,
+      Map<String, Object> provider,
+      Map<String, Object> buildOutputs) {
+    this(projectName, environment, namespace, production, provider, buildOutputs, null);
   }
 }

@@ -394,7 +394,9 @@ final class RunExecution {
         config.appNamespace(),
         config.production(),
         provider,
-        buildOutputs);
+        buildOutputs,
+        dev.grove.orchestrator.config.ManifestTemplates.of(
+            services.templates(), node.action.templateContext()));
   }
 
   private static String buildMode(LoadedProject project) {

@@ -57,7 +57,7 @@ public final class ContainerDeployType extends BaseActionType {
 
   private final ActionHandler handler =
       new ContainerDeployHandler(
-          ContainerDeployHandler.Clusters.KUBECONFIG, java.time.Duration.ofSeconds(1));
+          dev.grove.actions.kube.KubeCluster.Opener.KUBECONFIG, java.time.Duration.ofSeconds(1));
 
   public ContainerDeployType() {
     super(ActionKind.DEPLOY, "container", SPEC, Set.of("deployedImageId"));

@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.kubernetes;
 
+import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
@@ -42,8 +43,19 @@ public final class KubernetesDeployType extends BaseActionType {
           .notActedOn("portForwards", "sync", "localMode")
           .build();
 
+  private final ActionHandler handler =
+      new KubernetesDeployHandler(
+          dev.grove.actions.kube.KubeCluster.Opener.KUBECONFIG,
+          new dev.grove.actions.registry.RegistryCredentials(),
+          java.time.Duration.ofSeconds(1));
+
   public KubernetesDeployType() {
     super(ActionKind.DEPLOY, "kubernetes", SPEC, Set.of());
+  }
+
+  @Override
+  public ActionHandler handler() {
+    return handler;
   }
 
   /**

@@ -49,7 +49,8 @@ class ContainerDeployHandlerIT {
         new KubeConfigResolver.Target(Path.of("mock-kubeconfig"), "mock", cluster.config());
     handler =
         new ContainerDeployHandler(
-            context -> new ContainerDeployHandler.Cluster(client, target), Duration.ofMillis(50));
+            context -> new dev.grove.actions.kube.KubeCluster(client, target),
+            Duration.ofMillis(50));
     client
         .resource(
             new SecretBuilder()

@@ -1,0 +1,228 @@
+package dev.grove.actions.deploy.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grove.actions.kube.KubeCluster;
+import dev.grove.actions.kube.KubeConfigResolver;
+import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.DeployTarget;
+import dev.grove.api.action.ActionRef;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN §1's story against the mock API server: the patch, the lint, and the injection. */
+class KubernetesDeployHandlerIT {
+  private static final Path SEED =
+      Path.of("src/test/resources/deploy/kubernetes/seed").toAbsolutePath();
+  private static final String NS = "seed-dev";
+
+  MockCluster cluster;
+  KubernetesClient client;
+  KubernetesDeployHandler handler;
+  final List<String> log = new CopyOnWriteArrayList<>();
+  final List<Map<String, Object>> warnings = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    cluster = MockCluster.start();
+    client = cluster.client();
+    var target =
+        new KubeConfigResolver.Target(Path.of("mock-kubeconfig"), "mock", cluster.config());
+    handler =
+        new KubernetesDeployHandler(
+            context -> new KubeCluster(client, target),
+            new RegistryCredentials(),
+            Duration.ofMillis(50));
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("gar-pull-secret")
+                .withNamespace("default")
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToData(".dockerconfigjson", "e30=")
+                .build())
+        .create();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private ActionContext context(Map<String, Object> spec) {
+    Map<String, Object> vars = Map.of("tag", "v1", "greeting", "hello\nworld: not yaml");
+    return new ActionContext(
+        ActionRef.parse("deploy.backend").orElseThrow(),
+        "kubernetes",
+        "v-00000000b1",
+        spec,
+        SEED,
+        SEED,
+        Map.of("HOME", SEED.toString()),
+        Duration.ofSeconds(20),
+        (stream, line) -> log.add(line),
+        new Cancellation(),
+        Optional.of(
+            new ActionType.ImageRegistry(
+                "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false)),
+        Map.of(),
+        (type, payload) -> {
+          if (type.equals("warning")) {
+            warnings.add(payload);
+          }
+        },
+        "jib",
+        null,
+        new DeployTarget(
+            "seed",
+            "dev",
+            NS,
+            false,
+            Map.of(
+                "imagePullSecrets",
+                List.of(Map.of("name", "gar-pull-secret", "namespace", "default"))),
+            Map.of(),
+            (tree, where) -> resolveVars(tree, vars)));
+  }
+
+  /** A stand-in for the orchestrator's templates: ${var.x} only. */
+  @SuppressWarnings("unchecked")
+  private static Object resolveVars(Object tree, Map<String, Object> vars) {
+    if (tree instanceof String text) {
+      String out = text;
+      for (var entry : vars.entrySet()) {
+        out = out.replace("${var." + entry.getKey() + "}", String.valueOf(entry.getValue()));
+      }
+      return out;
+    }
+    if (tree instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new java.util.LinkedHashMap<>();
+      ((Map<String, Object>) map).forEach((k, v) -> copy.put(k, resolveVars(v, vars)));
+      return copy;
+    }
+    if (tree instanceof List<?> list) {
+      return list.stream().map(v -> resolveVars(v, vars)).toList();
+    }
+    return tree;
+  }
+
+  private Deployment deploy(Map<String, Object> spec) throws Exception {
+    CompletableFuture<ActionHandler.Outputs> running =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return handler.process(context(spec));
+              } catch (ActionException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    Deployment deployment = null;
+    for (int i = 0; i < 200 && deployment == null; i++) {
+      deployment = client.apps().deployments().inNamespace(NS).withName("backend").get();
+      if (deployment == null) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(deployment).as("the Deployment was applied").isNotNull();
+    cluster.controller().rollOutDeployment(NS, "backend");
+    running.get(20, TimeUnit.SECONDS);
+    return client.apps().deployments().inNamespace(NS).withName("backend").get();
+  }
+
+  private static List<String> pullSecrets(Deployment deployment) {
+    List<LocalObjectReference> refs =
+        deployment.getSpec().getTemplate().getSpec().getImagePullSecrets();
+    return refs == null ? List.of() : refs.stream().map(LocalObjectReference::getName).toList();
+  }
+
+  @Test
+  void theSeedStoryPatchSetsThePullSecretAndNothingWarns() throws Exception {
+    Deployment deployment =
+        deploy(
+            Map.of(
+                "files",
+                List.of("backend/deployment.yml"),
+                "patchResources",
+                List.of(
+                    Map.of(
+                        "kind",
+                        "Deployment",
+                        "name",
+                        "backend",
+                        "patch",
+                        Map.of(
+                            "spec",
+                            Map.of(
+                                "template",
+                                Map.of(
+                                    "spec",
+                                    Map.of(
+                                        "imagePullSecrets",
+                                        List.of(Map.of("name", "gar-pull-secret"))))))))));
+
+    assertThat(pullSecrets(deployment)).containsExactly("gar-pull-secret");
+    assertThat(warnings).isEmpty();
+    assertThat(client.secrets().inNamespace(NS).withName("gar-pull-secret").get()).isNotNull();
+    var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage())
+        .isEqualTo("europe-west1-docker.pkg.dev/my-project/my-repo/backend:v1");
+    // a multi-line value substituted into the template keeps the YAML valid
+    assertThat(container.getEnv().get(0).getValue()).isEqualTo("hello\nworld: not yaml");
+    assertThat(deployment.getMetadata().getLabels())
+        .containsEntry("grove.dev/action", "deploy.backend");
+  }
+
+  @Test
+  void withoutThePatchTheDeployWarnsNamingTheFix() throws Exception {
+    Deployment deployment = deploy(Map.of("files", List.of("backend/deployment.yml")));
+
+    assertThat(pullSecrets(deployment)).isEmpty();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).get("code")).isEqualTo("GROVE_PULL_SECRET");
+    assertThat(String.valueOf(warnings.get(0).get("suggestion")))
+        .contains("patchResources")
+        .contains("imagePullSecrets: provider");
+    assertThat(log).anyMatch(line -> line.startsWith("warning GROVE_PULL_SECRET"));
+  }
+
+  @Test
+  void imagePullSecretsProviderInjectsTheProviderSecrets() throws Exception {
+    Deployment deployment =
+        deploy(Map.of("files", List.of("backend/deployment.yml"), "imagePullSecrets", "provider"));
+
+    assertThat(pullSecrets(deployment)).containsExactly("gar-pull-secret");
+    assertThat(warnings).isEmpty();
+    assertThat(
+            handler
+                .status(
+                    context(
+                        Map.of(
+                            "files",
+                            List.of("backend/deployment.yml"),
+                            "imagePullSecrets",
+                            "provider")))
+                .ready())
+        .isTrue();
+  }
+}
