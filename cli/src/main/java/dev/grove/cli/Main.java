@@ -7,6 +7,7 @@ import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.ExitCodes;
 import dev.grove.cli.command.GraphCommand;
 import dev.grove.cli.command.GroveCommand;
+import dev.grove.cli.command.RenderCommand;
 import dev.grove.cli.command.RunCommand;
 import dev.grove.cli.command.RunsCommand;
 import dev.grove.cli.command.ValidateCommand;
@@ -58,6 +59,7 @@ public final class Main {
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));
     commands.put("cleanup", () -> new CleanupCommand(app));
+    commands.put("render", () -> new RenderCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {
       cli.addSubcommand(only.get());

@@ -37,6 +37,12 @@ public final class Routes {
    */
   public static final String CLEANUP_IMAGES = PREFIX + "/cleanup/images";
 
+  /**
+   * POST {@link dev.grove.api.render.RenderRequest} → {@link dev.grove.api.render.RenderResult}:
+   * what Deploys would apply, without a cluster.
+   */
+  public static final String RENDER = PREFIX + "/render";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

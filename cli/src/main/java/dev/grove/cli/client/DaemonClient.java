@@ -56,6 +56,10 @@ public final class DaemonClient {
     return send("POST", Routes.GRAPH, request, 0, ProjectSummary.class);
   }
 
+  public dev.grove.api.render.RenderResult render(dev.grove.api.render.RenderRequest request) {
+    return send("POST", Routes.RENDER, request, 0, dev.grove.api.render.RenderResult.class);
+  }
+
   public CleanupImagesResult cleanupImages(CleanupImagesRequest request) {
     return send("POST", Routes.CLEANUP_IMAGES, request, 0, CleanupImagesResult.class);
   }

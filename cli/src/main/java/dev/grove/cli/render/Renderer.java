@@ -161,6 +161,48 @@ public final class Renderer {
     out.println(line);
   }
 
+  /**
+   * Rendered Deploys: their YAML on stdout (or the files written), warnings and notes on stderr so
+   * stdout stays valid YAML.
+   */
+  public void rendered(
+      dev.grove.api.render.RenderResult result,
+      OutputMode mode,
+      java.util.List<java.nio.file.Path> written) {
+    for (var deploy : result.deploys()) {
+      for (var warning : deploy.warnings()) {
+        err.println(
+            deploy.action()
+                + ": "
+                + paint(YELLOW, "warning " + warning.code() + ":")
+                + " "
+                + warning.message());
+        if (warning.suggestion() != null && !warning.suggestion().isBlank()) {
+          err.println("  → " + warning.suggestion().replace("\n", "\n    "));
+        }
+      }
+      if (deploy.note() != null) {
+        err.println(deploy.action() + ": " + deploy.note());
+      }
+    }
+    if (mode.isJson()) {
+      out.println(dev.grove.cli.client.Json.write(result));
+      return;
+    }
+    if (!written.isEmpty()) {
+      for (java.nio.file.Path file : written) {
+        out.println("wrote " + file);
+      }
+      return;
+    }
+    for (var deploy : result.deploys()) {
+      if (deploy.note() == null) {
+        out.print(deploy.yaml());
+      }
+    }
+    out.flush();
+  }
+
   /** What {@code cleanup images} will delete (a dry run) or deleted, per image. */
   public void cleanupImages(dev.grove.api.cleanup.CleanupImagesResult result, OutputMode mode) {
     if (mode.isJson()) {

@@ -6,12 +6,14 @@ import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
+import dev.grove.api.render.RenderRequest;
 import dev.grove.api.run.RunInfo;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.project.RenderService;
 import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -111,6 +113,22 @@ public final class DaemonVerticle extends VerticleBase {
     if (imageCleanup != null) {
       router.post(Routes.CLEANUP_IMAGES).handler(this::cleanupImages);
     }
+    RenderService render = new RenderService(projects);
+    router
+        .post(Routes.RENDER)
+        .handler(
+            ctx -> {
+              byte[] bytes = bodyOf(ctx);
+              answer(
+                  ctx,
+                  () -> {
+                    RenderRequest request = JsonCodec.readRequest(bytes, RenderRequest.class);
+                    if (request.project() != null) {
+                      checked(request.project());
+                    }
+                    return render.render(request);
+                  });
+            });
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answer(ctx, runs::list));

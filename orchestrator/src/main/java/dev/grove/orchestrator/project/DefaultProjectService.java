@@ -45,7 +45,16 @@ public final class DefaultProjectService implements ProjectService {
 
   @Override
   public ProjectSummary validate(ProjectRequest request) {
-    return summarize(load(request));
+    LoadedProject project = load(request);
+    ProjectSummary summary = summarize(project);
+    List<dev.grove.api.error.Problem> lint = new RenderService(this).lint(project, request.env());
+    if (lint.isEmpty()) {
+      return summary;
+    }
+    List<dev.grove.api.error.Problem> warnings = new ArrayList<>(summary.warnings());
+    warnings.addAll(lint);
+    return new ProjectSummary(
+        summary.project(), summary.environment(), summary.actions(), warnings);
   }
 
   @Override

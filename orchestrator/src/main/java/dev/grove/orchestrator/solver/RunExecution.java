@@ -15,8 +15,8 @@ import dev.grove.api.event.EventTypes;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
+import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
-import dev.grove.orchestrator.config.ProjectConfig;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
@@ -334,15 +334,7 @@ final class RunExecution {
 
   private ActionContext context(Node node, Map<String, Object> spec) {
     Path root = project.project().root();
-    String sourceDir = node.action.config().sourceDir();
     String build = node.action.config().build();
-    if (build != null) {
-      LoadedProject.ResolvedAction buildAction =
-          project.actions().get(ActionRef.of(ActionKind.BUILD, build));
-      if (buildAction != null) {
-        sourceDir = buildAction.config().sourceDir();
-      }
-    }
     Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
     Map<String, Object> staticOutputs =
         node.action
@@ -356,7 +348,7 @@ final class RunExecution {
         node.action.config().type(),
         node.action.version(),
         spec,
-        root.resolve(sourceDir),
+        ActionContexts.sourceDir(project, node.action),
         root,
         env,
         timeout(node),
@@ -366,47 +358,19 @@ final class RunExecution {
         registry,
         staticOutputs,
         (type, payload) -> publish(type, node.info, payload),
-        buildMode(project),
+        ActionContexts.buildMode(project),
         node.action.sources().stream().map(FileEntry::path).toList(),
         deployTarget(node, build));
   }
 
   /** Where a Deploy goes; its Build's outputs are known once the Build ran (or was ready). */
   private DeployTarget deployTarget(Node node, String build) {
-    if (node.ref.kind() != ActionKind.DEPLOY) {
-      return null;
-    }
-    ProjectConfig config = project.project();
-    Map<String, Object> buildOutputs = Map.of();
+    Map<String, Object> buildOutputs = null;
     if (build != null) {
-      Map<String, Object> known = outputs.get(ActionRef.of(ActionKind.BUILD, build));
-      buildOutputs = known == null ? Map.of() : known;
+      buildOutputs = outputs.get(ActionRef.of(ActionKind.BUILD, build));
     }
-    Map<String, Object> provider =
-        config.providers().stream()
-            .filter(p -> p.name().endsWith("kubernetes"))
-            .map(ProjectConfig.ProviderConfig::config)
-            .findFirst()
-            .orElse(Map.of());
-    return new DeployTarget(
-        config.name(),
-        config.environment(),
-        config.appNamespace(),
-        config.production(),
-        provider,
-        buildOutputs,
-        dev.grove.orchestrator.config.ManifestTemplates.of(
-            services.templates(), node.action.templateContext()));
-  }
-
-  private static String buildMode(LoadedProject project) {
-    return project.project().providers().stream()
-        .filter(provider -> provider.name().endsWith("kubernetes"))
-        .map(provider -> provider.config().get("buildMode"))
-        .filter(String.class::isInstance)
-        .map(String.class::cast)
-        .findFirst()
-        .orElse(ActionContext.DEFAULT_BUILD_MODE);
+    return ActionContexts.deployTarget(
+        project, node.action, buildOutputs == null ? Map.of() : buildOutputs, services.templates());
   }
 
   private static Duration timeout(Node node) {

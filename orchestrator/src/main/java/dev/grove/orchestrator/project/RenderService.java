@@ -1,0 +1,184 @@
+package dev.grove.orchestrator.project;
+
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.action.ActionKind;
+import dev.grove.api.action.ActionRef;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.render.RenderRequest;
+import dev.grove.api.render.RenderResult;
+import dev.grove.orchestrator.config.ActionContexts;
+import dev.grove.orchestrator.config.LoadedProject;
+import dev.grove.orchestrator.config.ProjectLoader;
+import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.error.Suggestions;
+import dev.grove.orchestrator.template.TemplateResolver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@code grove render}: exactly what deploy would apply, without a cluster or a registry: image
+ * tags are the Builds' versions (their static outputs). Blocking: run it on a worker pool.
+ */
+public final class RenderService {
+  private final ProjectService projects;
+  private final TemplateResolver templates = new TemplateResolver();
+
+  public RenderService(ProjectService projects) {
+    this.projects = projects;
+  }
+
+  public RenderResult render(RenderRequest request) {
+    if (request.project() == null) {
+      throw new GroveException(
+          ErrorCodes.BAD_REQUEST,
+          "the render request has no project",
+          "Send {project: {root, cwd, env, ...}, names}.");
+    }
+    LoadedProject project = projects.load(request.project());
+    List<RenderResult.RenderedDeploy> deploys = new ArrayList<>();
+    for (LoadedProject.ResolvedAction action : deploys(project, request.names())) {
+      deploys.add(render(project, action, request.project().env()));
+    }
+    return new RenderResult(deploys);
+  }
+
+  /**
+   * The lint findings of the project's {@code kubernetes} Deploys (e.g. a pod template without a
+   * pull secret for the provider's registry), and what stops one from rendering, as warnings at the
+   * action's config: {@code validate} shows them before any deploy.
+   */
+  List<dev.grove.api.error.Problem> lint(LoadedProject project, Map<String, String> env) {
+    List<dev.grove.api.error.Problem> problems = new ArrayList<>();
+    for (LoadedProject.ResolvedAction action : deploys(project, List.of())) {
+      if (!action.config().type().equals("kubernetes")) {
+        continue;
+      }
+      try {
+        for (RenderResult.Warning warning : render(project, action, env).warnings()) {
+          problems.add(
+              dev.grove.orchestrator.config.Problems.at(
+                  action.config().document(),
+                  "spec",
+                  warning.code(),
+                  warning.message(),
+                  warning.suggestion()));
+        }
+      } catch (GroveException e) {
+        problems.add(
+            dev.grove.orchestrator.config.Problems.at(
+                action.config().document(),
+                "spec",
+                e.error().code(),
+                action.config().ref() + " cannot be rendered: " + e.error().message(),
+                e.error().suggestion()));
+      }
+    }
+    return problems;
+  }
+
+  private RenderResult.RenderedDeploy render(
+      LoadedProject project, LoadedProject.ResolvedAction action, Map<String, String> env) {
+    ActionRef ref = action.config().ref();
+    ActionHandler handler = action.config().handler().handler();
+    if (!(handler instanceof ActionHandler.Renderer renderer)) {
+      return new RenderResult.RenderedDeploy(
+          ref.toString(),
+          "",
+          List.of(),
+          action.config().type() + " Deploys apply no Kubernetes objects.");
+    }
+    Map<String, Object> buildOutputs = Map.of();
+    String build = action.config().build();
+    if (build != null) {
+      LoadedProject.ResolvedAction built =
+          project.actions().get(ActionRef.of(ActionKind.BUILD, build));
+      if (built != null) {
+        buildOutputs = ActionContexts.staticOutputs(project, built);
+      }
+    }
+    ActionContext context =
+        new ActionContext(
+            ref,
+            action.config().type(),
+            action.version(),
+            action.spec(),
+            ActionContexts.sourceDir(project, action),
+            project.project().root(),
+            env,
+            Duration.ofMinutes(5),
+            (stream, line) -> {},
+            new Cancellation(),
+            ProjectLoader.registry(project.project()),
+            ActionContexts.staticOutputs(project, action),
+            ActionContext.Events.NONE,
+            ActionContexts.buildMode(project),
+            null,
+            ActionContexts.deployTarget(project, action, buildOutputs, templates));
+    ActionHandler.Rendered rendered;
+    try {
+      rendered = renderer.render(context);
+    } catch (ActionException e) {
+      throw new GroveException(e.code(), e.getMessage(), e.suggestion());
+    }
+    List<RenderResult.Warning> warnings = new ArrayList<>();
+    for (Map<String, String> warning : rendered.warnings()) {
+      warnings.add(
+          new RenderResult.Warning(
+              warning.get("code"), warning.get("message"), warning.get("suggestion")));
+    }
+    return new RenderResult.RenderedDeploy(
+        ref.toString(), yaml(rendered.objects()), warnings, null);
+  }
+
+  /** Block style, keys in the order they were built: the same input gives the same bytes. */
+  static String yaml(List<Map<String, Object>> objects) {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndicatorIndent(0);
+    options.setWidth(Integer.MAX_VALUE);
+    options.setSplitLines(false);
+    Yaml yaml = new Yaml(options);
+    StringBuilder out = new StringBuilder();
+    for (Map<String, Object> object : objects) {
+      out.append("---\n").append(yaml.dump(object));
+    }
+    return out.toString();
+  }
+
+  private static List<LoadedProject.ResolvedAction> deploys(
+      LoadedProject project, List<String> names) {
+    List<LoadedProject.ResolvedAction> all = new ArrayList<>();
+    for (LoadedProject.ResolvedAction action : project.actions().values()) {
+      if (action.config().ref().kind() == ActionKind.DEPLOY && !action.config().disabled()) {
+        all.add(action);
+      }
+    }
+    if (names.isEmpty()) {
+      return all;
+    }
+    List<String> known = all.stream().map(a -> a.config().ref().name()).toList();
+    List<LoadedProject.ResolvedAction> chosen = new ArrayList<>();
+    for (String name : names) {
+      chosen.add(
+          all.stream()
+              .filter(a -> a.config().ref().name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new GroveException(
+                          ErrorCodes.UNKNOWN_ACTION,
+                          "There is no Deploy action named `" + name + "`.",
+                          Suggestions.closest(name, known)
+                              .map(match -> "Did you mean `" + match + "`?")
+                              .orElse("Its Deploy actions: " + String.join(", ", known) + "."))));
+    }
+    return chosen;
+  }
+}
