@@ -4,6 +4,7 @@ import dev.grove.cli.command.AttachCommand;
 import dev.grove.cli.command.CleanupCommand;
 import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
+import dev.grove.cli.command.DeleteCommand;
 import dev.grove.cli.command.ExitCodes;
 import dev.grove.cli.command.GraphCommand;
 import dev.grove.cli.command.GroveCommand;
@@ -58,7 +59,8 @@ public final class Main {
     commands.put("runs", () -> new RunsCommand(app));
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));
-    commands.put("cleanup", () -> new CleanupCommand(app));
+    commands.put("cleanup", () -> CleanupCommand.of(app));
+    commands.put("delete", () -> DeleteCommand.of(app));
     commands.put("render", () -> new RenderCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {

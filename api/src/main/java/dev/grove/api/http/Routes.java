@@ -38,6 +38,12 @@ public final class Routes {
   public static final String CLEANUP_IMAGES = PREFIX + "/cleanup/images";
 
   /**
+   * POST {@link dev.grove.api.cleanup.CleanupNamespaceRequest} → {@link
+   * dev.grove.api.cleanup.CleanupNamespaceResult}: the project's app namespace.
+   */
+  public static final String CLEANUP_NAMESPACE = PREFIX + "/cleanup/namespace";
+
+  /**
    * POST {@link dev.grove.api.render.RenderRequest} → {@link dev.grove.api.render.RenderResult}:
    * what Deploys would apply, without a cluster.
    */

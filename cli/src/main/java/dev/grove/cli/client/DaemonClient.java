@@ -60,6 +60,16 @@ public final class DaemonClient {
     return send("POST", Routes.RENDER, request, 0, dev.grove.api.render.RenderResult.class);
   }
 
+  public dev.grove.api.cleanup.CleanupNamespaceResult cleanupNamespace(
+      dev.grove.api.cleanup.CleanupNamespaceRequest request) {
+    return send(
+        "POST",
+        Routes.CLEANUP_NAMESPACE,
+        request,
+        0,
+        dev.grove.api.cleanup.CleanupNamespaceResult.class);
+  }
+
   public CleanupImagesResult cleanupImages(CleanupImagesRequest request) {
     return send("POST", Routes.CLEANUP_IMAGES, request, 0, CleanupImagesResult.class);
   }

@@ -19,13 +19,85 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cleanup",
     mixinStandardHelpOptions = true,
-    description = "Remove what Grove created: old image tags.",
+    description =
+        "Remove what Grove created: old image tags, what Deploys deployed, the app namespace.",
     subcommands = {CleanupCommand.Images.class})
 public final class CleanupCommand implements Callable<Integer> {
   private final CliApp app;
 
   public CleanupCommand(CliApp app) {
     this.app = app;
+  }
+
+  /** The command with its subcommands that need the app: {@code deploy} and {@code namespace}. */
+  public static picocli.CommandLine of(CliApp app) {
+    return new picocli.CommandLine(new CleanupCommand(app))
+        .addSubcommand(new RunCommand.DeleteDeploy(app))
+        .addSubcommand(new Namespace(app));
+  }
+
+  /** {@code grove cleanup namespace [--yes]}: deletes the app namespace after asking. */
+  @Command(
+      name = "namespace",
+      mixinStandardHelpOptions = true,
+      description = "Delete the project's app namespace and everything in it (asks first).")
+  public static final class Namespace implements Callable<Integer> {
+    private final CliApp app;
+
+    @Mixin ProjectOptions options;
+
+    @Option(names = "--yes", description = "Delete without asking.")
+    boolean yes;
+
+    public Namespace(CliApp app) {
+      this.app = app;
+    }
+
+    @Override
+    public Integer call() {
+      try {
+        ProjectRequest request = options.request(app);
+        var plan =
+            app.daemon()
+                .call(
+                    client ->
+                        client.cleanupNamespace(
+                            new dev.grove.api.cleanup.CleanupNamespaceRequest(request, true)));
+        String where =
+            "namespace "
+                + plan.namespace()
+                + " in context "
+                + plan.context()
+                + " ("
+                + plan.kubeconfig()
+                + ")";
+        if (!plan.exists()) {
+          app.renderer().result("There is no " + where + ": nothing to delete.");
+          return ExitCodes.OK;
+        }
+        if (!yes) {
+          Optional<Boolean> answer = app.prompt().ask("Delete " + where + " and everything in it?");
+          if (answer.isEmpty()) {
+            throw new UsageException(
+                "Nothing was deleted: there is no terminal to confirm on.",
+                "Pass --yes to delete the " + where + ".");
+          }
+          if (!answer.get()) {
+            app.renderer().note("Nothing was deleted.");
+            return ExitCodes.OK;
+          }
+        }
+        app.daemon()
+            .call(
+                client ->
+                    client.cleanupNamespace(
+                        new dev.grove.api.cleanup.CleanupNamespaceRequest(request, false)));
+        app.renderer().result("✔ deleted " + where);
+        return ExitCodes.OK;
+      } catch (RuntimeException e) {
+        return app.fail(e, options.output());
+      }
+    }
   }
 
   @Override

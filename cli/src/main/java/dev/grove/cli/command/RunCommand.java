@@ -226,4 +226,22 @@ public abstract class RunCommand implements Callable<Integer> {
       return tag;
     }
   }
+
+  /** {@code grove delete deploy} (and {@code grove cleanup deploy}, Garden's name). */
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description =
+          "Delete what the named Deploys deployed (all when none are named): the objects Kubernetes"
+              + " Deploys applied, an exec Deploy's cleanupCommand. Dependencies are left alone.")
+  public static final class DeleteDeploy extends RunCommand {
+    public DeleteDeploy(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "delete";
+    }
+  }
 }

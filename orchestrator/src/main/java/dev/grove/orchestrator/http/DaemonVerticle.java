@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.http;
 
 import dev.grove.api.cleanup.CleanupImagesRequest;
+import dev.grove.api.cleanup.CleanupNamespaceRequest;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
@@ -12,6 +13,7 @@ import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.project.ImageCleanupService;
+import dev.grove.orchestrator.project.NamespaceService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
 import dev.grove.orchestrator.solver.Runs;
@@ -113,6 +115,23 @@ public final class DaemonVerticle extends VerticleBase {
     if (imageCleanup != null) {
       router.post(Routes.CLEANUP_IMAGES).handler(this::cleanupImages);
     }
+    NamespaceService namespaces = new NamespaceService(projects);
+    router
+        .post(Routes.CLEANUP_NAMESPACE)
+        .handler(
+            ctx -> {
+              byte[] bytes = bodyOf(ctx);
+              answer(
+                  ctx,
+                  () -> {
+                    CleanupNamespaceRequest request =
+                        JsonCodec.readRequest(bytes, CleanupNamespaceRequest.class);
+                    if (request.project() != null) {
+                      checked(request.project());
+                    }
+                    return namespaces.cleanup(request);
+                  });
+            });
     RenderService render = new RenderService(projects);
     router
         .post(Routes.RENDER)

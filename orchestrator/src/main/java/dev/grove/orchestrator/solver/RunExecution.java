@@ -275,6 +275,19 @@ final class RunExecution {
       Map<String, Object> spec =
           RuntimeSpecs.resolve(services.templates(), project, node.action, outputs);
       ActionContext context = context(node, spec);
+      if (plan.deletes()) {
+        transition(node, ActionState.PROCESSING, Map.of("detail", "deleting"));
+        if (handler instanceof dev.grove.actions.spi.Cleanable cleanable) {
+          cleanable.cleanup(context);
+        } else {
+          context
+              .log()
+              .line(
+                  dev.grove.actions.spi.LogSink.STDOUT,
+                  node.action.config().type() + " Deploys leave nothing to delete.");
+        }
+        return new Outcome(ActionState.SUCCEEDED, Map.of(), null, "deleted", null);
+      }
       transition(node, ActionState.CHECKING, Map.of());
       ActionHandler.Status status = handler.status(context);
       boolean forced = plan.forced().contains(node.ref);

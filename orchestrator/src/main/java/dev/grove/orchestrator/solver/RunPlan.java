@@ -27,7 +27,13 @@ public record RunPlan(
     boolean statusOnly,
     String publishTag) {
 
-  public static final List<String> COMMANDS = List.of("build", "deploy", "status", "publish");
+  public static final List<String> COMMANDS =
+      List.of("build", "deploy", "status", "publish", "delete");
+
+  /** Whether the run deletes what the requested Deploys deployed (and processes nothing). */
+  public boolean deletes() {
+    return command.equals("delete");
+  }
 
   /** Whether the requested actions are published after they are built. */
   public boolean publishes() {
@@ -105,7 +111,8 @@ public record RunPlan(
     }
     Set<ActionRef> included = new LinkedHashSet<>(roots);
     Deque<ActionRef> todo = new ArrayDeque<>(roots);
-    while (!todo.isEmpty()) {
+    // delete touches only what it names: nothing it depends on is built or deployed for it
+    while (!command.equals("delete") && !todo.isEmpty()) {
       for (ActionRef dependency : project.graph().dependencies(todo.pop())) {
         if (request.skipDependencies() && dependency.kind() != ActionKind.BUILD) {
           continue;

@@ -18,7 +18,8 @@ import java.util.Optional;
  * server-side with the provider's pull secrets copied into the namespace and set on the pod, then
  * the rollout waited for (failing fast).
  */
-final class ContainerDeployHandler implements ActionHandler, ActionHandler.Renderer {
+final class ContainerDeployHandler
+    implements ActionHandler, ActionHandler.Renderer, dev.grove.actions.spi.Cleanable {
   private final KubeCluster.Opener clusters;
   private final Duration pollInterval;
 
@@ -96,5 +97,18 @@ final class ContainerDeployHandler implements ActionHandler, ActionHandler.Rende
     return provider.get(key) instanceof String value && !value.isBlank()
         ? Optional.of(value)
         : Optional.empty();
+  }
+
+  /** Deletes what the action's inventory names (and the inventory). */
+  @Override
+  public void cleanup(ActionContext context) throws ActionException {
+    KubeCluster cluster = clusters.open(context);
+    for (var id :
+        cluster
+            .applier()
+            .deleteAction(
+                context.ref().toString(), KubeCluster.deployTarget(context).namespace())) {
+      context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "deleted " + id);
+    }
   }
 }

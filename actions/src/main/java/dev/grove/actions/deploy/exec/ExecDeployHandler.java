@@ -6,6 +6,7 @@ import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.Cleanable;
 
 /** Runs {@code Deploy/exec}: status, deploy and cleanup commands. */
 public final class ExecDeployHandler implements ActionHandler, Cleanable {

@@ -5,6 +5,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
+import dev.grove.actions.spi.Cleanable;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import java.util.Set;

@@ -22,7 +22,8 @@ import java.util.Set;
  * provider's imagePullSecrets and copySecrets are copied into every namespace the objects use, as
  * Garden does since 0.13.50.
  */
-final class KubernetesDeployHandler implements ActionHandler, ActionHandler.Renderer {
+final class KubernetesDeployHandler
+    implements ActionHandler, ActionHandler.Renderer, dev.grove.actions.spi.Cleanable {
   private final KubeCluster.Opener clusters;
   private final RegistryCredentials credentials;
   private final Duration pollInterval;
@@ -142,5 +143,17 @@ final class KubernetesDeployHandler implements ActionHandler, ActionHandler.Rend
     }
     cluster.applyAndWait(context, namespace, rendered.objects(), spec.waitForJobs(), pollInterval);
     return new Outputs(context.outputs());
+  }
+
+  /** Deletes what the action's inventory names (and the inventory). */
+  @Override
+  public void cleanup(ActionContext context) throws ActionException {
+    KubeCluster cluster = clusters.open(context);
+    for (var id :
+        cluster
+            .applier()
+            .deleteAction(context.ref().toString(), namespace(context, spec(context)))) {
+      context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "deleted " + id);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.Cleanable;
 import dev.grove.api.action.ActionKind;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,9 @@
-package dev.grove.actions.deploy.exec;
-
-import dev.grove.actions.spi.ActionContext;
-import dev.grove.actions.spi.ActionException;
+package dev.grove.actions.spi;
 
 /**
  * An optional capability of a Deploy handler (and its type): undo the deploy, for {@code grove
  * cleanup deploy} (alias {@code delete deploy}). Blocks like the handler's other operations.
- *
- * <p>Defined here while {@code Deploy/exec} is its only user; it belongs in {@code spi} once a
- * second Deploy type has it.
+ * Deploy/exec runs its cleanupCommand; Kubernetes Deploys delete what their inventory names.
  */
 public interface Cleanable {
 
