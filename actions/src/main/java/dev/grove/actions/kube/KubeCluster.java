@@ -101,6 +101,9 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
             waitForJobs,
             context.timeout(),
             context.cancellation(),
-            progress -> context.events().emit("rolloutProgress", progress.payload()));
+            progress ->
+                context
+                    .events()
+                    .emit(dev.grove.api.event.EventTypes.ROLLOUT_PROGRESS, progress.payload()));
   }
 }

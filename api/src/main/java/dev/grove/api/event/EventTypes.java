@@ -25,6 +25,15 @@ public final class EventTypes {
    */
   public static final String IMAGE_PUSHED = "imagePushed";
 
+  /**
+   * {@code {kind, name, desired, updated, ready, done, waiting}}: a Deploy's workload while its
+   * rollout is waited for ({@code waiting}: pods and the reason they wait).
+   */
+  public static final String ROLLOUT_PROGRESS = "rolloutProgress";
+
+  /** {@code {code, message, suggestion}}: a lint finding of an action, e.g. GROVE_PULL_SECRET. */
+  public static final String WARNING = "warning";
+
   /** The run's {@link dev.grove.api.run.RunResult} as the payload. */
   public static final String RUN_FINISHED = "runFinished";
 

@@ -111,9 +111,10 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       case ErrorCodes.CONFIG_INVALID -> 422;
       case "NOT_IMPLEMENTED" -> 501;
       // a registry or cloud API failed: the daemon is fine, what it talked to was not
-      default -> code.startsWith("REGISTRY_") || code.startsWith("AR_") || code.startsWith("KUBE_")
-          ? 502
-          : 500;
+      default ->
+          code.startsWith("REGISTRY_") || code.startsWith("AR_") || code.startsWith("KUBE_")
+              ? 502
+              : 500;
     };
   }
 }

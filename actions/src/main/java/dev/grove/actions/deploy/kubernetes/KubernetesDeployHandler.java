@@ -122,7 +122,7 @@ final class KubernetesDeployHandler
                   + warning.get("message")
                   + "\n  → "
                   + warning.get("suggestion"));
-      context.events().emit("warning", Map.copyOf(warning));
+      context.events().emit(dev.grove.api.event.EventTypes.WARNING, Map.copyOf(warning));
     }
     String namespace = namespace(context, spec);
     Set<String> namespaces = new LinkedHashSet<>();
