@@ -49,33 +49,75 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
   }
 
   /**
-   * A Deploy's status from its inventory: {@code missing}, {@code outdated} (another version),
-   * {@code unhealthy} (a pod cannot start), {@code deploying}, or ready.
+   * A Deploy's status from its inventory and its objects: {@code missing} (never deployed, or an
+   * object is gone), {@code outdated} (another version), {@code unhealthy} (a pod cannot start),
+   * {@code deploying} (a rollout is not done), or ready. Each object's own state goes out as a
+   * {@code deployStatus} event.
    */
   public ActionHandler.Status status(
-      String action,
-      String version,
-      String namespace,
-      boolean waitForJobs,
-      Map<String, Object> outputs,
-      Duration pollInterval)
+      ActionContext context, String namespace, boolean waitForJobs, Duration pollInterval)
       throws ActionException {
     KubeApplier applier = applier();
+    String action = context.ref().toString();
     String deployed = applier.deployedVersion(action, namespace);
     if (deployed == null) {
       return ActionHandler.Status.notReady("missing");
     }
-    if (!deployed.equals(version)) {
-      return ActionHandler.Status.notReady("outdated");
+    RolloutWatcher watcher = watcher(pollInterval);
+    List<Map<String, Object>> objects = new ArrayList<>();
+    String worst = "ready";
+    for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+      String state = objectState(applier, watcher, id, context.version(), waitForJobs);
+      Map<String, Object> entry = new java.util.LinkedHashMap<>();
+      entry.put("kind", id.kind());
+      entry.put("name", id.name());
+      entry.put("namespace", id.namespace());
+      entry.put("state", state);
+      objects.add(entry);
+      if (RANK.indexOf(state) < RANK.indexOf(worst)) {
+        worst = state;
+      }
     }
-    List<KubeApplier.ObjectId> ids = new ArrayList<>(applier.inventory(action, namespace));
+    if (!deployed.equals(context.version()) && RANK.indexOf("outdated") < RANK.indexOf(worst)) {
+      worst = "outdated";
+    }
+    context
+        .events()
+        .emit(
+            dev.grove.api.event.EventTypes.DEPLOY_STATUS,
+            Map.of("state", worst, "objects", objects));
+    return worst.equals("ready")
+        ? new ActionHandler.Status(true, "ready", context.outputs())
+        : ActionHandler.Status.notReady(worst);
+  }
+
+  /** Worst first. */
+  private static final List<String> RANK =
+      List.of("missing", "outdated", "unhealthy", "deploying", "ready");
+
+  private static String objectState(
+      KubeApplier applier,
+      RolloutWatcher watcher,
+      KubeApplier.ObjectId id,
+      String version,
+      boolean waitForJobs)
+      throws ActionException {
+    var live = applier.get(id);
+    if (live == null) {
+      return "missing";
+    }
+    Map<String, String> annotations = live.getMetadata().getAnnotations();
+    if (annotations == null || !version.equals(annotations.get(GroveLabels.VERSION))) {
+      return "outdated";
+    }
+    if (!RolloutWatcher.isWorkload(id.kind(), waitForJobs)) {
+      return "ready";
+    }
     try {
-      return watcher(pollInterval).settled(ids, waitForJobs)
-          ? new ActionHandler.Status(true, "ready", outputs)
-          : ActionHandler.Status.notReady("deploying");
+      return watcher.progress(id).done() ? "ready" : "deploying";
     } catch (ActionException e) {
       if (e.code().equals(RolloutWatcher.ROLLOUT_FAILED)) {
-        return ActionHandler.Status.notReady("unhealthy");
+        return "unhealthy";
       }
       throw e;
     }

@@ -174,6 +174,20 @@ public final class RolloutWatcher {
     return true;
   }
 
+  /** Whether the kind is one whose rollout Grove waits for. */
+  public static boolean isWorkload(String kind, boolean waitForJobs) {
+    return switch (kind) {
+      case "Deployment", "StatefulSet", "DaemonSet" -> true;
+      case "Job" -> waitForJobs;
+      default -> false;
+    };
+  }
+
+  /** One look at one workload; a pod that cannot start throws as in {@link #await}. */
+  public Progress progress(KubeApplier.ObjectId id) throws ActionException {
+    return check(id);
+  }
+
   private Progress check(KubeApplier.ObjectId id) throws ActionException {
     GenericKubernetesResource live;
     try {

@@ -31,6 +31,13 @@ public final class EventTypes {
    */
   public static final String ROLLOUT_PROGRESS = "rolloutProgress";
 
+  /**
+   * {@code {state, objects: [{kind, name, namespace, state}]}}: a Kubernetes Deploy's status and
+   * each of its objects' ({@code missing}, {@code outdated}, {@code deploying}, {@code unhealthy},
+   * {@code ready}).
+   */
+  public static final String DEPLOY_STATUS = "deployStatus";
+
   /** {@code {code, message, suggestion}}: a lint finding of an action, e.g. GROVE_PULL_SECRET. */
   public static final String WARNING = "warning";
 

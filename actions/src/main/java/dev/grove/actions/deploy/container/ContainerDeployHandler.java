@@ -31,15 +31,7 @@ final class ContainerDeployHandler
   @Override
   public Status status(ActionContext context) throws ActionException {
     DeployTarget target = KubeCluster.deployTarget(context);
-    return clusters
-        .open(context)
-        .status(
-            context.ref().toString(),
-            context.version(),
-            target.namespace(),
-            true,
-            context.outputs(),
-            pollInterval);
+    return clusters.open(context).status(context, target.namespace(), true, pollInterval);
   }
 
   /** What deploy applies: the generated objects, without touching a cluster. */

@@ -49,13 +49,7 @@ final class KubernetesDeployHandler
     KubernetesDeploySpec spec = spec(context);
     return clusters
         .open(context)
-        .status(
-            context.ref().toString(),
-            context.version(),
-            namespace(context, spec),
-            spec.waitForJobs(),
-            context.outputs(),
-            pollInterval);
+        .status(context, namespace(context, spec), spec.waitForJobs(), pollInterval);
   }
 
   @Override

@@ -39,6 +39,7 @@ class ContainerDeployHandlerIT {
   KubernetesClient client;
   ContainerDeployHandler handler;
   final List<Map<String, Object>> progress = new CopyOnWriteArrayList<>();
+  final List<Map<String, Object>> statuses = new CopyOnWriteArrayList<>();
   final List<String> log = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -87,6 +88,9 @@ class ContainerDeployHandlerIT {
         (type, payload) -> {
           if (type.equals("rolloutProgress")) {
             progress.add(payload);
+          }
+          if (type.equals("deployStatus")) {
+            statuses.add(payload);
           }
         },
         "jib",
@@ -218,6 +222,50 @@ class ContainerDeployHandlerIT {
     assertThat(failure.suggestion())
         .contains("imagePullSecrets: provider")
         .contains("patchResources");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "ErrImagePull",
+        "ImagePullBackOff",
+        "CrashLoopBackOff",
+        "CreateContainerConfigError",
+        "InvalidImageName"
+      })
+  void eachFatalWaitingReasonEndsTheDeployWithThePodsMessage(String reason) throws Exception {
+    CompletableFuture<ActionHandler.Outputs> running =
+        runAsync(
+            context(
+                "v-1",
+                web(false),
+                Map.of("imagePullSecrets", List.of(Map.of("name", "gar-pull"))),
+                Duration.ofSeconds(60)));
+    awaitDeployment();
+    var pod = cluster.controller().createPod(NS, "web");
+    cluster
+        .controller()
+        .setWaiting(NS, pod.getMetadata().getName(), "web", reason, "the kubelet says " + reason);
+    ActionException failure = failureOf(running);
+    assertThat(failure.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED);
+    assertThat(failure.getMessage()).contains(reason).contains("the kubelet says " + reason);
+    assertThat(failure.suggestion()).isNotBlank();
+    if (reason.contains("Pull")) {
+      assertThat(failure.getMessage()).contains("the pod's imagePullSecrets: gar-pull");
+    }
+  }
+
+  @Test
+  void statusReportsEachObjectAndTheWorstState() throws Exception {
+    deployAndRollOut(context("v-1", web(true)));
+    client.services().inNamespace(NS).withName("web").delete();
+
+    assertThat(handler.status(context("v-1", web(true))).detail()).isEqualTo("missing");
+    Map<String, Object> last = statuses.get(statuses.size() - 1);
+    assertThat(last.get("state")).isEqualTo("missing");
+    assertThat(last.get("objects").toString())
+        .contains("kind=Deployment, name=web, namespace=shop-dev, state=ready")
+        .contains("kind=Service, name=web, namespace=shop-dev, state=missing");
   }
 
   @Test
