@@ -225,4 +225,95 @@ class KubernetesDeployHandlerIT {
                 .ready())
         .isTrue();
   }
+
+  private static Map<String, Object> workload(String apiVersion, String kind, String name) {
+    Map<String, Object> podSpec =
+        Map.of(
+            "containers",
+            List.of(Map.of("name", name, "image", "busybox:1.36")),
+            "restartPolicy",
+            kind.equals("Job") ? "Never" : "Always");
+    Map<String, Object> template =
+        Map.of("metadata", Map.of("labels", Map.of("app", name)), "spec", podSpec);
+    Map<String, Object> spec =
+        kind.equals("Job")
+            ? Map.of("template", template)
+            : Map.of("selector", Map.of("matchLabels", Map.of("app", name)), "template", template);
+    return Map.of(
+        "apiVersion", apiVersion, "kind", kind, "metadata", Map.of("name", name), "spec", spec);
+  }
+
+  private CompletableFuture<ActionHandler.Outputs> runAsync(Map<String, Object> spec) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return handler.process(context(spec));
+          } catch (ActionException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+  }
+
+  private void awaitObject(String apiVersion, String kind, String name) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (client.genericKubernetesResources(apiVersion, kind).inNamespace(NS).withName(name).get()
+          != null) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(kind + "/" + name + " was never applied");
+  }
+
+  @Test
+  void waitsForStatefulSetsDaemonSetsAndJobs() throws Exception {
+    CompletableFuture<ActionHandler.Outputs> running =
+        runAsync(
+            Map.of(
+                "manifests",
+                List.of(
+                    workload("apps/v1", "StatefulSet", "db"),
+                    workload("apps/v1", "DaemonSet", "agent"),
+                    workload("batch/v1", "Job", "migrate"))));
+    awaitObject("batch/v1", "Job", "migrate");
+    Thread.sleep(200);
+    assertThat(running).isNotDone();
+    cluster.controller().rollOutStatefulSet(NS, "db");
+    cluster.controller().rollOutDaemonSet(NS, "agent", 2);
+    Thread.sleep(200);
+    assertThat(running).as("the Job is not complete yet").isNotDone();
+    cluster.controller().completeJob(NS, "migrate");
+    running.get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFailedJobEndsTheDeployWithItsMessage() throws Exception {
+    CompletableFuture<ActionHandler.Outputs> running =
+        runAsync(Map.of("manifests", List.of(workload("batch/v1", "Job", "migrate"))));
+    awaitObject("batch/v1", "Job", "migrate");
+    cluster
+        .controller()
+        .failJob(
+            NS, "migrate", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    try {
+      running.get(20, TimeUnit.SECONDS);
+      throw new AssertionError("the deploy did not fail");
+    } catch (java.util.concurrent.ExecutionException e) {
+      ActionException failure = (ActionException) e.getCause();
+      assertThat(failure.code()).isEqualTo(dev.grove.actions.kube.RolloutWatcher.ROLLOUT_FAILED);
+      assertThat(failure.getMessage()).contains("Job migrate failed").contains("backoff limit");
+    }
+  }
+
+  @Test
+  void waitForJobsFalseDoesNotWaitForJobs() throws Exception {
+    handler.process(
+        context(
+            Map.of(
+                "manifests",
+                List.of(workload("batch/v1", "Job", "migrate")),
+                "waitForJobs",
+                false)));
+    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("migrate").get()).isNotNull();
+  }
 }
