@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.container;
 
+import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.kube.patch.Patches;
+import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public record KubernetesDeploySpec(
    */
   public static KubernetesDeploySpec parse(Map<String, Object> spec, String action)
       throws ActionException {
-    Fields read = new Fields(action);
+    SpecReader read = new SpecReader(action);
     if (spec.get("kustomize") != null) {
       throw new ActionException(
           ActionException.NOT_SUPPORTED,
@@ -118,9 +119,9 @@ public record KubernetesDeploySpec(
     }
     return new KubernetesDeploySpec(
         manifests(read, spec.get("manifests")),
-        read.strings(spec.get("files"), "files"),
-        read.strings(spec.get("manifestTemplates"), "manifestTemplates"),
-        read.strings(spec.get("manifestFiles"), "manifestFiles"),
+        read.paths(spec.get("files"), "files"),
+        read.paths(spec.get("manifestTemplates"), "manifestTemplates"),
+        read.paths(spec.get("manifestFiles"), "manifestFiles"),
         namespace(read, spec.get("namespace")),
         patchResources(read, spec.get("patchResources")),
         SpecValues.flag(spec, "waitForJobs", true, action),
@@ -129,7 +130,7 @@ public record KubernetesDeploySpec(
         defaultTarget(read, spec.get("defaultTarget")));
   }
 
-  private static List<Map<String, Object>> manifests(Fields read, Object value)
+  private static List<Map<String, Object>> manifests(SpecReader read, Object value)
       throws ActionException {
     List<?> items = read.list(value, "manifests", "[{apiVersion: v1, kind: ConfigMap, ...}]");
     List<Map<String, Object>> manifests = new ArrayList<>();
@@ -147,12 +148,12 @@ public record KubernetesDeploySpec(
             "Write each item of spec.manifests as an object, such as {apiVersion: v1, kind:"
                 + " ConfigMap, metadata: {name: config}, data: {...}}.");
       }
-      manifests.add(Trees.frozenMap(item, read.action + ": spec." + path));
+      manifests.add(Trees.frozenMap(item, read.action() + ": spec." + path));
     }
     return manifests;
   }
 
-  private static Optional<String> namespace(Fields read, Object value) throws ActionException {
+  private static Optional<String> namespace(SpecReader read, Object value) throws ActionException {
     Optional<String> namespace = read.string(value, "namespace", "dev");
     if (namespace.isPresent() && !NAMESPACE.matcher(namespace.get()).matches()) {
       throw read.problem(
@@ -166,7 +167,7 @@ public record KubernetesDeploySpec(
     return namespace;
   }
 
-  private static List<PatchResource> patchResources(Fields read, Object value)
+  private static List<PatchResource> patchResources(SpecReader read, Object value)
       throws ActionException {
     String example = "[{kind: Deployment, name: backend, patch: {spec: {replicas: 2}}}]";
     List<?> items = read.list(value, "patchResources", example);
@@ -230,12 +231,12 @@ public record KubernetesDeploySpec(
       }
       patches.add(
           new PatchResource(
-              kind, name, strategy, Trees.frozen(patch, read.action + ": spec." + path)));
+              kind, name, strategy, Trees.frozen(patch, read.action() + ": spec." + path)));
     }
     return patches;
   }
 
-  private static boolean imagePullSecrets(Fields read, Object value) throws ActionException {
+  private static boolean imagePullSecrets(SpecReader read, Object value) throws ActionException {
     if (value == null) {
       return false;
     }
@@ -252,7 +253,7 @@ public record KubernetesDeploySpec(
             + " <secret>}]}}}}).");
   }
 
-  private static Optional<DefaultTarget> defaultTarget(Fields read, Object value)
+  private static Optional<DefaultTarget> defaultTarget(SpecReader read, Object value)
       throws ActionException {
     if (value == null) {
       return Optional.empty();
@@ -286,100 +287,5 @@ public record KubernetesDeploySpec(
           "Set kind and name, such as " + example + ", or podSelector: {app: backend}.");
     }
     return Optional.of(new DefaultTarget(kind, name, podSelector, container));
-  }
-
-  /** Typed reads of spec fields, each error an {@code INVALID_SPEC} naming the property. */
-  private static final class Fields {
-    private final String action;
-
-    Fields(String action) {
-      this.action = action;
-    }
-
-    ActionException invalid(String path, Object value, String expected, String suggestion) {
-      return problem(
-          path, "is " + SpecValues.describe(value) + "; it must be " + expected, suggestion);
-    }
-
-    ActionException problem(String path, String what, String suggestion) {
-      return new ActionException(
-          ActionException.INVALID_SPEC, action + ": spec." + path + " " + what + ".", suggestion);
-    }
-
-    ActionException missing(String path, String needed, String suggestion) {
-      return problem(path, "is missing; " + needed, suggestion);
-    }
-
-    Map<String, Object> object(Object value, String path, String example) throws ActionException {
-      if (value == null) {
-        return Map.of();
-      }
-      if (!(value instanceof Map<?, ?> map)) {
-        throw invalid(
-            path, value, "a map", "Write spec." + path + " as a map, such as " + example + ".");
-      }
-      Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k), v));
-      return copy;
-    }
-
-    List<?> list(Object value, String path, String example) throws ActionException {
-      if (value == null) {
-        return List.of();
-      }
-      if (!(value instanceof List<?> list)) {
-        throw invalid(
-            path, value, "a list", "Write spec." + path + " as a list, such as " + example + ".");
-      }
-      return list;
-    }
-
-    Optional<String> string(Object value, String path, String example) throws ActionException {
-      if (value == null) {
-        return Optional.empty();
-      }
-      if (!(value instanceof String text)) {
-        throw invalid(
-            path, value, "a string", "Set spec." + path + " to a string, such as " + example + ".");
-      }
-      return text.isBlank() ? Optional.empty() : Optional.of(text);
-    }
-
-    /** File paths: strings, null items dropped. */
-    List<String> strings(Object value, String path) throws ActionException {
-      List<?> items = list(value, path, "[manifests/deployment.yml]");
-      List<String> strings = new ArrayList<>();
-      for (int i = 0; i < items.size(); i++) {
-        Object item = items.get(i);
-        if (item == null) {
-          continue;
-        }
-        if (!(item instanceof String text) || text.isBlank()) {
-          throw invalid(
-              path + "[" + i + "]",
-              item,
-              "a file path",
-              "List paths relative to the action's folder, such as [manifests/deployment.yml].");
-        }
-        strings.add(text);
-      }
-      return strings;
-    }
-
-    Map<String, String> stringMap(Object value, String path, String example)
-        throws ActionException {
-      Map<String, String> strings = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> entry : object(value, path, example).entrySet()) {
-        if (!SpecValues.isScalar(entry.getValue())) {
-          throw invalid(
-              path + "." + entry.getKey(),
-              entry.getValue(),
-              "a string",
-              "Give spec." + path + "." + entry.getKey() + " a string value.");
-        }
-        strings.put(entry.getKey(), SpecValues.stringOf(entry.getValue()));
-      }
-      return strings;
-    }
   }
 }

@@ -1,6 +1,5 @@
-package dev.grove.actions.deploy.container;
+package dev.grove.actions.process;
 
-import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -15,14 +14,40 @@ import java.util.Set;
  * Reads typed values out of a resolved spec, each error an {@code INVALID_SPEC} that names the
  * action and the property ({@code deploy.web: spec.ports[0].containerPort is ...}).
  */
-final class SpecReader {
+public final class SpecReader {
   private final String action;
 
-  SpecReader(String action) {
+  public SpecReader(String action) {
     this.action = action;
   }
 
-  ActionException invalid(String path, Object value, String expected, String suggestion) {
+  /** The action ref errors name, e.g. {@code deploy.api}. */
+  public String action() {
+    return action;
+  }
+
+  /** File paths relative to the action's folder: strings, null items dropped. */
+  public List<String> paths(Object value, String path) throws ActionException {
+    List<?> items = list(value, path, "[manifests/deployment.yml]");
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      if (item == null) {
+        continue;
+      }
+      if (!(item instanceof String text) || text.isBlank()) {
+        throw invalid(
+            path + "[" + i + "]",
+            item,
+            "a file path",
+            "List paths relative to the action's folder, such as [manifests/deployment.yml].");
+      }
+      paths.add(text);
+    }
+    return paths;
+  }
+
+  public ActionException invalid(String path, Object value, String expected, String suggestion) {
     return new ActionException(
         ActionException.INVALID_SPEC,
         action
@@ -36,17 +61,18 @@ final class SpecReader {
         suggestion);
   }
 
-  ActionException problem(String path, String what, String suggestion) {
+  public ActionException problem(String path, String what, String suggestion) {
     return new ActionException(
         ActionException.INVALID_SPEC, action + ": spec." + path + " " + what + ".", suggestion);
   }
 
-  ActionException missing(String path, String needed, String suggestion) {
+  public ActionException missing(String path, String needed, String suggestion) {
     return problem(path, "is missing; " + needed, suggestion);
   }
 
   /** An object; empty when absent. */
-  Map<String, Object> object(Object value, String path, String example) throws ActionException {
+  public Map<String, Object> object(Object value, String path, String example)
+      throws ActionException {
     if (value == null) {
       return Map.of();
     }
@@ -59,7 +85,7 @@ final class SpecReader {
   }
 
   /** A list; empty when absent. */
-  List<?> list(Object value, String path, String example) throws ActionException {
+  public List<?> list(Object value, String path, String example) throws ActionException {
     if (value == null) {
       return List.of();
     }
@@ -70,7 +96,7 @@ final class SpecReader {
   }
 
   /** Rejects keys that the object may not have. */
-  void onlyKeys(Map<String, Object> object, String path, Set<String> allowed)
+  public void onlyKeys(Map<String, Object> object, String path, Set<String> allowed)
       throws ActionException {
     for (String key : object.keySet()) {
       if (!allowed.contains(key)) {
@@ -83,7 +109,7 @@ final class SpecReader {
   }
 
   /** A string; empty when absent or blank. */
-  Optional<String> string(Object value, String path, String example) throws ActionException {
+  public Optional<String> string(Object value, String path, String example) throws ActionException {
     if (value == null) {
       return Optional.empty();
     }
@@ -95,7 +121,7 @@ final class SpecReader {
   }
 
   /** A list of strings (numbers and booleans written as text; null items dropped). */
-  List<String> strings(Object value, String path, String example) throws ActionException {
+  public List<String> strings(Object value, String path, String example) throws ActionException {
     List<?> items = list(value, path, example);
     List<String> strings = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -116,7 +142,7 @@ final class SpecReader {
   }
 
   /** {@code true}/{@code false}, or those words as strings. */
-  boolean flag(Object value, String path, boolean absent) throws ActionException {
+  public boolean flag(Object value, String path, boolean absent) throws ActionException {
     if (value == null) {
       return absent;
     }
@@ -130,7 +156,7 @@ final class SpecReader {
   }
 
   /** A whole number from {@code min} to {@code max} (digits in a string count); empty if absent. */
-  OptionalInt integer(Object value, String path, int min, int max, String example)
+  public OptionalInt integer(Object value, String path, int min, int max, String example)
       throws ActionException {
     if (value == null) {
       return OptionalInt.empty();
@@ -158,7 +184,8 @@ final class SpecReader {
   }
 
   /** Names to strings (numbers and booleans written as text); empty when absent. */
-  Map<String, String> stringMap(Object value, String path, String example) throws ActionException {
+  public Map<String, String> stringMap(Object value, String path, String example)
+      throws ActionException {
     Map<String, Object> entries = object(value, path, example);
     Map<String, String> strings = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : entries.entrySet()) {
