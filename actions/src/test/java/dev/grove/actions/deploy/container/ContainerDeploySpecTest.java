@@ -11,6 +11,7 @@ import dev.grove.actions.deploy.container.ContainerDeploySpec.Port;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Probe;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Resources;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Volume;
+import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.time.Duration;

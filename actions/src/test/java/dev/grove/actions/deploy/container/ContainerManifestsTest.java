@@ -1,11 +1,12 @@
 package dev.grove.actions.deploy.container;
 
-import static dev.grove.actions.deploy.container.Yamls.at;
-import static dev.grove.actions.deploy.container.Yamls.listAt;
-import static dev.grove.actions.deploy.container.Yamls.mapAt;
+import static dev.grove.actions.kube.Yamls.at;
+import static dev.grove.actions.kube.Yamls.listAt;
+import static dev.grove.actions.kube.Yamls.mapAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.deploy.container.ContainerManifests.Target;
+import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec.DefaultTarget;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec.PatchResource;
+import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Rendered;
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
+import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.grove.actions.deploy.kubernetes.ManifestYaml.Document;
+import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionException;
 import java.math.BigInteger;
 import java.util.List;

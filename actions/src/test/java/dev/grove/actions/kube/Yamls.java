@@ -1,4 +1,4 @@
-package dev.grove.actions.deploy.container;
+package dev.grove.actions.kube;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,19 +10,19 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Specs written as YAML in tests, fixtures read as structures, and paths into them. */
-final class Yamls {
+public final class Yamls {
 
   private Yamls() {}
 
   /** One YAML document as a map ({@code ""} is an empty map). */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(String yaml) {
+  public static Map<String, Object> map(String yaml) {
     Object value = new Load(LoadSettings.builder().build()).loadFromString(yaml);
     return value == null ? Map.of() : (Map<String, Object>) value;
   }
 
   /** Every document of a classpath resource. */
-  static List<Object> resource(String name) throws IOException {
+  public static List<Object> resource(String name) throws IOException {
     try (InputStream in = Yamls.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("no resource " + name);
@@ -40,7 +40,7 @@ final class Yamls {
    * spec.template.spec.containers[0].name} (keys with dots cannot be named; take their map). Null
    * when a key is missing.
    */
-  static Object at(Object root, String path) {
+  public static Object at(Object root, String path) {
     Object current = root;
     for (String step : path.split("\\.")) {
       String key = step;
@@ -70,12 +70,12 @@ final class Yamls {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> mapAt(Object root, String path) {
+  public static Map<String, Object> mapAt(Object root, String path) {
     return (Map<String, Object>) at(root, path);
   }
 
   @SuppressWarnings("unchecked")
-  static List<Object> listAt(Object root, String path) {
+  public static List<Object> listAt(Object root, String path) {
     return (List<Object>) at(root, path);
   }
 }
