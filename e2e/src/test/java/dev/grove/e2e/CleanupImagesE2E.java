@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,16 +49,7 @@ class CleanupImagesE2E {
             "REGISTRY_PORT",
             registry.host().substring(registry.host().indexOf(':') + 1));
     project = dir.resolve("project");
-    try (Stream<Path> files = Files.walk(FIXTURE)) {
-      for (Path file : files.toList()) {
-        Path target = project.resolve(FIXTURE.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
+    GroveProcess.copyTree(FIXTURE, project);
     grove = new GroveProcess(Files.createDirectories(dir.resolve("grove-home")), project);
   }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,16 +40,7 @@ class DeployE2E {
             + "    cluster: mock\n    user: u\ncurrent-context: mock\n");
     env = Map.of("KUBECONFIG", kubeconfig.toString());
     Path project = dir.resolve("project");
-    try (Stream<Path> files = Files.walk(FIXTURE)) {
-      for (Path file : files.toList()) {
-        Path target = project.resolve(FIXTURE.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
+    GroveProcess.copyTree(FIXTURE, project);
     grove = new GroveProcess(Files.createDirectories(dir.resolve("grove-home")), project);
   }
 

@@ -22,6 +22,21 @@ final class GroveProcess {
     this.workDir = workDir;
   }
 
+  /** Copies a fixture project into a scratch folder (tests that edit or build in it). */
+  static Path copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    return to;
+  }
+
   /** What one CLI run printed and how it exited. */
   record Result(int exitCode, String out, String err) {}
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,8 @@ class RenderE2E {
   @BeforeAll
   static void setUp() throws Exception {
     grove = new GroveProcess(Files.createDirectories(dir.resolve("grove-home")), dir);
-    withPatch = copy(SEED, dir.resolve("with-patch"));
-    withoutPatch = copy(SEED, dir.resolve("without-patch"));
+    withPatch = GroveProcess.copyTree(SEED, dir.resolve("with-patch"));
+    withoutPatch = GroveProcess.copyTree(SEED, dir.resolve("without-patch"));
     Files.writeString(
         withoutPatch.resolve("deploy.garden.yml"),
         "kind: Deploy\ntype: kubernetes\nname: backend\nspec:\n  files: [backend/deployment.yml]\n");
@@ -38,20 +37,6 @@ class RenderE2E {
   @AfterAll
   static void tearDown() throws Exception {
     grove.stopDaemon();
-  }
-
-  private static Path copy(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
-    return to;
   }
 
   @Test

@@ -86,16 +86,9 @@ public final class RegistryStatus {
       String host, String repository, String tag, Optional<RegistryAuth> auth, boolean insecure)
       throws ActionException {
     Objects.requireNonNull(auth, "auth");
-    validate(host, repository, tag);
-    HttpResponse<Void> answer =
-        exchange(
-            "HEAD",
-            manifestUri(host, repository, tag, insecure),
-            host,
-            repository,
-            auth,
-            HttpResponse.BodyHandlers.discarding());
-    return interpret(answer.statusCode(), host, repository, tag, auth);
+    return manifest(
+            "HEAD", host, repository, tag, auth, insecure, HttpResponse.BodyHandlers.discarding())
+        .isPresent();
   }
 
   /**
@@ -143,19 +136,9 @@ public final class RegistryStatus {
   public Optional<String> digest(
       String host, String repository, String tag, Optional<RegistryAuth> auth, boolean insecure)
       throws ActionException {
-    validate(host, repository, tag);
-    HttpResponse<Void> answer =
-        exchange(
-            "HEAD",
-            manifestUri(host, repository, tag, insecure),
-            host,
-            repository,
-            auth,
-            HttpResponse.BodyHandlers.discarding());
-    if (!interpret(answer.statusCode(), host, repository, tag, auth)) {
-      return Optional.empty();
-    }
-    return answer.headers().firstValue("Docker-Content-Digest");
+    return manifest(
+            "HEAD", host, repository, tag, auth, insecure, HttpResponse.BodyHandlers.discarding())
+        .flatMap(answer -> answer.headers().firstValue("Docker-Content-Digest"));
   }
 
   /**
@@ -165,18 +148,13 @@ public final class RegistryStatus {
   public Optional<java.time.Instant> created(
       String host, String repository, String tag, Optional<RegistryAuth> auth, boolean insecure)
       throws ActionException {
-    validate(host, repository, tag);
-    HttpResponse<String> manifest =
-        exchange(
-            "GET",
-            manifestUri(host, repository, tag, insecure),
-            host,
-            repository,
-            auth,
-            HttpResponse.BodyHandlers.ofString());
-    if (!interpret(manifest.statusCode(), host, repository, tag, auth)) {
+    Optional<HttpResponse<String>> found =
+        manifest(
+            "GET", host, repository, tag, auth, insecure, HttpResponse.BodyHandlers.ofString());
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    HttpResponse<String> manifest = found.get();
     try {
       JsonObject config = JsonParser.parseString(manifest.body()).getAsJsonObject();
       JsonElement descriptor = config.get("config");
@@ -240,6 +218,25 @@ public final class RegistryStatus {
               + " REGISTRY_STORAGE_DELETE_ENABLED=true), or delete old tags in its own UI.");
     }
     interpret(status, host, repository, digest, auth);
+  }
+
+  /** The manifest answer for a tag or digest; empty when there is none (404). */
+  private <T> Optional<HttpResponse<T>> manifest(
+      String method,
+      String host,
+      String repository,
+      String tag,
+      Optional<RegistryAuth> auth,
+      boolean insecure,
+      HttpResponse.BodyHandler<T> handler)
+      throws ActionException {
+    validate(host, repository, tag);
+    HttpResponse<T> answer =
+        exchange(
+            method, manifestUri(host, repository, tag, insecure), host, repository, auth, handler);
+    return interpret(answer.statusCode(), host, repository, tag, auth)
+        ? Optional.of(answer)
+        : Optional.empty();
   }
 
   private static URI manifestUri(String host, String repository, String tag, boolean insecure) {

@@ -113,41 +113,25 @@ public final class DaemonVerticle extends VerticleBase {
     router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
     router.post(Routes.GRAPH).handler(ctx -> project(ctx, projects::graph));
     if (imageCleanup != null) {
-      router.post(Routes.CLEANUP_IMAGES).handler(this::cleanupImages);
+      projectRoute(
+          router,
+          Routes.CLEANUP_IMAGES,
+          CleanupImagesRequest.class,
+          CleanupImagesRequest::project,
+          imageCleanup::cleanup);
     }
-    NamespaceService namespaces = new NamespaceService(projects);
-    router
-        .post(Routes.CLEANUP_NAMESPACE)
-        .handler(
-            ctx -> {
-              byte[] bytes = bodyOf(ctx);
-              answer(
-                  ctx,
-                  () -> {
-                    CleanupNamespaceRequest request =
-                        JsonCodec.readRequest(bytes, CleanupNamespaceRequest.class);
-                    if (request.project() != null) {
-                      checked(request.project());
-                    }
-                    return namespaces.cleanup(request);
-                  });
-            });
-    RenderService render = new RenderService(projects);
-    router
-        .post(Routes.RENDER)
-        .handler(
-            ctx -> {
-              byte[] bytes = bodyOf(ctx);
-              answer(
-                  ctx,
-                  () -> {
-                    RenderRequest request = JsonCodec.readRequest(bytes, RenderRequest.class);
-                    if (request.project() != null) {
-                      checked(request.project());
-                    }
-                    return render.render(request);
-                  });
-            });
+    projectRoute(
+        router,
+        Routes.CLEANUP_NAMESPACE,
+        CleanupNamespaceRequest.class,
+        CleanupNamespaceRequest::project,
+        new NamespaceService(projects)::cleanup);
+    projectRoute(
+        router,
+        Routes.RENDER,
+        RenderRequest.class,
+        RenderRequest::project,
+        new RenderService(projects)::render);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answer(ctx, runs::list));
@@ -228,17 +212,35 @@ public final class DaemonVerticle extends VerticleBase {
         });
   }
 
-  private void cleanupImages(RoutingContext ctx) {
-    byte[] bytes = bodyOf(ctx);
-    answer(
-        ctx,
-        () -> {
-          CleanupImagesRequest request = JsonCodec.readRequest(bytes, CleanupImagesRequest.class);
-          if (request.project() != null) {
-            checked(request.project());
-          }
-          return imageCleanup.cleanup(request);
-        });
+  /**
+   * A POST route whose body names a project: read as {@code type}, the project's cwd checked, then
+   * {@code call} on the worker pool.
+   */
+  private <T> void projectRoute(
+      Router router,
+      String route,
+      Class<T> type,
+      Function<T, ProjectRequest> project,
+      Function<T, Object> call) {
+    router
+        .post(route)
+        .handler(
+            ctx -> {
+              byte[] bytes = bodyOf(ctx);
+              answer(
+                  ctx,
+                  () -> {
+                    T request = JsonCodec.readRequest(bytes, type);
+                    if (project.apply(request) == null) {
+                      throw new GroveException(
+                          ErrorCodes.BAD_REQUEST,
+                          "the request has no project",
+                          "Send {project: {root, cwd, env, ...}, ...} as docs/API.md shows.");
+                    }
+                    checked(project.apply(request));
+                    return call.apply(request);
+                  });
+            });
   }
 
   private static byte[] bodyOf(RoutingContext ctx) {

@@ -36,12 +36,6 @@ public final class ImageCleanupService {
   }
 
   public CleanupImagesResult cleanup(CleanupImagesRequest request) {
-    if (request.project() == null) {
-      throw new GroveException(
-          ErrorCodes.BAD_REQUEST,
-          "the cleanup request has no project",
-          "Send {project: {root, cwd, env, ...}, keep, dryRun}.");
-    }
     LoadedProject project = projects.load(request.project());
     Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
     if (registry.isEmpty()) {

@@ -5,7 +5,6 @@ import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.cleanup.CleanupNamespaceRequest;
 import dev.grove.api.cleanup.CleanupNamespaceResult;
-import dev.grove.api.error.ErrorCodes;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
@@ -29,12 +28,6 @@ public final class NamespaceService {
   }
 
   public CleanupNamespaceResult cleanup(CleanupNamespaceRequest request) {
-    if (request.project() == null) {
-      throw new GroveException(
-          ErrorCodes.BAD_REQUEST,
-          "the request has no project",
-          "Send {project: {root, cwd, env, ...}, dryRun}.");
-    }
     LoadedProject project = projects.load(request.project());
     String namespace = project.project().appNamespace();
     try {

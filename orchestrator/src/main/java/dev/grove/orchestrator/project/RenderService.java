@@ -35,12 +35,6 @@ public final class RenderService {
   }
 
   public RenderResult render(RenderRequest request) {
-    if (request.project() == null) {
-      throw new GroveException(
-          ErrorCodes.BAD_REQUEST,
-          "the render request has no project",
-          "Send {project: {root, cwd, env, ...}, names}.");
-    }
     LoadedProject project = projects.load(request.project());
     List<RenderResult.RenderedDeploy> deploys = new ArrayList<>();
     for (LoadedProject.ResolvedAction action : deploys(project, request.names())) {
