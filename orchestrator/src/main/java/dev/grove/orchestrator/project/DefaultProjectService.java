@@ -30,6 +30,7 @@ public final class DefaultProjectService implements ProjectService {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultProjectService.class);
 
   private final TemplateResolver templates = new TemplateResolver();
+  private final RenderService render = new RenderService(this);
   private final Map<Path, Warm> projects = new ConcurrentHashMap<>();
 
   /** One root's loader and its last result. */
@@ -47,7 +48,7 @@ public final class DefaultProjectService implements ProjectService {
   public ProjectSummary validate(ProjectRequest request) {
     LoadedProject project = load(request);
     ProjectSummary summary = summarize(project);
-    List<dev.grove.api.error.Problem> lint = new RenderService(this).lint(project, request.env());
+    List<dev.grove.api.error.Problem> lint = render.lint(project, request.env());
     if (lint.isEmpty()) {
       return summary;
     }

@@ -30,6 +30,15 @@ public final class RenderService {
   private final ProjectService projects;
   private final TemplateResolver templates = new TemplateResolver();
 
+  /**
+   * Lint findings per Deploy version and provider config: the version covers the spec, the manifest
+   * files and the dependencies, so a warm {@code validate} renders nothing again.
+   */
+  private final Map<String, List<dev.grove.api.error.Problem>> lintCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int LINT_CACHE_LIMIT = 20_000;
+
   public RenderService(ProjectService projects) {
     this.projects = projects;
   }
@@ -54,6 +63,25 @@ public final class RenderService {
       if (!action.config().type().equals("kubernetes")) {
         continue;
       }
+      String key =
+          action.config().ref()
+              + "@"
+              + action.version()
+              + "#"
+              + ActionContexts.kubernetesProvider(project).hashCode()
+              + "#"
+              + project.project().appNamespace()
+              // the config document (its line numbers) and where credentials are looked up
+              + "#"
+              + System.identityHashCode(action.config().document())
+              + "#"
+              + java.util.Objects.hash(env.get("HOME"), env.get("DOCKER_CONFIG"));
+      List<dev.grove.api.error.Problem> cached = lintCache.get(key);
+      if (cached != null) {
+        problems.addAll(cached);
+        continue;
+      }
+      int before = problems.size();
       try {
         for (RenderResult.Warning warning : render(project, action, env).warnings()) {
           problems.add(
@@ -73,6 +101,10 @@ public final class RenderService {
                 action.config().ref() + " cannot be rendered: " + e.error().message(),
                 e.error().suggestion()));
       }
+      if (lintCache.size() > LINT_CACHE_LIMIT) {
+        lintCache.clear();
+      }
+      lintCache.put(key, List.copyOf(problems.subList(before, problems.size())));
     }
     return problems;
   }
