@@ -65,6 +65,16 @@ public final class KubeApplier {
 
   /** Creates the namespace when it is missing (Garden does too). */
   public void ensureNamespace(String namespace) throws ActionException {
+    ensureNamespace(namespace, Map.of(), Map.of());
+  }
+
+  /**
+   * Creates the namespace when it is missing, with the labels and annotations the provider's {@code
+   * namespace: {name, labels, annotations}} gives.
+   */
+  public void ensureNamespace(
+      String namespace, Map<String, String> labels, Map<String, String> annotations)
+      throws ActionException {
     try {
       if (client.namespaces().withName(namespace).get() == null) {
         client
@@ -72,7 +82,9 @@ public final class KubeApplier {
                 new NamespaceBuilder()
                     .withNewMetadata()
                     .withName(namespace)
+                    .addToLabels(labels)
                     .addToLabels(GroveLabels.MANAGED_BY, GroveLabels.MANAGER)
+                    .addToAnnotations(annotations)
                     .endMetadata()
                     .build())
             .create();

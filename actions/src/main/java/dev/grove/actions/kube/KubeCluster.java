@@ -40,6 +40,29 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     return context.deploy();
   }
 
+  /**
+   * Creates the namespace when missing; the app namespace gets the labels and annotations of the
+   * provider's {@code namespace: {name, labels, annotations}}.
+   */
+  public void ensureNamespace(DeployTarget target, String namespace) throws ActionException {
+    Map<String, String> labels = Map.of();
+    Map<String, String> annotations = Map.of();
+    if (target.provider().get("namespace") instanceof Map<?, ?> spec
+        && namespace.equals(spec.get("name"))) {
+      labels = strings(spec.get("labels"));
+      annotations = strings(spec.get("annotations"));
+    }
+    applier().ensureNamespace(namespace, labels, annotations);
+  }
+
+  private static Map<String, String> strings(Object value) {
+    Map<String, String> strings = new java.util.LinkedHashMap<>();
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return strings;
+  }
+
   public KubeApplier applier() {
     return new KubeApplier(client, target);
   }

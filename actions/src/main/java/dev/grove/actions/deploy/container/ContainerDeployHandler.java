@@ -62,7 +62,7 @@ final class ContainerDeployHandler
     DeployTarget target = KubeCluster.deployTarget(context);
     List<Map<String, Object>> objects = render(context).objects();
     KubeCluster cluster = clusters.open(context);
-    cluster.applier().ensureNamespace(target.namespace());
+    cluster.ensureNamespace(target, target.namespace());
     List<SecretCopier.SecretRef> copies =
         new ArrayList<>(SecretCopier.refs(target.provider(), "imagePullSecrets"));
     copies.addAll(SecretCopier.refs(target.provider(), "copySecrets"));

@@ -132,7 +132,7 @@ final class KubernetesDeployHandler
         new ArrayList<>(SecretCopier.refs(target.provider(), "imagePullSecrets"));
     copies.addAll(SecretCopier.refs(target.provider(), "copySecrets"));
     for (String ns : namespaces) {
-      cluster.applier().ensureNamespace(ns);
+      cluster.ensureNamespace(target, ns);
       SecretCopier.copy(cluster.client(), cluster.target(), copies, ns);
     }
     cluster.applyAndWait(context, namespace, rendered.objects(), spec.waitForJobs(), pollInterval);

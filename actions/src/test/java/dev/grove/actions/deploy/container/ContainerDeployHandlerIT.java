@@ -186,6 +186,26 @@ class ContainerDeployHandlerIT {
   }
 
   @Test
+  void theProvidersNamespaceLabelsAndAnnotationsGoOnTheNamespace() throws Exception {
+    deployAndRollOut(
+        context(
+            "v-1",
+            web(false),
+            Map.of(
+                "namespace",
+                Map.of(
+                    "name", NS,
+                    "labels", Map.of("team", "shop"),
+                    "annotations", Map.of("owner", "ana"))),
+            Duration.ofSeconds(20)));
+    var namespace = client.namespaces().withName(NS).get();
+    assertThat(namespace.getMetadata().getLabels())
+        .containsEntry("team", "shop")
+        .containsEntry("app.kubernetes.io/managed-by", "grove");
+    assertThat(namespace.getMetadata().getAnnotations()).containsEntry("owner", "ana");
+  }
+
+  @Test
   void anObjectNoLongerRenderedIsPruned() throws Exception {
     deployAndRollOut(context("v-1", web(true)));
     deployAndRollOut(context("v-2", web(false)));
