@@ -11,6 +11,7 @@ import dev.grove.cli.command.GroveCommand;
 import dev.grove.cli.command.RenderCommand;
 import dev.grove.cli.command.RunCommand;
 import dev.grove.cli.command.RunsCommand;
+import dev.grove.cli.command.SandboxCommand;
 import dev.grove.cli.command.ValidateCommand;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.Renderer;
@@ -61,6 +62,7 @@ public final class Main {
     commands.put("daemon", () -> new DaemonCommand(app));
     commands.put("cleanup", () -> CleanupCommand.of(app));
     commands.put("delete", () -> DeleteCommand.of(app));
+    commands.put("sandbox", () -> SandboxCommand.of(app));
     commands.put("render", () -> new RenderCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {

@@ -24,7 +24,10 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
         context -> {
           KubeConfigResolver.Target target =
               KubeConfigResolver.resolve(
-                  deployTarget(context).provider(), context.projectRoot(), context.env());
+                  deployTarget(context).provider(),
+                  context.projectRoot(),
+                  context.env(),
+                  line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
           return new KubeCluster(KubeClients.client(target), target);
         };
   }

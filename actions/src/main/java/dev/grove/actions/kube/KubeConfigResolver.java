@@ -20,6 +20,20 @@ import java.util.Map;
 public final class KubeConfigResolver {
   public static final String KUBE_CONFIG = "KUBE_CONFIG";
 
+  /** Starts the sandbox for a project whose context is {@code grove-sandbox} (the daemon's). */
+  @FunctionalInterface
+  public interface SandboxStarter {
+    void start(Map<String, String> env, java.util.function.Consumer<String> say)
+        throws ActionException;
+  }
+
+  private static volatile SandboxStarter sandboxStarter;
+
+  /** The daemon starts the sandbox when a project needs it and it is not running. */
+  public static void useSandboxStarter(SandboxStarter starter) {
+    sandboxStarter = starter;
+  }
+
   /** Where a cluster is: the kubeconfig file, the context in it, and fabric8's config. */
   public record Target(Path kubeconfig, String context, Config config) {}
 
@@ -28,7 +42,35 @@ public final class KubeConfigResolver {
   public static Target resolve(
       Map<String, Object> provider, Path projectRoot, Map<String, String> env)
       throws ActionException {
+    return resolve(provider, projectRoot, env, line -> {});
+  }
+
+  /**
+   * As {@link #resolve(Map, Path, Map)}; the {@code grove-sandbox} context (with no kubeconfig of
+   * the provider's own) is the sandbox's, started when it is not running, which {@code say} tells.
+   */
+  public static Target resolve(
+      Map<String, Object> provider,
+      Path projectRoot,
+      Map<String, String> env,
+      java.util.function.Consumer<String> say)
+      throws ActionException {
     Path file = kubeconfigFile(provider, projectRoot, env);
+    if (SandboxFiles.CONTEXT.equals(provider.get("context"))
+        && provider.get("kubeconfig") == null) {
+      file = SandboxFiles.kubeconfig(env);
+      if (!SandboxFiles.running(env)) {
+        SandboxStarter starter = sandboxStarter;
+        if (starter == null) {
+          throw new ActionException(
+              KUBE_CONFIG,
+              "The context `grove-sandbox` is Grove's sandbox, and it is not running.",
+              "Run `grove sandbox up`.");
+        }
+        say.accept("The sandbox is not running: starting it (grove sandbox up)...");
+        starter.start(env, say);
+      }
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);

@@ -74,6 +74,16 @@ public final class RegistryCredentials {
         return fromDocker;
       }
     }
+    // the Grove sandbox's registry: `grove sandbox up` generated its password
+    Optional<dev.grove.actions.kube.SandboxFiles.Registry> sandbox =
+        dev.grove.actions.kube.SandboxFiles.registry(env);
+    if (sandbox.isPresent() && normalize(sandbox.get().host()).equals(host)) {
+      return Optional.of(
+          new RegistryAuth(
+              sandbox.get().user(),
+              sandbox.get().password(),
+              "the Grove sandbox (" + sandbox.get().source() + ")"));
+    }
     if (RegistryErrors.isGoogleRegistry(host)) {
       return fromAdc(registryHost, env);
     }

@@ -80,6 +80,11 @@ public record DaemonLaunch(
     command.add("-Xlog:cds=off");
     command.add("-Xlog:cds+dynamic=off");
     command.add("-D" + BUILD_ID_PROPERTY + "=" + buildId);
+    // the daemon starts the sandbox itself when a project names its context
+    String sandbox = System.getProperty(SandboxLaunch.CLASSPATH_PROPERTY);
+    if (sandbox != null && !sandbox.isBlank()) {
+      command.add("-D" + SandboxLaunch.CLASSPATH_PROPERTY + "=" + sandbox);
+    }
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);

@@ -91,6 +91,10 @@ public final class CliApp {
         Prompt.console());
   }
 
+  public GroveHome home() {
+    return home;
+  }
+
   public Prompt prompt() {
     return prompt;
   }

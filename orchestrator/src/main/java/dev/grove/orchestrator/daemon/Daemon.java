@@ -55,6 +55,10 @@ public final class Daemon {
     Vertx vertx = Vertx.vertx();
     // the Kubernetes API traffic of Deploys rides the daemon's event loops (FACTS.md)
     dev.grove.actions.kube.KubeClients.useVertx(vertx);
+    SandboxProcess sandbox = SandboxProcess.fromSystem();
+    if (sandbox != null) {
+      dev.grove.actions.kube.KubeConfigResolver.useSandboxStarter(sandbox);
+    }
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
     String token = newToken();
     EventBus events = new EventBus();

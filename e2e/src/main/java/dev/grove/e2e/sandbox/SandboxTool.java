@@ -1,0 +1,481 @@
+package dev.grove.e2e.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code grove sandbox up|status|down}, run by the CLI as its own process: starts (and stops, by
+ * pid) a private registry (the CNCF distribution server with htpasswd auth and a generated
+ * password) and the sandbox's Kubernetes API with its simulated kubelet ({@link SandboxMain}),
+ * writes the kubeconfig context {@code grove-sandbox} and creates the registry's pull secret in
+ * {@code default}. State lives in {@code $GROVE_HOME/sandbox/}; {@code sandbox.json} holds what
+ * {@code status} reports and the pids {@code down} stops. Prints one JSON document on stdout; exit
+ * 0, or 2 for bad usage, 3 when something it needs is missing or does not start.
+ */
+public final class SandboxTool {
+  public static final String CONTEXT = "grove-sandbox";
+  public static final String PULL_SECRET = "grove-sandbox-registry";
+  public static final int DEFAULT_REGISTRY_PORT = 5000;
+  static final String USER = "grove";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final PrintStream out;
+
+  SandboxTool(Path groveHome, PrintStream out) {
+    this.dir = groveHome.resolve("sandbox");
+    this.out = out;
+  }
+
+  /** A failure with what to do; exit code 3. */
+  static final class SandboxException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String suggestion;
+
+    SandboxException(String message, String suggestion) {
+      super(message);
+      this.suggestion = suggestion;
+    }
+  }
+
+  public static void main(String[] args) {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    String home = System.getenv("GROVE_HOME");
+    Path groveHome =
+        home != null && !home.isBlank()
+            ? Path.of(home)
+            : Path.of(System.getProperty("user.home"), ".grove");
+    System.exit(new SandboxTool(groveHome, out).run(args));
+  }
+
+  int run(String[] args) {
+    try {
+      if (args.length == 0) {
+        return usage("Say up, status or down.");
+      }
+      switch (args[0]) {
+        case "up" -> {
+          int port = DEFAULT_REGISTRY_PORT;
+          for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--registry-port") && i + 1 < args.length) {
+              try {
+                port = Integer.parseInt(args[++i]);
+              } catch (NumberFormatException e) {
+                return usage("--registry-port needs a port number, not `" + args[i] + "`.");
+              }
+            } else {
+              return usage("Unknown option `" + args[i] + "`.");
+            }
+          }
+          print(up(port));
+        }
+        case "status" -> print(status());
+        case "down" -> print(down());
+        default -> {
+          return usage("Unknown sandbox command `" + args[0] + "`.");
+        }
+      }
+      return 0;
+    } catch (SandboxException e) {
+      ObjectNode error = JSON.createObjectNode();
+      error.put("error", e.getMessage());
+      error.put("suggestion", e.suggestion);
+      out.println(error);
+      return 3;
+    } catch (IOException | InterruptedException e) {
+      ObjectNode error = JSON.createObjectNode();
+      error.put("error", "The sandbox failed: " + e.getMessage());
+      error.put(
+          "suggestion", "See " + dir.resolve("sandbox.log") + "; `grove sandbox down` resets it.");
+      out.println(error);
+      return 3;
+    }
+  }
+
+  private int usage(String message) {
+    ObjectNode error = JSON.createObjectNode();
+    error.put("error", message);
+    error.put("suggestion", "grove sandbox up [--registry-port N] | status | down");
+    out.println(error);
+    return 2;
+  }
+
+  private void print(ObjectNode status) {
+    out.println(status);
+  }
+
+  /** Starts what is not running; returns the status. Idempotent. */
+  ObjectNode up(int registryPort) throws IOException, InterruptedException, SandboxException {
+    Files.createDirectories(dir);
+    // two `up`s at once (a CLI and the daemon) must not start two of everything
+    try (RandomAccessFile lockFile = new RandomAccessFile(dir.resolve("lock").toFile(), "rw")) {
+      FileLock lock = lockFile.getChannel().lock();
+      try {
+        return upLocked(registryPort);
+      } finally {
+        lock.release();
+      }
+    }
+  }
+
+  private ObjectNode upLocked(int registryPort)
+      throws IOException, InterruptedException, SandboxException {
+    ObjectNode current = status();
+    if (current.path("running").asBoolean()) {
+      return current;
+    }
+    stopAll(readState());
+    String password = password();
+    long registryPid = startRegistry(registryPort, password);
+    long apiPid;
+    String apiUrl;
+    try {
+      Path apiFile = dir.resolve("sandbox-api.json");
+      Files.deleteIfExists(apiFile);
+      Process api =
+          new ProcessBuilder(
+                  javaBinary(),
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-Xss1m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.grove.e2e.sandbox.SandboxMain",
+                  "--port",
+                  "0",
+                  "--data",
+                  dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("api.out").toFile()))
+              .start();
+      apiPid = api.pid();
+      apiUrl = awaitApi(api, apiFile);
+    } catch (IOException | SandboxException e) {
+      kill(registryPid);
+      throw e;
+    }
+    String registry = "127.0.0.1:" + registryPort;
+    writeKubeconfig(apiUrl);
+    createPullSecret(apiUrl, registry, password);
+    ObjectNode state = JSON.createObjectNode();
+    state.put("apiUrl", apiUrl);
+    state.put("registry", registry);
+    state.put("registryUser", USER);
+    state.put("registryPassword", password);
+    state.put("apiPid", apiPid);
+    state.put("registryPid", registryPid);
+    Path tmp = dir.resolve("sandbox.json.tmp");
+    Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+    Files.move(tmp, dir.resolve("sandbox.json"), StandardCopyOption.ATOMIC_MOVE);
+    return status();
+  }
+
+  /** What is running: {@code running} true only when the API and the registry both answer. */
+  ObjectNode status() throws IOException {
+    ObjectNode status = JSON.createObjectNode();
+    Optional<ObjectNode> state = readState();
+    boolean running =
+        state.isPresent()
+            && alive(state.get().path("apiPid").asLong())
+            && alive(state.get().path("registryPid").asLong())
+            && answers(state.get().path("apiUrl").asText() + "/version", 200)
+            && answers("http://" + state.get().path("registry").asText() + "/v2/", 401);
+    status.put("running", running);
+    if (state.isPresent()) {
+      status.put("context", CONTEXT);
+      status.put("kubeconfig", dir.resolve("kubeconfig").toString());
+      status.put("apiUrl", state.get().path("apiUrl").asText());
+      status.put("registry", state.get().path("registry").asText());
+      status.put("pullSecret", PULL_SECRET);
+    }
+    return status;
+  }
+
+  /** Stops every process {@code up} started and removes the sandbox's data. */
+  ObjectNode down() throws IOException, InterruptedException {
+    if (Files.isDirectory(dir)) {
+      stopAll(readState());
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+    ObjectNode status = JSON.createObjectNode();
+    status.put("running", false);
+    return status;
+  }
+
+  private Optional<ObjectNode> readState() throws IOException {
+    Path file = dir.resolve("sandbox.json");
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of((ObjectNode) JSON.readTree(file.toFile()));
+    } catch (IOException | ClassCastException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void stopAll(Optional<ObjectNode> state) throws InterruptedException {
+    if (state.isEmpty()) {
+      return;
+    }
+    kill(state.get().path("apiPid").asLong());
+    kill(state.get().path("registryPid").asLong());
+  }
+
+  /** TERM, then KILL after 5 s. */
+  private static void kill(long pid) throws InterruptedException {
+    Optional<ProcessHandle> process = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return;
+    }
+    process.get().destroy();
+    try {
+      process.get().onExit().get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      process.get().destroyForcibly();
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static boolean answers(String url, int expected) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(2000);
+      int code = connection.getResponseCode();
+      connection.disconnect();
+      return code == expected;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private long startRegistry(int port, String password)
+      throws IOException, InterruptedException, SandboxException {
+    if (answers("http://127.0.0.1:" + port + "/v2/", 200)
+        || answers("http://127.0.0.1:" + port + "/v2/", 401)) {
+      throw new SandboxException(
+          "Port "
+              + port
+              + " on 127.0.0.1 is taken by another server, so the sandbox registry"
+              + " cannot use it.",
+          "Stop that server, or run `grove sandbox up --registry-port N` with a free port (and"
+              + " set the project's deploymentRegistry.port to it).");
+    }
+    Path binary = registryBinary();
+    Path registryDir = Files.createDirectories(dir.resolve("registry"));
+    Path htpasswd = registryDir.resolve("htpasswd");
+    Files.writeString(htpasswd, htpasswdLine(USER, password));
+    Path config = registryDir.resolve("config.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\n"
+            + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+            + "storage:\n  filesystem:\n    rootdirectory: "
+            + registryDir.resolve("storage")
+            + "\n  delete:\n    enabled: true\n"
+            + "http:\n  addr: 127.0.0.1:"
+            + port
+            + "\n"
+            + "auth:\n  htpasswd:\n    realm: grove-sandbox\n    path: "
+            + htpasswd
+            + "\n");
+    Path log = dir.resolve("registry.log");
+    Process process =
+        new ProcessBuilder(binary.toString(), "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new SandboxException(
+            "The registry exited at start (code " + process.exitValue() + "): " + tail(log),
+            "Is port " + port + " free? Try `grove sandbox up --registry-port N`.");
+      }
+      if (answers("http://127.0.0.1:" + port + "/v2/", 401)) {
+        return process.pid();
+      }
+      Thread.sleep(50);
+    }
+    process.destroyForcibly();
+    throw new SandboxException(
+        "The registry did not answer on 127.0.0.1:"
+            + port
+            + " within "
+            + START_TIMEOUT.toSeconds()
+            + " s.",
+        "See " + log + ".");
+  }
+
+  private String awaitApi(Process api, Path apiFile)
+      throws IOException, InterruptedException, SandboxException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!api.isAlive()) {
+        throw new SandboxException(
+            "The sandbox API exited at start (code "
+                + api.exitValue()
+                + "): "
+                + tail(dir.resolve("api.out")),
+            "See " + dir.resolve("sandbox.log") + ".");
+      }
+      if (Files.isRegularFile(apiFile)) {
+        String url = JSON.readTree(apiFile.toFile()).path("apiUrl").asText();
+        if (answers(url + "/version", 200)) {
+          return url;
+        }
+      }
+      Thread.sleep(50);
+    }
+    api.destroyForcibly();
+    throw new SandboxException(
+        "The sandbox API did not start within " + START_TIMEOUT.toSeconds() + " s.",
+        "See " + dir.resolve("sandbox.log") + ".");
+  }
+
+  private void writeKubeconfig(String apiUrl) throws IOException {
+    Files.writeString(
+        dir.resolve("kubeconfig"),
+        "apiVersion: v1\nkind: Config\n"
+            + "clusters:\n- name: grove-sandbox\n  cluster:\n    server: "
+            + apiUrl
+            + "\nusers:\n- name: grove-sandbox\n  user:\n    token: grove-sandbox\n"
+            + "contexts:\n- name: "
+            + CONTEXT
+            + "\n  context:\n    cluster: grove-sandbox\n    user: grove-sandbox\n"
+            + "    namespace: default\n"
+            + "current-context: "
+            + CONTEXT
+            + "\n");
+  }
+
+  private static void createPullSecret(String apiUrl, String registry, String password) {
+    Config config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(apiUrl).build();
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String dockerConfig =
+        "{\"auths\":{\""
+            + registry
+            + "\":{\"username\":\""
+            + USER
+            + "\",\"password\":\""
+            + password
+            + "\",\"auth\":\""
+            + auth
+            + "\"}}}";
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(PULL_SECRET)
+                  .withNamespace("default")
+                  .addToLabels("app.kubernetes.io/managed-by", "grove")
+                  .endMetadata()
+                  .withType("kubernetes.io/dockerconfigjson")
+                  .withData(
+                      Map.of(
+                          ".dockerconfigjson",
+                          Base64.getEncoder()
+                              .encodeToString(dockerConfig.getBytes(StandardCharsets.UTF_8))))
+                  .build())
+          .fieldManager("grove")
+          .forceConflicts()
+          .serverSideApply();
+    }
+  }
+
+  private static String password() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static Path registryBinary() throws SandboxException {
+    List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin/docker-registry")));
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    for (String folder : path.split(":")) {
+      if (!folder.isEmpty()) {
+        candidates.add(Path.of(folder, "docker-registry"));
+        candidates.add(Path.of(folder, "registry"));
+      }
+    }
+    for (Path candidate : candidates) {
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new SandboxException(
+        "No registry server: the sandbox needs the CNCF distribution server (`docker-registry`"
+            + " or `registry` on the PATH).",
+        "Install it: `sudo apt-get install docker-registry apache2-utils` (Debian/Ubuntu), or put"
+            + " distribution's `registry` binary on the PATH.");
+  }
+
+  private static String htpasswdLine(String user, String password)
+      throws IOException, InterruptedException, SandboxException {
+    Path htpasswd = Path.of("/usr/bin/htpasswd");
+    if (!Files.isExecutable(htpasswd)) {
+      throw new SandboxException(
+          "No /usr/bin/htpasswd: the sandbox registry's password file needs it (bcrypt).",
+          "Install it: `sudo apt-get install apache2-utils`.");
+    }
+    Process process =
+        new ProcessBuilder(htpasswd.toString(), "-Bbn", user, password)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException("htpasswd -Bbn failed");
+    }
+    return line.strip() + "\n";
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}
