@@ -45,6 +45,7 @@ final class GroveProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dgrove.daemon.classpath=" + classpath);
+    command.add("-Dgrove.sandbox.classpath=" + classpath);
     command.add("-cp");
     command.add(classpath);
     command.add("dev.grove.cli.Main");
