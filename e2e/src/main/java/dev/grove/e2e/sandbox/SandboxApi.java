@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The sandbox's Kubernetes API server on 127.0.0.1: fabric8's mock server in CRUD mode with {@link
  * MockCluster}'s API behaviours (server-side apply, strategic and merge patches, status
  * subresources, cascading deletes), plus what a real API server has and the mock has no place for:
- * {@code /version}, the discovery documents kubectl reads ({@link Discovery}) and pod logs from
- * {@link PodLogs}, followed as they grow.
+ * {@code /version}, the discovery documents kubectl reads ({@link Discovery}), pod logs from {@link
+ * PodLogs}, followed as they grow, and watches over plain HTTP ({@link WatchRoute}).
  *
  * <p>Plain HTTP without authentication: it listens on loopback only. It serves on its own vert.x
  * server so that a followed log can stay open; every other request goes to the mock server's own
@@ -59,6 +59,7 @@ public final class SandboxApi implements AutoCloseable {
     KubernetesCrudDispatcher cluster = MockCluster.dispatcher(clock);
     PodLogs logs = new PodLogs(clock);
     PodLogRoute logRoute = new PodLogRoute(cluster, logs, clock);
+    WatchRoute watchRoute = new WatchRoute(cluster, vertx);
     HttpServerRequestHandler crud =
         new HttpServerRequestHandler(vertx) {
           @Override
@@ -87,7 +88,7 @@ public final class SandboxApi implements AutoCloseable {
                   .end(document.get());
               return;
             }
-            if (logRoute.handle(request)) {
+            if (logRoute.handle(request) || watchRoute.handle(request)) {
               return;
             }
           }
