@@ -53,6 +53,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final DaemonSetController daemonSets;
   private final JobController jobs;
   private final Kubelet kubelet;
+  private volatile boolean closing;
 
   private SimulatedKubelet(KubernetesClient client, PodLogs logs, Clock clock) {
     this.client = client;
@@ -124,12 +125,14 @@ public final class SimulatedKubelet implements AutoCloseable {
       }
       events.retain(live);
     } catch (RuntimeException e) {
-      LOG.warn("A turn of the controllers failed; the next one tries again", e);
+      if (!closing) { // closing interrupts the turn's requests: nothing to tell
+        LOG.warn("A turn of the controllers failed; the next one tries again", e);
+      }
     }
   }
 
   /** Runs a controller on each object; one object's failure does not stop the others. */
-  private static <T extends HasMetadata> void each(
+  private <T extends HasMetadata> void each(
       ClusterState state, List<T> objects, BiConsumer<ClusterState, T> controller) {
     for (T object : objects) {
       try {
@@ -143,6 +146,9 @@ public final class SimulatedKubelet implements AutoCloseable {
             object.getMetadata().getName(),
             e.getMessage());
       } catch (RuntimeException e) {
+        if (closing) {
+          return;
+        }
         LOG.warn(
             "{} {}/{} could not be reconciled",
             object.getKind(),
@@ -161,6 +167,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     loop.shutdownNow();
     pulls.shutdownNow();
     try {
