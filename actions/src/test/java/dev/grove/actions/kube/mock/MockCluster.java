@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -74,6 +75,15 @@ public final class MockCluster implements AutoCloseable {
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return new MockCluster(server, clock);
+  }
+
+  /**
+   * The API server's behaviours alone: fabric8's CRUD dispatcher with those of {@link
+   * ClusterDispatcher}, for a server of one's own. The sandbox (e2e) serves it behind routes the
+   * mock server has no place for: discovery documents and streamed pod logs.
+   */
+  public static KubernetesCrudDispatcher dispatcher(Clock clock) {
+    return new ClusterDispatcher(clock);
   }
 
   /**

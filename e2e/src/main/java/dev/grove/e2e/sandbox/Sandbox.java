@@ -1,0 +1,62 @@
+package dev.grove.e2e.sandbox;
+
+import io.fabric8.kubernetes.client.Config;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sandbox cluster in this process: the Kubernetes API ({@link SandboxApi}) and the controllers
+ * and kubelet that act on it ({@link SimulatedKubelet}). {@link SandboxMain} runs one as its own
+ * process; tests may run one in theirs.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+  private final SandboxApi api;
+  private final SimulatedKubelet kubelet;
+
+  private Sandbox(SandboxApi api, SimulatedKubelet kubelet) {
+    this.api = api;
+    this.kubelet = kubelet;
+  }
+
+  /**
+   * Starts the API on {@code 127.0.0.1:port} (0 = a free port) and the kubelet.
+   *
+   * @throws IllegalStateException when the port is taken
+   */
+  public static Sandbox start(int port) {
+    Clock clock = Clock.systemUTC();
+    SandboxApi api = SandboxApi.start(port, clock);
+    try {
+      return new Sandbox(api, SimulatedKubelet.start(api.config(), api.vertx(), api.logs(), clock));
+    } catch (RuntimeException e) {
+      api.close();
+      throw e;
+    }
+  }
+
+  /** {@code http://127.0.0.1:PORT} */
+  public String url() {
+    return api.url();
+  }
+
+  /** How a fabric8 client reaches the API (plain HTTP, no credentials, namespace default). */
+  public Config config() {
+    return api.config();
+  }
+
+  public SandboxApi api() {
+    return api;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("Stopping the sandbox on {}", api.url());
+    kubelet.close();
+    api.close();
+    LOG.info("Stopped");
+  }
+}

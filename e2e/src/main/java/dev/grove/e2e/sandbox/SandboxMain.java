@@ -1,0 +1,222 @@
+package dev.grove.e2e.sandbox;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The sandbox cluster as its own process: {@code SandboxMain --data DIR [--port N]}.
+ *
+ * <p>Starts the Kubernetes API on {@code 127.0.0.1:N} (0, the default, takes a free port) and the
+ * simulated kubelet, and once the API answers writes {@code DIR/sandbox-api.json}: {@code
+ * {"apiUrl": "http://127.0.0.1:PORT", "pid": PID}}, atomically. On SIGTERM (or SIGINT) it stops and
+ * deletes that file. It logs to {@code DIR/sandbox.log}.
+ *
+ * <p>Exit codes: 0 after a clean stop, 1 when it cannot start (port taken, another sandbox running
+ * on that folder), 2 for bad arguments.
+ */
+public final class SandboxMain {
+
+  /** What the process writes once it serves, for whoever started it. */
+  public static final String API_FILE = "sandbox-api.json";
+
+  /** Where the process logs. */
+  public static final String LOG_FILE = "sandbox.log";
+
+  private SandboxMain() {}
+
+  public static void main(String[] args) {
+    Arguments arguments;
+    try {
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("sandbox: " + e.getMessage());
+      System.err.println("usage: SandboxMain --data DIR [--port N]");
+      System.exit(2);
+      return;
+    }
+    int failed = run(arguments, System.err);
+    if (failed != 0) {
+      System.exit(failed);
+    } // else stopped by a signal: the JVM is already shutting down
+  }
+
+  /** Runs until the JVM is asked to stop (then 0); the exit code when it cannot start. */
+  static int run(Arguments arguments, PrintStream err) {
+    Path data = arguments.data();
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      err.println("sandbox: cannot create " + data + ": " + e.getMessage());
+      return 1;
+    }
+    // before the first logger exists: slf4j-simple reads its settings once
+    System.setProperty(
+        "org.slf4j.simpleLogger.logFile", data.resolve(LOG_FILE).toAbsolutePath().toString());
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    System.setProperty("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.vertx", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
+    Path apiFile = data.resolve(API_FILE);
+    long running = runningPid(apiFile);
+    if (running > 0) {
+      err.println(
+          "sandbox: another sandbox (pid "
+              + running
+              + ") serves from "
+              + data
+              + "; stop it first, or use another --data folder (or delete "
+              + apiFile
+              + " if that pid is no sandbox)");
+      return 1;
+    }
+    Sandbox sandbox;
+    try {
+      sandbox = Sandbox.start(arguments.port());
+    } catch (IllegalStateException e) {
+      err.println("sandbox: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    Files.deleteIfExists(apiFile);
+                  } catch (IOException e) {
+                    err.println("sandbox: cannot delete " + apiFile + ": " + e.getMessage());
+                  }
+                  sandbox.close();
+                  stopped.countDown();
+                },
+                "sandbox-stop"));
+    try {
+      checkAnswers(sandbox.url());
+      writeAtomically(
+          apiFile,
+          "{\"apiUrl\": \""
+              + sandbox.url()
+              + "\", \"pid\": "
+              + ProcessHandle.current().pid()
+              + "}\n");
+    } catch (IOException e) {
+      err.println("sandbox: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** The pid in an existing API file when that process still runs, else -1. */
+  private static long runningPid(Path apiFile) {
+    try {
+      String json = Files.readString(apiFile);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(json);
+      if (m.find()) {
+        long pid = Long.parseLong(m.group(1));
+        if (pid != ProcessHandle.current().pid()
+            && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          return pid;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no file, or one left by a process that died: start afresh
+    }
+    return -1;
+  }
+
+  /**
+   * Checks that {@code GET /version} answers 200: the file must never name a deaf server. The
+   * server listens when {@link Sandbox#start} returns, so one request tells.
+   */
+  private static void checkAnswers(String url) throws IOException, InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + "/version")).timeout(Duration.ofSeconds(5)).build();
+    int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status != 200) {
+      throw new IOException(url + "/version answered HTTP " + status);
+    }
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The command line: {@code --data DIR} (required), {@code --port N} (default 0). */
+  record Arguments(Path data, int port) {
+
+    static Arguments parse(String[] args) {
+      Path data = null;
+      int port = 0;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String value;
+        String name;
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 0) {
+          name = arg.substring(0, eq);
+          value = arg.substring(eq + 1);
+        } else {
+          name = arg;
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(arg + " needs a value");
+          }
+          value = args[++i];
+        }
+        switch (name) {
+          case "--data" -> data = Path.of(value);
+          case "--port" -> {
+            try {
+              port = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--port " + value + " is not a number");
+            }
+            if (port < 0 || port > 65535) {
+              throw new IllegalArgumentException("--port " + value + " is not a port (0-65535)");
+            }
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + arg);
+        }
+      }
+      if (data == null) {
+        throw new IllegalArgumentException("--data DIR is required");
+      }
+      return new Arguments(data, port);
+    }
+  }
+}
