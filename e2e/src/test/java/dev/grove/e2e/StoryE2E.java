@@ -260,6 +260,13 @@ class StoryE2E {
                 .list()
                 .getItems())
         .isEmpty();
+    // pods go as a cluster's garbage collector gets to them: soon, not at once
+    for (int i = 0; i < 100; i++) {
+      if (cluster.pods().inNamespace(NS).withLabel("app", "backend").list().getItems().isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
     assertThat(cluster.pods().inNamespace(NS).withLabel("app", "backend").list().getItems())
         .isEmpty();
     assertThat(cluster.apps().deployments().inNamespace(NS).withName("web").get()).isNotNull();
