@@ -56,20 +56,9 @@ public final class KubeConfigResolver {
       java.util.function.Consumer<String> say)
       throws ActionException {
     Path file = kubeconfigFile(provider, projectRoot, env);
-    if (SandboxFiles.CONTEXT.equals(provider.get("context"))
-        && provider.get("kubeconfig") == null) {
+    if (usesSandbox(provider)) {
       file = SandboxFiles.kubeconfig(env);
-      if (!SandboxFiles.running(env)) {
-        SandboxStarter starter = sandboxStarter;
-        if (starter == null) {
-          throw new ActionException(
-              KUBE_CONFIG,
-              "The context `grove-sandbox` is Grove's sandbox, and it is not running.",
-              "Run `grove sandbox up`.");
-        }
-        say.accept("The sandbox is not running: starting it (grove sandbox up)...");
-        starter.start(env, say);
-      }
+      ensureSandbox(provider, env, say);
     }
     String text;
     try {
@@ -132,6 +121,35 @@ public final class KubeConfigResolver {
     config.setRequestTimeout(10_000);
     config.setRequestRetryBackoffLimit(0);
     return new Target(file, context, config);
+  }
+
+  /** Whether the provider's context is the sandbox's (and it names no kubeconfig of its own). */
+  public static boolean usesSandbox(Map<String, Object> provider) {
+    return SandboxFiles.CONTEXT.equals(provider.get("context"))
+        && provider.get("kubeconfig") == null;
+  }
+
+  /**
+   * Starts the sandbox when the provider uses it and it is not running (once, however many actions
+   * ask at the same time); {@code say} tells the user.
+   */
+  public static synchronized void ensureSandbox(
+      Map<String, Object> provider,
+      Map<String, String> env,
+      java.util.function.Consumer<String> say)
+      throws ActionException {
+    if (!usesSandbox(provider) || SandboxFiles.running(env)) {
+      return;
+    }
+    SandboxStarter starter = sandboxStarter;
+    if (starter == null) {
+      throw new ActionException(
+          KUBE_CONFIG,
+          "The context `grove-sandbox` is Grove's sandbox, and it is not running.",
+          "Run `grove sandbox up`.");
+    }
+    say.accept("The sandbox is not running: starting it (grove sandbox up)...");
+    starter.start(env, say);
   }
 
   static Path kubeconfigFile(

@@ -275,6 +275,13 @@ final class RunExecution {
       Map<String, Object> spec =
           RuntimeSpecs.resolve(services.templates(), project, node.action, outputs);
       ActionContext context = context(node, spec);
+      if (node.ref.kind() == ActionKind.BUILD || node.ref.kind() == ActionKind.DEPLOY) {
+        // a project on the sandbox needs it before its first push, not only at its first deploy
+        dev.grove.actions.kube.KubeConfigResolver.ensureSandbox(
+            ActionContexts.kubernetesProvider(project),
+            env,
+            line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
+      }
       if (plan.deletes()) {
         transition(node, ActionState.PROCESSING, Map.of("detail", "deleting"));
         if (handler instanceof dev.grove.actions.spi.Cleanable cleanable) {

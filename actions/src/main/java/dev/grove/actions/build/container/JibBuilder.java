@@ -41,6 +41,19 @@ public final class JibBuilder {
   public static final String REGISTRY_UNREACHABLE = RegistryErrors.REGISTRY_UNREACHABLE;
   public static final String BUILD_FAILED = "BUILD_FAILED";
 
+  /**
+   * jib tries https before http even for a registry marked insecure, and warns at each step; the
+   * user asked for plain http, so those warnings say nothing new.
+   */
+  static boolean expectedForInsecure(String message, Target target) {
+    return target instanceof Registry registry
+        && registry.insecure()
+        && (message.startsWith("Cannot verify server at https://")
+            || (message.startsWith("Failed to connect to https://")
+                && message.endsWith("Attempting again with HTTP."))
+            || message.startsWith("Skipping manifest existence check"));
+  }
+
   /** How jib's events name a blob (its {@code BlobDescriptor#toString}). */
   private static final Pattern BLOB = Pattern.compile("digest: (\\S+), size: (-?\\d+)");
 
@@ -130,7 +143,8 @@ public final class JibBuilder {
                 Matcher blob = BLOB.matcher(message);
                 reused.add(blob.find() ? blob.group(1) : message);
               }
-              if (event.getLevel().compareTo(LogEvent.Level.INFO) <= 0) {
+              if (event.getLevel().compareTo(LogEvent.Level.INFO) <= 0
+                  && !expectedForInsecure(message, target)) {
                 log.line(
                     event.getLevel().compareTo(LogEvent.Level.WARN) <= 0
                         ? LogSink.STDERR
