@@ -187,7 +187,7 @@ class SimulatedKubeletIT {
   }
 
   @Test
-  void a_wrong_password_is_a_401_and_a_missing_tag_is_not_found() {
+  void a_wrong_password_is_a_401_a_missing_tag_not_found_and_other_hosts_unreachable() {
     String ns = namespace();
     pullSecret(ns, "wrong", "not-the-password");
     deploy(ns, "wrong", podSpec(image, "wrong"), Map.of());
@@ -195,6 +195,7 @@ class SimulatedKubeletIT {
     pullSecret(ns, "regcred", registry.password());
     deploy(ns, "tagless", podSpec(registry.host() + "/shop/web:nope", "regcred"), Map.of());
     deploy(ns, "remote", podSpec("ghcr.io/grove/web:1", "regcred"), Map.of());
+    deploy(ns, "down", podSpec("127.0.0.1:1/shop/web:v-1", null), Map.of());
 
     assertThat(await("401", () -> waitingOf(ns, "wrong", "ErrImagePull", "ImagePullBackOff")))
         .contains("401 Unauthorized");
@@ -202,6 +203,10 @@ class SimulatedKubeletIT {
         .contains(registry.host() + "/shop/web:nope: not found");
     assertThat(await("not loopback", () -> waitingOf(ns, "remote", "ErrImagePull")))
         .contains("the sandbox reaches only loopback registries, not ghcr.io");
+    assertThat(await("refused", () -> waitingOf(ns, "down", "ErrImagePull")))
+        .contains(
+            "failed to do request: Head \"http://127.0.0.1:1/v2/shop/web/manifests/v-1\": dial tcp"
+                + " 127.0.0.1:1: the connection was refused");
   }
 
   @Test
