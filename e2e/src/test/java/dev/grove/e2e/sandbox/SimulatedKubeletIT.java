@@ -1,6 +1,7 @@
 package dev.grove.e2e.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +129,19 @@ class SimulatedKubeletIT {
     assertThat(log)
         .contains("[grove-sandbox] pulled " + image + " (sha256:")
         .contains("[grove-sandbox] started container web");
+    String tail =
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName(pod.getMetadata().getName())
+            .inContainer("web")
+            .usingTimestamps()
+            .tailingLines(1)
+            .getLog();
+    assertThat(tail.lines().toList())
+        .singleElement()
+        .asString()
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\[grove-sandbox\\] .*");
 
     ByteArrayOutputStream followed = new ByteArrayOutputStream();
     try (LogWatch watch =
@@ -160,7 +175,15 @@ class SimulatedKubeletIT {
     assertThat(backOff.getMessage())
         .startsWith("Back-off pulling image \"" + image + "\"")
         .contains("401 Unauthorized");
-    List<Event> events = events(ns, onlyPod(ns));
+    Pod waitingPod = onlyPod(ns);
+    assertThatThrownBy(
+            () ->
+                client.pods().inNamespace(ns).withName(waitingPod.getMetadata().getName()).getLog())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("container \"web\" in pod \"" + waitingPod.getMetadata().getName())
+        .hasMessageMatching(
+            "(?s).*is waiting to start: (image can't be pulled|trying and failing to pull image).*");
+    List<Event> events = events(ns, waitingPod);
     assertThat(events)
         .anySatisfy(
             e -> {
