@@ -160,9 +160,25 @@ final class ImagePuller {
       case RegistryErrors.REGISTRY_UNAUTHORIZED -> head + "401 Unauthorized";
       case RegistryErrors.REGISTRY_FORBIDDEN -> head + "403 Forbidden";
       case RegistryErrors.REGISTRY_UNREACHABLE ->
-          "failed to do request: Head \"" + image.manifestUrl() + "\": " + e.getMessage();
+          "failed to do request: Head \""
+              + image.manifestUrl()
+              + "\": dial tcp "
+              + image.host()
+              + ": "
+              + why(e.getMessage());
       default -> e.getMessage();
     };
+  }
+
+  /**
+   * Why a registry could not be reached, from RegistryStatus's message ("The registry H could not
+   * be reached at URL: WHY; credentials: ..."); the whole message when it has another shape.
+   */
+  private static String why(String message) {
+    int at = message.indexOf(" could not be reached at ");
+    int colon = at < 0 ? -1 : message.indexOf(": ", at);
+    int end = message.lastIndexOf("; credentials: ");
+    return colon > 0 && end > colon ? message.substring(colon + 2, end) : message;
   }
 
   /** The pod's pull secrets, or its service account's; names that do not exist go to missing. */

@@ -128,6 +128,24 @@ final class Kubelet {
             });
   }
 
+  /**
+   * Whether a container waits for something that comes with time rather than with a change in the
+   * cluster: a pull in flight, a back-off to enter or end, a job container's run to finish.
+   */
+  boolean waiting() {
+    for (PodRuntime rt : pods.values()) {
+      for (PodRuntime.Container c : rt.all()) {
+        if (c.pull != null
+            || c.phase == PodRuntime.Phase.ERR_IMAGE_PULL
+            || c.phase == PodRuntime.Phase.BACK_OFF
+            || (c.phase == PodRuntime.Phase.RUNNING && rt.runsToCompletion)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   void reconcile(ClusterState state) {
     Set<String> seen = new HashSet<>();
     for (Pod pod : state.pods()) {
@@ -201,8 +219,7 @@ final class Kubelet {
       for (PodRuntime.Container c : rt.app) {
         step(pod, rt, c, now);
       }
-      boolean runsToCompletion = !"Always".equals(restartPolicy(pod));
-      if (runsToCompletion
+      if (rt.runsToCompletion
           && rt.app.stream()
               .allMatch(
                   c ->
@@ -398,11 +415,6 @@ final class Kubelet {
     logs.append(
         rt.namespace, rt.name, c.name, LOG_MARK + "container " + c.name + " exited with code 0");
     logs.end(rt.namespace, rt.name, c.name);
-  }
-
-  private static String restartPolicy(Pod pod) {
-    String policy = pod.getSpec().getRestartPolicy();
-    return policy == null || policy.isEmpty() ? "Always" : policy;
   }
 
   private String hex(int bytes) {

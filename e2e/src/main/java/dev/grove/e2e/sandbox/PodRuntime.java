@@ -13,6 +13,7 @@ final class PodRuntime {
   final String name;
   final Instant startTime;
   final String podIp;
+  final boolean runsToCompletion;
   final List<Container> init = new ArrayList<>();
   final List<Container> app = new ArrayList<>();
 
@@ -21,6 +22,8 @@ final class PodRuntime {
     this.name = pod.getMetadata().getName();
     this.startTime = startTime;
     this.podIp = podIp;
+    String policy = pod.getSpec().getRestartPolicy();
+    this.runsToCompletion = policy != null && !policy.isEmpty() && !policy.equals("Always");
     if (pod.getSpec().getInitContainers() != null) {
       pod.getSpec().getInitContainers().forEach(c -> init.add(new Container(c, true)));
     }

@@ -1,6 +1,7 @@
 package dev.grove.e2e.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +129,19 @@ class SimulatedKubeletIT {
     assertThat(log)
         .contains("[grove-sandbox] pulled " + image + " (sha256:")
         .contains("[grove-sandbox] started container web");
+    String tail =
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName(pod.getMetadata().getName())
+            .inContainer("web")
+            .usingTimestamps()
+            .tailingLines(1)
+            .getLog();
+    assertThat(tail.lines().toList())
+        .singleElement()
+        .asString()
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\[grove-sandbox\\] .*");
 
     ByteArrayOutputStream followed = new ByteArrayOutputStream();
     try (LogWatch watch =
@@ -160,7 +175,15 @@ class SimulatedKubeletIT {
     assertThat(backOff.getMessage())
         .startsWith("Back-off pulling image \"" + image + "\"")
         .contains("401 Unauthorized");
-    List<Event> events = events(ns, onlyPod(ns));
+    Pod waitingPod = onlyPod(ns);
+    assertThatThrownBy(
+            () ->
+                client.pods().inNamespace(ns).withName(waitingPod.getMetadata().getName()).getLog())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("container \"web\" in pod \"" + waitingPod.getMetadata().getName())
+        .hasMessageMatching(
+            "(?s).*is waiting to start: (image can't be pulled|trying and failing to pull image).*");
+    List<Event> events = events(ns, waitingPod);
     assertThat(events)
         .anySatisfy(
             e -> {
@@ -187,7 +210,7 @@ class SimulatedKubeletIT {
   }
 
   @Test
-  void a_wrong_password_is_a_401_and_a_missing_tag_is_not_found() {
+  void a_wrong_password_is_a_401_a_missing_tag_not_found_and_other_hosts_unreachable() {
     String ns = namespace();
     pullSecret(ns, "wrong", "not-the-password");
     deploy(ns, "wrong", podSpec(image, "wrong"), Map.of());
@@ -195,6 +218,7 @@ class SimulatedKubeletIT {
     pullSecret(ns, "regcred", registry.password());
     deploy(ns, "tagless", podSpec(registry.host() + "/shop/web:nope", "regcred"), Map.of());
     deploy(ns, "remote", podSpec("ghcr.io/grove/web:1", "regcred"), Map.of());
+    deploy(ns, "down", podSpec("127.0.0.1:1/shop/web:v-1", null), Map.of());
 
     assertThat(await("401", () -> waitingOf(ns, "wrong", "ErrImagePull", "ImagePullBackOff")))
         .contains("401 Unauthorized");
@@ -202,6 +226,10 @@ class SimulatedKubeletIT {
         .contains(registry.host() + "/shop/web:nope: not found");
     assertThat(await("not loopback", () -> waitingOf(ns, "remote", "ErrImagePull")))
         .contains("the sandbox reaches only loopback registries, not ghcr.io");
+    assertThat(await("refused", () -> waitingOf(ns, "down", "ErrImagePull")))
+        .contains(
+            "failed to do request: Head \"http://127.0.0.1:1/v2/shop/web/manifests/v-1\": dial tcp"
+                + " 127.0.0.1:1: the connection was refused");
   }
 
   @Test
