@@ -47,7 +47,12 @@ class DaemonAuthIT {
   private final FakeProjectService projects = new FakeProjectService();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      // HTTP/1.1 as the CLI speaks it: the JDK client's default h2c upgrade races the daemon's
+      // close after a shutdown answer (the answer can lose to the server's GOAWAY)
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private Daemon daemon;
   private DaemonInfo info;
 
