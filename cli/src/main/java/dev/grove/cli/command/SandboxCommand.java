@@ -109,14 +109,10 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      if (k3s) {
-        return app.fail(
-            new UsageException(
-                "--k3s needs a Docker engine, and Grove's K3s sandbox is not built yet.",
-                "Run `grove sandbox up` for the built-in sandbox."),
-            output);
-      }
       List<String> args = new ArrayList<>(List.of("up"));
+      if (k3s) {
+        args.add("--k3s");
+      }
       if (registryPort != null) {
         args.add("--registry-port");
         args.add(String.valueOf(registryPort));

@@ -82,7 +82,9 @@ public final class SandboxTool {
         case "up" -> {
           int port = DEFAULT_REGISTRY_PORT;
           for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--registry-port") && i + 1 < args.length) {
+            if (args[i].equals("--k3s")) {
+              return k3s();
+            } else if (args[i].equals("--registry-port") && i + 1 < args.length) {
               try {
                 port = Integer.parseInt(args[++i]);
               } catch (NumberFormatException e) {
@@ -114,6 +116,49 @@ public final class SandboxTool {
           "suggestion", "See " + dir.resolve("sandbox.log") + "; `grove sandbox down` resets it.");
       out.println(error);
       return 3;
+    }
+  }
+
+  /**
+   * {@code up --k3s}: K3s and a registry in containers need a Docker engine; with none, say so
+   * (exit 2). Grove does not start K3s yet, engine or not: that says so too.
+   */
+  private int k3s() throws InterruptedException {
+    ObjectNode error = JSON.createObjectNode();
+    if (!dockerEngineAnswers()) {
+      error.put(
+          "error",
+          "No Docker engine answers here (`docker version`), and `--k3s` runs K3s and a registry"
+              + " in containers.");
+      error.put(
+          "suggestion",
+          "Run `grove sandbox up` (the built-in sandbox needs no engine), or start a Docker"
+              + " engine.");
+    } else {
+      error.put("error", "Grove cannot start a K3s sandbox yet.");
+      error.put(
+          "suggestion",
+          "Run `grove sandbox up` (the built-in sandbox), or point the kubernetes provider at"
+              + " your own K3s/kind cluster's context.");
+    }
+    out.println(error);
+    return 2;
+  }
+
+  private static boolean dockerEngineAnswers() throws InterruptedException {
+    try {
+      Process docker =
+          new ProcessBuilder("docker", "version", "--format", "{{.Server.Version}}")
+              .redirectErrorStream(true)
+              .start();
+      docker.getInputStream().readAllBytes();
+      if (!docker.waitFor(5, TimeUnit.SECONDS)) {
+        docker.destroyForcibly();
+        return false;
+      }
+      return docker.exitValue() == 0;
+    } catch (IOException noDockerCli) {
+      return false;
     }
   }
 

@@ -1,0 +1,50 @@
+package dev.grove.e2e.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sandbox tool's answers that need no processes. */
+class SandboxToolTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path home;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private JsonNode run(int expectedExit, String... args) throws Exception {
+    int code = new SandboxTool(home, new PrintStream(out, true, StandardCharsets.UTF_8)).run(args);
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  @Test
+  void statusOfASandboxNeverStartedIsNotRunning() throws Exception {
+    assertThat(run(0, "status").path("running").asBoolean()).isFalse();
+  }
+
+  @Test
+  void downOfASandboxNeverStartedIsFine() throws Exception {
+    assertThat(run(0, "down").path("running").asBoolean()).isFalse();
+  }
+
+  @Test
+  void k3sExitsTwoSayingWhy() throws Exception {
+    JsonNode answer = run(2, "up", "--k3s");
+    // on this machine there is no Docker engine; where there is one, Grove says K3s is not built
+    assertThat(answer.path("error").asText()).containsAnyOf("No Docker engine", "K3s sandbox");
+    assertThat(answer.path("suggestion").asText()).contains("grove sandbox up");
+  }
+
+  @Test
+  void badUsageExitsTwo() throws Exception {
+    assertThat(run(2, "up", "--registry-port", "x").path("error").asText())
+        .contains("--registry-port");
+  }
+}
