@@ -1,9 +1,7 @@
 package dev.grove.cli.command;
 
-import dev.grove.cli.render.OutputMode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code grove runs}: the runs the daemon keeps. */
 @Command(
@@ -13,12 +11,7 @@ import picocli.CommandLine.Option;
 public final class RunsCommand implements Callable<Integer> {
   private final CliApp app;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      converter = OutputMode.Converter.class,
-      description = "text or json (default: text).")
-  OutputMode output = OutputMode.TEXT;
+  @picocli.CommandLine.Mixin OutputOption output;
 
   public RunsCommand(CliApp app) {
     this.app = app;
@@ -27,10 +20,10 @@ public final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      app.renderer().runs(app.daemon().call(client -> client.runs()), output);
+      app.renderer().runs(app.daemon().call(client -> client.runs()), output.output());
       return ExitCodes.OK;
     } catch (RuntimeException e) {
-      return app.fail(e, output);
+      return app.fail(e, output.output());
     }
   }
 }

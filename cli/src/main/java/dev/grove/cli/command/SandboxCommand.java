@@ -96,12 +96,7 @@ public final class SandboxCommand implements Callable<Integer> {
         description = "A real K3s cluster and registry in containers (needs a Docker engine).")
     boolean k3s;
 
-    @Option(
-        names = "--output",
-        paramLabel = "FORMAT",
-        converter = OutputMode.Converter.class,
-        description = "text or json (default: text).")
-    OutputMode output = OutputMode.TEXT;
+    @picocli.CommandLine.Mixin OutputOption output;
 
     public Up(CliApp app) {
       this.app = app;
@@ -118,7 +113,7 @@ public final class SandboxCommand implements Callable<Integer> {
         args.add(String.valueOf(registryPort));
       }
       app.renderer().note("grove: starting the sandbox...");
-      return run(app, args, output);
+      return run(app, args, output.output());
     }
   }
 
@@ -127,12 +122,7 @@ public final class SandboxCommand implements Callable<Integer> {
   public static final class Status implements Callable<Integer> {
     private final CliApp app;
 
-    @Option(
-        names = "--output",
-        paramLabel = "FORMAT",
-        converter = OutputMode.Converter.class,
-        description = "text or json (default: text).")
-    OutputMode output = OutputMode.TEXT;
+    @picocli.CommandLine.Mixin OutputOption output;
 
     public Status(CliApp app) {
       this.app = app;
@@ -140,7 +130,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return run(app, List.of("status"), output);
+      return run(app, List.of("status"), output.output());
     }
   }
 
