@@ -125,6 +125,8 @@ public final class SandboxApi implements AutoCloseable {
         .withMasterUrl(url())
         .withNamespace("default")
         .withRequestRetryBackoffLimit(0)
+        // a loaded 2-core machine once stalled this in-process API past fabric8's 10 s default
+        .withRequestTimeout(30_000)
         .build();
   }
 
