@@ -121,7 +121,7 @@ public final class KubeApplier {
     writeInventory(action, version, namespace, applied);
     List<ObjectId> pruned = new ArrayList<>();
     for (ObjectId old : before) {
-      if (!applied.contains(old)) {
+      if (!applied.contains(old) && !keptOnDelete(old)) {
         delete(old);
         pruned.add(old);
       }
@@ -191,7 +191,19 @@ public final class KubeApplier {
     }
   }
 
+  /**
+   * Namespaces an action's manifests created are never deleted by prune or delete: they hold other
+   * actions' objects and inventories too. {@code grove cleanup namespace} (or kubectl) removes
+   * them.
+   */
+  public static boolean keptOnDelete(ObjectId id) {
+    return id.kind().equals("Namespace") && id.namespace() == null;
+  }
+
   private void delete(ObjectId id) throws ActionException {
+    if (keptOnDelete(id)) {
+      return;
+    }
     try {
       var resource = client.genericKubernetesResources(id.apiVersion(), id.kind());
       if (id.namespace() == null) {

@@ -112,7 +112,9 @@ public final class SandboxCommand implements Callable<Integer> {
         args.add("--registry-port");
         args.add(String.valueOf(registryPort));
       }
-      app.renderer().note("grove: starting the sandbox...");
+      if (!k3s) {
+        app.renderer().note("grove: starting the sandbox...");
+      }
       return run(app, args, output.output());
     }
   }

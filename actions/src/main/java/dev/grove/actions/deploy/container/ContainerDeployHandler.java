@@ -100,7 +100,13 @@ final class ContainerDeployHandler
             .applier()
             .deleteAction(
                 context.ref().toString(), KubeCluster.deployTarget(context).namespace())) {
-      context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "deleted " + id);
+      context
+          .log()
+          .line(
+              dev.grove.actions.spi.LogSink.STDOUT,
+              dev.grove.actions.kube.KubeApplier.keptOnDelete(id)
+                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
+                  : "deleted " + id);
     }
   }
 }

@@ -147,7 +147,13 @@ final class KubernetesDeployHandler
         cluster
             .applier()
             .deleteAction(context.ref().toString(), namespace(context, spec(context)))) {
-      context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "deleted " + id);
+      context
+          .log()
+          .line(
+              dev.grove.actions.spi.LogSink.STDOUT,
+              dev.grove.actions.kube.KubeApplier.keptOnDelete(id)
+                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
+                  : "deleted " + id);
     }
   }
 }

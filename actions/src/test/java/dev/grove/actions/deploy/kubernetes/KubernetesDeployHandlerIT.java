@@ -316,4 +316,31 @@ class KubernetesDeployHandlerIT {
                 false)));
     assertThat(client.batch().v1().jobs().inNamespace(NS).withName("migrate").get()).isNotNull();
   }
+
+  @Test
+  void aNamespaceTheManifestsCreateSurvivesPruneAndDelete() throws Exception {
+    Map<String, Object> namespace =
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "extra"));
+    Map<String, Object> config =
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "ConfigMap",
+            "metadata",
+            Map.of("name", "settings", "namespace", "extra"),
+            "data",
+            Map.of("a", "1"));
+    handler.process(context(Map.of("manifests", List.of(namespace, config))));
+    assertThat(client.namespaces().withName("extra").get()).isNotNull();
+
+    handler.process(context(Map.of("manifests", List.of(config))));
+    assertThat(client.namespaces().withName("extra").get()).as("not pruned").isNotNull();
+
+    handler.process(context(Map.of("manifests", List.of(namespace, config))));
+    handler.cleanup(context(Map.of("manifests", List.of(namespace, config))));
+    assertThat(client.namespaces().withName("extra").get()).as("not deleted").isNotNull();
+    assertThat(client.configMaps().inNamespace("extra").withName("settings").get()).isNull();
+    assertThat(log).anyMatch(line -> line.startsWith("kept Namespace/extra"));
+  }
 }
