@@ -253,6 +253,70 @@ public final class RolloutWatcher {
     return new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting);
   }
 
+  /**
+   * The uids that own this rollout's pods: for a Deployment its newest ReplicaSet(s) (highest
+   * {@code deployment.kubernetes.io/revision} among those it owns; all it owns when none says), for
+   * the other kinds the workload itself.
+   */
+  private Set<String> currentOwners(KubeApplier.ObjectId id, Map<String, String> labels) {
+    GenericKubernetesResource workload =
+        client
+            .genericKubernetesResources(id.apiVersion(), id.kind())
+            .inNamespace(id.namespace())
+            .withName(id.name())
+            .get();
+    if (workload == null) {
+      return Set.of();
+    }
+    String uid = workload.getMetadata().getUid();
+    if (!id.kind().equals("Deployment")) {
+      return Set.of(uid);
+    }
+    List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> owned =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(id.namespace())
+            .withLabels(labels)
+            .list()
+            .getItems()
+            .stream()
+            .filter(rs -> ownedBy(rs, Set.of(uid)))
+            .toList();
+    long newest = -1;
+    for (var rs : owned) {
+      newest = Math.max(newest, revision(rs));
+    }
+    Set<String> uids = new java.util.HashSet<>();
+    for (var rs : owned) {
+      if (revision(rs) == newest) {
+        uids.add(rs.getMetadata().getUid());
+      }
+    }
+    return uids;
+  }
+
+  private static long revision(io.fabric8.kubernetes.api.model.HasMetadata rs) {
+    Map<String, String> annotations = rs.getMetadata().getAnnotations();
+    String value =
+        annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static boolean ownedBy(
+      io.fabric8.kubernetes.api.model.HasMetadata object, Set<String> uids) {
+    for (var owner : safe(object.getMetadata().getOwnerReferences())) {
+      if (uids.contains(owner.getUid())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The pods of the workload: fails fast on a fatal waiting reason; else what they wait for. */
   private List<String> podProblems(KubeApplier.ObjectId id, Map<String, Object> spec)
       throws ActionException {
@@ -266,11 +330,16 @@ public final class RolloutWatcher {
     Map<String, String> labels = new LinkedHashMap<>();
     selector.forEach((k, v) -> labels.put(k, String.valueOf(v)));
     List<Pod> pods;
+    Set<String> owners;
     try {
       pods = client.pods().inNamespace(id.namespace()).withLabels(labels).list().getItems();
+      owners = currentOwners(id, labels);
     } catch (KubernetesClientException e) {
       throw KubeClients.failure(target, "list the pods of " + id, e);
     }
+    // only this rollout's pods: not an older ReplicaSet's (a rolling update replaces them) nor
+    // those of a deleted workload of the same name that are still going away
+    pods = pods.stream().filter(pod -> ownedBy(pod, owners)).toList();
     List<String> waiting = new ArrayList<>();
     for (Pod pod : pods) {
       if (pod.getStatus() == null) {

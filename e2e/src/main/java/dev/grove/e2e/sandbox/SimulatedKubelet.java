@@ -11,8 +11,10 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -148,9 +150,34 @@ public final class SimulatedKubelet implements AutoCloseable {
         objects.forEach(o -> live.add(o.getMetadata().getUid()));
       }
       events.retain(live);
+      collectGarbage(state, live);
     } catch (RuntimeException e) {
       if (!closing) { // closing interrupts the turn's requests: nothing to tell
         LOG.warn("A turn of the controllers failed; the next one tries again", e);
+      }
+    }
+  }
+
+  /**
+   * The garbage collector's part: a ReplicaSet or pod whose controlling owner is gone (a delete
+   * that raced a controller's turn) is deleted, as a cluster's garbage collector would.
+   */
+  private void collectGarbage(ClusterState state, Set<String> live) {
+    List<HasMetadata> dependents = new ArrayList<>(state.replicaSets());
+    dependents.addAll(state.pods());
+    for (HasMetadata dependent : dependents) {
+      Optional<String> owner = ClusterState.ownerUid(dependent);
+      if (owner.isEmpty() || live.contains(owner.get())) {
+        continue;
+      }
+      try {
+        client.resource(dependent).withGracePeriod(0).delete();
+      } catch (KubernetesClientException e) {
+        LOG.debug(
+            "garbage {}/{}: {}",
+            dependent.getKind(),
+            dependent.getMetadata().getName(),
+            e.getMessage());
       }
     }
   }
