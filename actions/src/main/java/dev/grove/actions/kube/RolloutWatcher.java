@@ -144,12 +144,18 @@ public final class RolloutWatcher {
                 + ".",
             "Look at the pods (`kubectl describe pod`), or raise the action's `timeout`.");
       }
+      // wait for the next look, or less: a cancel (Ctrl-C, the action's timeout) ends it at once
+      java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+      Runnable wake = cancelled::countDown;
+      cancellation.onCancel(wake);
       try {
-        Thread.sleep(interval.toMillis());
+        cancelled.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ActionException(
             ActionException.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
+      } finally {
+        cancellation.removeListener(wake);
       }
     }
   }
