@@ -37,9 +37,16 @@ final class ContainerDeployHandler
   /** What deploy applies: the generated objects, without touching a cluster. */
   @Override
   public Rendered render(ActionContext context) throws ActionException {
+    return render(context, spec(context));
+  }
+
+  private static ContainerDeploySpec spec(ActionContext context) throws ActionException {
+    return ContainerDeploySpec.parse(context.spec(), context.ref().name(), context.sourceDir());
+  }
+
+  private static Rendered render(ActionContext context, ContainerDeploySpec spec)
+      throws ActionException {
     DeployTarget target = KubeCluster.deployTarget(context);
-    ContainerDeploySpec spec =
-        ContainerDeploySpec.parse(context.spec(), context.ref().name(), context.sourceDir());
     return new Rendered(
         ContainerManifests.generate(
             context.ref().name(),
@@ -60,7 +67,8 @@ final class ContainerDeployHandler
   @Override
   public Outputs process(ActionContext context) throws ActionException {
     DeployTarget target = KubeCluster.deployTarget(context);
-    List<Map<String, Object>> objects = render(context).objects();
+    ContainerDeploySpec spec = spec(context);
+    List<Map<String, Object>> objects = render(context, spec).objects();
     KubeCluster cluster = clusters.open(context);
     cluster.ensureNamespace(target, target.namespace());
     List<SecretCopier.SecretRef> copies =
@@ -69,11 +77,7 @@ final class ContainerDeployHandler
     SecretCopier.copy(cluster.client(), cluster.target(), copies, target.namespace());
     cluster.applyAndWait(context, target.namespace(), objects, true, pollInterval);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
-    outputs.put(
-        "deployedImageId",
-        image(
-            context,
-            ContainerDeploySpec.parse(context.spec(), context.ref().name(), context.sourceDir())));
+    outputs.put("deployedImageId", image(context, spec));
     return new Outputs(outputs);
   }
 
