@@ -40,6 +40,14 @@ final class GroveProcess {
   /** What one CLI run printed and how it exited. */
   record Result(int exitCode, String out, String err) {}
 
+  private java.time.Duration timeout = java.time.Duration.ofSeconds(60);
+
+  /** How long a command may take (60 s unless set): K3s starts and pulls slower. */
+  GroveProcess timeout(java.time.Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
   private ProcessBuilder builder(Map<String, String> env, String... args) {
     String classpath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>();
@@ -88,9 +96,10 @@ final class GroveProcess {
     Path err = Files.createTempFile(home.getParent(), "err", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process process = builder.start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("grove " + String.join(" ", args) + " did not finish in 60 s");
+      throw new AssertionError(
+          "grove " + String.join(" ", args) + " did not finish in " + timeout.toSeconds() + " s");
     }
     return new Result(
         process.exitValue(),

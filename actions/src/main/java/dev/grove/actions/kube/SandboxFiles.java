@@ -35,12 +35,22 @@ public final class SandboxFiles {
   /** The sandbox registry's {@code host:port}, user and password, when a sandbox was started. */
   public record Registry(String host, String user, String password, Path source) {}
 
-  /** Whether the sandbox's API answers ({@code GET /version} within a second). */
+  /**
+   * Whether the sandbox's API answers ({@code GET /version} within a second; for K3s, its port
+   * accepting a connection).
+   */
   public static boolean running(Map<String, String> env) {
     Path file = dir(env).resolve("sandbox.json");
     try {
       JsonElement parsed = JsonParser.parseString(Files.readString(file));
       String url = parsed.getAsJsonObject().get("apiUrl").getAsString();
+      if (url.startsWith("https:")) { // K3s (`sandbox up --k3s`): its own CA; the port answering
+        java.net.URI uri = java.net.URI.create(url);
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+        }
+        return Files.isRegularFile(kubeconfig(env));
+      }
       java.net.HttpURLConnection connection =
           (java.net.HttpURLConnection)
               java.net.URI.create(url + "/version").toURL().openConnection();

@@ -41,6 +41,8 @@ public final class SandboxTool {
   public static final String PULL_SECRET = "grove-sandbox-registry";
   public static final int DEFAULT_REGISTRY_PORT = 5000;
   static final String USER = "grove";
+  static final String K3S = "k3s";
+  private static final String RYUK_DISABLED = "TESTCONTAINERS_RYUK_DISABLED";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,12 +80,16 @@ public final class SandboxTool {
       if (args.length == 0) {
         return usage("Say up, status or down.");
       }
+      if (needsContainers(args) && !inContainerJvm()) {
+        return inContainerJvm(args);
+      }
       switch (args[0]) {
         case "up" -> {
           int port = DEFAULT_REGISTRY_PORT;
+          boolean k3s = false;
           for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--k3s")) {
-              return k3s();
+              k3s = true;
             } else if (args[i].equals("--registry-port") && i + 1 < args.length) {
               try {
                 port = Integer.parseInt(args[++i]);
@@ -94,7 +100,10 @@ public final class SandboxTool {
               return usage("Unknown option `" + args[i] + "`.");
             }
           }
-          print(up(port));
+          if (k3s && !K3sSandbox.engineAnswers()) {
+            return noEngine();
+          }
+          print(up(port, k3s));
         }
         case "status" -> print(status());
         case "down" -> print(down());
@@ -119,47 +128,66 @@ public final class SandboxTool {
     }
   }
 
-  /**
-   * {@code up --k3s}: K3s and a registry in containers need a Docker engine; with none, say so
-   * (exit 2). Grove does not start K3s yet, engine or not: that says so too.
-   */
-  private int k3s() throws InterruptedException {
+  /** {@code up --k3s} where no Docker engine answers: say so, exit 2. */
+  private int noEngine() {
     ObjectNode error = JSON.createObjectNode();
-    if (!dockerEngineAnswers()) {
-      error.put(
-          "error",
-          "No Docker engine answers here (`docker version`), and `--k3s` runs K3s and a registry"
-              + " in containers.");
-      error.put(
-          "suggestion",
-          "Run `grove sandbox up` (the built-in sandbox needs no engine), or start a Docker"
-              + " engine.");
-    } else {
-      error.put("error", "Grove cannot start a K3s sandbox yet.");
-      error.put(
-          "suggestion",
-          "Run `grove sandbox up` (the built-in sandbox), or point the kubernetes provider at"
-              + " your own K3s/kind cluster's context.");
-    }
+    error.put(
+        "error",
+        "No Docker engine answers here, and `--k3s` runs K3s and a registry in containers.");
+    error.put(
+        "suggestion",
+        "Run `grove sandbox up` (the built-in sandbox needs no engine), or start a Docker engine"
+            + " (DOCKER_HOST is honoured).");
     out.println(error);
     return 2;
   }
 
-  private static boolean dockerEngineAnswers() throws InterruptedException {
-    try {
-      Process docker =
-          new ProcessBuilder("docker", "version", "--format", "{{.Server.Version}}")
-              .redirectErrorStream(true)
-              .start();
-      docker.getInputStream().readAllBytes();
-      if (!docker.waitFor(5, TimeUnit.SECONDS)) {
-        docker.destroyForcibly();
-        return false;
-      }
-      return docker.exitValue() == 0;
-    } catch (IOException noDockerCli) {
-      return false;
+  /**
+   * Whether the command works on containers: {@code up --k3s}, or anything on a K3s sandbox. It
+   * then runs in a child JVM ({@link #inContainerJvm(String[])}).
+   */
+  private boolean needsContainers(String[] args) throws IOException {
+    if (args[0].equals("up") && List.of(args).contains("--k3s")) {
+      return true;
     }
+    return readState().map(state -> K3S.equals(state.path("mode").asText())).orElse(false);
+  }
+
+  private static boolean inContainerJvm() {
+    return "true".equals(System.getenv(RYUK_DISABLED));
+  }
+
+  /**
+   * Runs this command again in a child JVM whose environment turns off Testcontainers' reaper
+   * (which would remove the sandbox's containers when this process exits) and turns on container
+   * reuse (reusable containers carry no session label, so the child's shutdown hook leaves them
+   * too). Testcontainers reads both from the environment only. Its log goes to {@code k3s.log}.
+   */
+  private int inContainerJvm(String[] args) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djna.tmpdir=" + dir.resolve("jna"),
+                "-Dorg.slf4j.simpleLogger.logFile=" + dir.resolve("k3s.log"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SandboxTool.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put(RYUK_DISABLED, "true");
+    builder.environment().put("TESTCONTAINERS_REUSE_ENABLE", "true");
+    builder.environment().put("GROVE_HOME", dir.getParent().toString());
+    Process child = builder.start();
+    out.print(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    out.flush();
+    return child.waitFor();
   }
 
   private int usage(String message) {
@@ -176,26 +204,44 @@ public final class SandboxTool {
 
   /** Starts what is not running; returns the status. Idempotent. */
   ObjectNode up(int registryPort) throws IOException, InterruptedException, SandboxException {
+    return up(registryPort, false);
+  }
+
+  /**
+   * Starts what is not running, the built-in sandbox or ({@code k3s}) K3s and a registry in
+   * containers; returns the status. Idempotent; a running sandbox of the other kind is an error.
+   */
+  ObjectNode up(int registryPort, boolean k3s)
+      throws IOException, InterruptedException, SandboxException {
     Files.createDirectories(dir);
     // two `up`s at once (a CLI and the daemon) must not start two of everything
     try (RandomAccessFile lockFile = new RandomAccessFile(dir.resolve("lock").toFile(), "rw")) {
       FileLock lock = lockFile.getChannel().lock();
       try {
-        return upLocked(registryPort);
+        return upLocked(registryPort, k3s);
       } finally {
         lock.release();
       }
     }
   }
 
-  private ObjectNode upLocked(int registryPort)
+  private ObjectNode upLocked(int registryPort, boolean k3s)
       throws IOException, InterruptedException, SandboxException {
     ObjectNode current = status();
     if (current.path("running").asBoolean()) {
+      // a plain `up` (the daemon's, say) is content with a running K3s sandbox
+      if (k3s && !K3S.equals(current.path("mode").asText())) {
+        throw new SandboxException(
+            "The built-in sandbox is running.",
+            "Run `grove sandbox down` first, then `grove sandbox up --k3s`.");
+      }
       return current;
     }
     stopAll(readState());
     String password = password();
+    if (k3s) {
+      return upK3s(registryPort, password);
+    }
     long registryPid = startRegistry(registryPort, password);
     long apiPid;
     String apiUrl;
@@ -226,7 +272,10 @@ public final class SandboxTool {
     }
     String registry = "127.0.0.1:" + registryPort;
     writeKubeconfig(apiUrl);
-    createPullSecret(apiUrl, registry, password);
+    createPullSecret(
+        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(apiUrl).build(),
+        registry,
+        password);
     ObjectNode state = JSON.createObjectNode();
     state.put("apiUrl", apiUrl);
     state.put("registry", registry);
@@ -234,24 +283,73 @@ public final class SandboxTool {
     state.put("registryPassword", password);
     state.put("apiPid", apiPid);
     state.put("registryPid", registryPid);
+    writeState(state);
+    return status();
+  }
+
+  /** K3s and the registry in containers ({@link K3sSandbox}). */
+  private ObjectNode upK3s(int registryPort, String password)
+      throws IOException, InterruptedException, SandboxException {
+    checkPortFree(registryPort);
+    K3sSandbox.Started started;
+    try {
+      started = K3sSandbox.start(registryPort, htpasswdLine(USER, password));
+    } catch (RuntimeException e) {
+      throw new SandboxException(
+          "K3s or its registry did not start: " + e.getMessage(),
+          "See " + dir.resolve("k3s.log") + "; is the engine able to run privileged containers?");
+    }
+    String registry = "127.0.0.1:" + registryPort;
+    ObjectNode state = JSON.createObjectNode();
+    state.put("mode", K3S);
+    state.put("apiUrl", K3sSandbox.serverOf(started.kubeconfigYaml()));
+    state.put("registry", registry);
+    state.put("registryUser", USER);
+    state.put("registryPassword", password);
+    state.put("k3sContainer", started.k3sContainer());
+    state.put("registryContainer", started.registryContainer());
+    writeState(state); // first, so that `down` finds the containers whatever happens next
+    Files.writeString(dir.resolve("kubeconfig"), started.kubeconfigYaml());
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!answers("http://" + registry + "/v2/", 401)) {
+      if (System.nanoTime() > deadline) {
+        throw new SandboxException(
+            "The registry container does not answer on " + registry + ".",
+            "See `docker logs " + started.registryContainer() + "`; `grove sandbox down` resets.");
+      }
+      Thread.sleep(100);
+    }
+    createPullSecret(
+        io.fabric8.kubernetes.client.Config.fromKubeconfig(
+            CONTEXT, dir.resolve("kubeconfig").toFile()),
+        registry,
+        password);
+    return status();
+  }
+
+  private void writeState(ObjectNode state) throws IOException {
     Path tmp = dir.resolve("sandbox.json.tmp");
     Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     Files.move(tmp, dir.resolve("sandbox.json"), StandardCopyOption.ATOMIC_MOVE);
-    return status();
   }
 
   /** What is running: {@code running} true only when the API and the registry both answer. */
   ObjectNode status() throws IOException {
     ObjectNode status = JSON.createObjectNode();
     Optional<ObjectNode> state = readState();
+    boolean k3s = state.isPresent() && K3S.equals(state.get().path("mode").asText());
     boolean running =
         state.isPresent()
-            && alive(state.get().path("apiPid").asLong())
-            && alive(state.get().path("registryPid").asLong())
-            && answers(state.get().path("apiUrl").asText() + "/version", 200)
+            && (k3s
+                ? K3sSandbox.running(state.get().path("k3sContainer").asText())
+                    && K3sSandbox.running(state.get().path("registryContainer").asText())
+                : alive(state.get().path("apiPid").asLong())
+                    && alive(state.get().path("registryPid").asLong())
+                    && answers(state.get().path("apiUrl").asText() + "/version", 200))
             && answers("http://" + state.get().path("registry").asText() + "/v2/", 401);
     status.put("running", running);
     if (state.isPresent()) {
+      status.put("mode", k3s ? K3S : "built-in");
       status.put("context", CONTEXT);
       status.put("kubeconfig", dir.resolve("kubeconfig").toString());
       status.put("apiUrl", state.get().path("apiUrl").asText());
@@ -292,6 +390,11 @@ public final class SandboxTool {
     if (state.isEmpty()) {
       return;
     }
+    if (K3S.equals(state.get().path("mode").asText())) {
+      K3sSandbox.remove(state.get().path("registryContainer").asText());
+      K3sSandbox.remove(state.get().path("k3sContainer").asText());
+      return;
+    }
     kill(state.get().path("apiPid").asLong());
     kill(state.get().path("registryPid").asLong());
   }
@@ -327,8 +430,8 @@ public final class SandboxTool {
     }
   }
 
-  private long startRegistry(int port, String password)
-      throws IOException, InterruptedException, SandboxException {
+  /** A registry (or anything answering like one) on the port: say so before starting ours. */
+  private static void checkPortFree(int port) throws SandboxException {
     if (answers("http://127.0.0.1:" + port + "/v2/", 200)
         || answers("http://127.0.0.1:" + port + "/v2/", 401)) {
       throw new SandboxException(
@@ -339,6 +442,11 @@ public final class SandboxTool {
           "Stop that server, or run `grove sandbox up --registry-port N` with a free port (and"
               + " set the project's deploymentRegistry.port to it).");
     }
+  }
+
+  private long startRegistry(int port, String password)
+      throws IOException, InterruptedException, SandboxException {
+    checkPortFree(port);
     Path binary = registryBinary();
     Path registryDir = Files.createDirectories(dir.resolve("registry"));
     Path htpasswd = registryDir.resolve("htpasswd");
@@ -427,8 +535,7 @@ public final class SandboxTool {
             + "\n");
   }
 
-  private static void createPullSecret(String apiUrl, String registry, String password) {
-    Config config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(apiUrl).build();
+  private static void createPullSecret(Config config, String registry, String password) {
     String auth =
         Base64.getEncoder()
             .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
