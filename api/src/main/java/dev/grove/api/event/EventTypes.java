@@ -47,5 +47,19 @@ public final class EventTypes {
   /** {@code {missed, fromSeq, toSeq}}: a slow client was sent no events in that range. */
   public static final String GAP = "gap";
 
+  /** A watch saw saved files: {@code {paths}} (relative to the root; ignored files left out). */
+  public static final String FILE_CHANGED = "fileChanged";
+
+  /** A watch starts a run: {@code {runId, actions, changed}} (what runs, whose version changed). */
+  public static final String WATCH_TRIGGERED = "watchTriggered";
+
+  /**
+   * A watch could not load the project: {@code {error, problems}}, as validate says; it goes on.
+   */
+  public static final String WATCH_ERROR = "watchError";
+
+  /** A watch ended (stopped, or its client's Ctrl-C): the last event of its stream. */
+  public static final String WATCH_STOPPED = "watchStopped";
+
   private EventTypes() {}
 }

@@ -49,6 +49,19 @@ public final class Routes {
    */
   public static final String RENDER = PREFIX + "/render";
 
+  /**
+   * POST {@link dev.grove.api.watch.WatchRequest} → {@link dev.grove.api.watch.WatchInfo}: starts a
+   * watch; GET → the watches.
+   */
+  public static final String WATCHES = PREFIX + "/watches";
+
+  /**
+   * GET one watch ({@link dev.grove.api.watch.WatchInfo}); append {@code /stop} (POST) to end it.
+   */
+  public static String watch(String watchId) {
+    return WATCHES + "/" + watchId;
+  }
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

@@ -94,6 +94,19 @@ public final class DaemonClient {
     return out;
   }
 
+  public dev.grove.api.watch.WatchInfo startWatch(dev.grove.api.watch.WatchRequest request) {
+    return send("POST", Routes.WATCHES, request, 0, dev.grove.api.watch.WatchInfo.class);
+  }
+
+  public dev.grove.api.watch.WatchInfo watch(String watchId) {
+    return send(
+        "GET", Routes.watch(watchId), null, HEALTH_TIMEOUT_MS, dev.grove.api.watch.WatchInfo.class);
+  }
+
+  public void stopWatch(String watchId) {
+    send("POST", Routes.watch(watchId) + "/stop", null, HEALTH_TIMEOUT_MS, null);
+  }
+
   public void cancelRun(String runId) {
     send("POST", Routes.run(runId) + "/cancel", null, HEALTH_TIMEOUT_MS, null);
   }

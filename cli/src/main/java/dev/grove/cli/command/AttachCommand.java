@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 public final class AttachCommand implements Callable<Integer> {
   private final CliApp app;
 
-  @Parameters(paramLabel = "RUN", description = "The run id ('grove runs' lists them).")
+  @Parameters(
+      paramLabel = "RUN",
+      description = "The run id ('grove runs' lists them), or a watch's id (watch-...).")
   String runId;
 
   @Option(
@@ -31,6 +33,10 @@ public final class AttachCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
+      if (runId.startsWith("watch-")) {
+        app.daemon().call(client -> client.watch(runId));
+        return WatchFollower.follow(app, runId, output, false); // Ctrl-C only detaches
+      }
       app.daemon().call(client -> client.run(runId));
       // Ctrl-C only detaches: the run belongs to whoever started it.
       return RunFollower.follow(app, runId, output, false);

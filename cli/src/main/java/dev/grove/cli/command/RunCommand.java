@@ -51,6 +51,14 @@ public abstract class RunCommand implements Callable<Integer> {
     return null;
   }
 
+  boolean watch() {
+    return false;
+  }
+
+  Long quietPeriodMs() {
+    return null;
+  }
+
   @Override
   public Integer call() {
     try {
@@ -65,6 +73,14 @@ public abstract class RunCommand implements Callable<Integer> {
               withDependants(),
               limits(concurrency()),
               publishTag());
+      Long quietPeriod = quietPeriodMs(); // checked before anything starts
+      if (watch()) {
+        dev.grove.api.watch.WatchRequest watchRequest =
+            new dev.grove.api.watch.WatchRequest(request, quietPeriod, null);
+        dev.grove.api.watch.WatchInfo started =
+            app.daemon().call(client -> client.startWatch(watchRequest));
+        return WatchFollower.follow(app, started.watchId(), options.output(), true);
+      }
       RunInfo started = app.daemon().call(client -> client.startRun(request));
       return RunFollower.follow(app, started.runId(), options.output(), true);
     } catch (RuntimeException e) {
@@ -150,12 +166,72 @@ public abstract class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --watch} and {@code --quiet-period}: build and deploy. */
+  static final class WatchFlags {
+    @Option(
+        names = "--watch",
+        description =
+            "After the run, run again whenever a saved file changes what it processed (Ctrl-C"
+                + " stops).")
+    boolean watch;
+
+    @Option(
+        names = "--quiet-period",
+        paramLabel = "DURATION",
+        description =
+            "With --watch: how long saves must pause before a run starts (default 200ms; e.g."
+                + " 500ms, 1s). A constant trickle still runs after 5 s.")
+    String quietPeriod;
+
+    Long quietPeriodMs() {
+      if (quietPeriod == null) {
+        return null;
+      }
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(\\d+)(ms|s)?").matcher(quietPeriod.trim());
+      if (!m.matches()) {
+        throw new UsageException(
+            "--quiet-period '" + quietPeriod + "' is not a duration", "Write it as 200ms or 1s.");
+      }
+      long value = Long.parseLong(m.group(1));
+      long ms = "s".equals(m.group(2)) ? value * 1000 : value;
+      if (ms > 5000) {
+        throw new UsageException(
+            "--quiet-period " + quietPeriod + " is longer than the 5 s cap", "Pick 5s or less.");
+      }
+      return ms;
+    }
+  }
+
+  /** A run that can watch: build and deploy. */
+  abstract static class Watching extends Processing {
+    @Mixin WatchFlags watchFlags;
+
+    Watching(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    boolean watch() {
+      return watchFlags.watch;
+    }
+
+    @Override
+    Long quietPeriodMs() {
+      if (watchFlags.quietPeriod != null && !watchFlags.watch) {
+        throw new UsageException(
+            "--quiet-period only applies with --watch", "Add --watch, or leave it out.");
+      }
+      return watchFlags.quietPeriodMs();
+    }
+  }
+
   /** {@code grove build}. */
   @Command(
       name = "build",
       mixinStandardHelpOptions = true,
       description = "Build the named Build actions (and what they need), live.")
-  public static final class Build extends Processing {
+  public static final class Build extends Watching {
     public Build(CliApp app) {
       super(app);
     }
@@ -171,7 +247,7 @@ public abstract class RunCommand implements Callable<Integer> {
       name = "deploy",
       mixinStandardHelpOptions = true,
       description = "Deploy the named Deploy actions (and what they need), live.")
-  public static final class Deploy extends Processing {
+  public static final class Deploy extends Watching {
     public Deploy(CliApp app) {
       super(app);
     }

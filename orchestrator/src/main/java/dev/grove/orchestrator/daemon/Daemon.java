@@ -12,6 +12,7 @@ import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.solver.Limits;
 import dev.grove.orchestrator.solver.Runs;
+import dev.grove.orchestrator.watch.Watches;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -62,7 +63,21 @@ public final class Daemon {
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
     String token = newToken();
     EventBus events = new EventBus();
-    Runs runs = new Runs(service, events::publish, Limits.defaults());
+    java.util.concurrent.atomic.AtomicReference<Watches> watching =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runs runs =
+        new Runs(
+            service,
+            (runId, type, action, payload) -> {
+              events.publish(runId, type, action, payload);
+              Watches watches = watching.get();
+              if (watches != null) {
+                watches.onRunEvent(runId, type, action, payload);
+              }
+            },
+            Limits.defaults());
+    Watches watches = new Watches(service, runs, events::publish);
+    watching.set(watches);
     DaemonVerticle verticle =
         new DaemonVerticle(
             new DaemonVerticle.Settings(
@@ -77,6 +92,7 @@ public final class Daemon {
                     new RegistryStatus(),
                     ArtifactAdmins.standard(GoogleAdc.standard()))),
             daemon::shutdown);
+    verticle.withWatches(watches);
     return vertx
         .deployVerticle(verticle)
         .compose(

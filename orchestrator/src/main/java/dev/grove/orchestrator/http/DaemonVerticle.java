@@ -66,6 +66,13 @@ public final class DaemonVerticle extends VerticleBase {
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
   private HttpServer server;
+  private dev.grove.orchestrator.watch.Watches watches;
+
+  /** Serves the watch routes ({@link Routes#WATCHES}) with these watches. */
+  public DaemonVerticle withWatches(dev.grove.orchestrator.watch.Watches watches) {
+    this.watches = watches;
+    return this;
+  }
 
   /**
    * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
@@ -148,6 +155,30 @@ public final class DaemonVerticle extends VerticleBase {
                         return Map.of("cancelled", true);
                       }));
     }
+    if (watches != null) {
+      dev.grove.orchestrator.watch.Watches served = watches;
+      projectRoute(
+          router,
+          Routes.WATCHES,
+          dev.grove.api.watch.WatchRequest.class,
+          request -> request.run() == null ? null : request.run().project(),
+          served::start);
+      router.get(Routes.WATCHES).handler(ctx -> answer(ctx, served::list));
+      router
+          .get(Routes.WATCHES + "/:watchId")
+          .handler(ctx -> answer(ctx, () -> watch(ctx, served)));
+      router
+          .post(Routes.WATCHES + "/:watchId/stop")
+          .handler(
+              ctx ->
+                  answer(
+                      ctx,
+                      () -> {
+                        watch(ctx, served);
+                        served.stop(ctx.pathParam("watchId"));
+                        return Map.of("stopped", true);
+                      }));
+    }
     if (events != null) {
       EventRoutes.install(router, vertx, events);
     }
@@ -193,6 +224,19 @@ public final class DaemonVerticle extends VerticleBase {
   private void project(RoutingContext ctx, Function<ProjectRequest, ProjectSummary> call) {
     byte[] bytes = bodyOf(ctx);
     answer(ctx, () -> call.apply(checked(JsonCodec.readRequest(bytes, ProjectRequest.class))));
+  }
+
+  private static dev.grove.api.watch.WatchInfo watch(
+      RoutingContext ctx, dev.grove.orchestrator.watch.Watches served) {
+    String id = ctx.pathParam("watchId");
+    return served
+        .get(id)
+        .orElseThrow(
+            () ->
+                new GroveException(
+                    ErrorCodes.NOT_FOUND,
+                    "No watch " + id + " in this daemon.",
+                    "`grove runs` lists the runs; a stopped watch is gone."));
   }
 
   private void startRun(RoutingContext ctx) {

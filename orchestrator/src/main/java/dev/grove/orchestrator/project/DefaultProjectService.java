@@ -101,6 +101,17 @@ public final class DefaultProjectService implements ProjectService {
     }
   }
 
+  @Override
+  public java.util.Optional<ScanResult> lastScan(ProjectRequest request) {
+    Warm warm = projects.get(resolveRoot(request));
+    if (warm == null) {
+      return java.util.Optional.empty();
+    }
+    synchronized (warm) {
+      return java.util.Optional.ofNullable(warm.last).map(ProjectLoader.Snapshot::scan);
+    }
+  }
+
   static ProjectSummary summarize(LoadedProject project) {
     List<ActionSummary> actions = new ArrayList<>();
     project.actions().values().stream()
@@ -121,7 +132,7 @@ public final class DefaultProjectService implements ProjectService {
   }
 
   /** The root the request names, or the nearest folder upward from its cwd with a project. */
-  static Path resolveRoot(ProjectRequest request) {
+  public static Path resolveRoot(ProjectRequest request) {
     Path cwd = request.cwd() == null ? Path.of("").toAbsolutePath() : Path.of(request.cwd());
     if (request.root() != null && !request.root().isBlank()) {
       Path root = cwd.resolve(request.root()).toAbsolutePath().normalize();

@@ -20,6 +20,14 @@ public interface ProjectService {
   /** The loaded project itself, for runs (reloaded only when something changed). */
   LoadedProject load(ProjectRequest request);
 
+  /**
+   * The files the last load of the request's project saw (ignore rules applied), if it was loaded.
+   */
+  default java.util.Optional<dev.grove.orchestrator.files.ScanResult> lastScan(
+      ProjectRequest request) {
+    return java.util.Optional.empty();
+  }
+
   /** How many projects are loaded and kept warm. */
   int loadedProjects();
 }

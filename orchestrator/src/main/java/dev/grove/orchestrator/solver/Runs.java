@@ -70,13 +70,17 @@ public final class Runs {
    * config problems and bad names are thrown before any run exists.
    */
   public RunInfo start(RunRequest request) {
+    return start(request, "run-" + HexFormat.of().formatHex(randomBytes()));
+  }
+
+  /** As {@link #start(RunRequest)}, under this id (a watch's runs are {@code watchId.N}). */
+  public RunInfo start(RunRequest request, String runId) {
     if (request.project() == null) {
       throw new GroveException(
           ErrorCodes.BAD_REQUEST, "The run request has no project.", "Send {project: {...}}.");
     }
     LoadedProject project = projects.load(request.project());
     RunPlan plan = RunPlan.of(project, request);
-    String runId = "run-" + HexFormat.of().formatHex(randomBytes());
     Limits runLimits =
         limits
             .with(project.project().concurrency(), "the project's concurrency")

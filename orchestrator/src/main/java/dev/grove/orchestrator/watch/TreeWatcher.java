@@ -1,0 +1,157 @@
+package dev.grove.orchestrator.watch;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells of every file created, changed or deleted under a root, as paths relative to it ({@code /}
+ * separated), by the JDK's {@link WatchService} (inotify here): one registration per folder, new
+ * folders registered as they appear (their files reported too). Grove's and tools' folders ({@code
+ * .git}, {@code .garden}, {@code .grove}) are never watched. When the kernel drops events ({@code
+ * OVERFLOW}), {@link #EVERYTHING} is reported: the caller rescans. One thread, which sleeps in the
+ * kernel while nothing changes.
+ */
+public final class TreeWatcher implements AutoCloseable {
+  /** Reported when events were lost: anything may have changed. */
+  public static final String EVERYTHING = "*";
+
+  static final Set<String> SKIPPED_DIRS = Set.of(".git", ".garden", ".grove");
+  private static final Logger LOG = LoggerFactory.getLogger(TreeWatcher.class);
+
+  private final Path root;
+  private final WatchService service;
+  private final Consumer<Set<String>> listener;
+  private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
+  private final Thread thread;
+
+  /**
+   * Registers every folder under {@code root} and starts the thread that reports changes to {@code
+   * listener} (on that thread; keep it short).
+   */
+  public TreeWatcher(Path root, Consumer<Set<String>> listener) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    this.listener = listener;
+    this.service = FileSystems.getDefault().newWatchService();
+    registerTree(this.root, null);
+    this.thread = new Thread(this::loop, "grove-watch-" + this.root.getFileName());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** How many folders are watched. */
+  public int folders() {
+    return keys.size();
+  }
+
+  private void loop() {
+    try {
+      while (true) {
+        WatchKey key = service.take();
+        Set<String> changed = new LinkedHashSet<>();
+        collect(key, changed);
+        // whatever else is already there goes in the same report
+        WatchKey more;
+        while ((more = service.poll()) != null) {
+          collect(more, changed);
+        }
+        if (!changed.isEmpty()) {
+          listener.accept(changed);
+        }
+      }
+    } catch (ClosedWatchServiceException | InterruptedException closed) {
+      // close()
+    } catch (RuntimeException e) {
+      LOG.warn("The file watcher of {} stopped: {}", root, e.toString());
+    }
+  }
+
+  private void collect(WatchKey key, Set<String> changed) {
+    Path dir = keys.get(key);
+    for (WatchEvent<?> event : key.pollEvents()) {
+      if (event.kind() == OVERFLOW || dir == null) {
+        changed.add(EVERYTHING);
+        continue;
+      }
+      Path path = dir.resolve((Path) event.context());
+      if (event.kind() == ENTRY_CREATE && Files.isDirectory(path)) {
+        if (SKIPPED_DIRS.contains(path.getFileName().toString())) {
+          continue;
+        }
+        registerTree(path, changed); // files written into it before registration count too
+        continue;
+      }
+      changed.add(relative(path));
+    }
+    if (!key.reset()) {
+      keys.remove(key); // the folder is gone
+    }
+  }
+
+  private void registerTree(Path start, Set<String> found) {
+    try {
+      Files.walkFileTree(
+          start,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              if (!dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (found != null) {
+                found.add(relative(file));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE; // gone or unreadable: nothing to watch
+            }
+          });
+    } catch (IOException e) {
+      LOG.warn("Cannot watch {}: {}", start, e.toString());
+    }
+  }
+
+  private String relative(Path path) {
+    return root.relativize(path).toString().replace('\\', '/');
+  }
+
+  @Override
+  public void close() {
+    try {
+      service.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    thread.interrupt();
+  }
+}
