@@ -65,6 +65,14 @@ final class GroveProcess {
     return builder;
   }
 
+  /** Starts a CLI without waiting for it; its stdout goes to {@code out}, stderr is discarded. */
+  Process start(Path out, String... args) throws IOException {
+    return builder(Map.of("NO_COLOR", "1"), args)
+        .redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
   /** Starts a CLI without waiting for it (its output is discarded). */
   Process start(String... args) throws IOException {
     return builder(Map.of(), args)
