@@ -9,10 +9,11 @@ import java.nio.file.Path;
  *   <li>{@code wide N}: N independent no-op Builds (no command) and one Deploy needing them all;
  *   <li>{@code deep N}: a chain of N no-op Builds, each needing the previous one;
  *   <li>{@code garden N}: Garden's benchmark shape, N/2 exec Builds and N/2 exec Deploys whose
- *       commands echo other actions' versions through templates.
+ *       commands echo other actions' versions through templates;
+ *   <li>{@code watch N}: N/2 service folders with a no-op Build, an exec Deploy and 10 files each.
  * </ul>
  *
- * <p>Usage: {@code java bench/GenerateExecProject.java wide|deep|garden N OUT_DIR}
+ * <p>Usage: {@code java bench/GenerateExecProject.java wide|deep|garden|watch N OUT_DIR}
  */
 public class GenerateExecProject {
   public static void main(String[] args) throws IOException {
@@ -57,7 +58,25 @@ public class GenerateExecProject {
               .append(" of ${actions.build.b").append(i % builds).append(".version}\"]\n---\n");
         }
       }
-      default -> throw new IllegalArgumentException("shape: wide, deep or garden");
+      case "watch" -> {
+        // N/2 service folders, each a no-op Build and an exec Deploy, with 10 source files each
+        // (5,000 files at N = 1,000): the watch benchmark saves one and times the redeploy.
+        for (int i = 0; i < n / 2; i++) {
+          Path dir = out.resolve("svc-" + i);
+          Files.createDirectories(dir.resolve("src"));
+          for (int f = 0; f < 9; f++) {
+            Files.writeString(dir.resolve("src/f" + f + ".txt"), "svc " + i + " file " + f + "\n");
+          }
+          Files.writeString(
+              dir.resolve("garden.yml"),
+              "kind: Build\ntype: exec\nname: svc-" + i + "\n---\n"
+                  + "kind: Deploy\ntype: exec\nname: svc-" + i + "\nbuild: svc-" + i + "\n"
+                  + "spec:\n  deployCommand: [\"true\"]\n");
+        }
+        System.out.println("wrote watch " + n + " to " + out);
+        return;
+      }
+      default -> throw new IllegalArgumentException("shape: wide, deep, garden or watch");
     }
     Files.writeString(out.resolve("garden.yml"), config.toString());
     System.out.println("wrote " + shape + " " + n + " to " + out);

@@ -79,7 +79,11 @@ public final class Runs {
       throw new GroveException(
           ErrorCodes.BAD_REQUEST, "The run request has no project.", "Send {project: {...}}.");
     }
-    LoadedProject project = projects.load(request.project());
+    return start(request, runId, projects.load(request.project()));
+  }
+
+  /** As {@link #start(RunRequest, String)}, on the project the caller just loaded for it. */
+  public RunInfo start(RunRequest request, String runId, LoadedProject project) {
     RunPlan plan = RunPlan.of(project, request);
     Limits runLimits =
         limits

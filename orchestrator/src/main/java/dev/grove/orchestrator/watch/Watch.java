@@ -303,7 +303,7 @@ final class Watch {
     usedByRun = versions;
     savedDuringRun.clear();
     try {
-      runs.start(run, runId);
+      runs.start(run, runId, project);
     } catch (GroveException e) {
       currentRunId = null;
       if (runCount == 1) {
