@@ -49,6 +49,14 @@ public final class Routes {
    */
   public static final String RENDER = PREFIX + "/render";
 
+  /**
+   * {@code grove logs}: a websocket. The client's first text message is a {@link
+   * dev.grove.api.logs.LogsRequest} (the project, Deploy names, follow, since, tail); the daemon
+   * answers with {@link dev.grove.api.logs.LogMessage} JSON text messages ({@code line}, {@code
+   * gap}, {@code note}, {@code error}) in time order and closes normally (1000) at the end.
+   */
+  public static final String LOGS = PREFIX + "/logs";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 
