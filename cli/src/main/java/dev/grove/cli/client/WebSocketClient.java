@@ -42,6 +42,9 @@ public final class WebSocketClient implements Closeable {
   /** Messages larger than this are refused: the daemon's are single log lines or notes. */
   static final int MAX_MESSAGE_BYTES = 16 << 20;
 
+  /** The largest frame this client sends; longer messages are fragmented. */
+  static final int MAX_FRAME_BYTES = 16 << 10;
+
   private static final int OP_CONTINUATION = 0x0;
   private static final int OP_TEXT = 0x1;
   private static final int OP_BINARY = 0x2;
@@ -205,9 +208,21 @@ public final class WebSocketClient implements Closeable {
     return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 
-  /** Sends one text message in one frame. */
-  public void sendText(String text) throws IOException {
-    send(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+  /**
+   * Sends one text message, in frames of at most {@value #MAX_FRAME_BYTES} bytes: servers limit
+   * frame sizes (vert.x to 64 KiB by default) more tightly than message sizes.
+   */
+  public synchronized void sendText(String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    int offset = 0;
+    int opcode = OP_TEXT;
+    do {
+      int length = Math.min(MAX_FRAME_BYTES, bytes.length - offset);
+      boolean fin = offset + length == bytes.length;
+      send(opcode, fin, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+      offset += length;
+      opcode = OP_CONTINUATION;
+    } while (offset < bytes.length);
   }
 
   /**
@@ -343,14 +358,18 @@ public final class WebSocketClient implements Closeable {
     closeSent = true;
   }
 
-  /** Writes one final frame, masked with a fresh key as a client must. */
-  private synchronized void send(int opcode, byte[] payload) throws IOException {
+  private void send(int opcode, byte[] payload) throws IOException {
+    send(opcode, true, payload);
+  }
+
+  /** Writes one frame, masked with a fresh key as a client must. */
+  private synchronized void send(int opcode, boolean fin, byte[] payload) throws IOException {
     if (closeSent) {
       throw new IOException("the websocket is closing");
     }
     byte[] mask = new byte[4];
     random.nextBytes(mask);
-    out.write(0x80 | opcode);
+    out.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       out.write(0x80 | payload.length);
     } else if (payload.length <= 0xFFFF) {
