@@ -202,6 +202,36 @@ class LogsE2E {
   }
 
   @Test
+  @Order(2)
+  void anUnreachableClusterIsNamedWithTheActionAndWhatToDo() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Path elsewhere = GroveProcess.copyTree(FIXTURE, dir.resolve("elsewhere"));
+    Files.writeString(
+        elsewhere.resolve("kubeconfig"),
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: https://127.0.0.1:"
+            + closed
+            + "\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: gone\n  context:\n"
+            + "    cluster: gone\n    user: u\ncurrent-context: gone\n");
+    Path projectFile = elsewhere.resolve("project.garden.yml");
+    Files.writeString(
+        projectFile,
+        Files.readString(projectFile)
+            .replace("context: grove-sandbox", "context: gone\n    kubeconfig: kubeconfig"));
+
+    GroveProcess.Result logs =
+        grove.run(Map.of("NO_COLOR", "1"), "logs", "api", "--root", elsewhere.toString());
+    assertThat(logs.exitCode()).as(logs.out() + logs.err()).isEqualTo(1);
+    assertThat(logs.err())
+        .contains("deploy.api")
+        .contains("could not be reached")
+        .contains("`gone`")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   @Order(3)
   void followingARedeployShowsTheNewPodAndDropsTheOldOneWithoutRepeatingLines() throws Exception {
     String old = podNames("grove.dev/action", "deploy.api").get(0);
