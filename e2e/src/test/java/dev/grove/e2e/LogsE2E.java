@@ -132,6 +132,14 @@ class LogsE2E {
         .toList();
   }
 
+  /** How often the daemon logged that a client left and no container log read stayed open. */
+  private static long readsClosed() throws IOException {
+    Path log = dir.resolve("grove-home/daemon.log");
+    return Files.exists(log)
+        ? Files.readString(log).lines().filter(l -> l.contains("log reads open: 0")).count()
+        : 0;
+  }
+
   private static boolean hasLineOf(List<JsonNode> lines, Predicate<String> pod, String text) {
     return lines.stream()
         .anyMatch(
@@ -277,8 +285,11 @@ class LogsE2E {
           name + " has the new pod's lines",
           () -> hasLineOf(jsonl(name + ".out"), pod -> !pod.equals(old), "started container"));
     }
+    long before = readsClosed();
     first.destroy();
     second.destroy();
+    await("the daemon closing the reads of both clients' pods", () -> readsClosed() > before);
+    assertThat(grove.run("daemon", "status").exitCode()).as("the daemon survives").isZero();
     List<JsonNode> one = jsonl("fan-1.out");
     List<JsonNode> two = jsonl("fan-2.out");
     assertNoDuplicates(one);

@@ -298,6 +298,8 @@ public final class LogRoutes {
         workers.executeBlocking(
             () -> {
               open.close();
+              LOG.info(
+                  "A grove logs client left; container log reads open: {}", logs.hub().sources());
               return null;
             },
             false);
