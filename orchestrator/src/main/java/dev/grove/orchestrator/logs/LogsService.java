@@ -3,6 +3,7 @@ package dev.grove.orchestrator.logs;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.Workloads;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.logs.LogsRequest;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
 public final class LogsService {
   private final ProjectService projects;
   private final KubeLogReaders readers;
+  private final PersistentProcesses processes;
   private final LogHub hub;
   private final TemplateResolver templates = new TemplateResolver();
 
@@ -42,9 +44,26 @@ public final class LogsService {
    * @param opener runs the hub's (blocking) opens of log reads
    */
   public LogsService(ProjectService projects, Executor opener, LogHub.Scheduler scheduler) {
+    this(projects, opener, scheduler, PersistentProcesses.shared());
+  }
+
+  LogsService(
+      ProjectService projects,
+      Executor opener,
+      LogHub.Scheduler scheduler,
+      PersistentProcesses processes) {
     this.projects = projects;
     this.readers = new KubeLogReaders();
-    this.hub = new LogHub(readers, opener, scheduler);
+    this.processes = processes;
+    ExecLogReaders exec = new ExecLogReaders(processes);
+    this.hub =
+        new LogHub(
+            (source, since, sink) ->
+                ExecLogReaders.CLUSTER.equals(source.cluster())
+                    ? exec.open(source, since, sink)
+                    : readers.open(source, since, sink),
+            opener,
+            scheduler);
   }
 
   public LogHub hub() {
@@ -52,7 +71,8 @@ public final class LogsService {
   }
 
   /**
-   * A Deploy whose pods are followed.
+   * A Deploy whose pods are followed, or a persistent exec Deploy's process (then {@code cluster}
+   * is {@link ExecLogReaders#CLUSTER}, {@code namespace} the process's key, no client).
    *
    * @param cluster the cluster's identity in {@link LogSource}s
    */
@@ -82,6 +102,20 @@ public final class LogsService {
     for (LoadedProject.ResolvedAction action : deploys) {
       String ref = action.config().ref().toString();
       String name = action.config().ref().name();
+      String key = PersistentProcesses.key(project.project().root(), ref);
+      if (processes.get(key).isPresent()) {
+        targets.add(new Target(ref, ExecLogReaders.CLUSTER, null, null, key, List.of()));
+        continue;
+      }
+      if (Boolean.TRUE.equals(action.spec().get("persistent"))) {
+        String why = ref + "'s persistent process is not running in this daemon";
+        if (named) {
+          throw new GroveException(
+              ErrorCodes.NOT_DEPLOYED, why + ".", "Start it: `grove deploy " + name + "`.");
+        }
+        notes.add(note(ref, null, why + " (`grove deploy " + name + "`)."));
+        continue;
+      }
       if (!(action.config().handler().handler() instanceof Workloads workloads)) {
         notes.add(
             note(
@@ -152,6 +186,10 @@ public final class LogsService {
     List<LogItem> notes = new ArrayList<>(plan.notes());
     List<LogItem.Line> lines = new ArrayList<>();
     for (Target target : plan.targets()) {
+      if (isExec(target)) {
+        lines.addAll(execLines(target, sinceSeconds, tail));
+        continue;
+      }
       Map<String, Pod> pods = pods(target);
       if (pods.isEmpty()) {
         notes.add(
@@ -212,6 +250,17 @@ public final class LogsService {
         new FollowSession(hub, queue, Instant.now(), request.sinceSeconds(), request.tail());
     try {
       for (Target target : plan.targets()) {
+        if (isExec(target)) {
+          session.follow(
+              target,
+              name(target),
+              new LogSource(
+                  ExecLogReaders.CLUSTER,
+                  target.namespace(),
+                  name(target),
+                  ExecLogReaders.CONTAINER));
+          continue;
+        }
         try {
           session.watch(target);
         } catch (KubernetesClientException e) {
@@ -223,6 +272,42 @@ public final class LogsService {
       throw e;
     }
     return session;
+  }
+
+  private static boolean isExec(Target target) {
+    return ExecLogReaders.CLUSTER.equals(target.cluster());
+  }
+
+  /** An exec Deploy's "pod": the action's name. */
+  private static String name(Target target) {
+    return target.action().substring(target.action().indexOf('.') + 1);
+  }
+
+  private List<LogItem.Line> execLines(Target target, Long sinceSeconds, Integer tail) {
+    List<PersistentProcesses.Line> kept = new ArrayList<>();
+    Instant cutoff = sinceSeconds == null ? null : Instant.now().minusSeconds(sinceSeconds);
+    for (PersistentProcesses.Line line :
+        processes
+            .get(target.namespace())
+            .map(PersistentProcesses.Running::lines)
+            .orElse(List.of())) {
+      if (cutoff == null || !line.time().isBefore(cutoff)) {
+        kept.add(line);
+      }
+    }
+    if (tail != null && kept.size() > tail) {
+      kept = kept.subList(kept.size() - tail, kept.size());
+    }
+    return kept.stream()
+        .map(
+            line ->
+                new LogItem.Line(
+                    line.time(),
+                    target.action(),
+                    name(target),
+                    ExecLogReaders.CONTAINER,
+                    line.text()))
+        .toList();
   }
 
   private io.fabric8.kubernetes.client.dsl.BytesLimitTerminateTimeTailPrettyLoggable stamped(
