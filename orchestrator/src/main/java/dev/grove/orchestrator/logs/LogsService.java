@@ -122,9 +122,9 @@ public final class LogsService {
                 ref,
                 null,
                 ref
-                    + " is a `"
+                    + " (type `"
                     + action.config().type()
-                    + "` Deploy: it runs no pods, its output is in the log of `grove deploy "
+                    + "`) runs no pods: its output is in the log of `grove deploy "
                     + name
                     + "`."));
         continue;
