@@ -76,12 +76,23 @@ public final class LogsCommand implements Callable<Integer> {
       LogsRequest request = new LogsRequest(project, names, follow, sinceSeconds, tail);
       LogView view = app.renderer().logView(mode);
       ApiError[] failed = {null};
-      app.daemon()
-          .call(
-              client -> {
-                client.logs(request, message -> failed[0] = show(view, message, failed[0]));
-                return null;
-              });
+      try {
+        app.daemon()
+            .call(
+                client -> {
+                  client.logs(
+                      request,
+                      message -> {
+                        failed[0] = show(view, message, failed[0]);
+                        if (view.outputClosed()) {
+                          throw new OutputClosed();
+                        }
+                      });
+                  return null;
+                });
+      } catch (OutputClosed e) {
+        return ExitCodes.OK; // the reader of stdout had enough; the daemon sees the close
+      }
       view.flush();
       if (failed[0] != null) {
         app.renderer().apiError(failed[0], OutputMode.TEXT);
@@ -90,6 +101,15 @@ public final class LogsCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (RuntimeException e) {
       return app.fail(e, mode == OutputMode.JSON ? OutputMode.TEXT : mode);
+    }
+  }
+
+  /** Stdout is gone: stop streaming. */
+  private static final class OutputClosed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutputClosed() {
+      super("stdout closed", null, false, false);
     }
   }
 

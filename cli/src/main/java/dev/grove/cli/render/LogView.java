@@ -78,6 +78,11 @@ public final class LogView {
     err.println(message);
   }
 
+  /** Stdout went away (e.g. {@code grove logs -f | head}): nothing more can be shown. */
+  public boolean outputClosed() {
+    return out.checkError();
+  }
+
   /** Log lines printed so far. */
   public long lines() {
     return lines;

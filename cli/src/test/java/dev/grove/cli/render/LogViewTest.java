@@ -70,4 +70,21 @@ class LogViewTest {
         .contains("42 log lines were dropped")
         .contains("pod api-1 is gone");
   }
+
+  @Test
+  void aClosedStdoutIsNoticedSoTheStreamCanStop() {
+    java.io.OutputStream broken =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws java.io.IOException {
+            throw new java.io.IOException("Broken pipe");
+          }
+        };
+    LogView view =
+        new Renderer(new PrintStream(broken, true, StandardCharsets.UTF_8), System.err, false)
+            .logView(OutputMode.TEXT);
+    assertThat(view.outputClosed()).isFalse();
+    view.line("t", "deploy.api", "api-1", "api", "hello");
+    assertThat(view.outputClosed()).isTrue();
+  }
 }
