@@ -8,6 +8,7 @@ import dev.grove.cli.command.DeleteCommand;
 import dev.grove.cli.command.ExitCodes;
 import dev.grove.cli.command.GraphCommand;
 import dev.grove.cli.command.GroveCommand;
+import dev.grove.cli.command.LogsCommand;
 import dev.grove.cli.command.RenderCommand;
 import dev.grove.cli.command.RunCommand;
 import dev.grove.cli.command.RunsCommand;
@@ -64,6 +65,7 @@ public final class Main {
     commands.put("delete", () -> DeleteCommand.of(app));
     commands.put("sandbox", () -> SandboxCommand.of(app));
     commands.put("render", () -> new RenderCommand(app));
+    commands.put("logs", () -> new LogsCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {
       cli.addSubcommand(only.get());

@@ -81,6 +81,11 @@ final class GroveProcess {
         .start();
   }
 
+  /** Starts a CLI without waiting for it, its stdout and stderr going to the files given. */
+  Process start(Path out, Path err, String... args) throws IOException {
+    return builder(Map.of(), args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+  }
+
   /** Waits until the daemon lists a running run that involves {@code name}; its id. */
   String waitForRun(String name, java.time.Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();

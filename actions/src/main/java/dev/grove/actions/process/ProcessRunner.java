@@ -214,7 +214,7 @@ public final class ProcessRunner {
    * The JVM looks a program up on its own {@code PATH}; the command's environment may set another,
    * so a bare program name is looked up there first.
    */
-  private static List<String> resolve(List<String> command, Map<String, String> env) {
+  static List<String> resolve(List<String> command, Map<String, String> env) {
     String program = command.get(0);
     String path = env.get("PATH");
     if (program.contains(File.separator) || path == null) {

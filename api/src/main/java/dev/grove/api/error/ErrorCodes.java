@@ -17,6 +17,9 @@ public final class ErrorCodes {
   /** A run names an action that is disabled in the environment. */
   public static final String ACTION_DISABLED = "ACTION_DISABLED";
 
+  /** A Deploy whose logs were asked for was never deployed to its cluster and namespace. */
+  public static final String NOT_DEPLOYED = "NOT_DEPLOYED";
+
   /** No or a wrong bearer token. */
   public static final String UNAUTHORIZED = "UNAUTHORIZED";
 

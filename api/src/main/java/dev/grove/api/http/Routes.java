@@ -62,6 +62,14 @@ public final class Routes {
     return WATCHES + "/" + watchId;
   }
 
+  /**
+   * {@code grove logs}: a websocket. The client's first text message is a {@link
+   * dev.grove.api.logs.LogsRequest} (the project, Deploy names, follow, since, tail); the daemon
+   * answers with {@link dev.grove.api.logs.LogMessage} JSON text messages ({@code line}, {@code
+   * gap}, {@code note}, {@code error}) in time order and closes normally (1000) at the end.
+   */
+  public static final String LOGS = PREFIX + "/logs";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

@@ -150,6 +150,67 @@ public final class DaemonClient {
     }
   }
 
+  /**
+   * {@code grove logs}: opens the {@link Routes#LOGS} websocket, sends the request and hands each
+   * message the daemon sends (JSON text) to {@code message}, until the daemon closes the stream.
+   *
+   * @throws DaemonUnreachableException when no daemon answers (nothing sent: safe to retry after
+   *     starting one) or the connection is lost mid-stream
+   */
+  public void logs(
+      dev.grove.api.logs.LogsRequest request, java.util.function.Consumer<String> message) {
+    WebSocketClient ws;
+    try {
+      ws =
+          WebSocketClient.connect(
+              "127.0.0.1",
+              info.port(),
+              Routes.LOGS,
+              java.util.Map.of(Routes.AUTHORIZATION, "Bearer " + info.token()),
+              CONNECT_TIMEOUT_MS);
+    } catch (WebSocketClient.HandshakeException e) {
+      if (e.status() == 401) {
+        throw new DaemonUnreachableException(
+            "the process on 127.0.0.1:" + info.port() + " rejected the token of daemon.json",
+            "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
+                + " or delete daemon.json, then run again.",
+            true);
+      }
+      try {
+        throw new DaemonErrorException(e.status(), errorOf(e.status(), e.body()));
+      } catch (IllegalArgumentException | ClassCastException notJson) {
+        throw new DaemonUnreachableException(
+                "the process on 127.0.0.1:"
+                    + info.port()
+                    + " does not answer as a Grove daemon ("
+                    + describe(e)
+                    + ")",
+                "Run 'grove daemon stop' to forget it, then run again.")
+            .connectionRefused();
+      }
+    } catch (IOException e) {
+      DaemonUnreachableException unreachable =
+          new DaemonUnreachableException(
+              "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
+              "Run 'grove daemon start'.");
+      throw e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
+    }
+    try (ws) {
+      ws.sendText(Json.write(request));
+      for (String next = ws.receive(); next != null; next = ws.receive()) {
+        message.accept(next);
+      }
+    } catch (IOException e) {
+      throw new DaemonUnreachableException(
+          "lost the connection to the Grove daemon on 127.0.0.1:"
+              + info.port()
+              + " ("
+              + describe(e)
+              + ")",
+          "See the daemon's log (grove daemon status), then run again.");
+    }
+  }
+
   private HttpURLConnection open(String method, String route, int readTimeoutMs)
       throws IOException {
     HttpURLConnection connection =

@@ -46,6 +46,11 @@ public final class Renderer {
     return new RunView(out, mode, terminal, colour);
   }
 
+  /** The view of a {@code grove logs} stream. */
+  public LogView logView(OutputMode mode) {
+    return new LogView(out, err, mode, colour);
+  }
+
   /** {@code grove runs}: one line per run. */
   public void runs(java.util.List<dev.grove.api.run.RunInfo> runs, OutputMode mode) {
     if (mode.isJson()) {

@@ -12,6 +12,7 @@ import dev.grove.api.run.RunInfo;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
+import dev.grove.orchestrator.logs.LogsService;
 import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.NamespaceService;
 import dev.grove.orchestrator.project.ProjectService;
@@ -41,6 +42,10 @@ import java.util.function.Function;
 public final class DaemonVerticle extends VerticleBase {
   public static final int BODY_LIMIT_BYTES = 1 << 20;
   static final String WORKER_POOL = "grove-projects";
+
+  /** Opens and closes of pod log reads (each blocks until the API server answers). */
+  static final String LOG_POOL = "grove-logs";
+
   private static final int WORKER_POOL_SIZE = 4;
 
   /**
@@ -65,6 +70,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final ImageCleanupService imageCleanup;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
+  private WorkerExecutor logWorkers;
   private HttpServer server;
   private dev.grove.orchestrator.watch.Watches watches;
 
@@ -182,6 +188,22 @@ public final class DaemonVerticle extends VerticleBase {
     if (events != null) {
       EventRoutes.install(router, vertx, events);
     }
+    logWorkers = vertx.createSharedWorkerExecutor(LOG_POOL, WORKER_POOL_SIZE);
+    LogRoutes.install(
+        router,
+        vertx,
+        new LogsService(
+            projects,
+            task ->
+                logWorkers.executeBlocking(
+                    () -> {
+                      task.run();
+                      return null;
+                    },
+                    false),
+            (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run())),
+        workers,
+        settings.logFile());
     router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
     router.route().failureHandler(new ApiFailureHandler(settings.logFile()));
 
@@ -193,6 +215,9 @@ public final class DaemonVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (logWorkers != null) {
+      logWorkers.close();
+    }
     return workers == null ? Future.succeededFuture() : workers.close();
   }
 

@@ -120,33 +120,7 @@ public final class RenderService {
           List.of(),
           action.config().type() + " Deploys apply no Kubernetes objects.");
     }
-    Map<String, Object> buildOutputs = Map.of();
-    String build = action.config().build();
-    if (build != null) {
-      LoadedProject.ResolvedAction built =
-          project.actions().get(ActionRef.of(ActionKind.BUILD, build));
-      if (built != null) {
-        buildOutputs = ActionContexts.staticOutputs(project, built);
-      }
-    }
-    ActionContext context =
-        new ActionContext(
-            ref,
-            action.config().type(),
-            action.version(),
-            action.spec(),
-            ActionContexts.sourceDir(project, action),
-            project.project().root(),
-            env,
-            Duration.ofMinutes(5),
-            (stream, line) -> {},
-            new Cancellation(),
-            ProjectLoader.registry(project.project()),
-            ActionContexts.staticOutputs(project, action),
-            ActionContext.Events.NONE,
-            ActionContexts.buildMode(project),
-            null,
-            ActionContexts.deployTarget(project, action, buildOutputs, templates));
+    ActionContext context = context(project, action, env, templates);
     ActionHandler.Rendered rendered;
     try {
       rendered = renderer.render(context);
@@ -161,6 +135,44 @@ public final class RenderService {
     }
     return new RenderResult.RenderedDeploy(
         ref.toString(), yaml(rendered.objects()), warnings, null);
+  }
+
+  /**
+   * A context for the action's handler outside a run (render, logs): static outputs for its
+   * Build's, no log, no events, and the client's environment.
+   */
+  public static ActionContext context(
+      LoadedProject project,
+      LoadedProject.ResolvedAction action,
+      Map<String, String> env,
+      TemplateResolver templates) {
+    ActionRef ref = action.config().ref();
+    Map<String, Object> buildOutputs = Map.of();
+    String build = action.config().build();
+    if (build != null) {
+      LoadedProject.ResolvedAction built =
+          project.actions().get(ActionRef.of(ActionKind.BUILD, build));
+      if (built != null) {
+        buildOutputs = ActionContexts.staticOutputs(project, built);
+      }
+    }
+    return new ActionContext(
+        ref,
+        action.config().type(),
+        action.version(),
+        action.spec(),
+        ActionContexts.sourceDir(project, action),
+        project.project().root(),
+        env,
+        Duration.ofMinutes(5),
+        (stream, line) -> {},
+        new Cancellation(),
+        ProjectLoader.registry(project.project()),
+        ActionContexts.staticOutputs(project, action),
+        ActionContext.Events.NONE,
+        ActionContexts.buildMode(project),
+        null,
+        ActionContexts.deployTarget(project, action, buildOutputs, templates));
   }
 
   /** Block style, keys in the order they were built: the same input gives the same bytes. */
@@ -178,7 +190,11 @@ public final class RenderService {
     return out.toString();
   }
 
-  private static List<LoadedProject.ResolvedAction> deploys(
+  /**
+   * The enabled Deploys the names name (all when none); an unknown name is {@code UNKNOWN_ACTION}
+   * with a did-you-mean.
+   */
+  public static List<LoadedProject.ResolvedAction> deploys(
       LoadedProject project, List<String> names) {
     List<LoadedProject.ResolvedAction> all = new ArrayList<>();
     for (LoadedProject.ResolvedAction action : project.actions().values()) {

@@ -19,13 +19,23 @@ import java.util.Optional;
  * the rollout waited for (failing fast).
  */
 final class ContainerDeployHandler
-    implements ActionHandler, ActionHandler.Renderer, dev.grove.actions.spi.Cleanable {
+    implements ActionHandler,
+        ActionHandler.Renderer,
+        dev.grove.actions.spi.Cleanable,
+        dev.grove.actions.kube.Workloads {
   private final KubeCluster.Opener clusters;
   private final Duration pollInterval;
 
   ContainerDeployHandler(KubeCluster.Opener clusters, Duration pollInterval) {
     this.clusters = clusters;
     this.pollInterval = pollInterval;
+  }
+
+  @Override
+  public Found workloads(ActionContext context) throws ActionException {
+    return clusters
+        .open(context)
+        .workloads(context.ref().toString(), KubeCluster.deployTarget(context).namespace());
   }
 
   @Override

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param deployCommand what deploys it (required, as in Garden)
  * @param statusCommand exits 0 when it is deployed; none means it always deploys
  * @param cleanupCommand what removes it; none means cleanup does nothing
- * @param persistent Garden keeps a persistent deploy command running in the background; Grove
- *     accepts the field but runs the command like any other (it must exit)
+ * @param persistent the deploy command keeps running in the daemon once ready (its statusCommand
+ *     succeeds, or at once without one); its output is served by {@code grove logs}
  * @param statusTimeout how long the status command may take
  * @param env added to each command's environment
  */

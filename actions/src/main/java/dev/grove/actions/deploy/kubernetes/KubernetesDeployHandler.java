@@ -23,7 +23,10 @@ import java.util.Set;
  * Garden does since 0.13.50.
  */
 final class KubernetesDeployHandler
-    implements ActionHandler, ActionHandler.Renderer, dev.grove.actions.spi.Cleanable {
+    implements ActionHandler,
+        ActionHandler.Renderer,
+        dev.grove.actions.spi.Cleanable,
+        dev.grove.actions.kube.Workloads {
   private final KubeCluster.Opener clusters;
   private final RegistryCredentials credentials;
   private final Duration pollInterval;
@@ -42,6 +45,13 @@ final class KubernetesDeployHandler
   private static String namespace(ActionContext context, KubernetesDeploySpec spec)
       throws ActionException {
     return spec.namespace().orElse(KubeCluster.deployTarget(context).namespace());
+  }
+
+  @Override
+  public Found workloads(ActionContext context) throws ActionException {
+    return clusters
+        .open(context)
+        .workloads(context.ref().toString(), namespace(context, spec(context)));
   }
 
   @Override

@@ -164,12 +164,15 @@ class ExecDeployTypeTest {
   }
 
   @Test
-  void persistentIsAcceptedAndTheCommandRunsToItsEnd() throws Exception {
-    assertThat(
-            handler
-                .process(context(Map.of("deployCommand", "echo once", "persistent", true)))
-                .values())
-        .containsEntry("stdout", "once");
+  void aPersistentCommandIsReadyOnceStartedAndItsOutputStaysReadable() throws Exception {
+    ActionContext context = context(Map.of("deployCommand", "echo once", "persistent", true));
+    handler.process(context);
+    String key =
+        dev.grove.actions.process.PersistentProcesses.key(context.projectRoot(), "deploy.db");
+    var process = dev.grove.actions.process.PersistentProcesses.shared().get(key).orElseThrow();
+    assertThat(process.awaitExit(Duration.ofSeconds(5))).isTrue();
+    ((Cleanable) handler).cleanup(context);
+    assertThat(process.lines()).extracting(line -> line.text()).containsExactly("once");
   }
 
   @Test

@@ -1,0 +1,313 @@
+package dev.grove.orchestrator.http;
+
+import dev.grove.api.error.ApiError;
+import dev.grove.api.error.ErrorCodes;
+import dev.grove.api.http.Routes;
+import dev.grove.api.logs.LogMessage;
+import dev.grove.api.logs.LogsRequest;
+import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.logs.FollowSession;
+import dev.grove.orchestrator.logs.LogItem;
+import dev.grove.orchestrator.logs.LogLines;
+import dev.grove.orchestrator.logs.LogQueue;
+import dev.grove.orchestrator.logs.LogsService;
+import dev.grove.orchestrator.logs.TimeMerger;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET} {@link Routes#LOGS}: {@code grove logs} as a websocket. The client's first text
+ * message is a {@link LogsRequest}; the daemon answers with {@link LogMessage}s and closes normally
+ * at the end (or after an {@code error} message). Following, lines of all pods go through one
+ * {@link TimeMerger} per client, held back {@link #HOLD_BACK} so that they leave in the kubelets'
+ * time order, and through a bounded {@link LogQueue}, so a slow client gets a {@code gap} and never
+ * slows the reads other clients share.
+ */
+public final class LogRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(LogRoutes.class);
+
+  /** How long a line waits for older lines of other pods that may still be on their way. */
+  public static final Duration HOLD_BACK = Duration.ofMillis(250);
+
+  private static final long TICK_MS = 50;
+  private static final long REQUEST_TIMEOUT_MS = 30_000;
+  private static final int BATCH = 512;
+
+  private LogRoutes() {}
+
+  public static void install(
+      Router router, Vertx vertx, LogsService logs, WorkerExecutor workers, Path logFile) {
+    ApiFailureHandler failures = new ApiFailureHandler(logFile);
+    router
+        .get(Routes.LOGS)
+        .handler(
+            ctx -> {
+              if (!ctx.request().canUpgradeToWebSocket()) {
+                ctx.fail(
+                    new GroveException(
+                        ErrorCodes.BAD_REQUEST,
+                        Routes.LOGS + " is a websocket",
+                        "Open a websocket on it and send a LogsRequest as the first message."));
+                return;
+              }
+              Context context = vertx.getOrCreateContext();
+              ctx.request()
+                  .toWebSocket()
+                  .onSuccess(
+                      ws -> new Connection(vertx, context, ws, logs, workers, failures).start())
+                  .onFailure(ctx::fail);
+            });
+  }
+
+  /** One client's stream, on the websocket's context. */
+  private static final class Connection {
+    private final Vertx vertx;
+    private final Context context;
+    private final ServerWebSocket ws;
+    private final LogsService logs;
+    private final WorkerExecutor workers;
+    private final ApiFailureHandler failures;
+    private final TimeMerger merger = new TimeMerger(HOLD_BACK);
+    private boolean requested;
+    private boolean closed;
+    private long timer = -1;
+    private LogQueue queue;
+    private FollowSession session;
+
+    Connection(
+        Vertx vertx,
+        Context context,
+        ServerWebSocket ws,
+        LogsService logs,
+        WorkerExecutor workers,
+        ApiFailureHandler failures) {
+      this.vertx = vertx;
+      this.context = context;
+      this.ws = ws;
+      this.logs = logs;
+      this.workers = workers;
+      this.failures = failures;
+    }
+
+    void start() {
+      ws.closeHandler(ignored -> stop());
+      ws.exceptionHandler(failure -> stop());
+      ws.textMessageHandler(this::request);
+      timer =
+          vertx.setTimer(
+              REQUEST_TIMEOUT_MS,
+              id -> {
+                if (!requested) {
+                  fail(
+                      new GroveException(
+                          ErrorCodes.BAD_REQUEST,
+                          "no LogsRequest within " + REQUEST_TIMEOUT_MS / 1000 + " s",
+                          "Send the request as the first text message."));
+                }
+              });
+    }
+
+    private void request(String text) {
+      if (requested) {
+        return; // nothing more is expected from the client
+      }
+      requested = true;
+      vertx.cancelTimer(timer);
+      LogsRequest request;
+      try {
+        request = JsonCodec.readRequest(text.getBytes(StandardCharsets.UTF_8), LogsRequest.class);
+        if (request.project() == null
+            || request.project().cwd() == null
+            || request.project().cwd().isBlank()) {
+          throw new GroveException(
+              ErrorCodes.BAD_REQUEST,
+              "the logs request has no project with a cwd",
+              "Send {project: {root, cwd, env, ...}, names, follow, sinceSeconds, tail}.");
+        }
+        if (request.tail() != null && request.tail() < 0) {
+          throw new GroveException(
+              ErrorCodes.BAD_REQUEST, "tail is negative", "Pass 0 or more lines.");
+        }
+      } catch (GroveException e) {
+        fail(e);
+        return;
+      }
+      workers
+          .executeBlocking(() -> logs.plan(request), false)
+          .onComplete(
+              planned -> {
+                if (planned.failed()) {
+                  fail(planned.cause());
+                } else if (!closed) {
+                  planned.result().notes().forEach(this::write);
+                  if (request.follow()) {
+                    follow(planned.result(), request);
+                  } else {
+                    read(planned.result(), request);
+                  }
+                }
+              });
+    }
+
+    private void read(LogsService.Plan plan, LogsRequest request) {
+      workers
+          .executeBlocking(
+              () ->
+                  logs.read(
+                      new LogsService.Plan(plan.targets(), List.of()),
+                      request.sinceSeconds(),
+                      request.tail()),
+              false)
+          .onComplete(
+              read -> {
+                if (read.failed()) {
+                  fail(read.cause());
+                  return;
+                }
+                read.result().forEach(this::write);
+                end();
+              });
+    }
+
+    private void follow(LogsService.Plan plan, LogsRequest request) {
+      if (plan.targets().isEmpty()) {
+        end();
+        return;
+      }
+      queue = new LogQueue(() -> context.runOnContext(ignored -> pump()));
+      workers
+          .executeBlocking(() -> logs.follow(plan, request, queue), false)
+          .onComplete(
+              followed -> {
+                if (followed.failed()) {
+                  fail(followed.cause());
+                  return;
+                }
+                session = followed.result();
+                if (closed) {
+                  closeSession();
+                  return;
+                }
+                timer = vertx.setPeriodic(TICK_MS, id -> pump());
+                pump();
+              });
+    }
+
+    /**
+     * Moves what the queue holds into the merger while the socket takes more; sends what is due.
+     */
+    private void pump() {
+      if (closed || queue == null) {
+        return;
+      }
+      if (ws.isClosed()) {
+        stop();
+        return;
+      }
+      long now = System.nanoTime();
+      while (!ws.writeQueueFull()) {
+        List<LogItem> batch = queue.poll(BATCH);
+        if (batch.isEmpty()) {
+          break;
+        }
+        for (LogItem item : batch) {
+          if (item instanceof LogItem.Gap) {
+            write(item);
+          } else {
+            merger.add(item, now);
+          }
+        }
+      }
+      merger.due(now).forEach(this::write);
+      if (ws.writeQueueFull()) {
+        ws.drainHandler(ignored -> pump());
+      }
+    }
+
+    private void write(LogItem item) {
+      if (closed || ws.isClosed()) {
+        return;
+      }
+      Object message;
+      if (item instanceof LogItem.Line line) {
+        message =
+            new LogMessage.Line(
+                LogLines.format(line.time()),
+                line.action(),
+                line.pod(),
+                line.container(),
+                line.text());
+      } else if (item instanceof LogItem.Note note) {
+        message = new LogMessage.Note(note.action(), note.pod(), note.message());
+      } else {
+        message = new LogMessage.Gap(((LogItem.Gap) item).missed());
+      }
+      ws.writeTextMessage(json(message));
+    }
+
+    private void fail(Throwable failure) {
+      if (closed) {
+        return;
+      }
+      ApiError error;
+      if (failure instanceof GroveException grove) {
+        error = grove.error();
+      } else {
+        LOG.error("grove logs failed", failure);
+        error = failures.replyFor(failure, 500).error();
+      }
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(json(new LogMessage.Error(error)));
+      }
+      end();
+    }
+
+    private void end() {
+      if (!ws.isClosed()) {
+        ws.close((short) 1000);
+      }
+      stop();
+    }
+
+    private void stop() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      closeSession();
+    }
+
+    private void closeSession() {
+      FollowSession open = session;
+      session = null;
+      if (open != null) {
+        // stopping informers and closing reads may block briefly: not on the event loop
+        workers.executeBlocking(
+            () -> {
+              open.close();
+              LOG.info(
+                  "A grove logs client left; container log reads open: {}", logs.hub().sources());
+              return null;
+            },
+            false);
+      }
+    }
+
+    private static String json(Object message) {
+      return Buffer.buffer(JsonCodec.write(message)).toString(StandardCharsets.UTF_8);
+    }
+  }
+}

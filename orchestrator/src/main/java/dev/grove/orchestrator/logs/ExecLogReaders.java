@@ -1,0 +1,57 @@
+package dev.grove.orchestrator.logs;
+
+import dev.grove.actions.process.PersistentProcesses;
+import java.time.Instant;
+
+/**
+ * The output of persistent exec Deploys' processes, read like a container's log: {@link
+ * LogSource#namespace()} holds the process's key. A redeploy replaces the process; the hub's read
+ * ends with the old one and, opened again, continues with the new one.
+ */
+final class ExecLogReaders implements LogReaders {
+  /** The {@link LogSource#cluster()} of exec processes. */
+  static final String CLUSTER = "exec";
+
+  /** The container name of an exec process's output. */
+  static final String CONTAINER = "exec";
+
+  private final PersistentProcesses processes;
+
+  ExecLogReaders(PersistentProcesses processes) {
+    this.processes = processes;
+  }
+
+  @Override
+  public Reader open(LogSource source, Instant since, Sink sink) {
+    boolean[] closed = {false};
+    PersistentProcesses.Subscription subscription =
+        processes
+            .follow(
+                source.namespace(),
+                since,
+                LogHub.HISTORY,
+                new PersistentProcesses.Follower() {
+                  @Override
+                  public void line(PersistentProcesses.Line line) {
+                    sink.line(line.time(), line.text());
+                  }
+
+                  @Override
+                  public void end() {
+                    synchronized (closed) {
+                      if (closed[0]) {
+                        return;
+                      }
+                    }
+                    sink.end(null);
+                  }
+                })
+            .orElseThrow(() -> new IllegalStateException("no process for " + source.pod()));
+    return () -> {
+      synchronized (closed) {
+        closed[0] = true;
+      }
+      subscription.cancel();
+    };
+  }
+}

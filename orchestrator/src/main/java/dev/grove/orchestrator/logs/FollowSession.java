@@ -1,0 +1,230 @@
+package dev.grove.orchestrator.logs;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * One client's {@code grove logs -f}: watches the pods of each Deploy's workloads (by their
+ * selectors, in the Deploy's namespace), subscribes to the {@link LogHub} source of each started
+ * container, and leaves the sources of pods that are gone. Everything goes to the client's {@link
+ * LogQueue}. Closing it closes all of that.
+ */
+public final class FollowSession implements AutoCloseable {
+  private final LogHub hub;
+  private final LogQueue queue;
+  private final Instant started;
+  private final Instant cutoff;
+  private final Integer tail;
+  private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+  private final Map<String, PodState> pods = new HashMap<>();
+  private boolean closed;
+
+  /** A followed pod: its containers' subscriptions and the container ids they were read from. */
+  private static final class PodState {
+    final Map<String, LogHub.Subscription> subscriptions = new LinkedHashMap<>();
+    final Map<String, String> containerIds = new HashMap<>();
+  }
+
+  FollowSession(LogHub hub, LogQueue queue, Instant started, Long sinceSeconds, Integer tail) {
+    this.hub = hub;
+    this.queue = queue;
+    this.started = started;
+    this.cutoff = sinceSeconds == null ? null : started.minusSeconds(sinceSeconds);
+    this.tail = tail;
+  }
+
+  /** Starts watching the target's pods; blocks for the first list of them. */
+  void watch(LogsService.Target target) {
+    for (var workload : target.workloads()) {
+      SharedIndexInformer<Pod> informer =
+          target
+              .client()
+              .pods()
+              .inNamespace(target.namespace())
+              .withLabelSelector(workload.selector())
+              .inform(
+                  new ResourceEventHandler<Pod>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                      sync(target, pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod pod) {
+                      sync(target, pod);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean finalStateUnknown) {
+                      gone(target, pod.getMetadata().getName());
+                    }
+                  },
+                  0);
+      boolean stop;
+      synchronized (this) {
+        stop = closed;
+        if (!stop) {
+          informers.add(informer);
+        }
+      }
+      if (stop) {
+        informer.stop();
+        return;
+      }
+    }
+  }
+
+  /** Follows one source that has no pods to watch (a persistent exec Deploy's process). */
+  synchronized void follow(LogsService.Target target, String pod, LogSource source) {
+    if (closed) {
+      return;
+    }
+    PodState state = new PodState();
+    pods.put(target.action() + "/" + pod, state);
+    state.subscriptions.put(
+        source.container(),
+        hub.subscribe(source, new Follower(target.action(), pod, source.container(), true)));
+  }
+
+  private synchronized void sync(LogsService.Target target, Pod pod) {
+    if (closed || pod.getStatus() == null) {
+      return;
+    }
+    String name = pod.getMetadata().getName();
+    String key = target.action() + "/" + name;
+    PodState state = pods.get(key);
+    if (state == null) {
+      state = new PodState();
+      pods.put(key, state);
+      if (!existedBefore(pod)) {
+        note(target.action(), name, "new pod " + name);
+      }
+    }
+    boolean initial = existedBefore(pod);
+    for (ContainerStatus status :
+        Stream.concat(
+                pod.getStatus().getInitContainerStatuses().stream(),
+                pod.getStatus().getContainerStatuses().stream())
+            .toList()) {
+      if (!LogsService.hasLog(status)) {
+        continue;
+      }
+      String container = status.getName();
+      LogSource source = new LogSource(target.cluster(), target.namespace(), name, container);
+      if (!state.subscriptions.containsKey(container)) {
+        state.containerIds.put(container, status.getContainerID());
+        state.subscriptions.put(
+            container,
+            hub.subscribe(source, new Follower(target.action(), name, container, initial)));
+      } else if (!Objects.equals(state.containerIds.get(container), status.getContainerID())) {
+        // restarted: read the new container's log now, not after the hub's back-off
+        state.containerIds.put(container, status.getContainerID());
+        hub.restarted(source);
+      }
+    }
+  }
+
+  private void gone(LogsService.Target target, String name) {
+    PodState state;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      state = pods.remove(target.action() + "/" + name);
+    }
+    if (state != null) {
+      state.subscriptions.values().forEach(LogHub.Subscription::close);
+      note(target.action(), name, "pod " + name + " is gone");
+    }
+  }
+
+  private boolean existedBefore(Pod pod) {
+    String created = pod.getMetadata().getCreationTimestamp();
+    if (created == null) {
+      return true;
+    }
+    try {
+      return OffsetDateTime.parse(created).toInstant().isBefore(started);
+    } catch (java.time.format.DateTimeParseException e) {
+      return true;
+    }
+  }
+
+  private void note(String action, String pod, String message) {
+    queue.offer(new LogItem.Note(Instant.now(), action, pod, action + ": " + message));
+  }
+
+  /** Pods followed now (for tests and the daemon's log). */
+  public synchronized int pods() {
+    return pods.size();
+  }
+
+  @Override
+  public void close() {
+    List<SharedIndexInformer<Pod>> stop;
+    List<PodState> states;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stop = List.copyOf(informers);
+      informers.clear();
+      states = List.copyOf(pods.values());
+      pods.clear();
+    }
+    stop.forEach(SharedIndexInformer::stop);
+    states.forEach(state -> state.subscriptions.values().forEach(LogHub.Subscription::close));
+    queue.close();
+  }
+
+  /**
+   * One container's lines for this client: the source's history cut to {@code --since} and, for a
+   * container that was there when the client started, {@code --tail}; then every new line.
+   */
+  private final class Follower implements LogHub.Subscriber {
+    private final String action;
+    private final String pod;
+    private final String container;
+    private final boolean initial;
+
+    Follower(String action, String pod, String container, boolean initial) {
+      this.action = action;
+      this.pod = pod;
+      this.container = container;
+      this.initial = initial;
+    }
+
+    @Override
+    public void history(List<LogEntry> lines) {
+      List<LogEntry> kept = new ArrayList<>();
+      for (LogEntry line : lines) {
+        if (cutoff == null || !line.time().isBefore(cutoff)) {
+          kept.add(line);
+        }
+      }
+      if (initial && tail != null && kept.size() > tail) {
+        kept = kept.subList(kept.size() - tail, kept.size());
+      }
+      kept.forEach(this::line);
+    }
+
+    @Override
+    public void line(LogEntry line) {
+      if (cutoff == null || !line.time().isBefore(cutoff)) {
+        queue.offer(new LogItem.Line(line.time(), action, pod, container, line.text()));
+      }
+    }
+  }
+}

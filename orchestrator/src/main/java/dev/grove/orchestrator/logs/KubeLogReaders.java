@@ -1,0 +1,63 @@
+package dev.grove.orchestrator.logs;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.Loggable;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Container logs read through the Kubernetes API ({@code pods/NAME/log?follow&timestamps}), with
+ * the client of each cluster the daemon resolved for a request.
+ */
+final class KubeLogReaders implements LogReaders {
+  private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+
+  /** The client of a cluster, by the identity {@link LogSource#cluster()} names. */
+  void register(String cluster, KubernetesClient client) {
+    clients.put(cluster, client);
+  }
+
+  KubernetesClient client(String cluster) {
+    KubernetesClient client = clients.get(cluster);
+    if (client == null) {
+      throw new IllegalStateException("no client for the cluster " + cluster);
+    }
+    return client;
+  }
+
+  @Override
+  public Reader open(LogSource source, Instant since, Sink sink) {
+    var stamped =
+        client(source.cluster())
+            .pods()
+            .inNamespace(source.namespace())
+            .withName(source.pod())
+            .inContainer(source.container())
+            .usingTimestamps();
+    Loggable loggable =
+        since == null ? stamped.tailingLines(LogHub.HISTORY) : stamped.sinceTime(since.toString());
+    LogLines.Splitter splitter = new LogLines.Splitter(sink::line);
+    boolean[] closed = {false};
+    LogWatch watch = loggable.watchLog(splitter);
+    watch
+        .onClose()
+        .whenComplete(
+            (failure, error) -> {
+              synchronized (closed) {
+                if (closed[0]) {
+                  return;
+                }
+              }
+              splitter.close();
+              sink.end(failure != null ? failure : error);
+            });
+    return () -> {
+      synchronized (closed) {
+        closed[0] = true;
+      }
+      watch.close();
+    };
+  }
+}

@@ -1,0 +1,93 @@
+package dev.grove.orchestrator.logs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.function.BiConsumer;
+
+/** The kubelet's {@code timestamps=true} lines: an RFC 3339 time, a space, the text. */
+public final class LogLines {
+  /** RFC 3339 in UTC with nine fraction digits, as the kubelet writes it: sorts as text too. */
+  private static final DateTimeFormatter FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private LogLines() {}
+
+  public static String format(Instant time) {
+    return FORMAT.format(time);
+  }
+
+  /**
+   * Splits one stamped line into its time and text; a line without a readable stamp gets {@code
+   * fallback}.
+   */
+  public static void parse(String line, Instant fallback, BiConsumer<Instant, String> out) {
+    int space = line.indexOf(' ');
+    if (space > 0) {
+      try {
+        out.accept(
+            java.time.OffsetDateTime.parse(line.substring(0, space)).toInstant(),
+            line.substring(space + 1));
+        return;
+      } catch (DateTimeParseException e) {
+        // not stamped: the whole line is text
+      }
+    }
+    out.accept(fallback, line);
+  }
+
+  /**
+   * A stream of stamped lines, split at line breaks (a {@code \r} before one dropped) and handed on
+   * as they complete; {@link #close} hands on an unfinished last line.
+   */
+  static final class Splitter extends OutputStream {
+    private final BiConsumer<Instant, String> out;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+
+    Splitter(BiConsumer<Instant, String> out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        emit();
+      } else {
+        pending.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) {
+      int start = offset;
+      for (int i = offset; i < offset + length; i++) {
+        if (bytes[i] == '\n') {
+          pending.write(bytes, start, i - start);
+          emit();
+          start = i + 1;
+        }
+      }
+      pending.write(bytes, start, offset + length - start);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (pending.size() > 0) {
+        emit();
+      }
+    }
+
+    private void emit() {
+      String line = pending.toString(StandardCharsets.UTF_8);
+      pending.reset();
+      if (line.endsWith("\r")) {
+        line = line.substring(0, line.length() - 1);
+      }
+      parse(line, Instant.now(), out);
+    }
+  }
+}

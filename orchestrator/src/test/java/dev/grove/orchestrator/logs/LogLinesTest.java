@@ -1,0 +1,39 @@
+package dev.grove.orchestrator.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogLinesTest {
+
+  @Test
+  void splitsStampedLinesAcrossWritesAndKeepsTheKubeletsNanoseconds() {
+    List<String> got = new ArrayList<>();
+    LogLines.Splitter splitter =
+        new LogLines.Splitter((time, text) -> got.add(LogLines.format(time) + "|" + text));
+    byte[] bytes =
+        ("2026-11-29T10:00:00.123456789Z hello wörld\r\n2026-11-29T10:00:01.5Z sec"
+                + "ond\nnot stamped\n2026-11-29T10:00:02Z last")
+            .getBytes(StandardCharsets.UTF_8);
+    splitter.write(bytes, 0, 40);
+    splitter.write(bytes, 40, bytes.length - 40);
+    splitter.close();
+
+    assertThat(got.get(0)).isEqualTo("2026-11-29T10:00:00.123456789Z|hello wörld");
+    assertThat(got.get(1)).isEqualTo("2026-11-29T10:00:01.500000000Z|second");
+    assertThat(got.get(2)).endsWith("|not stamped");
+    assertThat(got.get(3)).isEqualTo("2026-11-29T10:00:02.000000000Z|last");
+  }
+
+  @Test
+  void aLineWithoutAStampGetsTheFallbackTime() {
+    Instant fallback = Instant.parse("2026-01-01T00:00:00Z");
+    List<Instant> times = new ArrayList<>();
+    LogLines.parse("plain text", fallback, (time, text) -> times.add(time));
+    assertThat(times).containsExactly(fallback);
+  }
+}
