@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
@@ -37,6 +38,9 @@ final class K3sSandbox {
   static final String REGISTRY_IMAGE = "registry:2.8.3";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
+  /** On both containers: the sandbox folder they belong to. */
+  static final String LABEL = "dev.grove.sandbox";
+
   /** The containers started, by id. */
   record Started(String k3sContainer, String registryContainer, String kubeconfigYaml) {}
 
@@ -52,11 +56,13 @@ final class K3sSandbox {
    * namespace. On failure, removes what it started.
    */
   @SuppressWarnings("resource") // the containers outlive this process; `down` removes them
-  static Started start(int registryPort, String htpasswdLine) {
+  static Started start(int registryPort, String htpasswdLine, Path sandboxDir) {
+    String home = sandboxDir.toAbsolutePath().toString();
     K3sContainer k3s =
         new K3sContainer(DockerImageName.parse(K3S_IMAGE))
             .withCopyToContainer(
                 Transferable.of(registriesYaml(registryPort)), "/etc/rancher/k3s/registries.yaml")
+            .withLabel(LABEL, home)
             .withReuse(true)
             .withStartupTimeout(START_TIMEOUT);
     k3s.setPortBindings(List.of("127.0.0.1:" + registryPort + ":" + registryPort));
@@ -71,6 +77,7 @@ final class K3sSandbox {
               .withEnv("REGISTRY_AUTH_HTPASSWD_PATH", "/auth/htpasswd")
               .withEnv("REGISTRY_STORAGE_DELETE_ENABLED", "true")
               .withCopyToContainer(Transferable.of(htpasswdLine), "/auth/htpasswd")
+              .withLabel(LABEL, home)
               .withReuse(true)
               .waitingFor(Wait.forLogMessage(".*listening on.*", 1))
               .withStartupTimeout(START_TIMEOUT);
@@ -78,8 +85,24 @@ final class K3sSandbox {
       return new Started(
           k3s.getContainerId(), registry.getContainerId(), renameContext(k3s.getKubeConfigYaml()));
     } catch (RuntimeException e) {
-      remove(k3s.getContainerId());
+      removeLabelled(sandboxDir); // K3s, and the registry if it started
       throw e;
+    }
+  }
+
+  /**
+   * Removes every container labelled as this sandbox's (its folder): what an {@code up --k3s} cut
+   * short before it saved their ids left behind.
+   */
+  static void removeLabelled(Path sandboxDir) {
+    String home = sandboxDir.toAbsolutePath().toString();
+    for (com.github.dockerjava.api.model.Container container :
+        client()
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(java.util.Map.of(LABEL, home))
+            .exec()) {
+      remove(container.getId());
     }
   }
 

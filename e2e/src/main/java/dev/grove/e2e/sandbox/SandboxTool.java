@@ -43,6 +43,10 @@ public final class SandboxTool {
   static final String USER = "grove";
   static final String K3S = "k3s";
   private static final String RYUK_DISABLED = "TESTCONTAINERS_RYUK_DISABLED";
+
+  /** Set in the child JVM that works on containers ({@link #inContainerJvm(String[])}). */
+  private static final String CHILD = "GROVE_SANDBOX_CONTAINERS";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -118,7 +122,8 @@ public final class SandboxTool {
       error.put("suggestion", e.suggestion);
       out.println(error);
       return 3;
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // RuntimeException: the Docker client's and the Kubernetes client's failures
       ObjectNode error = JSON.createObjectNode();
       error.put("error", "The sandbox failed: " + e.getMessage());
       error.put(
@@ -154,7 +159,7 @@ public final class SandboxTool {
   }
 
   private static boolean inContainerJvm() {
-    return "true".equals(System.getenv(RYUK_DISABLED));
+    return "1".equals(System.getenv(CHILD));
   }
 
   /**
@@ -181,6 +186,7 @@ public final class SandboxTool {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put(CHILD, "1");
     builder.environment().put(RYUK_DISABLED, "true");
     builder.environment().put("TESTCONTAINERS_REUSE_ENABLE", "true");
     builder.environment().put("GROVE_HOME", dir.getParent().toString());
@@ -225,17 +231,26 @@ public final class SandboxTool {
     }
   }
 
-  private ObjectNode upLocked(int registryPort, boolean k3s)
+  private ObjectNode upLocked(int registryPort, boolean askedK3s)
       throws IOException, InterruptedException, SandboxException {
+    // a plain `up` (the daemon's after a reboot, say) restarts the kind of sandbox that was there
+    boolean k3s =
+        askedK3s || readState().map(state -> K3S.equals(state.path("mode").asText())).orElse(false);
     ObjectNode current = status();
     if (current.path("running").asBoolean()) {
       // a plain `up` (the daemon's, say) is content with a running K3s sandbox
-      if (k3s && !K3S.equals(current.path("mode").asText())) {
+      if (askedK3s && !K3S.equals(current.path("mode").asText())) {
         throw new SandboxException(
             "The built-in sandbox is running.",
             "Run `grove sandbox down` first, then `grove sandbox up --k3s`.");
       }
       return current;
+    }
+    if (k3s && !askedK3s && !K3sSandbox.engineAnswers()) {
+      throw new SandboxException(
+          "The sandbox here is K3s (`grove sandbox up --k3s`), and no Docker engine answers.",
+          "Start the engine, or run `grove sandbox down`, then `grove sandbox up` for the"
+              + " built-in sandbox.");
     }
     stopAll(readState());
     String password = password();
@@ -293,7 +308,8 @@ public final class SandboxTool {
     checkPortFree(registryPort);
     K3sSandbox.Started started;
     try {
-      started = K3sSandbox.start(registryPort, htpasswdLine(USER, password));
+      K3sSandbox.removeLabelled(dir); // what an interrupted `up --k3s` left
+      started = K3sSandbox.start(registryPort, htpasswdLine(USER, password), dir);
     } catch (RuntimeException e) {
       throw new SandboxException(
           "K3s or its registry did not start: " + e.getMessage(),
@@ -309,7 +325,10 @@ public final class SandboxTool {
     state.put("k3sContainer", started.k3sContainer());
     state.put("registryContainer", started.registryContainer());
     writeState(state); // first, so that `down` finds the containers whatever happens next
-    Files.writeString(dir.resolve("kubeconfig"), started.kubeconfigYaml());
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, started.kubeconfigYaml()); // K3s's admin client key: owner only
+    Files.setPosixFilePermissions(
+        kubeconfig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!answers("http://" + registry + "/v2/", 401)) {
       if (System.nanoTime() > deadline) {
@@ -361,15 +380,31 @@ public final class SandboxTool {
 
   /** Stops every process {@code up} started and removes the sandbox's data. */
   ObjectNode down() throws IOException, InterruptedException {
+    ObjectNode status = JSON.createObjectNode();
     if (Files.isDirectory(dir)) {
-      stopAll(readState());
+      Optional<ObjectNode> state = readState();
+      if (state.isPresent()
+          && K3S.equals(state.get().path("mode").asText())
+          && !K3sSandbox.engineAnswers()) {
+        status.put(
+            "warning",
+            "No Docker engine answers, so the K3s sandbox's containers ("
+                + state.get().path("k3sContainer").asText()
+                + ", "
+                + state.get().path("registryContainer").asText()
+                + ") were not removed: once it answers, `docker rm -f` them.");
+      } else {
+        stopAll(state);
+        if (state.isPresent() && K3S.equals(state.get().path("mode").asText())) {
+          K3sSandbox.removeLabelled(dir);
+        }
+      }
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(file);
         }
       }
     }
-    ObjectNode status = JSON.createObjectNode();
     status.put("running", false);
     return status;
   }

@@ -26,7 +26,9 @@ class SandboxToolTest {
   }
 
   @Test
-  void statusOfASandboxNeverStartedIsNotRunning() throws Exception {}
+  void statusOfASandboxNeverStartedIsNotRunning() throws Exception {
+    assertThat(run(0, "status").path("running").asBoolean()).isFalse();
+  }
 
   @Test
   void downOfASandboxNeverStartedIsFine() throws Exception {
