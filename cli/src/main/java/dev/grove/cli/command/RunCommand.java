@@ -75,11 +75,7 @@ public abstract class RunCommand implements Callable<Integer> {
               publishTag());
       Long quietPeriod = quietPeriodMs(); // checked before anything starts
       if (watch()) {
-        dev.grove.api.watch.WatchRequest watchRequest =
-            new dev.grove.api.watch.WatchRequest(request, quietPeriod, null);
-        dev.grove.api.watch.WatchInfo started =
-            app.daemon().call(client -> client.startWatch(watchRequest));
-        return WatchFollower.follow(app, started.watchId(), options.output(), true);
+        return WatchFollower.start(app, request, quietPeriod, options.output());
       }
       RunInfo started = app.daemon().call(client -> client.startRun(request));
       return RunFollower.follow(app, started.runId(), options.output(), true);

@@ -1,10 +1,14 @@
 package dev.grove.cli.command;
 
 import dev.grove.api.error.ApiError;
+import dev.grove.api.run.RunRequest;
+import dev.grove.api.watch.WatchRequest;
 import dev.grove.cli.client.DaemonClient;
 import dev.grove.cli.client.Json;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.RunView;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +21,38 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchFollower {
   private WatchFollower() {}
+
+  /**
+   * Starts a watch under an id chosen here, with Ctrl-C stopping it from before the daemon answers
+   * (a watch started during the first load is not left behind), and shows it.
+   */
+  static int start(CliApp app, RunRequest run, Long quietPeriodMs, OutputMode mode) {
+    byte[] random = new byte[8];
+    new SecureRandom().nextBytes(random);
+    String watchId = "watch-" + HexFormat.of().formatHex(random);
+    DaemonClient client = app.daemon().call(c -> c);
+    Thread early =
+        new Thread(
+            () -> {
+              try {
+                client.stopWatch(watchId);
+              } catch (RuntimeException e) {
+                // not started (yet): nothing to stop
+              }
+            },
+            "grove-stop-watch-early");
+    Runtime.getRuntime().addShutdownHook(early);
+    try {
+      client.startWatch(new WatchRequest(run, quietPeriodMs, null, watchId));
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(early);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook stops the watch
+      }
+    }
+    return follow(app, watchId, mode, true);
+  }
 
   static int follow(CliApp app, String watchId, OutputMode mode, boolean stopOnInterrupt) {
     DaemonClient client = app.daemon().call(c -> c);

@@ -53,7 +53,12 @@ public final class TreeWatcher implements AutoCloseable {
     this.root = root.toAbsolutePath().normalize();
     this.listener = listener;
     this.service = FileSystems.getDefault().newWatchService();
-    registerTree(this.root, null);
+    try {
+      walk(this.root, null); // the first walk must see every folder, or the watch is partial
+    } catch (IOException e) {
+      service.close();
+      throw e;
+    }
     this.thread = new Thread(this::loop, "grove-watch-" + this.root.getFileName());
     thread.setDaemon(true);
     thread.start();
@@ -91,6 +96,7 @@ public final class TreeWatcher implements AutoCloseable {
     for (WatchEvent<?> event : key.pollEvents()) {
       if (event.kind() == OVERFLOW || dir == null) {
         changed.add(EVERYTHING);
+        registerTree(root, null); // folders created meanwhile (registered ones keep their key)
         continue;
       }
       Path path = dir.resolve((Path) event.context());
@@ -108,37 +114,42 @@ public final class TreeWatcher implements AutoCloseable {
     }
   }
 
+  /** Registers a folder that appeared, and lists its files; a failure is logged. */
   private void registerTree(Path start, Set<String> found) {
     try {
-      Files.walkFileTree(
-          start,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-                throws IOException {
-              if (!dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (found != null) {
-                found.add(relative(file));
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-              return FileVisitResult.CONTINUE; // gone or unreadable: nothing to watch
-            }
-          });
+      walk(start, found);
     } catch (IOException e) {
       LOG.warn("Cannot watch {}: {}", start, e.toString());
     }
+  }
+
+  private void walk(Path start, Set<String> found) throws IOException {
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (found != null) {
+              found.add(relative(file));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE; // gone or unreadable: nothing to watch
+          }
+        });
   }
 
   private String relative(Path path) {

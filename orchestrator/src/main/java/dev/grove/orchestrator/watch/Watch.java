@@ -7,6 +7,7 @@ import dev.grove.api.event.EventTypes;
 import dev.grove.api.run.RunRequest;
 import dev.grove.api.watch.WatchInfo;
 import dev.grove.api.watch.WatchRequest;
+import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.LoadedProject.ResolvedAction;
 import dev.grove.orchestrator.error.GroveException;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code grove deploy --watch} (or {@code build --watch}), kept by the daemon: the first run,
@@ -72,8 +74,14 @@ final class Watch {
   private ScheduledFuture<?> timer;
   private boolean stopped;
 
-  /** Folders of exec actions writing now (or lately): until when their events are their own. */
-  private final Map<String, Long> writing = new ConcurrentHashMap<>();
+  /**
+   * Folders of exec actions writing now (or lately): how many run there now, and until when their
+   * events are their own after the last one ended.
+   */
+  private final Map<String, long[]> writing = new ConcurrentHashMap<>();
+
+  /** The paths taken as the current run's own writes. */
+  private final Set<String> ownWritten = ConcurrentHashMap.newKeySet();
 
   // the rest: only on the watch's thread (volatile where info() reads it)
   private TreeWatcher watcher;
@@ -162,6 +170,15 @@ final class Watch {
           String running = currentRunId;
           if (running != null) {
             runs.cancel(running);
+            try { // its runFinished comes before watchStopped, which ends the stream
+              runs.result(running).orElseThrow().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException
+                | java.util.NoSuchElementException e) {
+              // stopping anyway
+            }
           }
           events.publish(id, EventTypes.WATCH_STOPPED, null, Map.of());
           onStopped.run();
@@ -195,13 +212,21 @@ final class Watch {
       }
       long quiet = TimeUnit.MILLISECONDS.toNanos(request.quietPeriod());
       long cap = firstPendingNanos + TimeUnit.MILLISECONDS.toNanos(request.maxDelay()) - now;
-      timer = thread.schedule(this::quiet, Math.max(0, Math.min(quiet, cap)), TimeUnit.NANOSECONDS);
+      timer =
+          thread.schedule(
+              () -> guarded(this::quiet), Math.max(0, Math.min(quiet, cap)), TimeUnit.NANOSECONDS);
     }
   }
 
   private boolean ownWrite(String path, long now) {
-    for (Map.Entry<String, Long> dir : writing.entrySet()) {
-      if (dir.getValue() > now && within(path, dir.getKey())) {
+    for (Map.Entry<String, long[]> dir : writing.entrySet()) {
+      long[] state = dir.getValue(); // {running, until}
+      boolean active;
+      synchronized (state) {
+        active = state[0] > 0 || state[1] > now;
+      }
+      if (active && within(path, dir.getKey())) {
+        ownWritten.add(path);
         return true;
       }
     }
@@ -292,6 +317,11 @@ final class Watch {
     payload.put("runId", id + "." + (runCount + 1));
     payload.put("actions", targets);
     payload.put("changed", changed.stream().map(ActionRef::toString).toList());
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+    }
     events.publish(id, EventTypes.WATCH_TRIGGERED, null, payload);
     startRun(project, next, now);
   }
@@ -302,6 +332,7 @@ final class Watch {
     runProject = project;
     usedByRun = versions;
     savedDuringRun.clear();
+    ownWritten.clear();
     try {
       runs.start(run, runId, project);
     } catch (GroveException e) {
@@ -326,35 +357,69 @@ final class Watch {
                     (done, failure) ->
                         // late events of the run's own writes arrive within the grace period
                         thread.schedule(
-                            () -> runEnded(runId), OWN_WRITES_GRACE_NANOS, TimeUnit.NANOSECONDS)));
+                            () -> guarded(() -> runEnded(runId)),
+                            OWN_WRITES_GRACE_NANOS,
+                            TimeUnit.NANOSECONDS)));
   }
 
   private void runEnded(String runId) {
     if (!runId.equals(currentRunId)) {
       return;
     }
-    currentRunId = null;
     writing.clear();
     synchronized (this) {
       if (stopped) {
+        currentRunId = null;
         return;
       }
     }
-    Set<String> followUp = new LinkedHashSet<>(savedDuringRun);
-    savedDuringRun.clear();
-    if (followUp.isEmpty()) {
-      // what the run's own actions wrote is part of what it processed
-      try {
-        LoadedProject project = projects.load(request.run().project());
-        processed = versions(project);
-        lastScan = projects.lastScan(request.run().project()).orElse(lastScan);
-      } catch (GroveException e) {
-        processed = merged(processed, usedByRun);
-      }
-      return;
+    // What the run's own exec actions wrote is part of what it processed: an action takes its
+    // version now when the only files of its own that changed since the run started are such
+    // writes. Otherwise it keeps the version the run used, and the save's event (queued, or still
+    // in its quiet period) runs it again.
+    try {
+      LoadedProject project = projects.load(request.run().project());
+      Map<ActionRef, String> next = merged(processed, usedByRun);
+      versions(project)
+          .forEach(
+              (ref, version) -> {
+                if (ownWritesOnly(ref, runProject, project)) {
+                  next.put(ref, version);
+                }
+              });
+      processed = next;
+      lastScan = projects.lastScan(request.run().project()).orElse(lastScan);
+    } catch (GroveException e) {
+      processed = merged(processed, usedByRun);
     }
-    processed = merged(processed, usedByRun);
-    evaluate(followUp);
+    Set<String> saved = new LinkedHashSet<>(savedDuringRun);
+    savedDuringRun.clear();
+    currentRunId = null;
+    if (!saved.isEmpty()) {
+      evaluate(saved); // the one follow-up run
+    }
+  }
+
+  /** Whether every source file of the action that differs between the two loads is an own write. */
+  private boolean ownWritesOnly(ActionRef ref, LoadedProject before, LoadedProject after) {
+    ResolvedAction was = before == null ? null : before.actions().get(ref);
+    ResolvedAction is = after.actions().get(ref);
+    if (was == null || is == null) {
+      return false;
+    }
+    Set<dev.grove.orchestrator.files.FileEntry> old = new java.util.HashSet<>(was.sources());
+    Set<dev.grove.orchestrator.files.FileEntry> now = new java.util.HashSet<>(is.sources());
+    for (dev.grove.orchestrator.files.FileEntry file : is.sources()) {
+      if (!old.contains(file) && !ownWritten.contains(file.path())) {
+        return false;
+      }
+    }
+    for (dev.grove.orchestrator.files.FileEntry file : was.sources()) {
+      if (!now.contains(file) && !ownWritten.contains(file.path())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The run's events: which exec actions are writing into their folders now. */
@@ -369,12 +434,26 @@ final class Watch {
     if (resolved == null || !"exec".equals(resolved.config().type())) {
       return;
     }
-    String dir = resolved.config().sourceDir() == null ? "" : resolved.config().sourceDir();
+    // where its command runs: a Deploy with `build:` runs in the Build's folder
+    Path root = project.project().root();
+    String dir =
+        root.relativize(ActionContexts.sourceDir(project, resolved).normalize())
+            .toString()
+            .replace('\\', '/');
     Object state = payload.get("state");
     if ("processing".equals(state)) {
-      writing.put(dir, Long.MAX_VALUE);
+      long[] counts = writing.computeIfAbsent(dir, d -> new long[2]);
+      synchronized (counts) {
+        counts[0]++;
+      }
     } else if (!"pending".equals(state) && !"checking".equals(state)) {
-      writing.computeIfPresent(dir, (d, until) -> System.nanoTime() + OWN_WRITES_GRACE_NANOS);
+      long[] counts = writing.get(dir);
+      if (counts != null) {
+        synchronized (counts) {
+          counts[0] = Math.max(0, counts[0] - 1);
+          counts[1] = System.nanoTime() + OWN_WRITES_GRACE_NANOS;
+        }
+      }
     }
   }
 
@@ -449,6 +528,31 @@ final class Watch {
     Map<ActionRef, String> out = new HashMap<>(base);
     out.putAll(over);
     return out;
+  }
+
+  /**
+   * Runs a task of the watch's thread: a failure Grove did not foresee is reported ({@code
+   * watchError}, the daemon's log) and watching goes on, never stuck in a run that did not start.
+   */
+  private void guarded(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(Watch.class).error("{} failed", this, e);
+      if (currentRunId != null && runs.get(currentRunId).isEmpty()) {
+        currentRunId = null;
+      }
+      events.publish(
+          id,
+          EventTypes.WATCH_ERROR,
+          null,
+          Map.of(
+              "error",
+              dev.grove.api.error.ApiError.of(
+                  dev.grove.api.error.ErrorCodes.INTERNAL,
+                  "The watch failed to handle a change: " + e,
+                  "Watching goes on; the daemon's log has the details.")));
+    }
   }
 
   /** Runs on the watch's thread and waits; its exception is rethrown here. */

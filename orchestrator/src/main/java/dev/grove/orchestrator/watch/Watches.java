@@ -76,9 +76,22 @@ public final class Watches {
               + " ms).",
           "Pass e.g. --quiet-period 200ms.");
     }
-    String id = "watch-" + HexFormat.of().formatHex(randomBytes());
+    String id = request.watchId();
+    if (id == null) {
+      id = "watch-" + HexFormat.of().formatHex(randomBytes());
+    } else if (!id.matches("watch-[0-9a-f]{8,32}")) {
+      throw new GroveException(
+          ErrorCodes.BAD_REQUEST,
+          "The watch id `" + id + "` is not watch- and 8 to 32 lower-case hex digits.",
+          "Leave watchId out and the daemon picks one.");
+    }
     Watch watch = new Watch(id, request, projects, runs, events, () -> {});
-    watches.put(id, new Entry(watch, ""));
+    if (watches.putIfAbsent(id, new Entry(watch, "")) != null) {
+      throw new GroveException(
+          ErrorCodes.BAD_REQUEST,
+          "A watch " + id + " exists already.",
+          "Pick another id, or leave watchId out.");
+    }
     try {
       WatchInfo info = watch.start(DefaultProjectService.resolveRoot(request.run().project()));
       watches.put(id, new Entry(watch, info.project()));

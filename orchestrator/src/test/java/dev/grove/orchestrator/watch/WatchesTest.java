@@ -51,6 +51,10 @@ class WatchesTest {
   }
 
   private WatchInfo watch(Path root, List<String> names) {
+    return watch(root, names, 200);
+  }
+
+  private WatchInfo watch(Path root, List<String> names, long quietMs) {
     DefaultProjectService projects = new DefaultProjectService();
     RunEvents publish =
         (runId, type, action, payload) -> {
@@ -68,7 +72,7 @@ class WatchesTest {
             false,
             false,
             false);
-    return watches.start(new WatchRequest(run, 200L, 5000L));
+    return watches.start(new WatchRequest(run, quietMs, 5000L));
   }
 
   @AfterEach
@@ -188,6 +192,64 @@ class WatchesTest {
     save(root.resolve("writer/input.txt"), "a change");
     await(finished(info.watchId() + ".2"));
     Thread.sleep(1500);
+    assertThat(events(type("runStarted"))).hasSize(2);
+  }
+
+  /** The run's first {@code processing} event, waited for. */
+  private void awaitProcessing(String runId) throws InterruptedException {
+    await(
+        e ->
+            e.runId().equals(runId)
+                && e.type().equals("actionStatus")
+                && "processing".equals(e.payload().get("state")));
+  }
+
+  @Test
+  void savesDuringARunMakeOneFollowUpRun() throws Exception {
+    Path root = project();
+    WatchInfo info = watch(root, List.of("slow", "api"));
+    awaitRun(info.watchId() + ".1");
+
+    save(root.resolve("slow/main.txt"), "first");
+    awaitProcessing(info.watchId() + ".2");
+    for (int i = 0; i < 5; i++) { // spread over the 1.5 s build: some quiet periods end during it
+      save(root.resolve("api/main.txt"), "during " + i);
+      Thread.sleep(250);
+    }
+    awaitRun(info.watchId() + ".3");
+    Thread.sleep(1000);
+
+    assertThat(events(type("runStarted"))).hasSize(3);
+    assertThat(processed(info.watchId() + ".3")).containsExactly("build.api", "deploy.api");
+  }
+
+  @Test
+  void aSaveWhoseQuietPeriodOutlastsTheRunIsNotLost() throws Exception {
+    Path root = project();
+    WatchInfo info = watch(root, List.of("slow", "api"), 500);
+    awaitRun(info.watchId() + ".1");
+
+    save(root.resolve("slow/main.txt"), "first");
+    awaitProcessing(info.watchId() + ".2");
+    Thread.sleep(1300); // the build ends ~200 ms from now; this save's quiet period is 500 ms
+    save(root.resolve("api/main.txt"), "at the end of the run");
+
+    awaitRun(info.watchId() + ".3");
+    assertThat(processed(info.watchId() + ".3")).containsExactly("build.api", "deploy.api");
+  }
+
+  @Test
+  void aBuildWritingIntoItsFolderDoesNotLoopWhenOtherFilesChangeDuringItsRun() throws Exception {
+    Path root = project();
+    WatchInfo info = watch(root, List.of("writer"));
+    awaitRun(info.watchId() + ".1");
+
+    save(root.resolve("writer/input.txt"), "a change");
+    awaitProcessing(info.watchId() + ".2");
+    save(root.resolve("api/debug.log"), "ignored, during the writer's run");
+    awaitRun(info.watchId() + ".2");
+    Thread.sleep(2500); // a loop would have started run 3 (and 4) by now
+
     assertThat(events(type("runStarted"))).hasSize(2);
   }
 
