@@ -55,6 +55,10 @@ class WatchesTest {
   }
 
   private WatchInfo watch(Path root, List<String> names, long quietMs) {
+    return watch(root, "deploy", names, quietMs);
+  }
+
+  private WatchInfo watch(Path root, String command, List<String> names, long quietMs) {
     DefaultProjectService projects = new DefaultProjectService();
     RunEvents publish =
         (runId, type, action, payload) -> {
@@ -67,7 +71,7 @@ class WatchesTest {
         new RunRequest(
             new ProjectRequest(
                 root.toString(), "/", null, Map.of(), Map.of("PATH", System.getenv("PATH"))),
-            "deploy",
+            command,
             names,
             false,
             false,
@@ -268,6 +272,35 @@ class WatchesTest {
     save(config, good.replace("deploying web", "deploying web again"));
     awaitRun(info.watchId() + ".2"); // and watching again
     assertThat(processed(info.watchId() + ".2")).contains("deploy.web");
+  }
+
+  @Test
+  void stoppingDuringARunCancelsItAndItsEndComesBeforeWatchStopped() throws Exception {
+    Path root = project();
+    WatchInfo info = watch(root, List.of("slow"));
+    awaitRun(info.watchId() + ".1");
+    save(root.resolve("slow/main.txt"), "a change");
+    awaitProcessing(info.watchId() + ".2");
+
+    watches.stop(info.watchId());
+    await(type("watchStopped"));
+
+    Recorded finished = await(finished(info.watchId() + ".2"));
+    assertThat(finished.payload().get("result")).isEqualTo("cancelled");
+    List<Recorded> all = events(e -> true);
+    assertThat(all.indexOf(finished)).isLessThan(all.indexOf(await(type("watchStopped"))));
+  }
+
+  @Test
+  void buildWatchRebuildsOnlyWhatChanged() throws Exception {
+    Path root = project();
+    WatchInfo info = watch(root, "build", List.of(), 200);
+    awaitRun(info.watchId() + ".1");
+    save(root.resolve("web/main.txt"), "a change");
+    awaitRun(info.watchId() + ".2");
+    assertThat(processed(info.watchId() + ".2")).containsExactly("build.web");
+    assertThat(events(type("watchTriggered")).get(0).payload().get("actions"))
+        .isEqualTo(List.of("build.web"));
   }
 
   @Test
