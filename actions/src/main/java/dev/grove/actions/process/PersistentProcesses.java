@@ -205,20 +205,7 @@ public final class PersistentProcesses {
   }
 
   private static void read(String label, String stream, InputStream in, Running into) {
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                LineReader.read(in, text -> into.line(stream, text));
-              } catch (IOException e) {
-                // the process was stopped: its output ends here
-              } finally {
-                into.drainedOne();
-              }
-            },
-            label + " persistent " + stream);
-    reader.setDaemon(true);
-    reader.start();
+    ProcessRunner.startReader(label + " persistent", stream, in, into::line, into::drainedOne);
   }
 
   /** The key's process, running or exited (its output stays readable until replaced). */

@@ -119,8 +119,8 @@ public final class ProcessRunner {
 
     Output output = new Output(sink);
     CountDownLatch drained = new CountDownLatch(2);
-    startReader(label, LogSink.STDOUT, process.getInputStream(), output, drained);
-    startReader(label, LogSink.STDERR, process.getErrorStream(), output, drained);
+    startReader(label, LogSink.STDOUT, process.getInputStream(), output::line, drained::countDown);
+    startReader(label, LogSink.STDERR, process.getErrorStream(), output::line, drained::countDown);
 
     // Woken by the exit or by a cancellation, whichever comes first.
     CountDownLatch wake = new CountDownLatch(1);
@@ -234,17 +234,25 @@ public final class ProcessRunner {
     return command;
   }
 
-  private static void startReader(
-      String label, String stream, InputStream in, Output output, CountDownLatch drained) {
+  /**
+   * Reads one of a process's streams line by line on its own thread, handing each line to {@code
+   * lines} with the stream's name, then calls {@code ended}.
+   */
+  static void startReader(
+      String label,
+      String stream,
+      InputStream in,
+      java.util.function.BiConsumer<String, String> lines,
+      Runnable ended) {
     Thread reader =
         new Thread(
             () -> {
               try {
-                LineReader.read(in, line -> output.line(stream, line));
+                LineReader.read(in, line -> lines.accept(stream, line));
               } catch (IOException e) {
                 // The stream closes under us when the process is killed: the output ends here.
               } finally {
-                drained.countDown();
+                ended.run();
               }
             },
             label + " " + stream);

@@ -179,14 +179,7 @@ public final class DaemonClient {
       try {
         throw new DaemonErrorException(e.status(), errorOf(e.status(), e.body()));
       } catch (IllegalArgumentException | ClassCastException notJson) {
-        throw new DaemonUnreachableException(
-                "the process on 127.0.0.1:"
-                    + info.port()
-                    + " does not answer as a Grove daemon ("
-                    + describe(e)
-                    + ")",
-                "Run 'grove daemon stop' to forget it, then run again.")
-            .connectionRefused();
+        throw notGrove(e);
       }
     } catch (IOException e) {
       DaemonUnreachableException unreachable =
@@ -273,14 +266,7 @@ public final class DaemonClient {
     } catch (IllegalArgumentException | ClassCastException e) {
       // Not Grove's JSON: whatever answers on that port is not (this version of) the daemon,
       // e.g. another program took the port of a daemon that died. Safe to start a new one.
-      throw new DaemonUnreachableException(
-              "the process on 127.0.0.1:"
-                  + info.port()
-                  + " does not answer as a Grove daemon ("
-                  + describe(e)
-                  + ")",
-              "Run 'grove daemon stop' to forget it, then run again.")
-          .connectionRefused();
+      throw notGrove(e);
     }
   }
 
@@ -301,5 +287,20 @@ public final class DaemonClient {
     return message == null || message.isBlank()
         ? e.getClass().getSimpleName()
         : message.lines().findFirst().orElse(message);
+  }
+
+  /**
+   * Whatever answers on the daemon's port is not (this version of) the daemon, e.g. another program
+   * took the port of a daemon that died: safe to start a new one.
+   */
+  private DaemonUnreachableException notGrove(Exception e) {
+    return new DaemonUnreachableException(
+            "the process on 127.0.0.1:"
+                + info.port()
+                + " does not answer as a Grove daemon ("
+                + describe(e)
+                + ")",
+            "Run 'grove daemon stop' to forget it, then run again.")
+        .connectionRefused();
   }
 }

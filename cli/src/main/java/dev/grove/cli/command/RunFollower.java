@@ -5,8 +5,6 @@ import dev.grove.api.run.RunResult;
 import dev.grove.cli.client.DaemonClient;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.RunView;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Follows a run's events until it finishes and answers the exit code. The run lives in the daemon:
@@ -16,28 +14,13 @@ import java.util.concurrent.TimeUnit;
 final class RunFollower {
   private RunFollower() {}
 
+  @SuppressWarnings("try") // the hook only needs closing
   static int follow(CliApp app, String runId, OutputMode mode, boolean cancelOnInterrupt) {
     DaemonClient client = app.daemon().call(c -> c);
     RunView view = app.renderer().runView(mode);
-    CountDownLatch shown = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              if (shown.getCount() == 0) {
-                return;
-              }
-              try {
-                client.cancelRun(runId);
-                shown.await(3, TimeUnit.SECONDS);
-              } catch (RuntimeException | InterruptedException e) {
-                // Exiting anyway.
-              }
-            },
-            "grove-cancel-on-interrupt");
-    if (cancelOnInterrupt) {
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    try {
+    try (InterruptHook hook =
+        new InterruptHook(
+            "grove-cancel-on-interrupt", cancelOnInterrupt, () -> client.cancelRun(runId))) {
       client.events(runId, 0, view::event);
       RunResult result = view.result();
       if (result == null) {
@@ -54,15 +37,6 @@ final class RunFollower {
       }
       view.finish();
       return result.result().equals(RunResult.SUCCEEDED) ? ExitCodes.OK : ExitCodes.FAILED;
-    } finally {
-      shown.countDown();
-      if (cancelOnInterrupt) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // Already shutting down: the hook is running.
-        }
-      }
     }
   }
 }

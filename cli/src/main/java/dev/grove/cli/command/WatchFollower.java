@@ -11,8 +11,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Shows a watch (its runs one after another, and what triggered them) until it stops. The watch
@@ -54,39 +52,15 @@ final class WatchFollower {
     return follow(app, watchId, mode, true);
   }
 
+  @SuppressWarnings("try") // the hook only needs closing
   static int follow(CliApp app, String watchId, OutputMode mode, boolean stopOnInterrupt) {
     DaemonClient client = app.daemon().call(c -> c);
-    CountDownLatch ended = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              if (ended.getCount() == 0) {
-                return;
-              }
-              try {
-                client.stopWatch(watchId);
-                ended.await(3, TimeUnit.SECONDS);
-              } catch (RuntimeException | InterruptedException e) {
-                // exiting anyway
-              }
-            },
-            "grove-stop-watch-on-interrupt");
-    if (stopOnInterrupt) {
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
     View view = new View(app, mode, watchId);
-    try {
+    try (InterruptHook hook =
+        new InterruptHook(
+            "grove-stop-watch-on-interrupt", stopOnInterrupt, () -> client.stopWatch(watchId))) {
       client.events(watchId, 0, view::event);
       return ExitCodes.OK;
-    } finally {
-      ended.countDown();
-      if (stopOnInterrupt) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // already shutting down: the hook is running
-        }
-      }
     }
   }
 
