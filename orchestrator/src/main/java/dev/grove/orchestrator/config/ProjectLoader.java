@@ -111,6 +111,19 @@ public final class ProjectLoader {
         : List.of(dotIgnoreFile, ".gitignore");
   }
 
+  /**
+   * The scan {@code previous} would be after these paths changed, looking at them only; empty when
+   * an ignore file changed or a path cannot be read (then {@link #scan(String)}).
+   */
+  public Optional<ScanResult> rescan(
+      ScanResult previous, java.util.Set<String> changed, String dotIgnoreFile) {
+    try {
+      return FileScanner.update(root, previous, changed, ignoreFiles(dotIgnoreFile));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Scans the root's files (stamps only, no reads) with the ignore files of the project. */
   public ScanResult scan(String dotIgnoreFile) {
     try {
@@ -135,6 +148,14 @@ public final class ProjectLoader {
 
   /** Loads the project; throws {@link ConfigException} with every problem found. */
   public Snapshot load(LoadOptions options) {
+    return load(options, null, null);
+  }
+
+  /**
+   * As {@link #load(LoadOptions)}, on a scan the caller just made with the ignore files of {@code
+   * scannedWith} (the tree is walked again when the project names other ones).
+   */
+  public Snapshot load(LoadOptions options, ScanResult scanned, String scannedWith) {
     List<Problem> errors = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();
     ConfigDocument projectDoc = projectDocument(errors);
@@ -147,7 +168,10 @@ public final class ProjectLoader {
     if (project == null) {
       throw new ConfigException(errors, warnings);
     }
-    ScanResult scan = scan(project.dotIgnoreFile());
+    ScanResult scan =
+        scanned != null && project.dotIgnoreFile().equals(scannedWith)
+            ? scanned
+            : scan(project.dotIgnoreFile());
 
     // Every document of every config file.
     List<ConfigDocument> documents = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSet;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -14,6 +15,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +50,76 @@ public final class FileScanner {
     return ScanResult.of(walker.entries);
   }
 
+  /**
+   * The scan {@code previous} would be after these paths changed (created, modified or deleted),
+   * without walking the tree: each path is looked at alone, with the ignore rules of its folders
+   * read along the way. A path that is now a folder brings its files (a walk of that folder); a
+   * path gone takes everything under it. Answers empty when an ignore file changed (the caller
+   * walks the tree).
+   *
+   * @param changed paths relative to {@code root}, {@code /} separated
+   */
+  public static Optional<ScanResult> update(
+      Path root, ScanResult previous, Set<String> changed, List<String> ignoreFileNames)
+      throws IOException {
+    Map<String, FileEntry> entries = new TreeMap<>();
+    for (FileEntry entry : previous.entries()) {
+      entries.put(entry.path(), entry);
+    }
+    for (String path : changed) {
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      if (ignoreFileNames.contains(name) || path.isEmpty() || path.equals("*")) {
+        return Optional.empty(); // new rules, or anything may have changed: walk
+      }
+      entries.remove(path);
+      entries.keySet().removeIf(p -> p.startsWith(path + "/"));
+      Optional<IgnoreRules> rules = rulesFor(root, path, ignoreFileNames);
+      if (rules.isEmpty()) {
+        continue; // in a skipped or ignored folder
+      }
+      Path file = root.resolve(path);
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      if (attrs.isDirectory()) {
+        if (!SKIPPED_DIRS.contains(name) && !rules.get().ignoresEntry(path, name, true)) {
+          Walker walker = new Walker(root, List.copyOf(ignoreFileNames));
+          walker.startAt(path, rules.get());
+          Files.walkFileTree(file, walker);
+          walker.entries.forEach(entry -> entries.put(entry.path(), entry));
+        }
+      } else if ((attrs.isRegularFile() || attrs.isSymbolicLink())
+          && !rules.get().ignoresEntry(path, name, false)) {
+        entries.put(
+            path,
+            new FileEntry(path, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+      }
+    }
+    return Optional.of(ScanResult.of(entries.values()));
+  }
+
+  /**
+   * The rules that apply to an entry of this path's folder, as a walk would have them when it got
+   * there; empty when a folder on the way is skipped or ignored (the walk never gets there).
+   */
+  private static Optional<IgnoreRules> rulesFor(Path root, String path, List<String> ignoreFiles) {
+    IgnoreRules rules = readIgnoreFiles(root, "", IgnoreRules.EMPTY, ignoreFiles);
+    String[] parts = path.split("/");
+    String rel = "";
+    for (int i = 0; i < parts.length - 1; i++) {
+      String name = parts[i];
+      rel = rel.isEmpty() ? name : rel + "/" + name;
+      if (SKIPPED_DIRS.contains(name) || rules.ignoresEntry(rel, name, true)) {
+        return Optional.empty();
+      }
+      rules = readIgnoreFiles(root.resolve(rel), rel, rules, ignoreFiles);
+    }
+    return Optional.of(rules);
+  }
+
   /** The folder being walked: its path prefix and the rules that apply inside it. */
   private record Frame(String prefix, IgnoreRules rules) {}
 
@@ -59,11 +134,24 @@ public final class FileScanner {
       this.ignoreFileNames = ignoreFileNames;
     }
 
+    /** Walks the folder {@code rel} (not the root), under the rules of its parent folder. */
+    void startAt(String rel, IgnoreRules parentRules) {
+      this.startRel = rel;
+      this.startRules = parentRules;
+    }
+
+    private String startRel;
+    private IgnoreRules startRules;
+
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
       Frame parent = stack.peek();
       if (parent == null) {
-        stack.push(new Frame("", readIgnoreFiles(dir, "", IgnoreRules.EMPTY)));
+        stack.push(
+            startRel == null
+                ? new Frame("", readIgnoreFiles(dir, "", IgnoreRules.EMPTY, ignoreFileNames))
+                : new Frame(
+                    startRel + "/", readIgnoreFiles(dir, startRel, startRules, ignoreFileNames)));
         return FileVisitResult.CONTINUE;
       }
       String name = dir.getFileName().toString();
@@ -74,7 +162,7 @@ public final class FileScanner {
       if (parent.rules().ignoresEntry(rel, name, true)) {
         return FileVisitResult.SKIP_SUBTREE;
       }
-      stack.push(new Frame(rel + "/", readIgnoreFiles(dir, rel, parent.rules())));
+      stack.push(new Frame(rel + "/", readIgnoreFiles(dir, rel, parent.rules(), ignoreFileNames)));
       return FileVisitResult.CONTINUE;
     }
 
@@ -110,25 +198,26 @@ public final class FileScanner {
       stack.pop();
       return FileVisitResult.CONTINUE;
     }
+  }
 
-    private IgnoreRules readIgnoreFiles(Path dir, String rel, IgnoreRules inherited) {
-      IgnoreRules rules = inherited;
-      for (String fileName : ignoreFileNames) {
-        Path file = dir.resolve(fileName);
-        // java.io's check answers "absent" (the common case) without the cost of an exception,
-        // which dominated scans when every folder threw one per ignore-file name.
-        if (!file.toFile().isFile()) {
-          continue;
-        }
-        byte[] bytes;
-        try {
-          bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-          continue; // unreadable: no rules from it
-        }
-        rules = rules.then(IgnoreRules.parse(rel, new String(bytes, UTF_8).lines().toList()));
+  private static IgnoreRules readIgnoreFiles(
+      Path dir, String rel, IgnoreRules inherited, List<String> ignoreFileNames) {
+    IgnoreRules rules = inherited;
+    for (String fileName : ignoreFileNames) {
+      Path file = dir.resolve(fileName);
+      // java.io's check answers "absent" (the common case) without the cost of an exception,
+      // which dominated scans when every folder threw one per ignore-file name.
+      if (!file.toFile().isFile()) {
+        continue;
       }
-      return rules;
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (IOException e) {
+        continue; // unreadable: no rules from it
+      }
+      rules = rules.then(IgnoreRules.parse(rel, new String(bytes, UTF_8).lines().toList()));
     }
+    return rules;
   }
 }

@@ -71,11 +71,25 @@ public final class DefaultProjectService implements ProjectService {
   /** The project for the request, reloaded only when a file or the request changed. */
   @Override
   public LoadedProject load(ProjectRequest request) {
+    return load(request, null);
+  }
+
+  /**
+   * As {@link #load(ProjectRequest)}; {@code changed} (paths relative to the root, from a file
+   * watcher) are the only files looked at when the project was loaded before: no walk of the tree.
+   */
+  @Override
+  public LoadedProject load(ProjectRequest request, java.util.Set<String> changed) {
     Path root = resolveRoot(request);
     Warm warm = projects.computeIfAbsent(root, r -> new Warm(new ProjectLoader(r, templates)));
     LoadOptions options = new LoadOptions(request.environment(), request.vars(), request.env());
     synchronized (warm) {
-      ScanResult scan = warm.loader.scan(warm.loader.dotIgnoreFile());
+      String dotIgnoreFile = warm.loader.dotIgnoreFile();
+      ScanResult scan =
+          (changed != null && warm.last != null
+                  ? warm.loader.rescan(warm.last.scan(), changed, dotIgnoreFile)
+                  : java.util.Optional.<ScanResult>empty())
+              .orElseGet(() -> warm.loader.scan(dotIgnoreFile));
       if (warm.last != null
           && warm.last.resolvesAlike(warm.lastOptions, options)
           && scan.entries().equals(warm.last.scan().entries())) {
@@ -88,7 +102,7 @@ public final class DefaultProjectService implements ProjectService {
               : !warm.last.resolvesAlike(warm.lastOptions, options)
                   ? "request changed"
                   : "files changed";
-      ProjectLoader.Snapshot snapshot = warm.loader.load(options);
+      ProjectLoader.Snapshot snapshot = warm.loader.load(options, scan, dotIgnoreFile);
       warm.lastOptions = options;
       warm.last = snapshot;
       LOG.info(

@@ -21,6 +21,14 @@ public interface ProjectService {
   LoadedProject load(ProjectRequest request);
 
   /**
+   * As {@link #load(ProjectRequest)}, told which files changed since the last load (a watcher's
+   * paths, relative to the root), so that only those need looking at; null: look at every file.
+   */
+  default LoadedProject load(ProjectRequest request, java.util.Set<String> changed) {
+    return load(request);
+  }
+
+  /**
    * The files the last load of the request's project saw (ignore rules applied), if it was loaded.
    */
   default java.util.Optional<dev.grove.orchestrator.files.ScanResult> lastScan(

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * depends on.
  *
  * <p>Saves are coalesced over a quiet period, capped so a constant trickle still runs. The project
- * is then reloaded (config files re-parsed and sources re-hashed only where the file stamps
- * changed: the file-hash cache) and each action's version is compared with the version the watch
- * last processed it at: exactly the changed actions, and the requested actions depending on them,
- * run. A save during a run is kept for one follow-up run when it ends.
+ * is then reloaded from the saved paths alone (no walk of the tree: the last scan updated with
+ * those files' stamps, config files re-parsed and sources re-hashed only where they changed, by the
+ * file-hash cache) and each action's version is compared with the version the watch last processed
+ * it at: exactly the changed actions, and the requested actions depending on them, run. A save
+ * during a run is kept for one follow-up run when it ends.
  *
  * <p>No loops: Grove's and tools' folders are not watched, ignored files never change a version,
  * and what an {@code exec} action writes into its own folder while it runs (and 150 ms after) is
@@ -260,7 +261,11 @@ final class Watch {
   private void evaluate(Set<String> batch) {
     LoadedProject project;
     try {
-      project = projects.load(request.run().project());
+      // only the saved files are looked at (the file-hash cache re-reads those whose stamps
+      // changed); after lost events, or a run's own writes (runEnded walks), the whole tree
+      project =
+          projects.load(
+              request.run().project(), batch.contains(TreeWatcher.EVERYTHING) ? null : batch);
     } catch (GroveException e) {
       events.publish(id, EventTypes.WATCH_ERROR, null, Map.of("error", e.error()));
       return;

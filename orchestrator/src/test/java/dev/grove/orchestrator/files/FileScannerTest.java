@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -202,5 +203,67 @@ class FileScannerTest {
     // The target is well under 200 ms warm; the bound leaves room for a busy shared machine
     // (measured ~70 ms).
     assertThat(TimeUnit.NANOSECONDS.toMillis(best)).isLessThan(500);
+  }
+
+  /** After each change, updating the last scan from the changed paths gives what a walk gives. */
+  @Test
+  void updatingFromChangedPathsMatchesAWalk() throws IOException {
+    write(".gardenignore", "*.log\nbuild/\n");
+    write("svc/.gitignore", "secret.txt\n");
+    write("svc/src/main.txt", "main");
+    write("svc/build/out.bin", "ignored folder");
+    write(".git/config", "skipped folder");
+    write("docs/readme.md", "docs");
+    ScanResult last = FileScanner.scan(root, IGNORE_FILES);
+
+    record Step(String description, Runnable change, Set<String> changed) {}
+    List<Step> steps =
+        List.of(
+            new Step(
+                "modify", () -> rewrite("svc/src/main.txt", "main v2"), Set.of("svc/src/main.txt")),
+            new Step("create", () -> rewrite("svc/src/new.txt", "new"), Set.of("svc/src/new.txt")),
+            new Step(
+                "ignored by pattern", () -> rewrite("svc/debug.log", "x"), Set.of("svc/debug.log")),
+            new Step(
+                "ignored by a nested file",
+                () -> rewrite("svc/secret.txt", "x"),
+                Set.of("svc/secret.txt")),
+            new Step(
+                "in an ignored folder",
+                () -> rewrite("svc/build/more.bin", "x"),
+                Set.of("svc/build/more.bin")),
+            new Step("in a skipped folder", () -> rewrite(".git/HEAD", "x"), Set.of(".git/HEAD")),
+            new Step("a new folder with files", () -> rewrite("api/src/a.txt", "a"), Set.of("api")),
+            new Step("delete a file", () -> delete("docs/readme.md"), Set.of("docs/readme.md")),
+            new Step("delete a folder", () -> delete("api"), Set.of("api")));
+    for (Step step : steps) {
+      step.change().run();
+      ScanResult updated =
+          FileScanner.update(root, last, step.changed(), IGNORE_FILES).orElseThrow();
+      assertThat(updated.entries())
+          .as(step.description())
+          .isEqualTo(FileScanner.scan(root, IGNORE_FILES).entries());
+      last = updated;
+    }
+    // a changed ignore file: the caller walks
+    assertThat(FileScanner.update(root, last, Set.of("svc/.gitignore"), IGNORE_FILES)).isEmpty();
+  }
+
+  private void rewrite(String relativePath, String content) {
+    try {
+      write(relativePath, content);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void delete(String relativePath) {
+    try (java.util.stream.Stream<Path> files = Files.walk(root.resolve(relativePath))) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
