@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.Loggable;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,14 +30,20 @@ final class KubeLogReaders implements LogReaders {
   }
 
   @Override
+  public List<Stamped> backlog(LogSource source, int lines) {
+    String text = stamped(source).tailingLines(lines).getLog();
+    List<Stamped> backlog = new ArrayList<>();
+    Instant now = Instant.now();
+    text.lines()
+        .forEach(
+            line ->
+                LogLines.parse(line, now, (time, body) -> backlog.add(new Stamped(time, body))));
+    return backlog;
+  }
+
+  @Override
   public Reader open(LogSource source, Instant since, Sink sink) {
-    var stamped =
-        client(source.cluster())
-            .pods()
-            .inNamespace(source.namespace())
-            .withName(source.pod())
-            .inContainer(source.container())
-            .usingTimestamps();
+    var stamped = stamped(source);
     Loggable loggable =
         since == null ? stamped.tailingLines(LogHub.HISTORY) : stamped.sinceTime(since.toString());
     LogLines.Splitter splitter = new LogLines.Splitter(sink::line);
@@ -59,5 +67,15 @@ final class KubeLogReaders implements LogReaders {
       }
       watch.close();
     };
+  }
+
+  private io.fabric8.kubernetes.client.dsl.BytesLimitTerminateTimeTailPrettyLoggable stamped(
+      LogSource source) {
+    return client(source.cluster())
+        .pods()
+        .inNamespace(source.namespace())
+        .withName(source.pod())
+        .inContainer(source.container())
+        .usingTimestamps();
   }
 }

@@ -5,25 +5,25 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
  * Reads each container log once and fans its lines out to every subscriber: sources are keyed by
  * cluster, namespace, pod and container, counted by subscribers, and closed when the last one
- * leaves. A source keeps its last {@value #HISTORY} lines, so a subscriber that joins later starts
- * with what the others saw.
+ * leaves. A source first loads the container's last {@value #HISTORY} lines as its history, then
+ * follows the log and keeps its last {@value #HISTORY} lines: every subscriber, the first one too,
+ * starts with that history (and can cut it to its {@code --tail}), then gets each new line.
  *
  * <p>A read that ends while subscribers remain (the container exited or restarted, the connection
  * broke) is opened again from the last line's time, with a back-off, and the lines it already sent
- * are skipped: a subscriber sees each line once. Subscribers are called under the source's lock and
- * must hand lines on without blocking (a {@link LogQueue} does).
+ * are skipped (only in that overlap: identical lines at one time are all delivered otherwise): a
+ * subscriber sees each line once. Subscribers are called under the source's lock and must hand
+ * lines on without blocking (a {@link LogQueue} does).
  */
 public final class LogHub {
-  /** Lines a source keeps for late subscribers; also how far back a first read starts. */
+  /** Lines a source keeps for late subscribers; also the backlog it loads before its first read. */
   public static final int HISTORY = 5_000;
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -128,10 +128,15 @@ public final class LogHub {
     final ArrayDeque<LogEntry> history = new ArrayDeque<>();
     final List<Subscriber> subscribers = new ArrayList<>();
 
-    /** The newest line's time, and the texts read at exactly that time (to skip on a re-read). */
+    /** Subscribers that joined before the backlog was loaded: they get it as their history. */
+    final List<Subscriber> waiting = new ArrayList<>();
+
+    boolean loaded;
+
+    /** The newest line's time, and how often each text was read at exactly that time. */
     Instant last;
 
-    final Set<String> atLast = new HashSet<>();
+    final Map<String, Integer> atLast = new HashMap<>();
     LogReaders.Reader reader;
     boolean reading;
     boolean closed;
@@ -143,19 +148,23 @@ public final class LogHub {
     }
 
     synchronized void join(Subscriber subscriber) {
-      subscriber.history(List.copyOf(history));
-      subscribers.add(subscriber);
+      if (loaded) {
+        subscriber.history(List.copyOf(history));
+        subscribers.add(subscriber);
+      } else {
+        waiting.add(subscriber);
+      }
     }
 
     /** True when that was the last subscriber. */
     synchronized boolean leave(Subscriber subscriber) {
       subscribers.remove(subscriber);
-      return subscribers.isEmpty();
+      waiting.remove(subscriber);
+      return subscribers.isEmpty() && waiting.isEmpty();
     }
 
     void open(boolean now) {
       int reading;
-      Instant since;
       synchronized (this) {
         if (closed || this.reading) {
           return;
@@ -165,56 +174,113 @@ public final class LogHub {
         }
         this.reading = true;
         reading = ++generation;
-        since = last;
       }
-      opener.execute(
-          () -> {
-            LogReaders.Reader opened;
-            try {
-              opened = readers.open(key, since, new Reading(reading));
-            } catch (RuntimeException e) {
-              ended(reading, e);
-              return;
-            }
-            boolean stale;
-            synchronized (this) {
-              stale = closed || generation != reading;
-              if (!stale) {
-                reader = opened;
-              }
-            }
-            if (stale) {
-              opened.close();
-            }
-          });
+      opener.execute(() -> read(reading));
     }
 
-    void line(int reading, Instant time, String text) {
-      synchronized (this) {
-        if (closed || generation != reading) {
+    /** On the opener: the backlog first (once), then the following read from the last line. */
+    private void read(int reading) {
+      Reading sink;
+      try {
+        if (!isLoaded() && !load(reading, readers.backlog(key, historyLimit))) {
           return;
         }
-        if (last != null) {
-          int order = time.compareTo(last);
-          if (order < 0 || (order == 0 && atLast.contains(text))) {
-            return; // read before this read began
+        synchronized (this) {
+          sink = new Reading(reading, last, last == null ? null : new HashMap<>(atLast));
+        }
+      } catch (RuntimeException e) {
+        ended(reading, e);
+        return;
+      }
+      LogReaders.Reader opened;
+      try {
+        opened = readers.open(key, sink.since, sink);
+      } catch (RuntimeException e) {
+        ended(reading, e);
+        return;
+      }
+      boolean stale;
+      synchronized (this) {
+        stale = closed || generation != reading;
+        if (!stale) {
+          reader = opened;
+        }
+      }
+      if (stale) {
+        opened.close();
+      }
+    }
+
+    private synchronized boolean isLoaded() {
+      return loaded;
+    }
+
+    /** Takes the backlog as history and hands it to the subscribers waiting for it. */
+    private synchronized boolean load(int reading, List<LogReaders.Stamped> backlog) {
+      if (closed || generation != reading) {
+        return false;
+      }
+      for (LogReaders.Stamped line : backlog) {
+        keep(line.time(), line.text());
+      }
+      loaded = true;
+      for (Subscriber subscriber : waiting) {
+        subscriber.history(List.copyOf(history));
+        subscribers.add(subscriber);
+      }
+      waiting.clear();
+      return true;
+    }
+
+    void line(Reading reading, Instant time, String text) {
+      synchronized (this) {
+        if (closed || generation != reading.generation) {
+          return;
+        }
+        if (reading.skip != null) {
+          // a read opened again from the last line's time: skip what was read up to there,
+          // each text at that time as often as it was read, until the read gets past it
+          int order = time.compareTo(reading.since);
+          if (order < 0) {
+            return;
+          }
+          if (order == 0) {
+            Integer seen = reading.skip.get(text);
+            if (seen != null) {
+              if (seen == 1) {
+                reading.skip.remove(text);
+              } else {
+                reading.skip.put(text, seen - 1);
+              }
+              return;
+            }
+          } else {
+            reading.skip = null;
           }
         }
-        if (last == null || time.isAfter(last)) {
-          last = time;
-          atLast.clear();
-        }
-        atLast.add(text);
         failures = 0;
-        LogEntry entry = new LogEntry(key, time, text);
-        history.addLast(entry);
-        if (history.size() > historyLimit) {
-          history.removeFirst();
-        }
+        LogEntry entry = keep(time, text);
         for (Subscriber subscriber : subscribers) {
           subscriber.line(entry);
         }
       }
+    }
+
+    /** Adds a line to the history; under the lock. */
+    private LogEntry keep(Instant time, String text) {
+      if (last == null || time.isAfter(last)) {
+        last = time;
+        atLast.clear();
+      }
+      if (time.equals(last)) {
+        atLast.merge(text, 1, Integer::sum);
+      }
+      LogEntry entry = new LogEntry(key, time, text);
+      history.addLast(entry);
+      if (history.size() > historyLimit) {
+        history.removeFirst();
+      }
+      return entry;
     }
 
     void ended(int reading, Throwable failure) {
@@ -246,17 +312,26 @@ public final class LogHub {
       }
     }
 
-    /** The sink of one read; a stale read's lines are ignored. */
+    /**
+     * The sink of one read; a stale read's lines are ignored.
+     *
+     * @param skip when the read starts again from {@code since}: the texts read at that time, and
+     *     how often, to skip; null once the read got past them
+     */
     private final class Reading implements LogReaders.Sink {
       private final int generation;
+      private final Instant since;
+      private Map<String, Integer> skip;
 
-      Reading(int generation) {
+      Reading(int generation, Instant since, Map<String, Integer> skip) {
         this.generation = generation;
+        this.since = since;
+        this.skip = skip;
       }
 
       @Override
       public void line(Instant time, String text) {
-        Source.this.line(generation, time, text);
+        Source.this.line(this, time, text);
       }
 
       @Override

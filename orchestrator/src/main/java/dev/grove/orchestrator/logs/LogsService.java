@@ -58,10 +58,25 @@ public final class LogsService {
     ExecLogReaders exec = new ExecLogReaders(processes);
     this.hub =
         new LogHub(
-            (source, since, sink) ->
-                ExecLogReaders.CLUSTER.equals(source.cluster())
+            new LogReaders() {
+              @Override
+              public List<Stamped> backlog(LogSource source, int lines) {
+                return isExec(source)
+                    ? exec.backlog(source, lines)
+                    : readers.backlog(source, lines);
+              }
+
+              @Override
+              public Reader open(LogSource source, Instant since, Sink sink) {
+                return isExec(source)
                     ? exec.open(source, since, sink)
-                    : readers.open(source, since, sink),
+                    : readers.open(source, since, sink);
+              }
+
+              private boolean isExec(LogSource source) {
+                return ExecLogReaders.CLUSTER.equals(source.cluster());
+              }
+            },
             opener,
             scheduler);
   }
