@@ -55,6 +55,12 @@ public final class PersistentProcesses {
 
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+  /**
+   * One lock per key: a start (stop the old process, start the new one, track it) and a stop of a
+   * key never interleave, so two deploys of one action at once leave one tracked process.
+   */
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
   PersistentProcesses() {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(this::stopAll, "grove-persistent-processes-stop"));
@@ -162,9 +168,13 @@ public final class PersistentProcesses {
     }
   }
 
+  private Object lock(String key) {
+    return locks.computeIfAbsent(key, k -> new Object());
+  }
+
   /**
-   * Starts {@code command} for {@code key}, stopping the process the key had. Its output goes to
-   * the buffer, and to {@code sink} until {@link Running#detach}.
+   * Starts {@code command} for {@code key}, stopping the process the key had (whichever deploy
+   * started it). Its output goes to the buffer, and to {@code sink} until {@link Running#detach}.
    */
   public Running start(
       String key,
@@ -175,7 +185,21 @@ public final class PersistentProcesses {
       Map<String, String> env,
       LogSink sink)
       throws ActionException {
-    stop(key);
+    synchronized (lock(key)) {
+      stop(key);
+      return launch(key, version, label, command, workDir, env, sink);
+    }
+  }
+
+  private Running launch(
+      String key,
+      String version,
+      String label,
+      List<String> command,
+      Path workDir,
+      Map<String, String> env,
+      LogSink sink)
+      throws ActionException {
     if (!Files.isDirectory(workDir)) {
       throw new ActionException(
           ActionException.COMMAND_NOT_STARTED,
@@ -215,12 +239,28 @@ public final class PersistentProcesses {
 
   /** Stops the key's process and forgets it; false when it had none. */
   public boolean stop(String key) {
-    Running old = running.remove(key);
-    if (old == null) {
-      return false;
+    synchronized (lock(key)) {
+      Running old = running.remove(key);
+      if (old == null) {
+        return false;
+      }
+      old.stop();
+      return true;
     }
-    old.stop();
-    return true;
+  }
+
+  /**
+   * Stops {@code expected} if it is still the key's process, and forgets it; false when another
+   * deploy replaced it (that one is left running; the replaced one was stopped then).
+   */
+  public boolean stop(String key, Running expected) {
+    synchronized (lock(key)) {
+      if (!running.remove(key, expected)) {
+        return false;
+      }
+      expected.stop();
+      return true;
+    }
   }
 
   /**
