@@ -101,7 +101,14 @@ public final class LogRoutes {
 
     void start() {
       ws.closeHandler(ignored -> stop());
-      ws.exceptionHandler(failure -> stop());
+      ws.exceptionHandler(
+          failure -> {
+            // e.g. a message over the size limit: tell the client rather than leave it waiting
+            if (!ws.isClosed()) {
+              ws.close((short) 1011, "the log stream failed");
+            }
+            stop();
+          });
       ws.textMessageHandler(this::request);
       timer =
           vertx.setTimer(
