@@ -167,7 +167,8 @@ public final class DaemonClient {
               info.port(),
               Routes.LOGS,
               java.util.Map.of(Routes.AUTHORIZATION, "Bearer " + info.token()),
-              CONNECT_TIMEOUT_MS);
+              CONNECT_TIMEOUT_MS,
+              HEALTH_TIMEOUT_MS);
     } catch (WebSocketClient.HandshakeException e) {
       if (e.status() == 401) {
         throw new DaemonUnreachableException(
