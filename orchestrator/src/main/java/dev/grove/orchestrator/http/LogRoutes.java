@@ -141,6 +141,14 @@ public final class LogRoutes {
               "the logs request has no project with a cwd",
               "Send {project: {root, cwd, env, ...}, names, follow, sinceSeconds, tail}.");
         }
+        if (request.sinceSeconds() != null
+            && (request.sinceSeconds() <= 0
+                || request.sinceSeconds() > LogsRequest.MAX_SINCE_SECONDS)) {
+          throw new GroveException(
+              ErrorCodes.BAD_REQUEST,
+              "sinceSeconds " + request.sinceSeconds() + " is out of range",
+              "Pass 1 to " + LogsRequest.MAX_SINCE_SECONDS + " seconds (100 years), or none.");
+        }
         if (request.tail() != null && request.tail() < 0) {
           throw new GroveException(
               ErrorCodes.BAD_REQUEST, "tail is negative", "Pass 0 or more lines.");

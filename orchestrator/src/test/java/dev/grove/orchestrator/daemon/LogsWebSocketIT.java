@@ -87,4 +87,15 @@ class LogsWebSocketIT {
         .startsWith("close ")
         .isNotEqualTo("close 1000");
   }
+
+  @Test
+  void aSinceBeyondWhatTimeCanCountIsABadRequest() throws Exception {
+    String answer =
+        answerTo(
+            "{\"project\":{\"cwd\":\"/tmp\"},\"follow\":true,\"sinceSeconds\":"
+                + Long.MAX_VALUE
+                + "}");
+
+    assertThat(answer).contains("BAD_REQUEST").contains("sinceSeconds");
+  }
 }
