@@ -221,6 +221,11 @@ public final class FollowSession implements AutoCloseable {
     }
 
     @Override
+    public void refused(String message) {
+      note(action, pod, message);
+    }
+
+    @Override
     public void line(LogEntry line) {
       if (cutoff == null || !line.time().isBefore(cutoff)) {
         queue.offer(new LogItem.Line(line.time(), action, pod, container, line.text()));

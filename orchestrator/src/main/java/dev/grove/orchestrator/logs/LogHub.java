@@ -35,6 +35,13 @@ public final class LogHub {
     void history(List<LogEntry> lines);
 
     void line(LogEntry line);
+
+    /**
+     * The API refused to give the container's log (told once per reason; the hub keeps trying).
+     *
+     * @param message names the container and the API's reason
+     */
+    default void refused(String message) {}
   }
 
   /** Leaving a source; idempotent. */
@@ -142,6 +149,9 @@ public final class LogHub {
     boolean closed;
     int generation;
     int failures;
+
+    /** The refusal the subscribers were told of last, so that a retry does not repeat it. */
+    String told;
 
     Source(LogSource key) {
       this.key = key;
@@ -259,6 +269,7 @@ public final class LogHub {
           }
         }
         failures = 0;
+        told = null;
         LogEntry entry = keep(time, text);
         for (Subscriber subscriber : subscribers) {
           subscriber.line(entry);
@@ -291,6 +302,15 @@ public final class LogHub {
         }
         this.reading = false;
         reader = null;
+        if (failure instanceof LogReaders.Refused refused && !refused.getMessage().equals(told)) {
+          told = refused.getMessage();
+          for (Subscriber subscriber : subscribers) {
+            subscriber.refused(told);
+          }
+          for (Subscriber subscriber : waiting) {
+            subscriber.refused(told);
+          }
+        }
         // a container that restarts, a broken connection, or one that has not started yet:
         // look again, less and less often while nothing new comes
         long seconds = FIRST_RETRY.toSeconds() << Math.min(failures, 5);

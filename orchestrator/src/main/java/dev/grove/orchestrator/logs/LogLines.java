@@ -1,5 +1,8 @@
 package dev.grove.orchestrator.logs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +10,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /** The kubelet's {@code timestamps=true} lines: an RFC 3339 time, a space, the text. */
 public final class LogLines {
@@ -40,6 +45,33 @@ public final class LogLines {
     out.accept(fallback, line);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The message of a Kubernetes {@code Status} object when {@code line} is one: what the API
+   * answers instead of a log on an error (403 without RBAC on {@code pods/log}, 404, 5xx). A
+   * stamped line starts with its time, never with {@code {}.
+   */
+  public static Optional<String> apiStatus(String line) {
+    String text = line.strip();
+    if (!text.startsWith("{") || !text.contains("\"Status\"")) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode status = JSON.readTree(text);
+      if (status == null || !"Status".equals(status.path("kind").asText())) {
+        return Optional.empty();
+      }
+      String message = status.path("message").asText("");
+      int code = status.path("code").asInt(0);
+      String reason = status.path("reason").asText("");
+      String what = message.isEmpty() ? reason : message;
+      return Optional.of(code > 0 ? what + " (HTTP " + code + ")" : what);
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * A stream of stamped lines, split at line breaks (a {@code \r} before one dropped) and handed on
    * as they complete; {@link #close} hands on an unfinished last line.
@@ -47,9 +79,20 @@ public final class LogLines {
   static final class Splitter extends OutputStream {
     private final BiConsumer<Instant, String> out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+    private Predicate<String> first;
+    private boolean dropping;
 
     Splitter(BiConsumer<Instant, String> out) {
+      this(out, line -> true);
+    }
+
+    /**
+     * @param first sees the first raw line; when it answers false, that line and all after it are
+     *     dropped (the stream is not a log)
+     */
+    Splitter(BiConsumer<Instant, String> out, Predicate<String> first) {
       this.out = out;
+      this.first = first;
     }
 
     @Override
@@ -87,7 +130,13 @@ public final class LogLines {
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
-      parse(line, Instant.now(), out);
+      if (first != null) {
+        dropping = !first.test(line);
+        first = null;
+      }
+      if (!dropping) {
+        parse(line, Instant.now(), out);
+      }
     }
   }
 }

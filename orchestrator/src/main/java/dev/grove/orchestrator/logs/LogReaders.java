@@ -30,13 +30,25 @@ public interface LogReaders {
   /** A line and the time it was stamped with. */
   record Stamped(Instant time, String text) {}
 
+  /**
+   * The API refused the read (RBAC, a gone pod, a server error): the user is told, with {@link
+   * #getMessage} naming the container and the API's reason.
+   */
+  final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
   /** Where a reader puts what it reads. */
   interface Sink {
     void line(Instant time, String text);
 
     /**
-     * The stream ended: the container exited, the pod went, or {@code failure} broke it. Not called
-     * after {@link Reader#close}.
+     * The stream ended: the container exited, the pod went, or {@code failure} broke it (a {@link
+     * Refused} when the API answered with an error). Not called after {@link Reader#close}.
      */
     void end(Throwable failure);
   }

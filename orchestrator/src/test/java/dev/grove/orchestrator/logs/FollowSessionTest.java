@@ -38,4 +38,19 @@ class FollowSessionTest {
       }
     }
   }
+
+  @Test
+  void theApiRefusingALogIsToldAsANote() {
+    LogQueue queue = new LogQueue(() -> {});
+    try (FollowSession session = new FollowSession(hub, queue, Instant.now(), null, null)) {
+      session.follow(target, "api", LogHubTest.WEB);
+      readers.last().sink().end(new LogReaders.Refused("cannot read the log: forbidden"));
+
+      assertThat(queue.poll(10))
+          .singleElement()
+          .isInstanceOfSatisfying(
+              LogItem.Note.class,
+              note -> assertThat(note.message()).contains("deploy.api", "forbidden"));
+    }
+  }
 }

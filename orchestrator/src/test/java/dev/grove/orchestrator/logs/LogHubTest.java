@@ -290,4 +290,26 @@ class LogHubTest {
 
     assertThat(collector.lines).containsExactly("tick", "tick", "tick", "tick", "tick");
   }
+
+  @Test
+  void aRefusalIsToldOnceAndDoesNotMoveTheReadOn() {
+    List<String> told = new ArrayList<>();
+    hub.subscribe(
+        WEB,
+        new Collector() {
+          @Override
+          public void refused(String message) {
+            told.add(message);
+          }
+        });
+    readers.last().line(1, "one");
+    LogReaders.Refused refused = new LogReaders.Refused("pod web-1 container web: forbidden");
+    readers.last().sink().end(refused);
+    scheduler.runAll();
+    readers.last().sink().end(refused);
+    scheduler.runAll();
+
+    assertThat(told).containsExactly("pod web-1 container web: forbidden");
+    assertThat(readers.last().since()).isEqualTo(T0.plusSeconds(1));
+  }
 }

@@ -36,4 +36,32 @@ class LogLinesTest {
     LogLines.parse("plain text", fallback, (time, text) -> times.add(time));
     assertThat(times).containsExactly(fallback);
   }
+
+  private static final String FORBIDDEN =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"pods \\\"web-1\\\" is forbidden: User \\\"dev\\\" cannot get resource"
+          + " \\\"pods/log\\\"\",\"reason\":\"Forbidden\",\"code\":403}";
+
+  @Test
+  void aStatusObjectIsTheApisAnswerNotALogLine() {
+    assertThat(LogLines.apiStatus(FORBIDDEN))
+        .contains(
+            "pods \"web-1\" is forbidden: User \"dev\" cannot get resource \"pods/log\" (HTTP 403)");
+    assertThat(LogLines.apiStatus("2026-11-29T10:00:00Z {\"kind\":\"Status\"}")).isEmpty();
+    assertThat(LogLines.apiStatus("{\"kind\":\"Pod\",\"x\":\"Status\"}")).isEmpty();
+    assertThat(LogLines.apiStatus("{not json \"Status\"")).isEmpty();
+  }
+
+  @Test
+  void aStreamWhoseFirstLineIsRefusedIsDroppedWhole() {
+    List<String> got = new ArrayList<>();
+    LogLines.Splitter splitter =
+        new LogLines.Splitter(
+            (time, text) -> got.add(text), first -> LogLines.apiStatus(first).isEmpty());
+    byte[] bytes = (FORBIDDEN + "\n").getBytes(StandardCharsets.UTF_8);
+    splitter.write(bytes, 0, bytes.length);
+    splitter.close();
+
+    assertThat(got).isEmpty();
+  }
 }
