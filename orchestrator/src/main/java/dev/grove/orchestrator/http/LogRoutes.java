@@ -9,6 +9,7 @@ import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.logs.FollowSession;
 import dev.grove.orchestrator.logs.LogItem;
 import dev.grove.orchestrator.logs.LogLines;
+import dev.grove.orchestrator.logs.LogPump;
 import dev.grove.orchestrator.logs.LogQueue;
 import dev.grove.orchestrator.logs.LogsService;
 import dev.grove.orchestrator.logs.TimeMerger;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * at the end (or after an {@code error} message). Following, lines of all pods go through one
  * {@link TimeMerger} per client, held back {@link #HOLD_BACK} so that they leave in the kubelets'
  * time order, and through a bounded {@link LogQueue}, so a slow client gets a {@code gap} and never
- * slows the reads other clients share.
+ * slows the reads other clients share ({@link LogPump} takes from the queue only what the socket
+ * takes).
  */
 public final class LogRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(LogRoutes.class);
@@ -41,7 +43,6 @@ public final class LogRoutes {
 
   private static final long TICK_MS = 50;
   private static final long REQUEST_TIMEOUT_MS = 30_000;
-  private static final int BATCH = 512;
 
   private LogRoutes() {}
 
@@ -77,11 +78,23 @@ public final class LogRoutes {
     private final LogsService logs;
     private final WorkerExecutor workers;
     private final ApiFailureHandler failures;
-    private final TimeMerger merger = new TimeMerger(HOLD_BACK);
+    private final LogPump.Outlet outlet =
+        new LogPump.Outlet() {
+          @Override
+          public boolean full() {
+            return ws.writeQueueFull();
+          }
+
+          @Override
+          public void write(LogItem item) {
+            Connection.this.write(item);
+          }
+        };
     private boolean requested;
     private boolean closed;
     private long timer = -1;
     private LogQueue queue;
+    private LogPump pump;
     private FollowSession session;
 
     Connection(
@@ -200,6 +213,7 @@ public final class LogRoutes {
         return;
       }
       queue = new LogQueue(() -> context.runOnContext(ignored -> pump()));
+      pump = new LogPump(queue, HOLD_BACK);
       workers
           .executeBlocking(() -> logs.follow(plan, request, queue), false)
           .onComplete(
@@ -218,33 +232,16 @@ public final class LogRoutes {
               });
     }
 
-    /**
-     * Moves what the queue holds into the merger while the socket takes more; sends what is due.
-     */
+    /** Sends what is due while the socket takes more; once it is full, again when it drained. */
     private void pump() {
-      if (closed || queue == null) {
+      if (closed || pump == null) {
         return;
       }
       if (ws.isClosed()) {
         stop();
         return;
       }
-      long now = System.nanoTime();
-      while (!ws.writeQueueFull()) {
-        List<LogItem> batch = queue.poll(BATCH);
-        if (batch.isEmpty()) {
-          break;
-        }
-        for (LogItem item : batch) {
-          if (item instanceof LogItem.Gap) {
-            write(item);
-          } else {
-            merger.add(item, now);
-          }
-        }
-      }
-      merger.due(now).forEach(this::write);
-      if (ws.writeQueueFull()) {
+      if (pump.pump(outlet, System.nanoTime())) {
         ws.drainHandler(ignored -> pump());
       }
     }
