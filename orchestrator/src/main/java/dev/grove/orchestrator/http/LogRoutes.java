@@ -22,6 +22,7 @@ import io.vertx.ext.web.Router;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,9 +203,21 @@ public final class LogRoutes {
                   fail(read.cause());
                   return;
                 }
-                read.result().forEach(this::write);
-                end();
+                send(read.result().iterator());
               });
+    }
+
+    /** Writes a read's items as the socket takes them, then ends. */
+    private void send(Iterator<LogItem> items) {
+      if (closed || ws.isClosed()) {
+        stop();
+        return;
+      }
+      if (LogPump.send(items, outlet)) {
+        ws.drainHandler(ignored -> send(items));
+      } else {
+        end();
+      }
     }
 
     private void follow(LogsService.Plan plan, LogsRequest request) {

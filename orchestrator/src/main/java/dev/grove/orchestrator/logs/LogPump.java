@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.logs;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -67,6 +68,21 @@ public final class LogPump {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes {@code items} while the outlet takes more (a read's whole answer, already in order).
+   *
+   * @return true when it stopped because the outlet is full (call again once it drained)
+   */
+  public static boolean send(Iterator<LogItem> items, Outlet outlet) {
+    while (items.hasNext()) {
+      if (outlet.full()) {
+        return true;
+      }
+      outlet.write(items.next());
+    }
+    return false;
   }
 
   /** Items held for the time order (for tests and the daemon's log). */

@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Loggable;
 import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
+import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +36,9 @@ import java.util.stream.Stream;
  * Blocking: call it on a worker pool.
  */
 public final class LogsService {
+  /** The most a non-following read takes of one container's log. */
+  static final int READ_LIMIT_BYTES = 10 << 20;
+
   private final ProjectService projects;
   private final KubeLogReaders readers;
   private final PersistentProcesses processes;
@@ -221,11 +226,12 @@ public final class LogsService {
         for (String container : containers(pod, notes, target.action())) {
           String text;
           try {
+            TimeTailPrettyLoggable limited =
+                stamped(target, podName, container).limitBytes(READ_LIMIT_BYTES);
             TailPrettyLoggable timed =
                 sinceSeconds == null
-                    ? stamped(target, podName, container)
-                    : stamped(target, podName, container)
-                        .sinceSeconds((int) Math.min(Integer.MAX_VALUE, sinceSeconds));
+                    ? limited
+                    : limited.sinceSeconds((int) Math.min(Integer.MAX_VALUE, sinceSeconds));
             Loggable loggable = tail == null ? timed : timed.tailingLines(tail);
             text = loggable.getLog();
           } catch (KubernetesClientException e) {
@@ -234,6 +240,20 @@ public final class LogsService {
               continue;
             }
             throw failure(target, "read the log of pod " + podName, e);
+          }
+          if (text.length() >= READ_LIMIT_BYTES / 4
+              && text.getBytes(StandardCharsets.UTF_8).length >= READ_LIMIT_BYTES) {
+            notes.add(
+                note(
+                    target.action(),
+                    podName,
+                    podName
+                        + " "
+                        + container
+                        + ": only the first "
+                        + (READ_LIMIT_BYTES >> 20)
+                        + " MiB of its log are shown; pass --tail or --since for the latest"
+                        + " lines."));
           }
           Instant now = Instant.now();
           text.lines()

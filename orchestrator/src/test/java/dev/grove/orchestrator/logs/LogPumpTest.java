@@ -78,4 +78,21 @@ class LogPumpTest {
     pump.pump(socket, Duration.ofMillis(250).toNanos());
     assertThat(socket.written).hasSize(10);
   }
+
+  @Test
+  void aReadsItemsAreSentAsTheSocketTakesThem() {
+    List<LogItem> items = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      items.add(line(i));
+    }
+    var remaining = items.iterator();
+    SlowSocket socket = new SlowSocket();
+    socket.room = 4;
+
+    assertThat(LogPump.send(remaining, socket)).isTrue();
+    assertThat(socket.written).hasSize(4);
+    socket.room = 100;
+    assertThat(LogPump.send(remaining, socket)).isFalse();
+    assertThat(socket.written).isEqualTo(items);
+  }
 }
