@@ -77,10 +77,16 @@ public final class LogLines {
    * as they complete; {@link #close} hands on an unfinished last line.
    */
   static final class Splitter extends OutputStream {
+    /** The longest line handed on in one piece, as for processes' output (LineReader). */
+    static final int MAX_LINE = 64 * 1024;
+
     private final BiConsumer<Instant, String> out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
     private Predicate<String> first;
     private boolean dropping;
+
+    /** The time of a line cut into pieces, for the pieces after the first. */
+    private Instant continued;
 
     Splitter(BiConsumer<Instant, String> out) {
       this(out, line -> true);
@@ -101,6 +107,9 @@ public final class LogLines {
         emit();
       } else {
         pending.write(b);
+        if (pending.size() >= MAX_LINE) {
+          cut();
+        }
       }
     }
 
@@ -112,6 +121,10 @@ public final class LogLines {
           pending.write(bytes, start, i - start);
           emit();
           start = i + 1;
+        } else if (pending.size() + i + 1 - start >= MAX_LINE) {
+          pending.write(bytes, start, i + 1 - start);
+          start = i + 1;
+          cut();
         }
       }
       pending.write(bytes, start, offset + length - start);
@@ -124,19 +137,59 @@ public final class LogLines {
       }
     }
 
+    /** A whole line. */
     private void emit() {
       String line = pending.toString(StandardCharsets.UTF_8);
       pending.reset();
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
+      hand(line);
+      continued = null;
+    }
+
+    /**
+     * The first {@value #MAX_LINE} bytes of a longer line, cut at a character's boundary: one
+     * endless line must not exhaust memory. The pieces after it keep the line's time.
+     */
+    private void cut() {
+      byte[] bytes = pending.toByteArray();
+      int end = boundary(bytes);
+      pending.reset();
+      pending.write(bytes, end, bytes.length - end);
+      hand(new String(bytes, 0, end, StandardCharsets.UTF_8));
+    }
+
+    /** Where the last complete UTF-8 character of {@code bytes} ends. */
+    private static int boundary(byte[] bytes) {
+      int lead = bytes.length - 1;
+      while (lead > 0 && bytes.length - lead < 4 && (bytes[lead] & 0xC0) == 0x80) {
+        lead--;
+      }
+      int b = bytes[lead] & 0xFF;
+      int size = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      return lead + size > bytes.length && lead > 0 ? lead : bytes.length;
+    }
+
+    private void hand(String line) {
       if (first != null) {
         dropping = !first.test(line);
         first = null;
       }
-      if (!dropping) {
-        parse(line, Instant.now(), out);
+      if (dropping) {
+        return;
       }
+      if (continued != null) {
+        out.accept(continued, line);
+        return;
+      }
+      parse(
+          line,
+          Instant.now(),
+          (time, text) -> {
+            continued = time;
+            out.accept(time, text);
+          });
     }
   }
 }

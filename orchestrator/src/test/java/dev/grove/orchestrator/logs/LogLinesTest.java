@@ -64,4 +64,31 @@ class LogLinesTest {
 
     assertThat(got).isEmpty();
   }
+
+  @Test
+  void anEndlessLineIsCutInto64KiBPiecesThatKeepItsTimeAndItsCharacters() {
+    List<String> texts = new ArrayList<>();
+    List<Instant> times = new ArrayList<>();
+    LogLines.Splitter splitter =
+        new LogLines.Splitter(
+            (time, text) -> {
+              times.add(time);
+              texts.add(text);
+            });
+    String body = "é".repeat(100_000); // two bytes each: 200,000 bytes
+    byte[] bytes = ("2026-11-29T10:00:00Z " + body).getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at < bytes.length; at += 7_777) {
+      splitter.write(bytes, at, Math.min(7_777, bytes.length - at));
+    }
+    splitter.write('\n');
+
+    assertThat(texts).hasSizeGreaterThan(2);
+    assertThat(texts)
+        .allSatisfy(
+            text ->
+                assertThat(text.getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(LogLines.Splitter.MAX_LINE));
+    assertThat(String.join("", texts)).isEqualTo(body);
+    assertThat(times).containsOnly(Instant.parse("2026-11-29T10:00:00Z"));
+  }
 }
