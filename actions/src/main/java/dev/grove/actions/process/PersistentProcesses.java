@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The processes of {@code persistent: true} exec Deploys, which keep running in the daemon after
@@ -60,6 +62,8 @@ public final class PersistentProcesses {
    * key never interleave, so two deploys of one action at once leave one tracked process.
    */
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  private final List<Consumer<String>> startListeners = new CopyOnWriteArrayList<>();
 
   PersistentProcesses() {
     Runtime.getRuntime()
@@ -185,10 +189,23 @@ public final class PersistentProcesses {
       Map<String, String> env,
       LogSink sink)
       throws ActionException {
+    Running started;
     synchronized (lock(key)) {
       stop(key);
-      return launch(key, version, label, command, workDir, env, sink);
+      started = launch(key, version, label, command, workDir, env, sink);
     }
+    for (Consumer<String> listener : startListeners) {
+      listener.accept(key);
+    }
+    return started;
+  }
+
+  /**
+   * Calls {@code listener} with the key after each start (a redeploy's too), so that those who
+   * follow a key's output move on to the new process at once.
+   */
+  public void onStart(Consumer<String> listener) {
+    startListeners.add(listener);
   }
 
   private Running launch(

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Reads each container log once and fans its lines out to every subscriber: sources are keyed by
@@ -111,6 +112,29 @@ public final class LogHub {
     }
   }
 
+  /** Every source {@code which} accepts (re)started: as {@link #restarted(LogSource)}. */
+  public void restarted(Predicate<LogSource> which) {
+    List<Source> matching;
+    synchronized (this) {
+      matching = sources.values().stream().filter(source -> which.test(source.key)).toList();
+    }
+    matching.forEach(source -> source.open(true));
+  }
+
+  /**
+   * The container terminated and will not run again (its pod does not restart it): once its read
+   * ends, it is not opened again, until {@link #restarted} says otherwise.
+   */
+  public void finished(LogSource key) {
+    Source source;
+    synchronized (this) {
+      source = sources.get(key);
+    }
+    if (source != null) {
+      source.finish();
+    }
+  }
+
   /** Sources with subscribers (each has one read, open or about to be). */
   public synchronized int sources() {
     return sources.size();
@@ -147,6 +171,10 @@ public final class LogHub {
     LogReaders.Reader reader;
     boolean reading;
     boolean closed;
+
+    /** The container terminated and its pod will not restart it. */
+    boolean finished;
+
     int generation;
     int failures;
 
@@ -173,9 +201,16 @@ public final class LogHub {
       return subscribers.isEmpty() && waiting.isEmpty();
     }
 
+    synchronized void finish() {
+      finished = true;
+    }
+
     void open(boolean now) {
       int reading;
       synchronized (this) {
+        if (now) {
+          finished = false;
+        }
         if (closed || this.reading) {
           return;
         }
@@ -310,6 +345,9 @@ public final class LogHub {
           for (Subscriber subscriber : waiting) {
             subscriber.refused(told);
           }
+        }
+        if (finished && failure == null) {
+          return; // it ended for good: nothing more to read
         }
         // a container that restarts, a broken connection, or one that has not started yet:
         // look again, less and less often while nothing new comes

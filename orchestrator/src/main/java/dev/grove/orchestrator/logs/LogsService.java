@@ -84,6 +84,13 @@ public final class LogsService {
             },
             opener,
             scheduler);
+    // a redeploy replaced a persistent process: read the new one now, not after the back-off
+    processes.onStart(
+        key ->
+            hub.restarted(
+                source ->
+                    ExecLogReaders.CLUSTER.equals(source.cluster())
+                        && key.equals(source.namespace())));
   }
 
   public LogHub hub() {

@@ -312,4 +312,19 @@ class LogHubTest {
     assertThat(told).containsExactly("pod web-1 container web: forbidden");
     assertThat(readers.last().since()).isEqualTo(T0.plusSeconds(1));
   }
+
+  @Test
+  void aContainerThatFinishedForGoodIsNotReadAgainUntilItRestarts() {
+    Collector collector = new Collector();
+    hub.subscribe(WEB, collector);
+    readers.last().line(1, "done");
+    hub.finished(WEB);
+    readers.last().sink().end(null);
+
+    assertThat(scheduler.tasks).as("no retry").isEmpty();
+    hub.restarted(source -> source.equals(WEB));
+    assertThat(readers.opens).hasSize(2);
+    readers.last().sink().end(null);
+    assertThat(scheduler.tasks).as("restarted: retried again").hasSize(1);
+  }
 }
