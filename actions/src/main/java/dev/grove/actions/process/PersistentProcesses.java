@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The processes of {@code persistent: true} exec Deploys, which keep running in the daemon after
@@ -54,6 +56,14 @@ public final class PersistentProcesses {
   }
 
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /**
+   * One lock per key: a start (stop the old process, start the new one, track it) and a stop of a
+   * key never interleave, so two deploys of one action at once leave one tracked process.
+   */
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  private final List<Consumer<String>> startListeners = new CopyOnWriteArrayList<>();
 
   PersistentProcesses() {
     Runtime.getRuntime()
@@ -162,9 +172,13 @@ public final class PersistentProcesses {
     }
   }
 
+  private Object lock(String key) {
+    return locks.computeIfAbsent(key, k -> new Object());
+  }
+
   /**
-   * Starts {@code command} for {@code key}, stopping the process the key had. Its output goes to
-   * the buffer, and to {@code sink} until {@link Running#detach}.
+   * Starts {@code command} for {@code key}, stopping the process the key had (whichever deploy
+   * started it). Its output goes to the buffer, and to {@code sink} until {@link Running#detach}.
    */
   public Running start(
       String key,
@@ -175,7 +189,34 @@ public final class PersistentProcesses {
       Map<String, String> env,
       LogSink sink)
       throws ActionException {
-    stop(key);
+    Running started;
+    synchronized (lock(key)) {
+      stop(key);
+      started = launch(key, version, label, command, workDir, env, sink);
+    }
+    for (Consumer<String> listener : startListeners) {
+      listener.accept(key);
+    }
+    return started;
+  }
+
+  /**
+   * Calls {@code listener} with the key after each start (a redeploy's too), so that those who
+   * follow a key's output move on to the new process at once.
+   */
+  public void onStart(Consumer<String> listener) {
+    startListeners.add(listener);
+  }
+
+  private Running launch(
+      String key,
+      String version,
+      String label,
+      List<String> command,
+      Path workDir,
+      Map<String, String> env,
+      LogSink sink)
+      throws ActionException {
     if (!Files.isDirectory(workDir)) {
       throw new ActionException(
           ActionException.COMMAND_NOT_STARTED,
@@ -215,12 +256,28 @@ public final class PersistentProcesses {
 
   /** Stops the key's process and forgets it; false when it had none. */
   public boolean stop(String key) {
-    Running old = running.remove(key);
-    if (old == null) {
-      return false;
+    synchronized (lock(key)) {
+      Running old = running.remove(key);
+      if (old == null) {
+        return false;
+      }
+      old.stop();
+      return true;
     }
-    old.stop();
-    return true;
+  }
+
+  /**
+   * Stops {@code expected} if it is still the key's process, and forgets it; false when another
+   * deploy replaced it (that one is left running; the replaced one was stopped then).
+   */
+  public boolean stop(String key, Running expected) {
+    synchronized (lock(key)) {
+      if (!running.remove(key, expected)) {
+        return false;
+      }
+      expected.stop();
+      return true;
+    }
   }
 
   /**

@@ -16,6 +16,9 @@ import java.util.List;
  */
 public record LogsRequest(
     ProjectRequest project, List<String> names, boolean follow, Long sinceSeconds, Integer tail) {
+  /** The largest {@code sinceSeconds} a daemon takes: 100 years (36,500 days). */
+  public static final long MAX_SINCE_SECONDS = 36_500L * 86_400L;
+
   public LogsRequest {
     names = names == null ? List.of() : List.copyOf(names);
   }

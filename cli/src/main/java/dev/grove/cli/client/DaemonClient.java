@@ -167,7 +167,8 @@ public final class DaemonClient {
               info.port(),
               Routes.LOGS,
               java.util.Map.of(Routes.AUTHORIZATION, "Bearer " + info.token()),
-              CONNECT_TIMEOUT_MS);
+              CONNECT_TIMEOUT_MS,
+              HEALTH_TIMEOUT_MS);
     } catch (WebSocketClient.HandshakeException e) {
       if (e.status() == 401) {
         throw new DaemonUnreachableException(
@@ -193,6 +194,10 @@ public final class DaemonClient {
       for (String next = ws.receive(); next != null; next = ws.receive()) {
         message.accept(next);
       }
+      RuntimeException abnormal = closedAbnormally(ws.closeCode(), ws.closeReason(), info.port());
+      if (abnormal != null) {
+        throw abnormal;
+      }
     } catch (IOException e) {
       throw new DaemonUnreachableException(
           "lost the connection to the Grove daemon on 127.0.0.1:"
@@ -202,6 +207,50 @@ public final class DaemonClient {
               + ")",
           "See the daemon's log (grove daemon status), then run again.");
     }
+  }
+
+  /**
+   * What a close other than a normal one means: the daemon going away (1001) or failing (1011, or
+   * no code) is the daemon being unreachable (exit 3); a request too large (1009) a bad request;
+   * any other code an error. Null for a normal close.
+   */
+  static RuntimeException closedAbnormally(int code, String reason, int port) {
+    if (code == WebSocketClient.NORMAL_CLOSURE) {
+      return null;
+    }
+    String why = "code " + code + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    return switch (code) {
+      case 1001 ->
+          new DaemonUnreachableException(
+              "the Grove daemon on 127.0.0.1:"
+                  + port
+                  + " went away while streaming logs ("
+                  + why
+                  + ")",
+              "It was probably stopped; run the command again (a daemon is started as needed).");
+      case 1009 ->
+          new DaemonErrorException(
+              400,
+              ApiError.of(
+                  ErrorCodes.BAD_REQUEST,
+                  "the daemon refused the logs request as too large (" + why + ")",
+                  "Name fewer Deploys, or report this: requests up to 1 MiB should pass."));
+      case 1011, WebSocketClient.NO_STATUS, 1006 ->
+          new DaemonUnreachableException(
+              "the Grove daemon on 127.0.0.1:"
+                  + port
+                  + " ended the logs stream with an internal error ("
+                  + why
+                  + ")",
+              "See the daemon's log (grove daemon status), then run again.");
+      default ->
+          new DaemonErrorException(
+              500,
+              ApiError.of(
+                  ErrorCodes.INTERNAL,
+                  "the Grove daemon closed the logs stream abnormally (" + why + ")",
+                  "See the daemon's log (grove daemon status), then run again."));
+    };
   }
 
   private HttpURLConnection open(String method, String route, int readTimeoutMs)

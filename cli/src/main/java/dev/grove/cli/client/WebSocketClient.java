@@ -42,6 +42,9 @@ public final class WebSocketClient implements Closeable {
   /** Messages larger than this are refused: the daemon's are single log lines or notes. */
   static final int MAX_MESSAGE_BYTES = 16 << 20;
 
+  /** How long the server may take to answer the opening handshake, as for the REST calls. */
+  static final int HANDSHAKE_TIMEOUT_MS = 2_000;
+
   /** The largest frame this client sends; longer messages are fragmented. */
   static final int MAX_FRAME_BYTES = 16 << 10;
 
@@ -100,10 +103,29 @@ public final class WebSocketClient implements Closeable {
   public static WebSocketClient connect(
       String host, int port, String path, Map<String, String> headers, int connectTimeoutMs)
       throws IOException {
+    return connect(host, port, path, headers, connectTimeoutMs, HANDSHAKE_TIMEOUT_MS);
+  }
+
+  /**
+   * Connects and completes the opening handshake, waiting at most {@code handshakeTimeoutMs} for
+   * the server's answer (a process that accepts and never answers must not hang the CLI); reads
+   * after it wait as long as the stream lasts.
+   *
+   * @throws java.net.SocketTimeoutException when the server does not answer the handshake in time
+   */
+  public static WebSocketClient connect(
+      String host,
+      int port,
+      String path,
+      Map<String, String> headers,
+      int connectTimeoutMs,
+      int handshakeTimeoutMs)
+      throws IOException {
     Socket socket = new Socket(Proxy.NO_PROXY);
     try {
       socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
       socket.setTcpNoDelay(true);
+      socket.setSoTimeout(handshakeTimeoutMs);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 16 << 10);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 << 10);
       SecureRandom random = new SecureRandom();
@@ -127,6 +149,7 @@ public final class WebSocketClient implements Closeable {
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       handshake(in, key);
+      socket.setSoTimeout(0);
       return new WebSocketClient(socket, in, out, random);
     } catch (IOException | RuntimeException e) {
       socket.close();
@@ -255,6 +278,9 @@ public final class WebSocketClient implements Closeable {
         for (int i = 0; i < 8; i++) {
           length = (length << 8) | readByte();
         }
+        if (length < 0) {
+          throw protocolError("a frame length with the most significant bit set");
+        }
       }
       boolean masked = (b1 & 0x80) != 0;
       byte[] mask = masked ? readExactly(4) : null;
@@ -299,7 +325,7 @@ public final class WebSocketClient implements Closeable {
 
   private void control(int opcode, byte[] payload) throws IOException {
     switch (opcode) {
-      case OP_PING -> send(OP_PONG, payload);
+      case OP_PING -> pong(payload);
       case OP_PONG -> {
         // unsolicited pongs are allowed and mean nothing
       }
@@ -350,7 +376,15 @@ public final class WebSocketClient implements Closeable {
     return bytes;
   }
 
-  private synchronized void sendClose(int code) throws IOException {
+  /** Answers a ping, unless this side already sent its close (then no data frame may follow). */
+  private synchronized void pong(byte[] payload) throws IOException {
+    if (!closeSent) {
+      send(OP_PONG, payload);
+    }
+  }
+
+  /** Starts the closing handshake; {@link #receive} then reads on until the server's close. */
+  synchronized void sendClose(int code) throws IOException {
     if (closeSent) {
       return;
     }

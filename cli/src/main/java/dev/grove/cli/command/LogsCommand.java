@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
 public final class LogsCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
+  /** The longest --since the daemon takes (LogsRequest's bound): 100 years. */
+  static final long MAX_SINCE_DAYS = LogsRequest.MAX_SINCE_SECONDS / 86_400L;
+
   private final CliApp app;
 
   @Mixin ProjectOptions options;
@@ -146,17 +149,28 @@ public final class LogsCommand implements Callable<Integer> {
     Matcher m = DURATION.matcher(text);
     long total = 0;
     int at = 0;
-    while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
-      total +=
-          n
-              * switch (m.group(2)) {
-                case "s" -> 1L;
-                case "m" -> 60L;
-                case "h" -> 3_600L;
-                default -> 86_400L;
-              };
-      at = m.end();
+    try {
+      while (m.find() && m.start() == at) {
+        long n = Long.parseLong(m.group(1));
+        long unit =
+            switch (m.group(2)) {
+              case "s" -> 1L;
+              case "m" -> 60L;
+              case "h" -> 3_600L;
+              default -> 86_400L;
+            };
+        total = Math.addExact(total, Math.multiplyExact(n, unit));
+        at = m.end();
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(
+          "--since '" + duration + "' is too long",
+          "Pass a shorter duration (at most " + MAX_SINCE_DAYS + "d), or leave --since out.");
+    }
+    if (total > MAX_SINCE_DAYS * 86_400L) {
+      throw new UsageException(
+          "--since '" + duration + "' is too long",
+          "Pass a shorter duration (at most " + MAX_SINCE_DAYS + "d), or leave --since out.");
     }
     if (at == 0 || at != text.length() || total <= 0) {
       throw new UsageException(

@@ -2,15 +2,19 @@ package dev.grove.cli.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Handshake details; framing against a real server is in the e2e module's WebSocketClientIT. */
 class WebSocketClientTest {
@@ -41,6 +45,52 @@ class WebSocketClientTest {
               assertThat(e.status()).isEqualTo(404);
               assertThat(new String(e.body(), StandardCharsets.UTF_8)).isEqualTo("nope");
             });
+  }
+
+  @Test
+  void aServerThatAcceptsAndNeverAnswersTheHandshakeTimesOut() throws Exception {
+    try (ScriptedWebSocketServer server = new ScriptedWebSocketServer(false)) {
+      long started = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  assertTimeoutPreemptively(
+                      Duration.ofSeconds(5),
+                      () ->
+                          WebSocketClient.connect(
+                              "127.0.0.1", server.port(), "/", Map.of(), 1_000, 300)))
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  @Timeout(10)
+  void aLengthWithTheTopBitSetIsAProtocolError() throws Exception {
+    byte[] frame = {(byte) 0x81, 127, (byte) 0xFF, 0, 0, 0, 0, 0, 0, 1};
+    try (ScriptedWebSocketServer server = new ScriptedWebSocketServer(true, frame);
+        WebSocketClient client =
+            WebSocketClient.connect("127.0.0.1", server.port(), "/", Map.of(), 1_000)) {
+      assertThatThrownBy(client::receive)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("protocol error");
+    }
+  }
+
+  @Test
+  @Timeout(10)
+  void aPingAfterTheClientsCloseDoesNotFailTheClosingHandshake() throws Exception {
+    try (ScriptedWebSocketServer server =
+            new ScriptedWebSocketServer(
+                true,
+                ScriptedWebSocketServer.frame(0x9, new byte[] {1}),
+                ScriptedWebSocketServer.close(1000, ""));
+        WebSocketClient client =
+            WebSocketClient.connect("127.0.0.1", server.port(), "/", Map.of(), 1_000)) {
+      client.sendClose(WebSocketClient.NORMAL_CLOSURE);
+
+      assertThat(client.receive()).isNull();
+      assertThat(client.closeCode()).isEqualTo(WebSocketClient.NORMAL_CLOSURE);
+    }
   }
 
   /** Connects to a one-shot server that reads the request's headers and answers {@code answer}. */

@@ -29,6 +29,20 @@ class LogsCommandTest {
   }
 
   @Test
+  void aSinceTooLongToCountIsAUsageError() {
+    for (String huge :
+        new String[] {
+          "99999999999999999999s", "106751991167301d", "9223372036854775807s", "36501d"
+        }) {
+      assertThatThrownBy(() -> LogsCommand.seconds(huge))
+          .as(huge)
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("too long");
+    }
+    assertThat(LogsCommand.seconds("36500d")).isEqualTo(36_500L * 86_400L);
+  }
+
+  @Test
   void eachMessageOfTheDaemonIsShownOrReportedAsTheError() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

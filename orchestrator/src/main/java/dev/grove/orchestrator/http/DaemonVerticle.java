@@ -209,7 +209,13 @@ public final class DaemonVerticle extends VerticleBase {
 
     server =
         vertx.createHttpServer(
-            new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
+            new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                // a websocket request (grove logs' LogsRequest carries the client's environment)
+                // may be as large as an HTTP body; clients send it in frames of up to 64 KiB
+                .setMaxWebSocketMessageSize(BODY_LIMIT_BYTES)
+                .setMaxWebSocketFrameSize(64 << 10));
     return server.requestHandler(router).listen();
   }
 

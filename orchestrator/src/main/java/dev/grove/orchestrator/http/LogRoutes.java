@@ -9,6 +9,7 @@ import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.logs.FollowSession;
 import dev.grove.orchestrator.logs.LogItem;
 import dev.grove.orchestrator.logs.LogLines;
+import dev.grove.orchestrator.logs.LogPump;
 import dev.grove.orchestrator.logs.LogQueue;
 import dev.grove.orchestrator.logs.LogsService;
 import dev.grove.orchestrator.logs.TimeMerger;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.Router;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * at the end (or after an {@code error} message). Following, lines of all pods go through one
  * {@link TimeMerger} per client, held back {@link #HOLD_BACK} so that they leave in the kubelets'
  * time order, and through a bounded {@link LogQueue}, so a slow client gets a {@code gap} and never
- * slows the reads other clients share.
+ * slows the reads other clients share ({@link LogPump} takes from the queue only what the socket
+ * takes).
  */
 public final class LogRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(LogRoutes.class);
@@ -41,7 +44,6 @@ public final class LogRoutes {
 
   private static final long TICK_MS = 50;
   private static final long REQUEST_TIMEOUT_MS = 30_000;
-  private static final int BATCH = 512;
 
   private LogRoutes() {}
 
@@ -77,11 +79,23 @@ public final class LogRoutes {
     private final LogsService logs;
     private final WorkerExecutor workers;
     private final ApiFailureHandler failures;
-    private final TimeMerger merger = new TimeMerger(HOLD_BACK);
+    private final LogPump.Outlet outlet =
+        new LogPump.Outlet() {
+          @Override
+          public boolean full() {
+            return ws.writeQueueFull();
+          }
+
+          @Override
+          public void write(LogItem item) {
+            Connection.this.write(item);
+          }
+        };
     private boolean requested;
     private boolean closed;
     private long timer = -1;
     private LogQueue queue;
+    private LogPump pump;
     private FollowSession session;
 
     Connection(
@@ -101,7 +115,14 @@ public final class LogRoutes {
 
     void start() {
       ws.closeHandler(ignored -> stop());
-      ws.exceptionHandler(failure -> stop());
+      ws.exceptionHandler(
+          failure -> {
+            // e.g. a message over the size limit: tell the client rather than leave it waiting
+            if (!ws.isClosed()) {
+              ws.close((short) 1011, "the log stream failed");
+            }
+            stop();
+          });
       ws.textMessageHandler(this::request);
       timer =
           vertx.setTimer(
@@ -133,6 +154,14 @@ public final class LogRoutes {
               ErrorCodes.BAD_REQUEST,
               "the logs request has no project with a cwd",
               "Send {project: {root, cwd, env, ...}, names, follow, sinceSeconds, tail}.");
+        }
+        if (request.sinceSeconds() != null
+            && (request.sinceSeconds() <= 0
+                || request.sinceSeconds() > LogsRequest.MAX_SINCE_SECONDS)) {
+          throw new GroveException(
+              ErrorCodes.BAD_REQUEST,
+              "sinceSeconds " + request.sinceSeconds() + " is out of range",
+              "Pass 1 to " + LogsRequest.MAX_SINCE_SECONDS + " seconds (100 years), or none.");
         }
         if (request.tail() != null && request.tail() < 0) {
           throw new GroveException(
@@ -174,9 +203,21 @@ public final class LogRoutes {
                   fail(read.cause());
                   return;
                 }
-                read.result().forEach(this::write);
-                end();
+                send(read.result().iterator());
               });
+    }
+
+    /** Writes a read's items as the socket takes them, then ends. */
+    private void send(Iterator<LogItem> items) {
+      if (closed || ws.isClosed()) {
+        stop();
+        return;
+      }
+      if (LogPump.send(items, outlet)) {
+        ws.drainHandler(ignored -> send(items));
+      } else {
+        end();
+      }
     }
 
     private void follow(LogsService.Plan plan, LogsRequest request) {
@@ -185,6 +226,7 @@ public final class LogRoutes {
         return;
       }
       queue = new LogQueue(() -> context.runOnContext(ignored -> pump()));
+      pump = new LogPump(queue, HOLD_BACK);
       workers
           .executeBlocking(() -> logs.follow(plan, request, queue), false)
           .onComplete(
@@ -203,33 +245,16 @@ public final class LogRoutes {
               });
     }
 
-    /**
-     * Moves what the queue holds into the merger while the socket takes more; sends what is due.
-     */
+    /** Sends what is due while the socket takes more; once it is full, again when it drained. */
     private void pump() {
-      if (closed || queue == null) {
+      if (closed || pump == null) {
         return;
       }
       if (ws.isClosed()) {
         stop();
         return;
       }
-      long now = System.nanoTime();
-      while (!ws.writeQueueFull()) {
-        List<LogItem> batch = queue.poll(BATCH);
-        if (batch.isEmpty()) {
-          break;
-        }
-        for (LogItem item : batch) {
-          if (item instanceof LogItem.Gap) {
-            write(item);
-          } else {
-            merger.add(item, now);
-          }
-        }
-      }
-      merger.due(now).forEach(this::write);
-      if (ws.writeQueueFull()) {
+      if (pump.pump(outlet, System.nanoTime())) {
         ws.drainHandler(ignored -> pump());
       }
     }

@@ -2,6 +2,7 @@ package dev.grove.orchestrator.logs;
 
 import dev.grove.actions.process.PersistentProcesses;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The output of persistent exec Deploys' processes, read like a container's log: {@link
@@ -19,6 +20,18 @@ final class ExecLogReaders implements LogReaders {
 
   ExecLogReaders(PersistentProcesses processes) {
     this.processes = processes;
+  }
+
+  @Override
+  public List<Stamped> backlog(LogSource source, int lines) {
+    List<PersistentProcesses.Line> kept =
+        processes
+            .get(source.namespace())
+            .map(PersistentProcesses.Running::lines)
+            .orElseThrow(() -> new IllegalStateException("no process for " + source.pod()));
+    return kept.subList(Math.max(0, kept.size() - lines), kept.size()).stream()
+        .map(line -> new Stamped(line.time(), line.text()))
+        .toList();
   }
 
   @Override

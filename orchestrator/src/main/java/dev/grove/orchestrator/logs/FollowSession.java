@@ -132,7 +132,20 @@ public final class FollowSession implements AutoCloseable {
         state.containerIds.put(container, status.getContainerID());
         hub.restarted(source);
       }
+      if (finishedForGood(pod, status)) {
+        hub.finished(source);
+      }
     }
+  }
+
+  /** Terminated, and the pod's restart policy will not start it again. */
+  static boolean finishedForGood(Pod pod, ContainerStatus status) {
+    if (status.getState() == null || status.getState().getTerminated() == null) {
+      return false;
+    }
+    String policy = pod.getSpec() == null ? null : pod.getSpec().getRestartPolicy();
+    Integer exit = status.getState().getTerminated().getExitCode();
+    return "Never".equals(policy) || ("OnFailure".equals(policy) && exit != null && exit == 0);
   }
 
   private void gone(LogsService.Target target, String name) {
@@ -218,6 +231,11 @@ public final class FollowSession implements AutoCloseable {
         kept = kept.subList(kept.size() - tail, kept.size());
       }
       kept.forEach(this::line);
+    }
+
+    @Override
+    public void refused(String message) {
+      note(action, pod, message);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.grove.orchestrator.logs;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.Loggable;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,17 +31,45 @@ final class KubeLogReaders implements LogReaders {
   }
 
   @Override
+  public List<Stamped> backlog(LogSource source, int lines) {
+    String text;
+    try {
+      text = stamped(source).tailingLines(lines).getLog();
+    } catch (KubernetesClientException e) {
+      // 400 (not started) and 404 (pod gone) pass on their own; the rest the user must know
+      if (e.getCode() < 400 || e.getCode() == 400 || e.getCode() == 404) {
+        throw e;
+      }
+      String reason =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")"
+              : e.getMessage();
+      throw refused(source, reason);
+    }
+    List<Stamped> backlog = new ArrayList<>();
+    Instant now = Instant.now();
+    text.lines()
+        .forEach(
+            line ->
+                LogLines.parse(line, now, (time, body) -> backlog.add(new Stamped(time, body))));
+    return backlog;
+  }
+
+  @Override
   public Reader open(LogSource source, Instant since, Sink sink) {
-    var stamped =
-        client(source.cluster())
-            .pods()
-            .inNamespace(source.namespace())
-            .withName(source.pod())
-            .inContainer(source.container())
-            .usingTimestamps();
+    var stamped = stamped(source);
     Loggable loggable =
         since == null ? stamped.tailingLines(LogHub.HISTORY) : stamped.sinceTime(since.toString());
-    LogLines.Splitter splitter = new LogLines.Splitter(sink::line);
+    // fabric8 hands an error answer's body to the stream like a log: its first line is a
+    // Status object, not a stamped line. Such a read fails (the hub retries it) and moves nothing.
+    LogReaders.Refused[] refused = {null};
+    LogLines.Splitter splitter =
+        new LogLines.Splitter(
+            sink::line,
+            first -> {
+              LogLines.apiStatus(first).ifPresent(status -> refused[0] = refused(source, status));
+              return refused[0] == null;
+            });
     boolean[] closed = {false};
     LogWatch watch = loggable.watchLog(splitter);
     watch
@@ -51,7 +82,7 @@ final class KubeLogReaders implements LogReaders {
                 }
               }
               splitter.close();
-              sink.end(failure != null ? failure : error);
+              sink.end(refused[0] != null ? refused[0] : failure != null ? failure : error);
             });
     return () -> {
       synchronized (closed) {
@@ -59,5 +90,32 @@ final class KubeLogReaders implements LogReaders {
       }
       watch.close();
     };
+  }
+
+  private static LogReaders.Refused refused(LogSource source, String reason) {
+    String rbac =
+        reason.contains("forbidden")
+            ? "; the kubeconfig user needs RBAC `get` on `pods/log` in namespace "
+                + source.namespace()
+            : "";
+    return new LogReaders.Refused(
+        "cannot read the log of container "
+            + source.container()
+            + " of pod "
+            + source.pod()
+            + ": "
+            + reason
+            + rbac
+            + " (trying again)");
+  }
+
+  private io.fabric8.kubernetes.client.dsl.BytesLimitTerminateTimeTailPrettyLoggable stamped(
+      LogSource source) {
+    return client(source.cluster())
+        .pods()
+        .inNamespace(source.namespace())
+        .withName(source.pod())
+        .inContainer(source.container())
+        .usingTimestamps();
   }
 }

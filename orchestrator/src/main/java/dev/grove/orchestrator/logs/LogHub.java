@@ -5,25 +5,26 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Reads each container log once and fans its lines out to every subscriber: sources are keyed by
  * cluster, namespace, pod and container, counted by subscribers, and closed when the last one
- * leaves. A source keeps its last {@value #HISTORY} lines, so a subscriber that joins later starts
- * with what the others saw.
+ * leaves. A source first loads the container's last {@value #HISTORY} lines as its history, then
+ * follows the log and keeps its last {@value #HISTORY} lines: every subscriber, the first one too,
+ * starts with that history (and can cut it to its {@code --tail}), then gets each new line.
  *
  * <p>A read that ends while subscribers remain (the container exited or restarted, the connection
  * broke) is opened again from the last line's time, with a back-off, and the lines it already sent
- * are skipped: a subscriber sees each line once. Subscribers are called under the source's lock and
- * must hand lines on without blocking (a {@link LogQueue} does).
+ * are skipped (only in that overlap: identical lines at one time are all delivered otherwise): a
+ * subscriber sees each line once. Subscribers are called under the source's lock and must hand
+ * lines on without blocking (a {@link LogQueue} does).
  */
 public final class LogHub {
-  /** Lines a source keeps for late subscribers; also how far back a first read starts. */
+  /** Lines a source keeps for late subscribers; also the backlog it loads before its first read. */
   public static final int HISTORY = 5_000;
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -35,6 +36,13 @@ public final class LogHub {
     void history(List<LogEntry> lines);
 
     void line(LogEntry line);
+
+    /**
+     * The API refused to give the container's log (told once per reason; the hub keeps trying).
+     *
+     * @param message names the container and the API's reason
+     */
+    default void refused(String message) {}
   }
 
   /** Leaving a source; idempotent. */
@@ -104,6 +112,29 @@ public final class LogHub {
     }
   }
 
+  /** Every source {@code which} accepts (re)started: as {@link #restarted(LogSource)}. */
+  public void restarted(Predicate<LogSource> which) {
+    List<Source> matching;
+    synchronized (this) {
+      matching = sources.values().stream().filter(source -> which.test(source.key)).toList();
+    }
+    matching.forEach(source -> source.open(true));
+  }
+
+  /**
+   * The container terminated and will not run again (its pod does not restart it): once its read
+   * ends, it is not opened again, until {@link #restarted} says otherwise.
+   */
+  public void finished(LogSource key) {
+    Source source;
+    synchronized (this) {
+      source = sources.get(key);
+    }
+    if (source != null) {
+      source.finish();
+    }
+  }
+
   /** Sources with subscribers (each has one read, open or about to be). */
   public synchronized int sources() {
     return sources.size();
@@ -128,35 +159,58 @@ public final class LogHub {
     final ArrayDeque<LogEntry> history = new ArrayDeque<>();
     final List<Subscriber> subscribers = new ArrayList<>();
 
-    /** The newest line's time, and the texts read at exactly that time (to skip on a re-read). */
+    /** Subscribers that joined before the backlog was loaded: they get it as their history. */
+    final List<Subscriber> waiting = new ArrayList<>();
+
+    boolean loaded;
+
+    /** The newest line's time, and how often each text was read at exactly that time. */
     Instant last;
 
-    final Set<String> atLast = new HashSet<>();
+    final Map<String, Integer> atLast = new HashMap<>();
     LogReaders.Reader reader;
     boolean reading;
     boolean closed;
+
+    /** The container terminated and its pod will not restart it. */
+    boolean finished;
+
     int generation;
     int failures;
+
+    /** The refusal the subscribers were told of last, so that a retry does not repeat it. */
+    String told;
 
     Source(LogSource key) {
       this.key = key;
     }
 
     synchronized void join(Subscriber subscriber) {
-      subscriber.history(List.copyOf(history));
-      subscribers.add(subscriber);
+      if (loaded) {
+        subscriber.history(List.copyOf(history));
+        subscribers.add(subscriber);
+      } else {
+        waiting.add(subscriber);
+      }
     }
 
     /** True when that was the last subscriber. */
     synchronized boolean leave(Subscriber subscriber) {
       subscribers.remove(subscriber);
-      return subscribers.isEmpty();
+      waiting.remove(subscriber);
+      return subscribers.isEmpty() && waiting.isEmpty();
+    }
+
+    synchronized void finish() {
+      finished = true;
     }
 
     void open(boolean now) {
       int reading;
-      Instant since;
       synchronized (this) {
+        if (now) {
+          finished = false;
+        }
         if (closed || this.reading) {
           return;
         }
@@ -165,56 +219,114 @@ public final class LogHub {
         }
         this.reading = true;
         reading = ++generation;
-        since = last;
       }
-      opener.execute(
-          () -> {
-            LogReaders.Reader opened;
-            try {
-              opened = readers.open(key, since, new Reading(reading));
-            } catch (RuntimeException e) {
-              ended(reading, e);
-              return;
-            }
-            boolean stale;
-            synchronized (this) {
-              stale = closed || generation != reading;
-              if (!stale) {
-                reader = opened;
-              }
-            }
-            if (stale) {
-              opened.close();
-            }
-          });
+      opener.execute(() -> read(reading));
     }
 
-    void line(int reading, Instant time, String text) {
-      synchronized (this) {
-        if (closed || generation != reading) {
+    /** On the opener: the backlog first (once), then the following read from the last line. */
+    private void read(int reading) {
+      Reading sink;
+      try {
+        if (!isLoaded() && !load(reading, readers.backlog(key, historyLimit))) {
           return;
         }
-        if (last != null) {
-          int order = time.compareTo(last);
-          if (order < 0 || (order == 0 && atLast.contains(text))) {
-            return; // read before this read began
+        synchronized (this) {
+          sink = new Reading(reading, last, last == null ? null : new HashMap<>(atLast));
+        }
+      } catch (RuntimeException e) {
+        ended(reading, e);
+        return;
+      }
+      LogReaders.Reader opened;
+      try {
+        opened = readers.open(key, sink.since, sink);
+      } catch (RuntimeException e) {
+        ended(reading, e);
+        return;
+      }
+      boolean stale;
+      synchronized (this) {
+        stale = closed || generation != reading;
+        if (!stale) {
+          reader = opened;
+        }
+      }
+      if (stale) {
+        opened.close();
+      }
+    }
+
+    private synchronized boolean isLoaded() {
+      return loaded;
+    }
+
+    /** Takes the backlog as history and hands it to the subscribers waiting for it. */
+    private synchronized boolean load(int reading, List<LogReaders.Stamped> backlog) {
+      if (closed || generation != reading) {
+        return false;
+      }
+      for (LogReaders.Stamped line : backlog) {
+        keep(line.time(), line.text());
+      }
+      loaded = true;
+      for (Subscriber subscriber : waiting) {
+        subscriber.history(List.copyOf(history));
+        subscribers.add(subscriber);
+      }
+      waiting.clear();
+      return true;
+    }
+
+    void line(Reading reading, Instant time, String text) {
+      synchronized (this) {
+        if (closed || generation != reading.generation) {
+          return;
+        }
+        if (reading.skip != null) {
+          // a read opened again from the last line's time: skip what was read up to there,
+          // each text at that time as often as it was read, until the read gets past it
+          int order = time.compareTo(reading.since);
+          if (order < 0) {
+            return;
+          }
+          if (order == 0) {
+            Integer seen = reading.skip.get(text);
+            if (seen != null) {
+              if (seen == 1) {
+                reading.skip.remove(text);
+              } else {
+                reading.skip.put(text, seen - 1);
+              }
+              return;
+            }
+          } else {
+            reading.skip = null;
           }
         }
-        if (last == null || time.isAfter(last)) {
-          last = time;
-          atLast.clear();
-        }
-        atLast.add(text);
         failures = 0;
-        LogEntry entry = new LogEntry(key, time, text);
-        history.addLast(entry);
-        if (history.size() > historyLimit) {
-          history.removeFirst();
-        }
+        told = null;
+        LogEntry entry = keep(time, text);
         for (Subscriber subscriber : subscribers) {
           subscriber.line(entry);
         }
       }
+    }
+
+    /** Adds a line to the history; under the lock. */
+    private LogEntry keep(Instant time, String text) {
+      if (last == null || time.isAfter(last)) {
+        last = time;
+        atLast.clear();
+      }
+      if (time.equals(last)) {
+        atLast.merge(text, 1, Integer::sum);
+      }
+      LogEntry entry = new LogEntry(key, time, text);
+      history.addLast(entry);
+      if (history.size() > historyLimit) {
+        history.removeFirst();
+      }
+      return entry;
     }
 
     void ended(int reading, Throwable failure) {
@@ -225,6 +337,18 @@ public final class LogHub {
         }
         this.reading = false;
         reader = null;
+        if (failure instanceof LogReaders.Refused refused && !refused.getMessage().equals(told)) {
+          told = refused.getMessage();
+          for (Subscriber subscriber : subscribers) {
+            subscriber.refused(told);
+          }
+          for (Subscriber subscriber : waiting) {
+            subscriber.refused(told);
+          }
+        }
+        if (finished && failure == null) {
+          return; // it ended for good: nothing more to read
+        }
         // a container that restarts, a broken connection, or one that has not started yet:
         // look again, less and less often while nothing new comes
         long seconds = FIRST_RETRY.toSeconds() << Math.min(failures, 5);
@@ -246,17 +370,26 @@ public final class LogHub {
       }
     }
 
-    /** The sink of one read; a stale read's lines are ignored. */
+    /**
+     * The sink of one read; a stale read's lines are ignored.
+     *
+     * @param skip when the read starts again from {@code since}: the texts read at that time, and
+     *     how often, to skip; null once the read got past them
+     */
     private final class Reading implements LogReaders.Sink {
       private final int generation;
+      private final Instant since;
+      private Map<String, Integer> skip;
 
-      Reading(int generation) {
+      Reading(int generation, Instant since, Map<String, Integer> skip) {
         this.generation = generation;
+        this.since = since;
+        this.skip = skip;
       }
 
       @Override
       public void line(Instant time, String text) {
-        Source.this.line(generation, time, text);
+        Source.this.line(this, time, text);
       }
 
       @Override

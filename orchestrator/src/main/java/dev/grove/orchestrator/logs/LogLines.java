@@ -1,5 +1,8 @@
 package dev.grove.orchestrator.logs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +10,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /** The kubelet's {@code timestamps=true} lines: an RFC 3339 time, a space, the text. */
 public final class LogLines {
@@ -40,16 +45,60 @@ public final class LogLines {
     out.accept(fallback, line);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The message of a Kubernetes {@code Status} object when {@code line} is one: what the API
+   * answers instead of a log on an error (403 without RBAC on {@code pods/log}, 404, 5xx). A
+   * stamped line starts with its time, never with {@code {}.
+   */
+  public static Optional<String> apiStatus(String line) {
+    String text = line.strip();
+    if (!text.startsWith("{") || !text.contains("\"Status\"")) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode status = JSON.readTree(text);
+      if (status == null || !"Status".equals(status.path("kind").asText())) {
+        return Optional.empty();
+      }
+      String message = status.path("message").asText("");
+      int code = status.path("code").asInt(0);
+      String reason = status.path("reason").asText("");
+      String what = message.isEmpty() ? reason : message;
+      return Optional.of(code > 0 ? what + " (HTTP " + code + ")" : what);
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * A stream of stamped lines, split at line breaks (a {@code \r} before one dropped) and handed on
    * as they complete; {@link #close} hands on an unfinished last line.
    */
   static final class Splitter extends OutputStream {
+    /** The longest line handed on in one piece, as for processes' output (LineReader). */
+    static final int MAX_LINE = 64 * 1024;
+
     private final BiConsumer<Instant, String> out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+    private Predicate<String> first;
+    private boolean dropping;
+
+    /** The time of a line cut into pieces, for the pieces after the first. */
+    private Instant continued;
 
     Splitter(BiConsumer<Instant, String> out) {
+      this(out, line -> true);
+    }
+
+    /**
+     * @param first sees the first raw line; when it answers false, that line and all after it are
+     *     dropped (the stream is not a log)
+     */
+    Splitter(BiConsumer<Instant, String> out, Predicate<String> first) {
       this.out = out;
+      this.first = first;
     }
 
     @Override
@@ -58,6 +107,9 @@ public final class LogLines {
         emit();
       } else {
         pending.write(b);
+        if (pending.size() >= MAX_LINE) {
+          cut();
+        }
       }
     }
 
@@ -69,6 +121,10 @@ public final class LogLines {
           pending.write(bytes, start, i - start);
           emit();
           start = i + 1;
+        } else if (pending.size() + i + 1 - start >= MAX_LINE) {
+          pending.write(bytes, start, i + 1 - start);
+          start = i + 1;
+          cut();
         }
       }
       pending.write(bytes, start, offset + length - start);
@@ -81,13 +137,59 @@ public final class LogLines {
       }
     }
 
+    /** A whole line. */
     private void emit() {
       String line = pending.toString(StandardCharsets.UTF_8);
       pending.reset();
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
-      parse(line, Instant.now(), out);
+      hand(line);
+      continued = null;
+    }
+
+    /**
+     * The first {@value #MAX_LINE} bytes of a longer line, cut at a character's boundary: one
+     * endless line must not exhaust memory. The pieces after it keep the line's time.
+     */
+    private void cut() {
+      byte[] bytes = pending.toByteArray();
+      int end = boundary(bytes);
+      pending.reset();
+      pending.write(bytes, end, bytes.length - end);
+      hand(new String(bytes, 0, end, StandardCharsets.UTF_8));
+    }
+
+    /** Where the last complete UTF-8 character of {@code bytes} ends. */
+    private static int boundary(byte[] bytes) {
+      int lead = bytes.length - 1;
+      while (lead > 0 && bytes.length - lead < 4 && (bytes[lead] & 0xC0) == 0x80) {
+        lead--;
+      }
+      int b = bytes[lead] & 0xFF;
+      int size = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      return lead + size > bytes.length && lead > 0 ? lead : bytes.length;
+    }
+
+    private void hand(String line) {
+      if (first != null) {
+        dropping = !first.test(line);
+        first = null;
+      }
+      if (dropping) {
+        return;
+      }
+      if (continued != null) {
+        out.accept(continued, line);
+        return;
+      }
+      parse(
+          line,
+          Instant.now(),
+          (time, text) -> {
+            continued = time;
+            out.accept(time, text);
+          });
     }
   }
 }

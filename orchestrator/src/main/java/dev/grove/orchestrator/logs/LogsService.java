@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Loggable;
 import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
+import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +36,9 @@ import java.util.stream.Stream;
  * Blocking: call it on a worker pool.
  */
 public final class LogsService {
+  /** The most a non-following read takes of one container's log. */
+  static final int READ_LIMIT_BYTES = 10 << 20;
+
   private final ProjectService projects;
   private final KubeLogReaders readers;
   private final PersistentProcesses processes;
@@ -58,12 +63,34 @@ public final class LogsService {
     ExecLogReaders exec = new ExecLogReaders(processes);
     this.hub =
         new LogHub(
-            (source, since, sink) ->
-                ExecLogReaders.CLUSTER.equals(source.cluster())
+            new LogReaders() {
+              @Override
+              public List<Stamped> backlog(LogSource source, int lines) {
+                return isExec(source)
+                    ? exec.backlog(source, lines)
+                    : readers.backlog(source, lines);
+              }
+
+              @Override
+              public Reader open(LogSource source, Instant since, Sink sink) {
+                return isExec(source)
                     ? exec.open(source, since, sink)
-                    : readers.open(source, since, sink),
+                    : readers.open(source, since, sink);
+              }
+
+              private boolean isExec(LogSource source) {
+                return ExecLogReaders.CLUSTER.equals(source.cluster());
+              }
+            },
             opener,
             scheduler);
+    // a redeploy replaced a persistent process: read the new one now, not after the back-off
+    processes.onStart(
+        key ->
+            hub.restarted(
+                source ->
+                    ExecLogReaders.CLUSTER.equals(source.cluster())
+                        && key.equals(source.namespace())));
   }
 
   public LogHub hub() {
@@ -206,11 +233,12 @@ public final class LogsService {
         for (String container : containers(pod, notes, target.action())) {
           String text;
           try {
+            TimeTailPrettyLoggable limited =
+                stamped(target, podName, container).limitBytes(READ_LIMIT_BYTES);
             TailPrettyLoggable timed =
                 sinceSeconds == null
-                    ? stamped(target, podName, container)
-                    : stamped(target, podName, container)
-                        .sinceSeconds((int) Math.min(Integer.MAX_VALUE, sinceSeconds));
+                    ? limited
+                    : limited.sinceSeconds((int) Math.min(Integer.MAX_VALUE, sinceSeconds));
             Loggable loggable = tail == null ? timed : timed.tailingLines(tail);
             text = loggable.getLog();
           } catch (KubernetesClientException e) {
@@ -219,6 +247,20 @@ public final class LogsService {
               continue;
             }
             throw failure(target, "read the log of pod " + podName, e);
+          }
+          if (text.length() >= READ_LIMIT_BYTES / 4
+              && text.getBytes(StandardCharsets.UTF_8).length >= READ_LIMIT_BYTES) {
+            notes.add(
+                note(
+                    target.action(),
+                    podName,
+                    podName
+                        + " "
+                        + container
+                        + ": only the first "
+                        + (READ_LIMIT_BYTES >> 20)
+                        + " MiB of its log are shown; pass --tail or --since for the latest"
+                        + " lines."));
           }
           Instant now = Instant.now();
           text.lines()

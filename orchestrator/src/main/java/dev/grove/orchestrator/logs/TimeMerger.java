@@ -45,11 +45,19 @@ public final class TimeMerger {
   /** The oldest items whose window has passed (and the oldest beyond the bound), in time order. */
   public List<LogItem> due(long nowNanos) {
     List<LogItem> out = new ArrayList<>();
-    while (!held.isEmpty()
-        && (nowNanos - held.peek().arrivedNanos() >= holdNanos || held.size() > maxHeld)) {
-      out.add(held.poll().item());
+    for (LogItem item = next(nowNanos); item != null; item = next(nowNanos)) {
+      out.add(item);
     }
     return out;
+  }
+
+  /** The oldest item if its window has passed (or the bound is exceeded); null otherwise. */
+  public LogItem next(long nowNanos) {
+    if (!held.isEmpty()
+        && (nowNanos - held.peek().arrivedNanos() >= holdNanos || held.size() > maxHeld)) {
+      return held.poll().item();
+    }
+    return null;
   }
 
   /** Everything held, in time order. */

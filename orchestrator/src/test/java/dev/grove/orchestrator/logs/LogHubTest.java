@@ -9,17 +9,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogHubTest {
-  private static final LogSource WEB = new LogSource("kc#ctx", "shop", "web-1", "web");
-  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+  static final LogSource WEB = new LogSource("kc#ctx", "shop", "web-1", "web");
+  static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
 
   /** Reads the test drives by hand: each open is counted and hands its sink to the test. */
-  private static final class FakeReaders implements LogReaders {
+  static class FakeReaders implements LogReaders {
     final List<Open> opens = new ArrayList<>();
+    final List<Stamped> backlog = new ArrayList<>();
+    int backlogs;
 
     record Open(LogSource source, Instant since, Sink sink, boolean[] closed) {
       void line(int second, String text) {
         sink.line(T0.plusSeconds(second), text);
       }
+    }
+
+    /** Lines the container logged before its first read, stamped T0 + {@code second}. */
+    void logged(int second, String text) {
+      backlog.add(new Stamped(T0.plusSeconds(second), text));
+    }
+
+    @Override
+    public synchronized List<Stamped> backlog(LogSource source, int lines) {
+      backlogs++;
+      return List.copyOf(backlog.subList(Math.max(0, backlog.size() - lines), backlog.size()));
     }
 
     @Override
@@ -53,7 +66,7 @@ class LogHubTest {
   }
 
   /** Collects what a subscriber gets. */
-  private static final class Collector implements LogHub.Subscriber {
+  private static class Collector implements LogHub.Subscriber {
     final List<String> history = new ArrayList<>();
     final List<String> lines = new ArrayList<>();
 
@@ -212,8 +225,11 @@ class LogHubTest {
   @Test
   void failingReadsAreRetriedLessAndLessOften() {
     LogReaders failing =
-        (source, since, sink) -> {
-          throw new IllegalStateException("container web is waiting to start");
+        new FakeReaders() {
+          @Override
+          public synchronized Reader open(LogSource source, Instant since, Sink sink) {
+            throw new IllegalStateException("container web is waiting to start");
+          }
         };
     LogHub hub = new LogHub(failing, Runnable::run, scheduler);
     hub.subscribe(WEB, new Collector());
@@ -223,5 +239,92 @@ class LogHubTest {
 
     assertThat(scheduler.delays.stream().map(Duration::toSeconds))
         .containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L, 30L);
+  }
+
+  @Test
+  void theFirstSubscriberGetsTheBacklogAsHistoryAndTheReadContinuesAfterIt() {
+    readers.logged(1, "one");
+    readers.logged(2, "two");
+    Collector first = new Collector();
+    hub.subscribe(WEB, first);
+    FakeReaders.Open read = readers.last();
+    assertThat(read.since())
+        .as("the read starts at the backlog's last line")
+        .isEqualTo(T0.plusSeconds(2));
+    read.line(2, "two"); // the API repeats the line at that time
+    read.line(3, "three");
+    Collector second = new Collector();
+    hub.subscribe(WEB, second);
+
+    assertThat(first.history).containsExactly("one", "two");
+    assertThat(first.lines).containsExactly("three");
+    assertThat(second.history).containsExactly("one", "two", "three");
+    assertThat(readers.backlogs).isOne();
+  }
+
+  @Test
+  void identicalLinesAtOneTimeAreAllDelivered() {
+    Collector collector = new Collector();
+    hub.subscribe(WEB, collector);
+    readers.last().line(1, "tick");
+    readers.last().line(1, "tick");
+    readers.last().line(1, "tick");
+
+    assertThat(collector.lines).containsExactly("tick", "tick", "tick");
+  }
+
+  @Test
+  void aReadOpenedAgainSkipsEachRepeatAtTheLastTimeAsOftenAsItWasRead() {
+    Collector collector = new Collector();
+    hub.subscribe(WEB, collector);
+    readers.last().line(1, "tick");
+    readers.last().line(1, "tick");
+    readers.last().sink().end(null);
+
+    scheduler.runAll();
+    readers.last().line(1, "tick");
+    readers.last().line(1, "tick");
+    readers.last().line(1, "tick"); // a third one the first read did not get to
+    readers.last().line(2, "tick");
+    readers.last().line(2, "tick");
+
+    assertThat(collector.lines).containsExactly("tick", "tick", "tick", "tick", "tick");
+  }
+
+  @Test
+  void aRefusalIsToldOnceAndDoesNotMoveTheReadOn() {
+    List<String> told = new ArrayList<>();
+    hub.subscribe(
+        WEB,
+        new Collector() {
+          @Override
+          public void refused(String message) {
+            told.add(message);
+          }
+        });
+    readers.last().line(1, "one");
+    LogReaders.Refused refused = new LogReaders.Refused("pod web-1 container web: forbidden");
+    readers.last().sink().end(refused);
+    scheduler.runAll();
+    readers.last().sink().end(refused);
+    scheduler.runAll();
+
+    assertThat(told).containsExactly("pod web-1 container web: forbidden");
+    assertThat(readers.last().since()).isEqualTo(T0.plusSeconds(1));
+  }
+
+  @Test
+  void aContainerThatFinishedForGoodIsNotReadAgainUntilItRestarts() {
+    Collector collector = new Collector();
+    hub.subscribe(WEB, collector);
+    readers.last().line(1, "done");
+    hub.finished(WEB);
+    readers.last().sink().end(null);
+
+    assertThat(scheduler.tasks).as("no retry").isEmpty();
+    hub.restarted(source -> source.equals(WEB));
+    assertThat(readers.opens).hasSize(2);
+    readers.last().sink().end(null);
+    assertThat(scheduler.tasks).as("restarted: retried again").hasSize(1);
   }
 }

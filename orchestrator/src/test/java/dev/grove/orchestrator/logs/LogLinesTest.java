@@ -36,4 +36,59 @@ class LogLinesTest {
     LogLines.parse("plain text", fallback, (time, text) -> times.add(time));
     assertThat(times).containsExactly(fallback);
   }
+
+  private static final String FORBIDDEN =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"pods \\\"web-1\\\" is forbidden: User \\\"dev\\\" cannot get resource"
+          + " \\\"pods/log\\\"\",\"reason\":\"Forbidden\",\"code\":403}";
+
+  @Test
+  void aStatusObjectIsTheApisAnswerNotALogLine() {
+    assertThat(LogLines.apiStatus(FORBIDDEN))
+        .contains(
+            "pods \"web-1\" is forbidden: User \"dev\" cannot get resource \"pods/log\" (HTTP 403)");
+    assertThat(LogLines.apiStatus("2026-11-29T10:00:00Z {\"kind\":\"Status\"}")).isEmpty();
+    assertThat(LogLines.apiStatus("{\"kind\":\"Pod\",\"x\":\"Status\"}")).isEmpty();
+    assertThat(LogLines.apiStatus("{not json \"Status\"")).isEmpty();
+  }
+
+  @Test
+  void aStreamWhoseFirstLineIsRefusedIsDroppedWhole() {
+    List<String> got = new ArrayList<>();
+    LogLines.Splitter splitter =
+        new LogLines.Splitter(
+            (time, text) -> got.add(text), first -> LogLines.apiStatus(first).isEmpty());
+    byte[] bytes = (FORBIDDEN + "\n").getBytes(StandardCharsets.UTF_8);
+    splitter.write(bytes, 0, bytes.length);
+    splitter.close();
+
+    assertThat(got).isEmpty();
+  }
+
+  @Test
+  void anEndlessLineIsCutInto64KiBPiecesThatKeepItsTimeAndItsCharacters() {
+    List<String> texts = new ArrayList<>();
+    List<Instant> times = new ArrayList<>();
+    LogLines.Splitter splitter =
+        new LogLines.Splitter(
+            (time, text) -> {
+              times.add(time);
+              texts.add(text);
+            });
+    String body = "é".repeat(100_000); // two bytes each: 200,000 bytes
+    byte[] bytes = ("2026-11-29T10:00:00Z " + body).getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at < bytes.length; at += 7_777) {
+      splitter.write(bytes, at, Math.min(7_777, bytes.length - at));
+    }
+    splitter.write('\n');
+
+    assertThat(texts).hasSizeGreaterThan(2);
+    assertThat(texts)
+        .allSatisfy(
+            text ->
+                assertThat(text.getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(LogLines.Splitter.MAX_LINE));
+    assertThat(String.join("", texts)).isEqualTo(body);
+    assertThat(times).containsOnly(Instant.parse("2026-11-29T10:00:00Z"));
+  }
 }

@@ -110,7 +110,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
     try {
       while (true) {
         if (ctx.cancellation().isCancelled()) {
-          processes.stop(key(ctx));
+          processes.stop(key(ctx), process);
           throw new ActionException(
               ActionException.CANCELLED,
               label + ": the persistent deploy command was cancelled before it was ready",
@@ -136,7 +136,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
           return;
         }
         if (System.nanoTime() - deadline > 0) {
-          processes.stop(key(ctx));
+          processes.stop(key(ctx), process);
           throw new ActionException(
               ActionException.TIMEOUT,
               label + ": the persistent deploy command was not ready (statusCommand) in time",
@@ -145,7 +145,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
         process.awaitExit(READY_POLL); // woken early by an exit, reported above
       }
     } catch (InterruptedException e) {
-      processes.stop(key(ctx));
+      processes.stop(key(ctx), process);
       Thread.currentThread().interrupt();
       throw new ActionException(
           ActionException.CANCELLED, label + ": interrupted while starting", "Run it again.");

@@ -1,0 +1,101 @@
+package dev.grove.orchestrator.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.api.http.DaemonInfo;
+import dev.grove.api.http.Routes;
+import dev.grove.orchestrator.http.DaemonVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link Routes#LOGS} websocket of a real daemon, with the JDK's websocket client. */
+class LogsWebSocketIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path home;
+  private final CountDownLatch exited = new CountDownLatch(1);
+  private Daemon daemon;
+  private DaemonInfo info;
+
+  @BeforeEach
+  void start() throws Exception {
+    daemon =
+        Daemon.start(home, new FakeProjectService(), "test-build", exited::countDown)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
+    info = JSON.readValue(Files.readAllBytes(home.resolve("daemon.json")), DaemonInfo.class);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    daemon.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** The first message the daemon sends, or "close CODE" when it closes first. */
+  private String answerTo(String request) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      CompletableFuture<String> answer = new CompletableFuture<>();
+      WebSocket ws =
+          vertx
+              .createWebSocketClient()
+              .connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(info.port())
+                      .setURI(Routes.LOGS)
+                      .addHeader(Routes.AUTHORIZATION, "Bearer " + info.token()))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      ws.textMessageHandler(answer::complete);
+      ws.closeHandler(ignored -> answer.complete("close " + ws.closeStatusCode()));
+      ws.writeTextMessage(request);
+      return answer.get(10, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aRequestAsLargeAsAnHttpBodyIsReadAndAnswered() throws Exception {
+    String padding = "x".repeat(DaemonVerticle.BODY_LIMIT_BYTES - 1_000);
+    String answer =
+        answerTo(
+            "{\"project\":{\"cwd\":\"\",\"environment\":\"" + padding + "\"},\"follow\":false}");
+
+    assertThat(answer).startsWith("{").contains("\"type\":\"error\"").contains("BAD_REQUEST");
+  }
+
+  @Test
+  void aRequestOverTheLimitClosesTheStreamWithACode() throws Exception {
+    String padding = "x".repeat(DaemonVerticle.BODY_LIMIT_BYTES + 1_000);
+
+    assertThat(answerTo("{\"environment\":\"" + padding + "\"}"))
+        .startsWith("close ")
+        .isNotEqualTo("close 1000");
+  }
+
+  @Test
+  void aSinceBeyondWhatTimeCanCountIsABadRequest() throws Exception {
+    String answer =
+        answerTo(
+            "{\"project\":{\"cwd\":\"/tmp\"},\"follow\":true,\"sinceSeconds\":"
+                + Long.MAX_VALUE
+                + "}");
+
+    assertThat(answer).contains("BAD_REQUEST").contains("sinceSeconds");
+  }
+}
