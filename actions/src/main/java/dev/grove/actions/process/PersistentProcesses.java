@@ -2,7 +2,6 @@ package dev.grove.actions.process;
 
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.LogSink;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,7 +30,6 @@ public final class PersistentProcesses {
   public static final int KEPT_LINES = 5_000;
 
   private static final PersistentProcesses SHARED = new PersistentProcesses();
-  private static final File NO_INPUT = new File("/dev/null");
 
   /** The daemon's processes. */
   public static PersistentProcesses shared() {
@@ -223,12 +221,7 @@ public final class PersistentProcesses {
           label + ": could not start `" + String.join(" ", command) + "`: no folder " + workDir,
           "Check the action's source folder.");
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(ProcessRunner.resolve(command, env))
-            .directory(workDir.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
-    builder.environment().clear();
-    builder.environment().putAll(env);
+    ProcessBuilder builder = ProcessRunner.builder(command, workDir, env);
     Process process;
     try {
       process = builder.start();

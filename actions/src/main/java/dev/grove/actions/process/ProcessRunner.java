@@ -103,12 +103,7 @@ public final class ProcessRunner {
     if (!Files.isDirectory(workDir)) {
       throw notStarted(label, command, workDir, "the folder does not exist");
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(resolve(command, env))
-            .directory(workDir.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
-    builder.environment().clear();
-    builder.environment().putAll(env);
+    ProcessBuilder builder = builder(command, workDir, env);
 
     Process process;
     try {
@@ -232,6 +227,20 @@ public final class ProcessRunner {
       }
     }
     return command;
+  }
+
+  /**
+   * How Grove starts a command: resolved on the action's PATH, in its folder, with exactly its
+   * environment and no input.
+   */
+  static ProcessBuilder builder(List<String> command, Path workDir, Map<String, String> env) {
+    ProcessBuilder builder =
+        new ProcessBuilder(resolve(command, env))
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    return builder;
   }
 
   /**

@@ -171,11 +171,7 @@ public final class DaemonClient {
               HEALTH_TIMEOUT_MS);
     } catch (WebSocketClient.HandshakeException e) {
       if (e.status() == 401) {
-        throw new DaemonUnreachableException(
-            "the process on 127.0.0.1:" + info.port() + " rejected the token of daemon.json",
-            "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
-                + " or delete daemon.json, then run again.",
-            true);
+        throw tokenRejected();
       }
       try {
         throw new DaemonErrorException(e.status(), errorOf(e.status(), e.body()));
@@ -301,11 +297,7 @@ public final class DaemonClient {
       throw e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
     }
     if (status == 401) {
-      throw new DaemonUnreachableException(
-          "the process on 127.0.0.1:" + info.port() + " rejected the token of daemon.json",
-          "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
-              + " or delete daemon.json, then run again.",
-          true);
+      throw tokenRejected();
     }
     try {
       if (status / 100 != 2) {
@@ -351,5 +343,14 @@ public final class DaemonClient {
                 + ")",
             "Run 'grove daemon stop' to forget it, then run again.")
         .connectionRefused();
+  }
+
+  /** The process on the daemon's port does not take daemon.json's token. */
+  private DaemonUnreachableException tokenRejected() {
+    return new DaemonUnreachableException(
+        "the process on 127.0.0.1:" + info.port() + " rejected the token of daemon.json",
+        "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
+            + " or delete daemon.json, then run again.",
+        true);
   }
 }

@@ -48,24 +48,43 @@ class LogsWebSocketIT {
     Vertx vertx = Vertx.vertx();
     try {
       CompletableFuture<String> answer = new CompletableFuture<>();
-      WebSocket ws =
-          vertx
-              .createWebSocketClient()
-              .connect(
-                  new WebSocketConnectOptions()
-                      .setHost("127.0.0.1")
-                      .setPort(info.port())
-                      .setURI(Routes.LOGS)
-                      .addHeader(Routes.AUTHORIZATION, "Bearer " + info.token()))
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
+      WebSocket ws = connect(vertx);
       ws.textMessageHandler(answer::complete);
       ws.closeHandler(ignored -> answer.complete("close " + ws.closeStatusCode()));
       ws.writeTextMessage(request);
       return answer.get(10, TimeUnit.SECONDS);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Opens the websocket with vert.x's client. Its connect was once seen failing in a CI run with
+   * "Connection evicted" / "Connection closed while handshake in process" before any request
+   * reached the route (the daemon logged nothing); a second attempt is made for that case only.
+   */
+  private WebSocket connect(Vertx vertx) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return vertx
+            .createWebSocketClient()
+            .connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(info.port())
+                    .setURI(Routes.LOGS)
+                    .addHeader(Routes.AUTHORIZATION, "Bearer " + info.token()))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        boolean evicted =
+            e.getCause() != null
+                && String.valueOf(e.getCause().getMessage()).contains("closed while handshake");
+        if (!evicted || attempt == 2) {
+          throw e;
+        }
+      }
     }
   }
 
