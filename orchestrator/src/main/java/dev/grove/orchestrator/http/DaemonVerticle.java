@@ -120,7 +120,7 @@ public final class DaemonVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Authenticate before reading a body, so strangers cannot make the daemon buffer anything.
     router.route().handler(new BearerAuthHandler(settings.token()));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route().handler(bodyHandler());
     router.get(Routes.HEALTH).handler(this::health);
     router.post(Routes.SHUTDOWN).handler(this::shutdown);
     router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
@@ -217,6 +217,22 @@ public final class DaemonVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize(BODY_LIMIT_BYTES)
                 .setMaxWebSocketFrameSize(64 << 10));
     return server.requestHandler(router).listen();
+  }
+
+  /**
+   * Reads request bodies (up to {@link #BODY_LIMIT_BYTES}), except a websocket upgrade's: a client
+   * that sends {@code Content-Length: 0} with its upgrade (the JDK's) would otherwise have the
+   * request read before the route upgrades it, which then fails ("Request has already been read").
+   */
+  public static io.vertx.core.Handler<RoutingContext> bodyHandler() {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    return ctx -> {
+      if (ctx.request().canUpgradeToWebSocket()) {
+        ctx.next();
+      } else {
+        body.handle(ctx);
+      }
+    };
   }
 
   @Override

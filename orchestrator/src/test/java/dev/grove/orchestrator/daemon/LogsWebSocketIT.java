@@ -117,4 +117,39 @@ class LogsWebSocketIT {
 
     assertThat(answer).contains("BAD_REQUEST").contains("sinceSeconds");
   }
+
+  /** The JDK's websocket client sends Content-Length: 0 with its upgrade; the daemon takes it. */
+  @Test
+  void theJdksWebsocketClientIsAnsweredOnTheEventsAndLogsRoutes() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String route : new String[] {Routes.EVENTS + "?since=0&follow=false", Routes.LOGS}) {
+      CompletableFuture<String> closed = new CompletableFuture<>();
+      java.net.http.WebSocket ws =
+          http.newWebSocketBuilder()
+              .header(Routes.AUTHORIZATION, "Bearer " + info.token())
+              .buildAsync(
+                  java.net.URI.create("ws://127.0.0.1:" + info.port() + route),
+                  new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(
+                        java.net.http.WebSocket socket, int statusCode, String reason) {
+                      closed.complete("close " + statusCode);
+                      return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(
+                        java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                      closed.complete("text " + data);
+                      return null;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
+      if (route.equals(Routes.LOGS)) {
+        ws.sendText("{\"project\":{\"cwd\":\"\"},\"follow\":false}", true);
+      }
+      assertThat(closed.get(10, TimeUnit.SECONDS)).as(route).matches("(close|text) .*");
+      ws.abort();
+    }
+  }
 }

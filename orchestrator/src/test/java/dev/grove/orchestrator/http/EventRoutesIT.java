@@ -17,7 +17,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,7 +64,7 @@ class EventRoutesIT {
     Router router = Router.router(vertx);
     // As DaemonVerticle does: bearer check and body handler first, catch-all and failures last.
     router.route().handler(new BearerAuthHandler(TOKEN));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(DaemonVerticle.BODY_LIMIT_BYTES));
+    router.route().handler(DaemonVerticle.bodyHandler());
     EventRoutes.install(router, vertx, bus);
     router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
     router.route().failureHandler(new ApiFailureHandler(Path.of("daemon.log")));
