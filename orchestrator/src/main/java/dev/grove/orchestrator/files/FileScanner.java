@@ -102,6 +102,66 @@ public final class FileScanner {
   }
 
   /**
+   * The folders a scan would walk into, from {@code start} (relative to {@code root}; "" for the
+   * root) down: none when {@code start} itself is skipped or ignored. For a file watcher, which
+   * then never watches {@code .git}, {@code node_modules} or whatever else the ignore files leave
+   * out.
+   */
+  public static List<Path> folders(Path root, String start, List<String> ignoreFileNames)
+      throws IOException {
+    IgnoreRules rules;
+    if (start.isEmpty()) {
+      rules = readIgnoreFiles(root, "", IgnoreRules.EMPTY, ignoreFileNames);
+    } else {
+      Optional<IgnoreRules> parent = rulesFor(root, start, ignoreFileNames);
+      String name = start.substring(start.lastIndexOf('/') + 1);
+      if (parent.isEmpty()
+          || SKIPPED_DIRS.contains(name)
+          || parent.get().ignoresEntry(start, name, true)) {
+        return List.of();
+      }
+      rules = readIgnoreFiles(root.resolve(start), start, parent.get(), ignoreFileNames);
+    }
+    List<Path> folders = new ArrayList<>();
+    ArrayDeque<Frame> stack = new ArrayDeque<>();
+    IgnoreRules startRules = rules;
+    Files.walkFileTree(
+        root.resolve(start),
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            Frame parent = stack.peek();
+            if (parent == null) {
+              stack.push(new Frame(start.isEmpty() ? "" : start + "/", startRules));
+              folders.add(dir);
+              return FileVisitResult.CONTINUE;
+            }
+            String name = dir.getFileName().toString();
+            String rel = parent.prefix() + name;
+            if (SKIPPED_DIRS.contains(name) || parent.rules().ignoresEntry(rel, name, true)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            stack.push(
+                new Frame(rel + "/", readIgnoreFiles(dir, rel, parent.rules(), ignoreFileNames)));
+            folders.add(dir);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
+            stack.pop();
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return folders;
+  }
+
+  /**
    * The rules that apply to an entry of this path's folder, as a walk would have them when it got
    * there; empty when a folder on the way is skipped or ignored (the walk never gets there).
    */

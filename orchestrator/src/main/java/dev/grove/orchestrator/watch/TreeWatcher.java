@@ -5,41 +5,43 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import dev.grove.orchestrator.files.FileScanner;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells of every file created, changed or deleted under a root, as paths relative to it ({@code /}
- * separated), by the JDK's {@link WatchService} (inotify here): one registration per folder, new
- * folders registered as they appear (their files reported too). Grove's and tools' folders ({@code
- * .git}, {@code .garden}, {@code .grove}) are never watched. When the kernel drops events ({@code
- * OVERFLOW}), {@link #EVERYTHING} is reported: the caller rescans. One thread, which sleeps in the
- * kernel while nothing changes.
+ * separated), by the JDK's {@link WatchService} (inotify here): one registration per folder that
+ * the project's scan walks into, new folders registered as they appear (their files reported too).
+ * Grove's and tools' folders ({@code .git}, {@code .garden}, {@code .grove}) and folders the ignore
+ * files leave out ({@code node_modules}, say) are never watched; an ignore file that changes
+ * registers what it no longer ignores. When the kernel drops events ({@code OVERFLOW}), {@link
+ * #EVERYTHING} is reported: the caller rescans. One thread, which sleeps in the kernel while
+ * nothing changes.
  */
 public final class TreeWatcher implements AutoCloseable {
   /** Reported when events were lost: anything may have changed. */
   public static final String EVERYTHING = "*";
 
-  static final Set<String> SKIPPED_DIRS = Set.of(".git", ".garden", ".grove");
   private static final Logger LOG = LoggerFactory.getLogger(TreeWatcher.class);
 
   private final Path root;
+  private final List<String> ignoreFileNames;
   private final WatchService service;
   private final Consumer<Set<String>> listener;
   private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
@@ -49,8 +51,10 @@ public final class TreeWatcher implements AutoCloseable {
    * Registers every folder under {@code root} and starts the thread that reports changes to {@code
    * listener} (on that thread; keep it short).
    */
-  public TreeWatcher(Path root, Consumer<Set<String>> listener) throws IOException {
+  public TreeWatcher(Path root, List<String> ignoreFileNames, Consumer<Set<String>> listener)
+      throws IOException {
     this.root = root.toAbsolutePath().normalize();
+    this.ignoreFileNames = List.copyOf(ignoreFileNames);
     this.listener = listener;
     this.service = FileSystems.getDefault().newWatchService();
     try {
@@ -101,11 +105,11 @@ public final class TreeWatcher implements AutoCloseable {
       }
       Path path = dir.resolve((Path) event.context());
       if (event.kind() == ENTRY_CREATE && Files.isDirectory(path)) {
-        if (SKIPPED_DIRS.contains(path.getFileName().toString())) {
-          continue;
-        }
         registerTree(path, changed); // files written into it before registration count too
         continue;
+      }
+      if (ignoreFileNames.contains(path.getFileName().toString())) {
+        registerTree(root, null); // folders it no longer ignores (registered ones keep their key)
       }
       changed.add(relative(path));
     }
@@ -123,33 +127,22 @@ public final class TreeWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers the folders under {@code start} that the project's scan walks into (not ignored, not
+   * skipped), and lists their files into {@code found} when given.
+   */
   private void walk(Path start, Set<String> found) throws IOException {
-    Files.walkFileTree(
-        start,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            if (!dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (found != null) {
-              found.add(relative(file));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            return FileVisitResult.CONTINUE; // gone or unreadable: nothing to watch
-          }
-        });
+    String rel = start.equals(root) ? "" : relative(start);
+    for (Path dir : FileScanner.folders(root, rel, ignoreFileNames)) {
+      keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+      if (found != null) {
+        try (Stream<Path> files = Files.list(dir)) {
+          files.filter(Files::isRegularFile).forEach(file -> found.add(relative(file)));
+        } catch (IOException e) {
+          // gone already: its delete event follows
+        }
+      }
+    }
   }
 
   private String relative(Path path) {

@@ -87,7 +87,7 @@ final class Watch {
   // the rest: only on the watch's thread (volatile where info() reads it)
   private TreeWatcher watcher;
   private volatile String currentRunId;
-  private LoadedProject runProject;
+  private volatile LoadedProject runProject; // read by the runs' threads (onRunEvent)
   private final Set<String> savedDuringRun = new LinkedHashSet<>();
   private Map<ActionRef, String> processed = Map.of();
   private Map<ActionRef, String> usedByRun = Map.of();
@@ -129,7 +129,12 @@ final class Watch {
   WatchInfo start(Path root) throws IOException {
     LoadedProject project = projects.load(request.run().project());
     lastScan = projects.lastScan(request.run().project()).orElse(null);
-    watcher = new TreeWatcher(root, this::saved);
+    watcher =
+        new TreeWatcher(
+            root,
+            dev.grove.orchestrator.config.ProjectLoader.ignoreFiles(
+                project.project().dotIgnoreFile()),
+            this::saved);
     try {
       call(() -> startRun(project, request.run(), versions(project)));
     } catch (RuntimeException e) {
