@@ -75,4 +75,56 @@ class PersistentProcessesTest {
     assertThat(processes.stop("k", second)).isTrue();
     assertThat(second.alive()).isFalse();
   }
+
+  @Test
+  void theNextDaemonStopsWhatACrashedOneLeftRunningAndNothingElse() throws Exception {
+    Path records = dir.resolve("records");
+    PersistentProcesses crashed = new PersistentProcesses();
+    crashed.useRecords(records);
+    crashed.start("k", "v1", "deploy.api", SLEEPER, dir, TestContexts.CLI_ENV, (s, t) -> {});
+    Path record;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
+      record = files.findFirst().orElseThrow();
+    }
+    long pid = Long.parseLong(java.nio.file.Files.readString(record).split(" ")[0]);
+    assertThat(ProcessHandle.of(pid)).isPresent();
+    // a record whose pid now names another process (pid reuse): left alone
+    java.nio.file.Files.writeString(
+        records.resolve("reused.pid"), ProcessHandle.current().pid() + " 2001-01-01T00:00:00Z\n");
+
+    int stopped = new PersistentProcesses().useRecords(records);
+
+    assertThat(stopped).isEqualTo(1);
+    assertThat(ProcessHandle.of(pid).orElseThrow().onExit().get(5, TimeUnit.SECONDS).isAlive())
+        .isFalse();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aProcessThatExitsDropsItsRecord() throws Exception {
+    Path records = dir.resolve("records");
+    processes.useRecords(records);
+    PersistentProcesses.Running running =
+        processes.start(
+            "k",
+            "v1",
+            "deploy.api",
+            List.of("sh", "-c", "exit 0"),
+            dir,
+            TestContexts.CLI_ENV,
+            (s, t) -> {});
+    started.add(running);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
+        if (files.findAny().isEmpty()) {
+          break;
+        }
+      }
+      assertThat(System.nanoTime()).as("the record is dropped").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
 }

@@ -61,6 +61,15 @@ public final class Daemon {
       dev.grove.actions.kube.KubeConfigResolver.useSandboxStarter(sandbox);
     }
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
+    int orphans =
+        dev.grove.actions.process.PersistentProcesses.shared()
+            .useRecords(groveHome.resolve("processes"));
+    if (orphans > 0) {
+      LOG.warn(
+          "Stopped {} persistent process(es) a previous daemon left running (it did not exit"
+              + " cleanly)",
+          orphans);
+    }
     String token = newToken();
     EventBus events = new EventBus();
     java.util.concurrent.atomic.AtomicReference<Watches> watching =
