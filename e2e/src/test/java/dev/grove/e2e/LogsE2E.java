@@ -307,4 +307,23 @@ class LogsE2E {
                   .toList());
     }
   }
+
+  @Test
+  @Order(5)
+  void followersOfADaemonThatStopsSaySoAndExitThree() throws Exception {
+    Process first = follow("stop-1", "worker", "--output", "jsonl");
+    Process second = follow("stop-2", "api", "--output", "jsonl");
+    for (String name : List.of("stop-1", "stop-2")) {
+      await(name + " streaming", () -> !jsonl(name + ".out").isEmpty());
+    }
+
+    assertThat(grove.run("daemon", "stop").exitCode()).isZero();
+
+    for (Process follower : List.of(first, second)) {
+      assertThat(follower.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(follower.exitValue()).as("a daemon gone is exit 3").isEqualTo(3);
+    }
+    assertThat(read("stop-1.err")).contains("daemon");
+    assertThat(read("stop-2.err")).contains("daemon");
+  }
 }

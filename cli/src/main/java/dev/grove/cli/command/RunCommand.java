@@ -74,6 +74,11 @@ public abstract class RunCommand implements Callable<Integer> {
               limits(concurrency()),
               publishTag());
       Long quietPeriod = quietPeriodMs(); // checked before anything starts
+      if (watch() && options.output() == dev.grove.cli.render.OutputMode.JSON) {
+        throw new UsageException(
+            "--watch has no end, so no single JSON document: --output json does not apply",
+            "Use --output jsonl (every event as a line) or text.");
+      }
       if (watch()) {
         return WatchFollower.start(app, request, quietPeriod, options.output());
       }

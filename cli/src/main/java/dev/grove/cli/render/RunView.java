@@ -34,6 +34,7 @@ public final class RunView {
   private final boolean colour;
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private RunResult result;
+  private long eventTime = System.currentTimeMillis();
   private int drawnLines;
   private long lastDraw;
 
@@ -66,6 +67,8 @@ public final class RunView {
     if (!(Json.parse(line) instanceof Map<?, ?> event)) {
       return true;
     }
+    // lines show when the event happened: an attach replays history
+    eventTime = event.get("time") instanceof Number t ? t.longValue() : System.currentTimeMillis();
     String type = String.valueOf(event.get("type"));
     Map<?, ?> payload = event.get("payload") instanceof Map<?, ?> p ? p : Map.of();
     Map<?, ?> action = event.get("action") instanceof Map<?, ?> a ? a : null;
@@ -220,7 +223,10 @@ public final class RunView {
 
   private void plain(String line) {
     if (mode == OutputMode.TEXT && !live) {
-      out.println(paint(DIM, LocalTime.now().format(CLOCK)) + " " + line);
+      LocalTime at =
+          LocalTime.ofInstant(
+              java.time.Instant.ofEpochMilli(eventTime), java.time.ZoneId.systemDefault());
+      out.println(paint(DIM, at.format(CLOCK)) + " " + line);
     }
   }
 

@@ -39,6 +39,8 @@ public final class Daemon {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile DaemonInfo info;
 
+  private java.util.function.Supplier<Future<Void>> goodbye = Future::succeededFuture;
+
   private Daemon(Vertx vertx, DaemonInfoFile infoFile, Runnable exit) {
     this.vertx = vertx;
     this.infoFile = infoFile;
@@ -102,6 +104,7 @@ public final class Daemon {
                     ArtifactAdmins.standard(GoogleAdc.standard()))),
             daemon::shutdown);
     verticle.withWatches(watches);
+    daemon.goodbye = verticle::stopping;
     return vertx
         .deployVerticle(verticle)
         .compose(
@@ -146,9 +149,12 @@ public final class Daemon {
     }
     LOG.info("Grove daemon shutting down");
     removeInfoFile();
+    Future<Void> told = goodbye.get(); // streaming clients learn why their stream ends
     Future<Void> closed =
-        vertx.close().onFailure(failure -> LOG.warn("Closing vert.x failed", failure));
-    exit.run();
+        told.compose(
+            ignored ->
+                vertx.close().onFailure(failure -> LOG.warn("Closing vert.x failed", failure)));
+    told.onComplete(ignored -> exit.run());
     return closed;
   }
 

@@ -73,6 +73,7 @@ public final class DaemonVerticle extends VerticleBase {
   private WorkerExecutor logWorkers;
   private HttpServer server;
   private dev.grove.orchestrator.watch.Watches watches;
+  private LogRoutes.Open openLogs;
 
   /** Serves the watch routes ({@link Routes#WATCHES}) with these watches. */
   public DaemonVerticle withWatches(dev.grove.orchestrator.watch.Watches watches) {
@@ -189,21 +190,22 @@ public final class DaemonVerticle extends VerticleBase {
       EventRoutes.install(router, vertx, events);
     }
     logWorkers = vertx.createSharedWorkerExecutor(LOG_POOL, WORKER_POOL_SIZE);
-    LogRoutes.install(
-        router,
-        vertx,
-        new LogsService(
-            projects,
-            task ->
-                logWorkers.executeBlocking(
-                    () -> {
-                      task.run();
-                      return null;
-                    },
-                    false),
-            (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run())),
-        workers,
-        settings.logFile());
+    openLogs =
+        LogRoutes.install(
+            router,
+            vertx,
+            new LogsService(
+                projects,
+                task ->
+                    logWorkers.executeBlocking(
+                        () -> {
+                          task.run();
+                          return null;
+                        },
+                        false),
+                (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run())),
+            workers,
+            settings.logFile());
     router.route().handler(ctx -> ctx.fail(new GroveException(ApiFailureHandler.notFound())));
     router.route().failureHandler(new ApiFailureHandler(settings.logFile()));
 
@@ -233,6 +235,19 @@ public final class DaemonVerticle extends VerticleBase {
         body.handle(ctx);
       }
     };
+  }
+
+  /**
+   * Tells the clients of open streams that the daemon is stopping (logs: close 1001), before it
+   * does; at most a second.
+   */
+  public Future<Void> stopping() {
+    return openLogs == null
+        ? Future.succeededFuture()
+        : openLogs
+            .daemonStopping()
+            .timeout(1, java.util.concurrent.TimeUnit.SECONDS)
+            .recover(late -> Future.succeededFuture());
   }
 
   @Override

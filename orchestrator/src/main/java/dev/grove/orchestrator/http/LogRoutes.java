@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,29 @@ public final class LogRoutes {
 
   private LogRoutes() {}
 
-  public static void install(
+  /** The log streams a daemon serves, so that its shutdown can tell their clients why they end. */
+  public static final class Open {
+    private final java.util.Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Closes every stream with 1001 (going away): its client says the daemon went (exit 3) rather
+     * than seeing the stream end as if its pods had. Completes when the close frames are out.
+     */
+    public io.vertx.core.Future<Void> daemonStopping() {
+      List<io.vertx.core.Future<Void>> closing = new java.util.ArrayList<>();
+      for (Connection connection : List.copyOf(connections)) {
+        io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+        connection.context.runOnContext(ignored -> connection.goingAway().onComplete(closed));
+        closing.add(closed.future());
+      }
+      return io.vertx.core.Future.join(closing).mapEmpty();
+    }
+  }
+
+  public static Open install(
       Router router, Vertx vertx, LogsService logs, WorkerExecutor workers, Path logFile) {
     ApiFailureHandler failures = new ApiFailureHandler(logFile);
+    Open open = new Open();
     router
         .get(Routes.LOGS)
         .handler(
@@ -66,9 +87,16 @@ public final class LogRoutes {
               ctx.request()
                   .toWebSocket()
                   .onSuccess(
-                      ws -> new Connection(vertx, context, ws, logs, workers, failures).start())
+                      ws -> {
+                        Connection connection =
+                            new Connection(vertx, context, ws, logs, workers, failures);
+                        open.connections.add(connection);
+                        connection.onStop = () -> open.connections.remove(connection);
+                        connection.start();
+                      })
                   .onFailure(ctx::fail);
             });
+    return open;
   }
 
   /** One client's stream, on the websocket's context. */
@@ -93,6 +121,7 @@ public final class LogRoutes {
         };
     private boolean requested;
     private boolean closed;
+    private Runnable onStop = () -> {};
     private long timer = -1;
     private LogQueue queue;
     private LogPump pump;
@@ -111,6 +140,16 @@ public final class LogRoutes {
       this.logs = logs;
       this.workers = workers;
       this.failures = failures;
+    }
+
+    /** The daemon is stopping: 1001, before its follow session ends as if the pods had gone. */
+    io.vertx.core.Future<Void> goingAway() {
+      io.vertx.core.Future<Void> closing =
+          ws.isClosed()
+              ? io.vertx.core.Future.succeededFuture()
+              : ws.close((short) 1001, "the Grove daemon is stopping");
+      stop();
+      return closing;
     }
 
     void start() {
@@ -309,6 +348,7 @@ public final class LogRoutes {
         return;
       }
       closed = true;
+      onStop.run();
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }

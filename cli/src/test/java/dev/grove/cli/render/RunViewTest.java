@@ -1,0 +1,34 @@
+package dev.grove.cli.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.Test;
+
+class RunViewTest {
+  @Test
+  void plainLinesShowWhenTheEventHappenedNotWhenItWasShown() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RunView view =
+        new RunView(
+            new PrintStream(out, true, StandardCharsets.UTF_8), OutputMode.TEXT, false, false);
+    long then = Instant.parse("2026-01-02T03:04:05Z").toEpochMilli();
+
+    view.event(
+        "{\"seq\":1,\"time\":"
+            + then
+            + ",\"runId\":\"r\",\"type\":\"log\",\"action\":{\"ref\":\"build.api\",\"kind\":\"Build\","
+            + "\"name\":\"api\",\"version\":\"v-1\"},\"payload\":{\"stream\":\"stdout\",\"line\":\"hi\"}}");
+
+    String expected =
+        LocalTime.ofInstant(Instant.ofEpochMilli(then), ZoneId.systemDefault())
+            .format(DateTimeFormatter.ofPattern("HH:mm:ss"));
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected + " build.api | hi\n");
+  }
+}
