@@ -76,6 +76,7 @@ class WatchE2E {
       JsonNode first = await(out, type("runFinished"));
       String watchId = first.path("runId").asText().replaceAll("\\.1$", "");
       assertThat(watchId).startsWith("watch-");
+      assertThat(grove.run("runs").out()).contains(watchId + "  deploy --watch watch");
       Thread.sleep(300); // the run's own writes settle (WatchesTest says why)
 
       Files.writeString(project.resolve("api/main.txt"), "a change");

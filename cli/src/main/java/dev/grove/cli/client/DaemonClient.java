@@ -98,6 +98,18 @@ public final class DaemonClient {
     return send("POST", Routes.WATCHES, request, 0, dev.grove.api.watch.WatchInfo.class);
   }
 
+  /** The daemon's watches. */
+  public List<dev.grove.api.watch.WatchInfo> watches() {
+    Object list = send("GET", Routes.WATCHES, null, HEALTH_TIMEOUT_MS, Object.class);
+    List<dev.grove.api.watch.WatchInfo> out = new ArrayList<>();
+    if (list instanceof List<?> items) {
+      for (Object item : items) {
+        out.add(Json.read(Json.write(item), dev.grove.api.watch.WatchInfo.class));
+      }
+    }
+    return out;
+  }
+
   public dev.grove.api.watch.WatchInfo watch(String watchId) {
     return send(
         "GET", Routes.watch(watchId), null, HEALTH_TIMEOUT_MS, dev.grove.api.watch.WatchInfo.class);
@@ -146,7 +158,13 @@ public final class DaemonClient {
               + " ("
               + describe(e)
               + ")",
-          "The run goes on in the daemon: 'grove runs' lists it, 'grove attach RUN' follows it.");
+          runId.startsWith("watch-")
+              ? "A watch lives in the daemon: 'grove daemon status' says whether it still runs;"
+                  + " if it does, 'grove attach "
+                  + runId
+                  + "' follows it again, if not, start the watch again."
+              : "The run goes on in the daemon: 'grove runs' lists it, 'grove attach RUN'"
+                  + " follows it.");
     }
   }
 

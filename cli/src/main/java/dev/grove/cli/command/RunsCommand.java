@@ -3,11 +3,13 @@ package dev.grove.cli.command;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code grove runs}: the runs the daemon keeps. */
+/** {@code grove runs}: the daemon's watches (in text), and the runs it keeps. */
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "List the daemon's recent runs (running and finished).")
+    description =
+        "List the daemon's watches and recent runs (running and finished); `grove attach ID`"
+            + " follows one.")
 public final class RunsCommand implements Callable<Integer> {
   private final CliApp app;
 
@@ -20,6 +22,9 @@ public final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
+      if (!output.output().isJson()) {
+        app.renderer().watches(app.daemon().call(client -> client.watches()));
+      }
       app.renderer().runs(app.daemon().call(client -> client.runs()), output.output());
       return ExitCodes.OK;
     } catch (RuntimeException e) {

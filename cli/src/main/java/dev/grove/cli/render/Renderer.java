@@ -51,6 +51,23 @@ public final class Renderer {
     return new LogView(out, err, mode, colour);
   }
 
+  /** {@code grove runs} in text: one line per watch, before the runs. */
+  public void watches(java.util.List<dev.grove.api.watch.WatchInfo> watches) {
+    for (dev.grove.api.watch.WatchInfo watch : watches) {
+      out.println(
+          watch.watchId()
+              + "  "
+              + watch.command()
+              + " --watch "
+              + watch.project()
+              + "  "
+              + watch.state()
+              + "  "
+              + watch.runIds().size()
+              + (watch.runIds().size() == 1 ? " run" : " runs"));
+    }
+  }
+
   /** {@code grove runs}: one line per run. */
   public void runs(java.util.List<dev.grove.api.run.RunInfo> runs, OutputMode mode) {
     if (mode.isJson()) {
