@@ -326,4 +326,15 @@ class LogsE2E {
     assertThat(read("stop-1.err")).contains("daemon");
     assertThat(read("stop-2.err")).contains("daemon");
   }
+
+  @Test
+  @Order(6)
+  void logsSaysSoWhenItStartsTheSandbox() throws Exception {
+    assertThat(grove.run("sandbox", "down").exitCode()).isZero();
+
+    GroveProcess.Result logs = grove("logs");
+
+    assertThat(logs.err()).contains("The sandbox is not running: starting it");
+    assertThat(logs.exitCode()).as(logs.out() + logs.err()).isEqualTo(1); // a fresh cluster
+  }
 }

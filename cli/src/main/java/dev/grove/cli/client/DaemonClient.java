@@ -84,11 +84,16 @@ public final class DaemonClient {
 
   /** The runs the daemon keeps, oldest first. */
   public List<RunInfo> runs() {
-    Object list = send("GET", Routes.RUNS, null, HEALTH_TIMEOUT_MS, Object.class);
-    List<RunInfo> out = new ArrayList<>();
+    return list(Routes.RUNS, RunInfo.class);
+  }
+
+  /** A GET answering a JSON list of {@code type}. */
+  private <T> List<T> list(String route, Class<T> type) {
+    Object list = send("GET", route, null, HEALTH_TIMEOUT_MS, Object.class);
+    List<T> out = new ArrayList<>();
     if (list instanceof List<?> items) {
       for (Object item : items) {
-        out.add(Json.read(Json.write(item), RunInfo.class));
+        out.add(Json.read(Json.write(item), type));
       }
     }
     return out;
@@ -100,14 +105,7 @@ public final class DaemonClient {
 
   /** The daemon's watches. */
   public List<dev.grove.api.watch.WatchInfo> watches() {
-    Object list = send("GET", Routes.WATCHES, null, HEALTH_TIMEOUT_MS, Object.class);
-    List<dev.grove.api.watch.WatchInfo> out = new ArrayList<>();
-    if (list instanceof List<?> items) {
-      for (Object item : items) {
-        out.add(Json.read(Json.write(item), dev.grove.api.watch.WatchInfo.class));
-      }
-    }
-    return out;
+    return list(Routes.WATCHES, dev.grove.api.watch.WatchInfo.class);
   }
 
   public dev.grove.api.watch.WatchInfo watch(String watchId) {
@@ -152,12 +150,8 @@ public final class DaemonClient {
       }
       connection.disconnect();
     } catch (IOException e) {
-      throw new DaemonUnreachableException(
-          "lost the connection to the Grove daemon on 127.0.0.1:"
-              + info.port()
-              + " ("
-              + describe(e)
-              + ")",
+      throw lostConnection(
+          e,
           runId.startsWith("watch-")
               ? "A watch lives in the daemon: 'grove daemon status' says whether it still runs;"
                   + " if it does, 'grove attach "
@@ -213,13 +207,7 @@ public final class DaemonClient {
         throw abnormal;
       }
     } catch (IOException e) {
-      throw new DaemonUnreachableException(
-          "lost the connection to the Grove daemon on 127.0.0.1:"
-              + info.port()
-              + " ("
-              + describe(e)
-              + ")",
-          "See the daemon's log (grove daemon status), then run again.");
+      throw lostConnection(e, "See the daemon's log (grove daemon status), then run again.");
     }
   }
 
@@ -370,5 +358,15 @@ public final class DaemonClient {
         "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
             + " or delete daemon.json, then run again.",
         true);
+  }
+
+  private DaemonUnreachableException lostConnection(IOException e, String suggestion) {
+    return new DaemonUnreachableException(
+        "lost the connection to the Grove daemon on 127.0.0.1:"
+            + info.port()
+            + " ("
+            + describe(e)
+            + ")",
+        suggestion);
   }
 }

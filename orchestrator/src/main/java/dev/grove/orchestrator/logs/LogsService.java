@@ -125,6 +125,7 @@ public final class LogsService {
     boolean named = !request.names().isEmpty();
     List<Target> targets = new ArrayList<>();
     List<LogItem.Note> notes = new ArrayList<>();
+    List<String> said = new ArrayList<>(); // by the cluster's opening: also in an error
     int undeployed = 0;
     for (LoadedProject.ResolvedAction action : deploys) {
       String ref = action.config().ref().toString();
@@ -160,7 +161,16 @@ public final class LogsService {
       try {
         found =
             workloads.workloads(
-                RenderService.context(project, action, request.project().env(), templates));
+                RenderService.context(
+                    project,
+                    action,
+                    request.project().env(),
+                    templates,
+                    // what opening the cluster says (the sandbox being started) is a note
+                    (stream, line) -> {
+                      notes.add(note(ref, null, line));
+                      said.add(line);
+                    }));
       } catch (ActionException e) {
         throw new GroveException(e.code(), ref + ": " + e.getMessage(), e.suggestion());
       }
@@ -170,7 +180,11 @@ public final class LogsService {
         if (named) {
           throw new GroveException(
               ErrorCodes.NOT_DEPLOYED,
-              ref + " was never deployed to " + where + ": it has no pods to show logs of.",
+              saidFirst(said)
+                  + ref
+                  + " was never deployed to "
+                  + where
+                  + ": it has no pods to show logs of.",
               "Deploy it first: `grove deploy " + name + "`.");
         }
         undeployed++;
@@ -195,7 +209,8 @@ public final class LogsService {
     if (targets.isEmpty() && undeployed > 0 && !named) {
       throw new GroveException(
           ErrorCodes.NOT_DEPLOYED,
-          "None of the Deploys of project "
+          saidFirst(said)
+              + "None of the Deploys of project "
               + project.project().name()
               + " is deployed: there are no pods to show logs of.",
           "Deploy them first: `grove deploy`.");
@@ -425,6 +440,11 @@ public final class LogsService {
             && (status.getState().getRunning() != null
                 || status.getState().getTerminated() != null))
         || (status.getLastState() != null && status.getLastState().getTerminated() != null);
+  }
+
+  /** What opening the cluster said (the sandbox started just now), to lead an error with. */
+  private static String saidFirst(List<String> said) {
+    return said.isEmpty() ? "" : String.join(" ", new java.util.LinkedHashSet<>(said)) + " ";
   }
 
   private static LogItem.Note note(String action, String pod, String message) {

@@ -146,6 +146,18 @@ public final class RenderService {
       LoadedProject.ResolvedAction action,
       Map<String, String> env,
       TemplateResolver templates) {
+    return context(project, action, env, templates, (stream, line) -> {});
+  }
+
+  /**
+   * As the other, with the handler's lines (the sandbox being started, say) going to {@code log}.
+   */
+  public static ActionContext context(
+      LoadedProject project,
+      LoadedProject.ResolvedAction action,
+      Map<String, String> env,
+      TemplateResolver templates,
+      dev.grove.actions.spi.LogSink log) {
     ActionRef ref = action.config().ref();
     Map<String, Object> buildOutputs = Map.of();
     String build = action.config().build();
@@ -165,7 +177,7 @@ public final class RenderService {
         project.project().root(),
         env,
         Duration.ofMinutes(5),
-        (stream, line) -> {},
+        log,
         new Cancellation(),
         ProjectLoader.registry(project.project()),
         ActionContexts.staticOutputs(project, action),
