@@ -149,6 +149,22 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     }
   }
 
+  /**
+   * Deletes what the action's inventory names in the namespace (and the inventory), saying on the
+   * action's log what went and what was kept (a Namespace: it may hold other actions' objects).
+   */
+  public void deleteAction(ActionContext context, String namespace) throws ActionException {
+    for (var id : applier().deleteAction(context.ref().toString(), namespace)) {
+      context
+          .log()
+          .line(
+              dev.grove.actions.spi.LogSink.STDOUT,
+              KubeApplier.keptOnDelete(id)
+                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
+                  : "deleted " + id);
+    }
+  }
+
   /** Kinds whose pods {@link #workloads} finds, by their {@code spec.selector}. */
   private static final List<String> WORKLOAD_KINDS =
       List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");

@@ -191,11 +191,7 @@ public final class DaemonClient {
         throw notGrove(e);
       }
     } catch (IOException e) {
-      DaemonUnreachableException unreachable =
-          new DaemonUnreachableException(
-              "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
-              "Run 'grove daemon start'.");
-      throw e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
+      throw noDaemon(e);
     }
     try (ws) {
       ws.sendText(Json.write(request));
@@ -296,11 +292,7 @@ public final class DaemonClient {
         response = in == null ? new byte[0] : in.readAllBytes();
       }
     } catch (IOException e) {
-      DaemonUnreachableException unreachable =
-          new DaemonUnreachableException(
-              "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
-              "Run 'grove daemon start'.");
-      throw e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
+      throw noDaemon(e);
     }
     if (status == 401) {
       throw tokenRejected();
@@ -368,5 +360,14 @@ public final class DaemonClient {
             + describe(e)
             + ")",
         suggestion);
+  }
+
+  /** Nothing answers on the daemon's port (refused: a new daemon may be started). */
+  private DaemonUnreachableException noDaemon(IOException e) {
+    DaemonUnreachableException unreachable =
+        new DaemonUnreachableException(
+            "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
+            "Run 'grove daemon start'.");
+    return e instanceof java.net.ConnectException ? unreachable.connectionRefused() : unreachable;
   }
 }

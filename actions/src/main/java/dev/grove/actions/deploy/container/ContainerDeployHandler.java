@@ -108,19 +108,6 @@ final class ContainerDeployHandler
   /** Deletes what the action's inventory names (and the inventory). */
   @Override
   public void cleanup(ActionContext context) throws ActionException {
-    KubeCluster cluster = clusters.open(context);
-    for (var id :
-        cluster
-            .applier()
-            .deleteAction(
-                context.ref().toString(), KubeCluster.deployTarget(context).namespace())) {
-      context
-          .log()
-          .line(
-              dev.grove.actions.spi.LogSink.STDOUT,
-              dev.grove.actions.kube.KubeApplier.keptOnDelete(id)
-                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
-                  : "deleted " + id);
-    }
+    clusters.open(context).deleteAction(context, KubeCluster.deployTarget(context).namespace());
   }
 }

@@ -152,18 +152,6 @@ final class KubernetesDeployHandler
   /** Deletes what the action's inventory names (and the inventory). */
   @Override
   public void cleanup(ActionContext context) throws ActionException {
-    KubeCluster cluster = clusters.open(context);
-    for (var id :
-        cluster
-            .applier()
-            .deleteAction(context.ref().toString(), namespace(context, spec(context)))) {
-      context
-          .log()
-          .line(
-              dev.grove.actions.spi.LogSink.STDOUT,
-              dev.grove.actions.kube.KubeApplier.keptOnDelete(id)
-                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
-                  : "deleted " + id);
-    }
+    clusters.open(context).deleteAction(context, namespace(context, spec(context)));
   }
 }
