@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A gap's {@code missed} counts the events dropped for that subscriber; for a replay that starts
  * before the buffer's oldest event it counts every event of the missing range, matching the filter
  * or not (the bus no longer knows which did).
+ *
+ * <p>The bus remembers the first seq of each run (and of each watch, a run id's prefix before a
+ * dot), so a replay for one run starts at that run's first event: following a run that began after
+ * a bigger one overflowed the buffer yields no gap for events that were never the run's.
  */
 public final class EventBus {
   public static final int DEFAULT_BUFFER_CAPACITY = 100_000;
@@ -36,6 +40,7 @@ public final class EventBus {
   private long lastSeq; // guarded by publishLock
   private volatile long published; // lastSeq, readable without the lock
   private volatile Subscription[] subscribers = NONE; // copied on write under publishLock
+  private final RunStarts runStarts = new RunStarts(); // guarded by publishLock
 
   public EventBus() {
     this(DEFAULT_BUFFER_CAPACITY, DEFAULT_QUEUE_BOUND);
@@ -71,6 +76,7 @@ public final class EventBus {
             : Collections.unmodifiableMap(new LinkedHashMap<>(payload));
     synchronized (publishLock) {
       long seq = ++lastSeq;
+      runStarts.saw(runId, seq);
       Event event = new Event(seq, System.currentTimeMillis(), runId, type, action, copy);
       ring.set(slot(seq), event);
       published = seq;
@@ -122,6 +128,9 @@ public final class EventBus {
   private Subscription create(EventFilter filter, long since, Sink sink, boolean follow) {
     long end = lastSeq;
     long first = since < 0 || since >= end ? end + 1 : since + 1;
+    if (filter.runId() != null && first <= end) {
+      first = Math.max(first, runStarts.earliestPossible(filter.runId(), end));
+    }
     return new Subscription(this, filter, sink, queueBound, follow, first, end);
   }
 
@@ -158,5 +167,43 @@ public final class EventBus {
 
   private int slot(long seq) {
     return (int) (seq % capacity);
+  }
+
+  /**
+   * The first seq of each run id and of each prefix before a dot (a watch's id for its runs), for
+   * the latest {@link #MAX_RUNS} ids. An id never seen has no event up to now, unless older ids
+   * were forgotten, when it may have had some: then nothing is skipped.
+   */
+  private static final class RunStarts {
+    private static final int MAX_RUNS = 10_000;
+    private boolean forgotAny;
+    private final Map<String, Long> first =
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            boolean full = size() > MAX_RUNS;
+            forgotAny |= full;
+            return full;
+          }
+        };
+
+    void saw(String runId, long seq) {
+      if (runId == null || first.containsKey(runId)) {
+        return;
+      }
+      for (int dot = runId.indexOf('.'); dot > 0; dot = runId.indexOf('.', dot + 1)) {
+        first.putIfAbsent(runId.substring(0, dot), seq);
+      }
+      first.put(runId, seq);
+    }
+
+    /** The lowest seq an event of {@code runId} (or of its runs) can have. */
+    long earliestPossible(String runId, long lastSeq) {
+      Long seq = first.get(runId);
+      if (seq != null) {
+        return seq;
+      }
+      return forgotAny ? 1 : lastSeq + 1;
+    }
   }
 }

@@ -151,6 +151,50 @@ class EventBusTest {
   }
 
   @Test
+  void aRunStartedAfterTheBufferWrappedIsFollowedFromItsStartWithoutAGap() {
+    EventBus bus = new EventBus(10, 100);
+    for (int i = 0; i < 25; i++) {
+      bus.publish("r1", EventTypes.LOG, null, null); // a big run: 1..25, the buffer holds 16..25
+    }
+    bus.publish("r2", EventTypes.RUN_STARTED, null, null); // 26
+    bus.publish("r2", EventTypes.LOG, null, null); // 27
+
+    assertThat(drain(bus.subscribe(new EventFilter("r2", null), 0, () -> {})))
+        .extracting(Event::seq)
+        .containsExactly(26L, 27L);
+  }
+
+  @Test
+  void aRunNotStartedYetIsFollowedWithoutAGapForOlderEvents() {
+    EventBus bus = new EventBus(10, 100);
+    for (int i = 0; i < 25; i++) {
+      bus.publish("r1", EventTypes.LOG, null, null);
+    }
+    // The CLI picks a watch's id and follows it before the watch's first event.
+    Subscription sub = bus.subscribe(new EventFilter("watch-1", null), 0, () -> {});
+    bus.publish("watch-1", EventTypes.LOG, null, null); // 26
+    bus.publish("watch-1.1", EventTypes.RUN_STARTED, null, null); // 27
+
+    assertThat(drain(sub)).extracting(Event::seq).containsExactly(26L, 27L);
+  }
+
+  @Test
+  void aRunWhoseOwnStartWasOverwrittenStillGetsAGap() {
+    EventBus bus = new EventBus(10, 100);
+    bus.publish("r0", EventTypes.LOG, null, null); // 1
+    for (int i = 0; i < 24; i++) {
+      bus.publish("r1", EventTypes.LOG, null, null); // 2..25, r1's first 6 overwritten
+    }
+    List<Event> got = drain(bus.subscribe(new EventFilter("r1", null), 0, () -> {}));
+
+    assertThat(got.get(0).type()).isEqualTo(EventTypes.GAP);
+    assertThat(got.get(0).payload()).containsEntry("fromSeq", 2L).containsEntry("toSeq", 15L);
+    assertThat(got.subList(1, got.size()))
+        .extracting(Event::seq)
+        .containsExactlyElementsOf(range(16, 25));
+  }
+
+  @Test
   void replayOvertakenByThePublisherReportsTheOverwrittenRangeAndGoesOn() {
     EventBus bus = new EventBus(10, 100);
     for (int i = 0; i < 10; i++) {
