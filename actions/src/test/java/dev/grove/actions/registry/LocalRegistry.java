@@ -182,6 +182,12 @@ public final class LocalRegistry implements AutoCloseable {
     destroy(process);
   }
 
+  /** SIGKILL, as a crash: open connections are cut, the port refuses from then on. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   private static void destroy(Process process) {
     process.destroy();
     try {

@@ -120,6 +120,8 @@ public final class JibBuilder {
     // as "digest: sha256:..., size: N"
     Map<String, Long> attempted = new ConcurrentHashMap<>();
     Set<String> reused = ConcurrentHashMap.newKeySet();
+    Thread caller = Thread.currentThread();
+    RegistryWatch registryWatch = new RegistryWatch(target, caller);
     containerizer
         .setToolName("grove")
         .addEventHandler(
@@ -139,6 +141,9 @@ public final class JibBuilder {
             LogEvent.class,
             event -> {
               String message = event.getMessage();
+              if (message.endsWith(" failed and will be retried")) {
+                registryWatch.requestFailed();
+              }
               if (message.startsWith("Skipping push; BLOB already exists")) {
                 Matcher blob = BLOB.matcher(message);
                 reused.add(blob.find() ? blob.group(1) : message);
@@ -163,7 +168,6 @@ public final class JibBuilder {
           .setBaseImageLayersCache(cacheDirectory.resolve("base"))
           .setApplicationLayersCache(cacheDirectory.resolve("application"));
     }
-    Thread caller = Thread.currentThread();
     Runnable interrupt = caller::interrupt;
     cancellation.onCancel(interrupt);
     try {
@@ -188,13 +192,17 @@ public final class JibBuilder {
           pushed ? attempted.size() - uploaded : 0,
           pushed ? bytes : 0);
     } catch (InterruptedException e) {
-      throw cancelled(cancellation, target);
+      throw registryWatch
+          .gone()
+          .map(gone -> failure(gone, target))
+          .orElseGet(() -> cancelled(cancellation, target));
     } catch (Exception e) {
       if (cancellation.isCancelled()) {
         throw cancelled(cancellation, target);
       }
-      throw failure(e, target);
+      throw failure(registryWatch.gone().<Exception>map(gone -> gone).orElse(e), target);
     } finally {
+      registryWatch.close();
       cancellation.removeListener(interrupt);
       Thread.interrupted(); // a cancel that raced the end of the build must not leak to the pool
       if (pool != executor) {
@@ -334,9 +342,94 @@ public final class JibBuilder {
     }
   }
 
-  /** Removes the password and anything that looks like a token from a message. */
+  /**
+   * jib retries a failed request for up to a minute (exponential back-off), also when the registry
+   * is gone. On a retry this checks, once a second at most, that the registry still accepts a
+   * connection; when it refuses one (it stopped) or cannot be reached, the build is interrupted and
+   * fails with that cause at once. A registry that still accepts connections gets jib's retries.
+   */
+  private static final class RegistryWatch implements AutoCloseable {
+    private static final int PROBE_TIMEOUT_MS = 2_000;
+    private final Target target;
+    private final Thread build;
+    private final java.util.concurrent.atomic.AtomicLong lastProbe =
+        new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private final java.util.concurrent.atomic.AtomicReference<java.io.IOException> gone =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean closed;
+
+    RegistryWatch(Target target, Thread build) {
+      this.target = target;
+      this.build = build;
+    }
+
+    void requestFailed() {
+      long now = System.nanoTime();
+      long last = lastProbe.get();
+      if (!(target instanceof Registry)
+          || closed
+          || last != Long.MIN_VALUE && now - last < 1_000_000_000L
+          || !lastProbe.compareAndSet(last, now)) {
+        return;
+      }
+      Thread probe = new Thread(this::probe, "grove-registry-probe");
+      probe.setDaemon(true);
+      probe.start();
+    }
+
+    private void probe() {
+      Registry registry = (Registry) target;
+      String host = registry.registryHost();
+      java.io.IOException failure = null;
+      for (int port : ports(host, registry.insecure())) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(hostName(host), port), PROBE_TIMEOUT_MS);
+          return; // it answers: leave the retries to jib
+        } catch (java.io.IOException e) {
+          failure = e;
+        }
+      }
+      if (failure != null && !closed && gone.compareAndSet(null, failure)) {
+        build.interrupt();
+      }
+    }
+
+    private static String hostName(String host) {
+      int colon = host.lastIndexOf(':');
+      return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
+    }
+
+    private static java.util.List<Integer> ports(String host, boolean insecure) {
+      int colon = host.lastIndexOf(':');
+      if (colon > 0 && host.indexOf(']') < colon) {
+        try {
+          return java.util.List.of(Integer.parseInt(host.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+          return java.util.List.of();
+        }
+      }
+      return insecure ? java.util.List.of(443, 80) : java.util.List.of(443);
+    }
+
+    /** Why the registry is taken as gone, if the probe found it so. */
+    java.util.Optional<java.io.IOException> gone() {
+      return java.util.Optional.ofNullable(gone.get());
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static final Pattern ANSI = Pattern.compile("\\u001B\\[[0-?]*[ -/]*[@-~]|\\u001B[@-_]");
+
+  /**
+   * Removes the password and anything that looks like a token from a message, and terminal escape
+   * sequences (colours), which must reach neither events nor text output.
+   */
   static String scrub(String message, Target target) {
-    String out = message;
+    String out = ANSI.matcher(message).replaceAll("");
     if (target instanceof Registry registry
         && registry.password() != null
         && !registry.password().isEmpty()) {

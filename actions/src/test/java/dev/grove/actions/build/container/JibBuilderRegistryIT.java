@@ -71,7 +71,8 @@ class JibBuilderRegistryIT {
     command.add("docker://" + image);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(out).isZero();
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
     return JSON.readTree(out);
   }
 
@@ -138,5 +139,78 @@ class JibBuilderRegistryIT {
     assertThat(
             skopeoInspect(withAuth + "/grove/secure:v1", "grove:right-pass").get("Digest").asText())
         .isEqualTo(result.digest());
+  }
+
+  @Test
+  void aRegistryKilledMidPushFailsTheBuildWithinSecondsWithoutColourCodes() throws Exception {
+    Path registryDir = dir.resolve("dying");
+    LocalRegistry dying = LocalRegistry.start(registryDir);
+    try {
+      Path context = Files.createDirectories(dir.resolve("big-context"));
+      byte[] chunk = new byte[1 << 20];
+      java.util.Random random = new java.util.Random(7);
+      try (var out = Files.newOutputStream(context.resolve("big.bin"))) {
+        for (int i = 0; i < 96; i++) {
+          random.nextBytes(chunk);
+          out.write(chunk);
+        }
+      }
+      JibContainerBuilder plan =
+          JibImagePlan.plan(
+              Dockerfile.parse("FROM scratch\nCOPY big.bin /\n", "Dockerfile"),
+              context,
+              Map.of(),
+              BaseImages.anonymous());
+      // kill the registry as soon as an upload has begun (its _uploads folder appears)
+      Thread killer =
+          new Thread(
+              () -> {
+                long deadline =
+                    System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                try {
+                  while (System.nanoTime() < deadline && !uploading(registryDir)) {
+                    Thread.sleep(5);
+                  }
+                  dying.kill();
+                } catch (Exception e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      killer.start();
+      List<String> lines = new CopyOnWriteArrayList<>();
+      long started = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  new JibBuilder(null, dir.resolve("dying-cache"))
+                      .build(
+                          plan,
+                          new JibBuilder.Registry(dying.host() + "/grove/big:v1", null, null, true),
+                          (stream, text) -> lines.add(text),
+                          new Cancellation()))
+          .isInstanceOfSatisfying(
+              ActionException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(JibBuilder.REGISTRY_UNREACHABLE);
+                assertThat(e.getMessage()).contains(dying.host()).doesNotContain("\u001b");
+                assertThat(e.suggestion()).doesNotContain("\u001b");
+              });
+      long seconds =
+          java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+      killer.join(10_000);
+      assertThat(seconds).as("seconds until the build failed").isLessThan(15);
+      assertThat(lines).noneMatch(line -> line.contains("\u001b"));
+    } finally {
+      dying.close();
+    }
+  }
+
+  private static boolean uploading(Path registryDir) throws java.io.IOException {
+    Path repositories = registryDir.resolve("storage/docker/registry/v2/repositories");
+    if (!Files.isDirectory(repositories)) {
+      return false;
+    }
+    try (var files = Files.walk(repositories)) {
+      return files.anyMatch(path -> path.getFileName().toString().equals("_uploads"));
+    }
   }
 }
