@@ -51,6 +51,9 @@ final class GroveProcess {
   private ProcessBuilder builder(Map<String, String> env, String... args) {
     String classpath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>();
+    // A JVM started from a background job inherits SIGINT ignored and then installs no handler for
+    // it: Ctrl-C tests would hang. env (coreutils ≥ 8.31, exec'ing in place) resets it.
+    command.addAll(List.of("env", "--default-signal=INT"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dgrove.daemon.classpath=" + classpath);
     command.add("-Dgrove.sandbox.classpath=" + classpath);
@@ -84,6 +87,15 @@ final class GroveProcess {
   /** Starts a CLI without waiting for it, its stdout and stderr going to the files given. */
   Process start(Path out, Path err, String... args) throws IOException {
     return builder(Map.of(), args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+  }
+
+  /** Ctrl-C: sends SIGINT to the process, as a terminal would. */
+  static void interrupt(Process process) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      throw new AssertionError("kill -INT " + process.pid() + " did not finish in 10 s");
+    }
   }
 
   /** Waits until the daemon lists a running run that involves {@code name}; its id. */

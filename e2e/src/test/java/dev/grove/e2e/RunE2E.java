@@ -96,7 +96,7 @@ class RunE2E {
     // Long enough (4 s) to be seen running even when each `grove runs` is slow on a busy machine.
     Process cli = grove.start("deploy", "patient", "--root", root("run-slow"), "--force");
     String runId = grove.waitForRun("patient", Duration.ofSeconds(20));
-    cli.destroyForcibly().waitFor();
+    assertThat(cli.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     GroveProcess.Result attached = grove.run("attach", runId, "--output", "json");
     assertThat(attached.exitCode()).as(attached.err()).isZero();
     assertThat(JSON.readTree(attached.out()).get("result").asText()).isEqualTo("succeeded");
@@ -108,7 +108,7 @@ class RunE2E {
     Process cli = grove.start("deploy", "tree", "--root", root("run-slow"), "--force");
     String runId = grove.waitForRun("tree", Duration.ofSeconds(20));
     Thread.sleep(500);
-    new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
+    GroveProcess.interrupt(cli);
     assertThat(cli.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(cli.exitValue()).isNotZero();
     GroveProcess.Result runs = grove.run("runs", "--output", "json");

@@ -96,12 +96,12 @@ class WatchE2E {
       Path attachedOut = dir.resolve("attached.jsonl");
       Process attached = grove.start(attachedOut, "attach", watchId, "--output", "jsonl");
       await(attachedOut, type("watchTriggered"));
-      new ProcessBuilder("kill", "-INT", Long.toString(attached.pid())).start().waitFor();
-      attached.waitFor();
+      GroveProcess.interrupt(attached);
+      assertThat(attached.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(watching.isAlive()).as("detaching left the watch and its grove running").isTrue();
 
       // Ctrl-C on the watching grove stops the watch in the daemon
-      new ProcessBuilder("kill", "-INT", Long.toString(watching.pid())).start().waitFor();
+      GroveProcess.interrupt(watching);
       assertThat(watching.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       GroveProcess.Result gone = grove.run("attach", watchId);
       assertThat(gone.exitCode()).isNotZero();

@@ -82,7 +82,8 @@ class EventBusTest {
           .containsExactlyElementsOf(range(6, got.get(got.size() - 1).seq()));
     } finally {
       stop.set(true);
-      publisher.join();
+      publisher.join(10_000);
+      assertThat(publisher.isAlive()).isFalse();
     }
   }
 

@@ -131,7 +131,8 @@ class ContainerBuildHandlerIT {
     command.add("docker://" + image);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = process.getInputStream().readAllBytes();
-    assertThat(process.waitFor()).as(new String(out, StandardCharsets.UTF_8)).isZero();
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(new String(out, StandardCharsets.UTF_8)).isZero();
     return JSON.readTree(out);
   }
 
@@ -203,7 +204,8 @@ class ContainerBuildHandlerIT {
             .redirectErrorStream(true)
             .start();
     String raw = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(raw).isZero();
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(raw).isZero();
     JsonNode index = JSON.readTree(raw);
     assertThat(index.get("manifests")).hasSize(2);
     assertThat(raw).contains("\"arm64\"").contains("\"amd64\"");

@@ -506,7 +506,7 @@ class MockClusterTest {
   }
 
   @Test
-  void aClientOnTheDaemonsVertxWorks() {
+  void aClientOnTheDaemonsVertxWorks() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (KubernetesClient own =
         new KubernetesClientBuilder()
@@ -516,7 +516,7 @@ class MockClusterTest {
       apply(own, "grove", deployment("vx1", "web", "app:1", "side"));
       assertThat(own.apps().deployments().inNamespace("vx1").list().getItems()).hasSize(1);
     } finally {
-      vertx.close().await();
+      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 
