@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
   public static final String HOST = "127.0.0.1";
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  private static final long HOUSEKEEPING_PERIOD_MS = 20_000;
 
   private final Vertx vertx;
   private final DaemonInfoFile infoFile;
@@ -89,6 +90,9 @@ public final class Daemon {
             Limits.defaults());
     Watches watches = new Watches(service, runs, events::publish);
     watching.set(watches);
+    Housekeeping housekeeping = new Housekeeping(service, runs);
+    vertx.setPeriodic(
+        HOUSEKEEPING_PERIOD_MS, id -> vertx.executeBlocking(housekeeping::tick, false));
     DaemonVerticle verticle =
         new DaemonVerticle(
             new DaemonVerticle.Settings(

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * stamp changed and the request resolves the same way, the last result is answered as is. Otherwise
  * the project is reloaded, re-parsing only changed config files and re-hashing only changed
  * sources.
+ *
+ * <p>Warm projects are not kept for ever: one unused for {@link WarmPolicy#idle} is dropped, and
+ * while their estimated size is over {@link WarmPolicy#budgetBytes} the least recently used go
+ * (never the one just used). A dropped project is loaded again, from scratch, when asked for.
  */
 public final class DefaultProjectService implements ProjectService {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultProjectService.class);
@@ -32,16 +36,49 @@ public final class DefaultProjectService implements ProjectService {
   private final TemplateResolver templates = new TemplateResolver();
   private final RenderService render = new RenderService(this);
   private final Map<Path, Warm> projects = new ConcurrentHashMap<>();
+  private final WarmPolicy policy;
+
+  /**
+   * How long and how much the daemon keeps loaded.
+   *
+   * @param budgetBytes the estimated size of all warm projects together
+   * @param idle how long a project stays warm without a request
+   * @param nanoClock {@link System#nanoTime} but in tests
+   */
+  public record WarmPolicy(
+      long budgetBytes, java.time.Duration idle, java.util.function.LongSupplier nanoClock) {
+    /**
+     * 30 minutes idle; a budget of a quarter of the heap, at most 128 MiB (~15 projects of 1,000
+     * actions).
+     */
+    public static WarmPolicy defaults() {
+      return new WarmPolicy(
+          Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 4),
+          java.time.Duration.ofMinutes(30),
+          System::nanoTime);
+    }
+  }
 
   /** One root's loader and its last result. */
   private static final class Warm {
     final ProjectLoader loader;
     LoadOptions lastOptions;
     ProjectLoader.Snapshot last;
+    volatile long lastUsed;
+    volatile long weight;
 
-    Warm(ProjectLoader loader) {
+    Warm(ProjectLoader loader, long now) {
       this.loader = loader;
+      this.lastUsed = now;
     }
+  }
+
+  public DefaultProjectService() {
+    this(WarmPolicy.defaults());
+  }
+
+  public DefaultProjectService(WarmPolicy policy) {
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
   }
 
   @Override
@@ -81,7 +118,20 @@ public final class DefaultProjectService implements ProjectService {
   @Override
   public LoadedProject load(ProjectRequest request, java.util.Set<String> changed) {
     Path root = resolveRoot(request);
-    Warm warm = projects.computeIfAbsent(root, r -> new Warm(new ProjectLoader(r, templates)));
+    Warm warm =
+        projects.computeIfAbsent(
+            root, r -> new Warm(new ProjectLoader(r, templates), policy.nanoClock().getAsLong()));
+    warm.lastUsed = policy.nanoClock().getAsLong();
+    try {
+      return load(root, warm, request, changed);
+    } finally {
+      warm.lastUsed = policy.nanoClock().getAsLong();
+      keepWithinBudget(warm);
+    }
+  }
+
+  private LoadedProject load(
+      Path root, Warm warm, ProjectRequest request, java.util.Set<String> changed) {
     LoadOptions options = new LoadOptions(request.environment(), request.vars(), request.env());
     synchronized (warm) {
       String dotIgnoreFile = warm.loader.dotIgnoreFile();
@@ -105,6 +155,7 @@ public final class DefaultProjectService implements ProjectService {
       ProjectLoader.Snapshot snapshot = warm.loader.load(options, scan, dotIgnoreFile);
       warm.lastOptions = options;
       warm.last = snapshot;
+      warm.weight = estimatedBytes(snapshot);
       LOG.info(
           "Loaded {} ({} actions, {}) in {} ms",
           root,
@@ -113,6 +164,68 @@ public final class DefaultProjectService implements ProjectService {
           (System.nanoTime() - started) / 1_000_000);
       return snapshot.project();
     }
+  }
+
+  /** Drops the projects unused for longer than the policy's idle time; how many went. */
+  @Override
+  public int evictIdle() {
+    long now = policy.nanoClock().getAsLong();
+    int dropped = 0;
+    for (Map.Entry<Path, Warm> entry : projects.entrySet()) {
+      if (now - entry.getValue().lastUsed > policy.idle().toNanos()
+          && projects.remove(entry.getKey(), entry.getValue())) {
+        LOG.info("Dropped {} from memory: not used for {}", entry.getKey(), policy.idle());
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** The estimated size of every warm project together. */
+  long estimatedBytes() {
+    return projects.values().stream().mapToLong(warm -> warm.weight).sum();
+  }
+
+  private synchronized void keepWithinBudget(Warm justUsed) {
+    long total = estimatedBytes();
+    if (total <= policy.budgetBytes()) {
+      return;
+    }
+    List<Map.Entry<Path, Warm>> byAge = new ArrayList<>(projects.entrySet());
+    byAge.sort(java.util.Comparator.comparingLong(entry -> entry.getValue().lastUsed));
+    for (Map.Entry<Path, Warm> entry : byAge) {
+      if (total <= policy.budgetBytes()) {
+        return;
+      }
+      Warm warm = entry.getValue();
+      if (warm != justUsed && projects.remove(entry.getKey(), warm)) {
+        total -= warm.weight;
+        LOG.info(
+            "Dropped {} from memory (least recently used; warm projects over {} MiB)",
+            entry.getKey(),
+            policy.budgetBytes() >> 20);
+      }
+    }
+  }
+
+  /**
+   * What a loaded project roughly holds on the heap: its parsed config (a YAML tree and its source
+   * map take about ten times the text), each file's stamp and hash, and each resolved action.
+   * Calibrated on bench/GenerateProject's 1,000 actions (280 KB of config, 1,672 files): ~8 MiB
+   * live heap each (BENCHMARKS.md, memory).
+   */
+  static long estimatedBytes(ProjectLoader.Snapshot snapshot) {
+    long configBytes = 0;
+    for (dev.grove.orchestrator.files.FileEntry entry : snapshot.scan().entries()) {
+      String name = entry.path().substring(entry.path().lastIndexOf('/') + 1);
+      if (ProjectLoader.isConfigFile(name)) {
+        configBytes += entry.size();
+      }
+    }
+    return 64L * 1024
+        + 12 * configBytes
+        + 300L * snapshot.scan().size()
+        + 4L * 1024 * snapshot.project().actions().size();
   }
 
   @Override

@@ -38,4 +38,9 @@ public interface ProjectService {
 
   /** How many projects are loaded and kept warm. */
   int loadedProjects();
+
+  /** Drops the warm projects nobody asked for in a while; how many went. */
+  default int evictIdle() {
+    return 0;
+  }
 }

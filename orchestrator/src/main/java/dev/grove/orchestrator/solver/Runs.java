@@ -36,7 +36,9 @@ public final class Runs {
   private final SecureRandom random = new SecureRandom();
 
   private static final class Entry {
-    final RunExecution execution;
+    // Dropped once the run ends: it holds the loaded project, which must not outlive the run.
+    volatile RunExecution execution;
+    final CompletableFuture<RunResult> result;
     final String project;
     final String command;
     final long startedAt = System.currentTimeMillis();
@@ -44,6 +46,7 @@ public final class Runs {
 
     Entry(RunExecution execution, String project, String command) {
       this.execution = execution;
+      this.result = execution.result();
       this.project = project;
       this.command = command;
     }
@@ -100,14 +103,18 @@ public final class Runs {
     }
     execution
         .result()
-        .whenComplete((result, failure) -> entry.finishedAt = System.currentTimeMillis());
+        .whenComplete(
+            (result, failure) -> {
+              entry.finishedAt = System.currentTimeMillis();
+              entry.execution = null;
+            });
     execution.start();
     return info(runId, entry);
   }
 
   /** The run's result, once it finished. */
   public Optional<CompletableFuture<RunResult>> result(String runId) {
-    return entry(runId).map(entry -> entry.execution.result());
+    return entry(runId).map(entry -> entry.result);
   }
 
   public Optional<RunInfo> get(String runId) {
@@ -126,8 +133,20 @@ public final class Runs {
   /** Cancels a run; false when there is no such run. */
   public boolean cancel(String runId) {
     Optional<Entry> entry = entry(runId);
-    entry.ifPresent(e -> e.execution.cancel());
+    entry.map(e -> e.execution).ifPresent(RunExecution::cancel);
     return entry.isPresent();
+  }
+
+  /** Runs not finished yet. */
+  public int running() {
+    synchronized (runs) {
+      return (int) runs.values().stream().filter(entry -> entry.finishedAt == null).count();
+    }
+  }
+
+  /** True while the run's execution (and so its loaded project) is still held. */
+  boolean holdsExecution(String runId) {
+    return entry(runId).map(entry -> entry.execution != null).orElse(false);
   }
 
   private Optional<Entry> entry(String runId) {
@@ -137,7 +156,7 @@ public final class Runs {
   }
 
   private static RunInfo info(String runId, Entry entry) {
-    CompletableFuture<RunResult> result = entry.execution.result();
+    CompletableFuture<RunResult> result = entry.result;
     RunResult done = result.isDone() ? result.join() : null;
     return new RunInfo(
         runId,

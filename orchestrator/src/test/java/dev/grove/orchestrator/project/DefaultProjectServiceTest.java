@@ -60,6 +60,48 @@ class DefaultProjectServiceTest {
   }
 
   @Test
+  void aProjectIdleLongerThanTheIdleTimeIsDropped(@TempDir Path other) {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    DefaultProjectService kept =
+        new DefaultProjectService(
+            new DefaultProjectService.WarmPolicy(
+                Long.MAX_VALUE, java.time.Duration.ofMinutes(30), now::get));
+    Fixtures.copy("versions", root);
+    Fixtures.copy("variables", other);
+    LoadedProject first = kept.load(request(Map.of()));
+    now.addAndGet(java.time.Duration.ofMinutes(20).toNanos());
+    kept.load(new ProjectRequest(other.toString(), other.toString(), null, Map.of(), Map.of()));
+
+    now.addAndGet(java.time.Duration.ofMinutes(11).toNanos());
+    assertThat(kept.evictIdle()).isEqualTo(1); // root: 31 min idle; other: 11 min
+    assertThat(kept.loadedProjects()).isEqualTo(1);
+    assertThat(kept.load(request(Map.of()))).isNotSameAs(first); // loaded again on demand
+  }
+
+  @Test
+  void overTheMemoryBudgetTheLeastRecentlyUsedProjectsGo(@TempDir Path other) {
+    DefaultProjectService kept =
+        new DefaultProjectService(
+            new DefaultProjectService.WarmPolicy(
+                1, java.time.Duration.ofHours(1), System::nanoTime));
+    Fixtures.copy("versions", root);
+    Fixtures.copy("variables", other);
+    LoadedProject first = kept.load(request(Map.of()));
+    assertThat(kept.load(request(Map.of()))).isSameAs(first); // the latest always stays
+    kept.load(new ProjectRequest(other.toString(), other.toString(), null, Map.of(), Map.of()));
+
+    assertThat(kept.loadedProjects()).isEqualTo(1);
+    assertThat(kept.load(request(Map.of()))).isNotSameAs(first);
+  }
+
+  @Test
+  void aLoadedProjectIsWeighedByItsFilesAndActions() {
+    Fixtures.copy("versions", root);
+    service.load(request(Map.of()));
+    assertThat(service.estimatedBytes()).isGreaterThan(0);
+  }
+
+  @Test
   void rootIsFoundUpwardFromTheWorkingDirectory() throws Exception {
     Fixtures.copy("versions", root);
     Path deep = Files.createDirectories(root.resolve("api/docs/deeper"));

@@ -58,6 +58,20 @@ class RunsTest {
   }
 
   @Test
+  void aFinishedRunNoLongerHoldsItsLoadedProject() throws Exception {
+    RunInfo info = runs.start(request("run-failure", "deploy", List.of(), false));
+    RunResult result = runs.result(info.runId()).orElseThrow().get(30, TimeUnit.SECONDS);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (runs.holdsExecution(info.runId()) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(runs.holdsExecution(info.runId())).isFalse();
+    assertThat(runs.get(info.runId()).orElseThrow().result()).isEqualTo(result);
+    assertThat(runs.running()).isZero();
+  }
+
+  @Test
   void aFailedBuildAbortsItsDependantsAndOtherBranchesGoOn() throws Exception {
     RunResult result = run(runs, request("run-failure", "deploy", List.of(), false));
     assertThat(result.result()).isEqualTo("failed");
