@@ -5,10 +5,16 @@ import dev.grove.actions.spi.Cancellation;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -25,6 +31,11 @@ import java.util.function.Consumer;
  * CreateContainerConfigError}, {@code InvalidImageName}, unschedulable) with the pod's own message
  * and the fix. Polls the API (about once a second): a handful of GETs per workload, no watch to
  * keep alive across an unreliable connection.
+ *
+ * <p>As {@code kubectl rollout status} and kstatus do, a workload is judged only once its
+ * controller has observed its current generation ({@code status.observedGeneration}), and only on
+ * the pods of that generation's template: pods of an older template that still fail while the new
+ * ones roll out are not this rollout's failure.
  */
 public final class RolloutWatcher {
   public static final String ROLLOUT_FAILED = "ROLLOUT_FAILED";
@@ -39,6 +50,10 @@ public final class RolloutWatcher {
           "InvalidImageName",
           "CreateContainerError");
   static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
+
+  private static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+  private static final String TEMPLATE_HASH = "pod-template-hash";
+  private static final String REVISION_HASH = "controller-revision-hash";
 
   private final KubernetesClient client;
   private final KubeConfigResolver.Target target;
@@ -255,30 +270,77 @@ public final class RolloutWatcher {
         }
       }
     }
-    List<String> waiting = done ? List.of() : podProblems(id, spec);
+    if (!id.kind().equals("Job") && observed < generation) {
+      // the controller has not acted on this change yet: its status and the pods it points at are
+      // the previous generation's, whose failures are not this rollout's (kubectl rollout status
+      // and kstatus wait for observedGeneration too)
+      return new Progress(
+          id.kind(),
+          id.name(),
+          desired,
+          updated,
+          ready,
+          false,
+          List.of(
+              "the "
+                  + id.kind().toLowerCase(java.util.Locale.ROOT)
+                  + " controller has not seen generation "
+                  + generation
+                  + " yet (observed "
+                  + observed
+                  + ")"));
+    }
+    List<String> waiting = done ? List.of() : podProblems(id, live, spec, status);
     return new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting);
   }
 
   /**
-   * The uids that own this rollout's pods: for a Deployment its newest ReplicaSet(s) (highest
-   * {@code deployment.kubernetes.io/revision} among those it owns; all it owns when none says), for
-   * the other kinds the workload itself.
+   * Which of the workload's pods are this rollout's, once its controller has observed the current
+   * generation: for a Deployment those of the ReplicaSet whose pod template is the Deployment's
+   * (its {@code pod-template-hash} aside; the one of the Deployment's {@code
+   * deployment.kubernetes.io/revision} when none matches), for a StatefulSet those labelled {@code
+   * controller-revision-hash} with its {@code status.updateRevision}, for a DaemonSet those
+   * labelled with the hash of its newest ControllerRevision, for a Job all it owns. Pods of an
+   * older template are going away (a rolling update replaces them), and those of a deleted workload
+   * of the same name too: neither is this rollout's.
    */
-  private Set<String> currentOwners(KubeApplier.ObjectId id, Map<String, String> labels) {
-    GenericKubernetesResource workload =
-        client
-            .genericKubernetesResources(id.apiVersion(), id.kind())
-            .inNamespace(id.namespace())
-            .withName(id.name())
-            .get();
-    if (workload == null) {
+  private java.util.function.Predicate<Pod> currentPods(
+      KubeApplier.ObjectId id,
+      GenericKubernetesResource workload,
+      Map<String, Object> status,
+      Map<String, String> labels) {
+    String uid = workload.getMetadata().getUid();
+    switch (id.kind()) {
+      case "Deployment" -> {
+        Set<String> owners = newReplicaSets(id, uid, labels);
+        return pod -> ownedBy(pod, owners);
+      }
+      case "StatefulSet" -> {
+        Object revision = status.get("updateRevision");
+        return pod ->
+            ownedBy(pod, Set.of(uid))
+                && (revision == null || revision.equals(label(pod, REVISION_HASH)));
+      }
+      case "DaemonSet" -> {
+        String hash = newestRevisionHash(id, uid);
+        return pod ->
+            ownedBy(pod, Set.of(uid)) && (hash == null || hash.equals(label(pod, REVISION_HASH)));
+      }
+      default -> {
+        return pod -> ownedBy(pod, Set.of(uid));
+      }
+    }
+  }
+
+  /** The uids of the Deployment's ReplicaSet(s) of its current pod template. */
+  private Set<String> newReplicaSets(
+      KubeApplier.ObjectId id, String uid, Map<String, String> labels) {
+    Deployment deployment =
+        client.apps().deployments().inNamespace(id.namespace()).withName(id.name()).get();
+    if (deployment == null || !uid.equals(deployment.getMetadata().getUid())) {
       return Set.of();
     }
-    String uid = workload.getMetadata().getUid();
-    if (!id.kind().equals("Deployment")) {
-      return Set.of(uid);
-    }
-    List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> owned =
+    List<ReplicaSet> owned =
         client
             .apps()
             .replicaSets()
@@ -289,28 +351,68 @@ public final class RolloutWatcher {
             .stream()
             .filter(rs -> ownedBy(rs, Set.of(uid)))
             .toList();
-    long newest = -1;
-    for (var rs : owned) {
-      newest = Math.max(newest, revision(rs));
-    }
     Set<String> uids = new java.util.HashSet<>();
-    for (var rs : owned) {
-      if (revision(rs) == newest) {
+    for (ReplicaSet rs : owned) {
+      if (sameTemplate(rs.getSpec().getTemplate(), deployment.getSpec().getTemplate())) {
         uids.add(rs.getMetadata().getUid());
+      }
+    }
+    String revision = annotation(deployment, DEPLOYMENT_REVISION);
+    if (uids.isEmpty() && revision != null) {
+      for (ReplicaSet rs : owned) {
+        if (revision.equals(annotation(rs, DEPLOYMENT_REVISION))) {
+          uids.add(rs.getMetadata().getUid());
+        }
       }
     }
     return uids;
   }
 
-  private static long revision(io.fabric8.kubernetes.api.model.HasMetadata rs) {
-    Map<String, String> annotations = rs.getMetadata().getAnnotations();
-    String value =
-        annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
-    try {
-      return value == null ? 0 : Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      return 0;
+  /** Whether a ReplicaSet's template is the Deployment's, as the deployment controller compares. */
+  private static boolean sameTemplate(PodTemplateSpec replicaSet, PodTemplateSpec deployment) {
+    if (replicaSet == null || deployment == null) {
+      return false;
     }
+    PodTemplateSpec a = new PodTemplateSpecBuilder(replicaSet).build();
+    PodTemplateSpec b = new PodTemplateSpecBuilder(deployment).build();
+    for (PodTemplateSpec t : List.of(a, b)) {
+      if (t.getMetadata() != null && t.getMetadata().getLabels() != null) {
+        Map<String, String> labels = new LinkedHashMap<>(t.getMetadata().getLabels());
+        labels.remove(TEMPLATE_HASH);
+        t.getMetadata().setLabels(labels);
+      }
+    }
+    return a.equals(b);
+  }
+
+  /** The hash of the DaemonSet's newest ControllerRevision; null when it has none. */
+  private String newestRevisionHash(KubeApplier.ObjectId id, String uid) {
+    ControllerRevision newest = null;
+    for (ControllerRevision revision :
+        client.apps().controllerRevisions().inNamespace(id.namespace()).list().getItems()) {
+      if (ownedBy(revision, Set.of(uid))
+          && (newest == null || number(revision.getRevision()) > number(newest.getRevision()))) {
+        newest = revision;
+      }
+    }
+    if (newest == null) {
+      return null;
+    }
+    String hash = label(newest, REVISION_HASH);
+    String name = newest.getMetadata().getName();
+    return hash != null
+        ? hash
+        : name.startsWith(id.name() + "-") ? name.substring(id.name().length() + 1) : name;
+  }
+
+  private static String label(HasMetadata object, String key) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels == null ? null : labels.get(key);
+  }
+
+  private static String annotation(HasMetadata object, String key) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
   }
 
   private static boolean ownedBy(
@@ -324,7 +426,11 @@ public final class RolloutWatcher {
   }
 
   /** The pods of the workload: fails fast on a fatal waiting reason; else what they wait for. */
-  private List<String> podProblems(KubeApplier.ObjectId id, Map<String, Object> spec)
+  private List<String> podProblems(
+      KubeApplier.ObjectId id,
+      GenericKubernetesResource workload,
+      Map<String, Object> spec,
+      Map<String, Object> status)
       throws ActionException {
     Map<String, Object> selector = map(map(spec.get("selector")).get("matchLabels"));
     if (id.kind().equals("Job")) {
@@ -336,16 +442,12 @@ public final class RolloutWatcher {
     Map<String, String> labels = new LinkedHashMap<>();
     selector.forEach((k, v) -> labels.put(k, String.valueOf(v)));
     List<Pod> pods;
-    Set<String> owners;
     try {
       pods = client.pods().inNamespace(id.namespace()).withLabels(labels).list().getItems();
-      owners = currentOwners(id, labels);
+      pods = pods.stream().filter(currentPods(id, workload, status, labels)).toList();
     } catch (KubernetesClientException e) {
       throw KubeClients.failure(target, "list the pods of " + id, e);
     }
-    // only this rollout's pods: not an older ReplicaSet's (a rolling update replaces them) nor
-    // those of a deleted workload of the same name that are still going away
-    pods = pods.stream().filter(pod -> ownedBy(pod, owners)).toList();
     List<String> waiting = new ArrayList<>();
     for (Pod pod : pods) {
       if (pod.getStatus() == null) {

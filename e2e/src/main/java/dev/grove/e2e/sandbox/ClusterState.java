@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -30,6 +31,7 @@ record ClusterState(
     List<ReplicaSet> replicaSets,
     List<StatefulSet> statefulSets,
     List<DaemonSet> daemonSets,
+    List<ControllerRevision> controllerRevisions,
     List<Job> jobs,
     List<Pod> pods) {
 
@@ -40,6 +42,7 @@ record ClusterState(
     replicaSets = List.copyOf(replicaSets);
     statefulSets = List.copyOf(statefulSets);
     daemonSets = List.copyOf(daemonSets);
+    controllerRevisions = List.copyOf(controllerRevisions);
     jobs = List.copyOf(jobs);
     pods = List.copyOf(pods);
   }
@@ -53,6 +56,7 @@ record ClusterState(
         client.apps().replicaSets().inAnyNamespace().list().getItems(),
         client.apps().statefulSets().inAnyNamespace().list().getItems(),
         client.apps().daemonSets().inAnyNamespace().list().getItems(),
+        client.apps().controllerRevisions().inAnyNamespace().list().getItems(),
         client.batch().v1().jobs().inAnyNamespace().list().getItems(),
         client.pods().inAnyNamespace().list().getItems());
   }

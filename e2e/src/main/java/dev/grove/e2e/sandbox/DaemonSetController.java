@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The daemonset controller on a one-node cluster: one pod {@code <name>-<suffix>} when the
  * template's nodeSelector fits the node, replaced on a template change (RollingUpdate; OnDelete
- * leaves it), and the DaemonSet's status.
+ * leaves it), and the DaemonSet's status. Pods carry {@code controller-revision-hash}, the hash of
+ * their template's ControllerRevision ({@link ControllerRevisions}).
  */
 final class DaemonSetController {
 
@@ -21,16 +22,19 @@ final class DaemonSetController {
   private final PodFactory pods;
   private final EventRecorder events;
   private final Names names;
+  private final ControllerRevisions revisions;
 
   DaemonSetController(KubernetesClient client, PodFactory pods, EventRecorder events, Names names) {
     this.client = client;
     this.pods = pods;
     this.events = events;
     this.names = names;
+    this.revisions = new ControllerRevisions(client);
   }
 
   void reconcile(ClusterState state, DaemonSet ds) {
     String hash = Names.templateHash(ds.getSpec().getTemplate());
+    revisions.ensure(state, ds, ds.getSpec().getTemplate(), hash);
     boolean onDelete =
         ds.getSpec().getUpdateStrategy() != null
             && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());

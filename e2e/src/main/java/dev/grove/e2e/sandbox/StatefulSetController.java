@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * The statefulset controller: pods {@code <name>-0} to {@code <name>-(n-1)}, made in order, each
  * once the ones before are ready (all at once with {@code podManagementPolicy: Parallel}); removed
  * from the highest ordinal down; on a template change (RollingUpdate) replaced one at a time from
- * the highest ordinal down once all are ready. ControllerRevisions are not made.
+ * the highest ordinal down once all are ready (a pod that is not Running and Ready blocks the
+ * update, as a real cluster's OrderedReady does). Pods carry {@code controller-revision-hash} with
+ * the name of their template's ControllerRevision ({@link ControllerRevisions}), the {@code
+ * status.updateRevision}.
  */
 final class StatefulSetController {
 
@@ -24,11 +27,13 @@ final class StatefulSetController {
   private final KubernetesClient client;
   private final PodFactory pods;
   private final EventRecorder events;
+  private final ControllerRevisions revisions;
 
   StatefulSetController(KubernetesClient client, PodFactory pods, EventRecorder events) {
     this.client = client;
     this.pods = pods;
     this.events = events;
+    this.revisions = new ControllerRevisions(client);
   }
 
   void reconcile(ClusterState state, StatefulSet s) {
@@ -38,7 +43,9 @@ final class StatefulSetController {
     boolean onDelete =
         s.getSpec().getUpdateStrategy() != null
             && "OnDelete".equals(s.getSpec().getUpdateStrategy().getType());
-    String updateRevision = name + "-" + Names.templateHash(s.getSpec().getTemplate());
+    String updateRevision =
+        revisions.ensure(
+            state, s, s.getSpec().getTemplate(), Names.templateHash(s.getSpec().getTemplate()));
     TreeMap<Integer, Pod> byOrdinal = new TreeMap<>();
     for (Pod pod : ClusterState.ownedBy(state.pods(), s)) {
       String podName = pod.getMetadata().getName();

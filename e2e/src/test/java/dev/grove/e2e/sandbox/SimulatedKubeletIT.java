@@ -16,11 +16,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -422,6 +424,198 @@ class SimulatedKubeletIT {
         .contains("db-0", "db-1")
         .anySatisfy(name -> assertThat(name).matches("agent-[a-z0-9]{5}"))
         .hasSize(3);
+  }
+
+  @Test
+  void a_fixed_deployment_rolls_out_a_new_replica_set_while_the_old_ones_pod_still_fails() {
+    String ns = namespace();
+    deploy(ns, "api", podSpec(image, null), Map.of());
+    Pod broken =
+        await(
+            "the first pod failing",
+            () ->
+                waitingOf(ns, "api", "ErrImagePull", "ImagePullBackOff") != null
+                    ? onlyPodOr(ns, null)
+                    : null);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("api")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "1");
+    pullSecret(ns, "regcred", registry.password());
+
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("api")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .setImagePullSecrets(
+                      List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+              return d;
+            });
+
+    // as on a cluster, the controller observes generation 2 and makes revision 2's ReplicaSet,
+    // and the old ReplicaSet's pod stays, still failing, until the new one is available
+    Deployment observed =
+        await(
+            "generation 2 observed while the old pod is still failing",
+            () -> {
+              Deployment live = client.apps().deployments().inNamespace(ns).withName("api").get();
+              Pod old =
+                  client.pods().inNamespace(ns).withName(broken.getMetadata().getName()).get();
+              return live.getStatus().getObservedGeneration() == 2
+                      && old != null
+                      && !Pods.ready(old)
+                      && client.pods().inNamespace(ns).list().getItems().size() == 2
+                  ? live
+                  : null;
+            });
+    assertThat(observed.getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "2");
+    ReplicaSet second =
+        client.apps().replicaSets().inNamespace(ns).list().getItems().stream()
+            .filter(
+                rs ->
+                    "2"
+                        .equals(
+                            rs.getMetadata()
+                                .getAnnotations()
+                                .get("deployment.kubernetes.io/revision")))
+            .findFirst()
+            .orElseThrow();
+    String hash = second.getMetadata().getLabels().get("pod-template-hash");
+    assertThat(second.getMetadata().getName()).isEqualTo("api-" + hash);
+    assertThat(second.getSpec().getSelector().getMatchLabels())
+        .containsEntry("pod-template-hash", hash);
+
+    await("api available on revision 2", () -> available(ns, "api"));
+    Pod pod = await("the old pod gone", () -> onlyPodOr(ns, null));
+    assertThat(pod.getMetadata().getLabels()).containsEntry("pod-template-hash", hash);
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+  }
+
+  @Test
+  void daemonsets_and_statefulsets_keep_controller_revisions_whose_hash_labels_their_pods() {
+    String ns = namespace();
+    Map<String, String> labels = Map.of("app", "db");
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .withNewSpec()
+                .withServiceName("db")
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withSpec(podSpec("postgres:16", null))
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace(ns)
+        .resource(
+            new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName("agent")
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(Map.of("app", "agent"))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Map.of("app", "agent"))
+                .endMetadata()
+                .withSpec(podSpec("fluent/fluent-bit:3", null))
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    StatefulSet db =
+        await(
+            "db ready",
+            () -> {
+              StatefulSet s = client.apps().statefulSets().inNamespace(ns).withName("db").get();
+              return s.getStatus() != null
+                      && Integer.valueOf(1).equals(s.getStatus().getReadyReplicas())
+                  ? s
+                  : null;
+            });
+    ControllerRevision dbRevision = revision(ns, db.getStatus().getUpdateRevision());
+    assertThat(dbRevision.getRevision()).isEqualTo(1L);
+    assertThat(dbRevision.getMetadata().getOwnerReferences().get(0).getUid())
+        .isEqualTo(db.getMetadata().getUid());
+    assertThat(client.pods().inNamespace(ns).withName("db-0").get().getMetadata().getLabels())
+        .containsEntry("controller-revision-hash", db.getStatus().getUpdateRevision());
+
+    Pod agent = await("agent running", () -> running(ns, "agent"));
+    String firstHash = agent.getMetadata().getLabels().get("controller-revision-hash");
+    ControllerRevision first = revision(ns, "agent-" + firstHash);
+    assertThat(first.getRevision()).isEqualTo(1L);
+    assertThat(first.getMetadata().getLabels())
+        .containsEntry("controller-revision-hash", firstHash);
+
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace(ns)
+        .withName("agent")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getMetadata().setAnnotations(Map.of("grove.dev/v", "2"));
+              return d;
+            });
+    Pod replaced =
+        await(
+            "the agent pod replaced",
+            () -> {
+              Pod p = running(ns, "agent");
+              return p != null
+                      && !firstHash.equals(
+                          p.getMetadata().getLabels().get("controller-revision-hash"))
+                  ? p
+                  : null;
+            });
+    String secondHash = replaced.getMetadata().getLabels().get("controller-revision-hash");
+    assertThat(revision(ns, "agent-" + secondHash).getRevision()).isEqualTo(2L);
+  }
+
+  private static ControllerRevision revision(String ns, String name) {
+    ControllerRevision revision =
+        client.apps().controllerRevisions().inNamespace(ns).withName(name).get();
+    assertThat(revision).as("ControllerRevision " + name).isNotNull();
+    return revision;
+  }
+
+  private static Pod running(String ns, String app) {
+    return client.pods().inNamespace(ns).withLabel("app", app).list().getItems().stream()
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst()
+        .orElse(null);
   }
 
   // ---- helpers ----

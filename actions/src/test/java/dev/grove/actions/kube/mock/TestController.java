@@ -18,15 +18,20 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -55,6 +60,9 @@ public final class TestController {
 
   /** The alphabet Kubernetes generates name suffixes and template hashes from. */
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private static final String REVISION = "deployment.kubernetes.io/revision";
+  private static final String REVISION_HASH = "controller-revision-hash";
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -237,7 +245,11 @@ public final class TestController {
    * A Pod of a Deployment as the deployment and replicaset controllers make it: a ReplicaSet {@code
    * <deployment>-<template hash>} owned by the Deployment (created on first use), and a Pod {@code
    * <replicaset>-<suffix>} owned by it, with the template's labels plus {@code pod-template-hash}
-   * and the template's spec; its status is Pending, containers ContainerCreating.
+   * and the template's spec; its status is Pending, containers ContainerCreating. A new ReplicaSet
+   * gets the next {@code deployment.kubernetes.io/revision} (one more than the Deployment's other
+   * ReplicaSets'), the Deployment that revision, and its status the generation it was made for
+   * ({@code observedGeneration}), as the deployment controller writes them in the sync that makes
+   * the ReplicaSet.
    */
   public Pod createPod(String namespace, String deployment) {
     Deployment d = deployment(namespace, deployment).require();
@@ -251,6 +263,7 @@ public final class TestController {
             .build();
     ReplicaSet replicaSet = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
     if (replicaSet == null) {
+      String revision = String.valueOf(nextRevision(namespace, d));
       replicaSet =
           client
               .resource(
@@ -259,6 +272,7 @@ public final class TestController {
                       .withName(name)
                       .withNamespace(namespace)
                       .withLabels(template.getMetadata().getLabels())
+                      .addToAnnotations(REVISION, revision)
                       .withOwnerReferences(ownerReference(d))
                       .endMetadata()
                       .withNewSpec()
@@ -270,8 +284,217 @@ public final class TestController {
                       .endSpec()
                       .build())
               .create();
+      deployment(namespace, deployment)
+          .edit(
+              live -> {
+                Map<String, String> annotations =
+                    live.getMetadata().getAnnotations() == null
+                        ? new HashMap<>()
+                        : new HashMap<>(live.getMetadata().getAnnotations());
+                annotations.put(REVISION, revision);
+                live.getMetadata().setAnnotations(annotations);
+                return live;
+              });
     }
-    return createPod(namespace, replicaSet, template);
+    Pod pod = createPod(namespace, replicaSet, template);
+    observeDeployment(namespace, deployment);
+    return pod;
+  }
+
+  /**
+   * The deployment controller's status as its pods are: {@code observedGeneration} at {@code
+   * metadata.generation}, {@code replicas} the pods of all its ReplicaSets, {@code updatedReplicas}
+   * those of the ReplicaSet whose template is the Deployment's, {@code readyReplicas} and {@code
+   * availableReplicas} the Ready ones; conditions as they were.
+   */
+  public Deployment observeDeployment(String namespace, String name) {
+    Deployment d = deployment(namespace, name).require();
+    String current = name + "-" + hash(d.getSpec().getTemplate());
+    int replicas = 0;
+    int updated = 0;
+    int ready = 0;
+    for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
+      if (!ownedBy(rs, d)) {
+        continue;
+      }
+      for (Pod pod : podsOf(namespace, rs)) {
+        replicas++;
+        updated += rs.getMetadata().getName().equals(current) ? 1 : 0;
+        ready += ready(pod) ? 1 : 0;
+      }
+    }
+    int[] counts = {replicas, updated, ready};
+    return deployment(namespace, name)
+        .editStatus(
+            live -> {
+              live.setStatus(
+                  new DeploymentStatusBuilder(
+                          live.getStatus() == null ? new DeploymentStatus() : live.getStatus())
+                      .withObservedGeneration(live.getMetadata().getGeneration())
+                      .withReplicas(counts[0])
+                      .withUpdatedReplicas(counts[1])
+                      .withReadyReplicas(counts[2])
+                      .withAvailableReplicas(counts[2])
+                      .build());
+              return live;
+            });
+  }
+
+  /**
+   * A Pod of a StatefulSet as the statefulset controller makes it: {@code <name>-<ordinal>}, owned
+   * by it, labelled {@code controller-revision-hash} with the update revision ({@code
+   * <name>-<template hash>}) and {@code statefulset.kubernetes.io/pod-name}; the StatefulSet's
+   * status observes its generation and that revision first ({@link #observeStatefulSet}).
+   */
+  public Pod createStatefulSetPod(String namespace, String name, int ordinal) {
+    StatefulSet s = observeStatefulSet(namespace, name);
+    String podName = name + "-" + ordinal;
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder(s.getSpec().getTemplate())
+            .editOrNewMetadata()
+            .addToLabels(REVISION_HASH, s.getStatus().getUpdateRevision())
+            .addToLabels("statefulset.kubernetes.io/pod-name", podName)
+            .endMetadata()
+            .build();
+    Pod pod = createPod(namespace, podName, s, template);
+    observeStatefulSet(namespace, name);
+    return pod;
+  }
+
+  /**
+   * The statefulset controller's status as its pods are: {@code observedGeneration}, {@code
+   * updateRevision} {@code <name>-<template hash>}, {@code currentRevision} kept (the update
+   * revision when there was none), {@code replicas}, {@code updatedReplicas} (pods of the update
+   * revision), {@code readyReplicas}.
+   */
+  public StatefulSet observeStatefulSet(String namespace, String name) {
+    StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(name).require();
+    String revision = name + "-" + hash(set.getSpec().getTemplate());
+    List<Pod> pods = podsOf(namespace, set);
+    int updated =
+        (int)
+            pods.stream()
+                .filter(p -> revision.equals(p.getMetadata().getLabels().get(REVISION_HASH)))
+                .count();
+    int ready = (int) pods.stream().filter(TestController::ready).count();
+    return client
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            s -> {
+              StatefulSetStatus was =
+                  s.getStatus() == null ? new StatefulSetStatus() : s.getStatus();
+              s.setStatus(
+                  new StatefulSetStatusBuilder(was)
+                      .withObservedGeneration(s.getMetadata().getGeneration())
+                      .withUpdateRevision(revision)
+                      .withCurrentRevision(
+                          was.getCurrentRevision() == null ? revision : was.getCurrentRevision())
+                      .withReplicas(pods.size())
+                      .withUpdatedReplicas(updated)
+                      .withReadyReplicas(ready)
+                      .withAvailableReplicas(ready)
+                      .build());
+              return s;
+            });
+  }
+
+  /**
+   * A Pod of a DaemonSet as the daemonset controller makes it: {@code <name>-<suffix>}, owned by
+   * it, labelled {@code controller-revision-hash} with the hash of the template's
+   * ControllerRevision (made first, see {@link #observeDaemonSet}).
+   */
+  public Pod createDaemonSetPod(String namespace, String name) {
+    DaemonSet ds = observeDaemonSet(namespace, name);
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder(ds.getSpec().getTemplate())
+            .editOrNewMetadata()
+            .addToLabels(REVISION_HASH, hash(ds.getSpec().getTemplate()))
+            .addToLabels("pod-template-generation", "" + ds.getMetadata().getGeneration())
+            .endMetadata()
+            .build();
+    Pod pod = createPod(namespace, name + "-" + suffix(), ds, template);
+    observeDaemonSet(namespace, name);
+    return pod;
+  }
+
+  /**
+   * The daemonset controller's first step on a new generation: a ControllerRevision {@code
+   * <name>-<template hash>} labelled {@code controller-revision-hash: <template hash>} with the
+   * next {@code revision} (an existing one for the template gets the next revision, as on a
+   * rollback), then its status as its pods are on this one-node cluster: {@code
+   * observedGeneration}, one pod desired, {@code updatedNumberScheduled} the pods of that revision,
+   * {@code numberAvailable} the Ready ones.
+   */
+  public DaemonSet observeDaemonSet(String namespace, String name) {
+    DaemonSet ds = client.apps().daemonSets().inNamespace(namespace).withName(name).require();
+    String hash = hash(ds.getSpec().getTemplate());
+    List<ControllerRevision> revisions =
+        client.apps().controllerRevisions().inNamespace(namespace).list().getItems().stream()
+            .filter(r -> ownedBy(r, ds))
+            .toList();
+    long next =
+        1
+            + revisions.stream()
+                .mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision())
+                .max()
+                .orElse(0);
+    ControllerRevision current =
+        revisions.stream()
+            .filter(r -> r.getMetadata().getName().equals(name + "-" + hash))
+            .findFirst()
+            .orElse(null);
+    if (current == null) {
+      client
+          .apps()
+          .controllerRevisions()
+          .inNamespace(namespace)
+          .resource(
+              new ControllerRevisionBuilder()
+                  .withNewMetadata()
+                  .withName(name + "-" + hash)
+                  .withNamespace(namespace)
+                  .withLabels(
+                      merged(
+                          templateLabels(ds.getSpec().getTemplate()), Map.of(REVISION_HASH, hash)))
+                  .withOwnerReferences(ownerReference(ds))
+                  .endMetadata()
+                  .withRevision(next)
+                  .withData(Map.of("spec", Map.of("template", ds.getSpec().getTemplate())))
+                  .build())
+          .create();
+    } else if (current.getRevision() == null || current.getRevision() < next - 1) {
+      current.setRevision(next);
+      client.apps().controllerRevisions().inNamespace(namespace).resource(current).update();
+    }
+    List<Pod> pods = podsOf(namespace, ds);
+    int updated =
+        (int)
+            pods.stream()
+                .filter(p -> hash.equals(p.getMetadata().getLabels().get(REVISION_HASH)))
+                .count();
+    int ready = (int) pods.stream().filter(TestController::ready).count();
+    return client
+        .apps()
+        .daemonSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new DaemonSetStatusBuilder(
+                          d.getStatus() == null ? new DaemonSetStatus() : d.getStatus())
+                      .withObservedGeneration(d.getMetadata().getGeneration())
+                      .withDesiredNumberScheduled(1)
+                      .withCurrentNumberScheduled(pods.size())
+                      .withUpdatedNumberScheduled(updated)
+                      .withNumberReady(ready)
+                      .withNumberAvailable(ready)
+                      .build());
+              return d;
+            });
   }
 
   /**
@@ -280,6 +503,11 @@ public final class TestController {
    * status is Pending, containers ContainerCreating.
    */
   public Pod createPod(String namespace, HasMetadata owner, PodTemplateSpec template) {
+    return createPod(namespace, owner.getMetadata().getName() + "-" + suffix(), owner, template);
+  }
+
+  private Pod createPod(
+      String namespace, String name, HasMetadata owner, PodTemplateSpec template) {
     ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
     Pod pod =
         client
@@ -288,7 +516,7 @@ public final class TestController {
             .resource(
                 new PodBuilder()
                     .withNewMetadata()
-                    .withName(owner.getMetadata().getName() + "-" + suffix())
+                    .withName(name)
                     .withNamespace(namespace)
                     .withLabels(meta.getLabels())
                     .withAnnotations(meta.getAnnotations())
@@ -528,6 +756,42 @@ public final class TestController {
 
   private Resource<Pod> pod(String namespace, String name) {
     return client.pods().inNamespace(namespace).withName(name);
+  }
+
+  private long nextRevision(String namespace, Deployment d) {
+    long max = 0;
+    for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
+      Map<String, String> annotations = rs.getMetadata().getAnnotations();
+      if (ownedBy(rs, d) && annotations != null && annotations.get(REVISION) != null) {
+        max = Math.max(max, Long.parseLong(annotations.get(REVISION)));
+      }
+    }
+    return max + 1;
+  }
+
+  private static boolean ownedBy(HasMetadata object, HasMetadata owner) {
+    return object.getMetadata().getOwnerReferences() != null
+        && object.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid()));
+  }
+
+  private List<Pod> podsOf(String namespace, HasMetadata owner) {
+    return client.pods().inNamespace(namespace).list().getItems().stream()
+        .filter(p -> ownedBy(p, owner))
+        .toList();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static Map<String, String> templateLabels(PodTemplateSpec template) {
+    return template.getMetadata() == null || template.getMetadata().getLabels() == null
+        ? Map.of()
+        : template.getMetadata().getLabels();
   }
 
   private static int replicas(Integer replicas) {
