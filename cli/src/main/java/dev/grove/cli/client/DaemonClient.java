@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  */
 public final class DaemonClient {
   static final int CONNECT_TIMEOUT_MS = 1_000;
-  private static final int HEALTH_TIMEOUT_MS = 2_000;
+  static final int HEALTH_TIMEOUT_MS = 2_000;
 
   private final DaemonInfo info;
 
