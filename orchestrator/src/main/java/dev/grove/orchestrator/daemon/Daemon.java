@@ -86,6 +86,15 @@ public final class Daemon {
               + " cleanly)",
           orphans);
     }
+    int commands =
+        dev.grove.actions.process.ProcessRunner.useRecords(
+            groveHome.resolve("processes").resolve("commands"));
+    if (commands > 0) {
+      LOG.warn(
+          "Stopped {} command(s) of runs a previous daemon left running (it did not exit"
+              + " cleanly)",
+          commands);
+    }
     String token = newToken();
     EventBus events = new EventBus();
     java.util.concurrent.atomic.AtomicReference<Watches> watching =
