@@ -315,7 +315,7 @@ public final class PersistentProcesses {
 
   // ---- pid records: a daemon killed before its shutdown hook ran leaves its processes behind ----
 
-  private volatile Path records;
+  private final ProcessRecords records = new ProcessRecords();
 
   /**
    * Keeps a record of each process (pid and start time) in {@code dir} while it runs, and first
@@ -324,93 +324,15 @@ public final class PersistentProcesses {
    * Returns how many were stopped.
    */
   public int useRecords(Path dir) {
-    int stopped = 0;
-    try {
-      Files.createDirectories(dir);
-      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-          stopped += stopRecorded(file) ? 1 : 0;
-        }
-      }
-    } catch (IOException e) {
-      // no records: nothing left behind can be found, nothing new recorded
-      return stopped;
-    }
-    records = dir;
-    return stopped;
-  }
-
-  /** Stops the recorded process if it still runs (same pid, same start time); drops the record. */
-  private static boolean stopRecorded(Path file) {
-    boolean stopped = false;
-    try {
-      String[] fields = Files.readString(file).trim().split(" ", 2);
-      long pid = Long.parseLong(fields[0]);
-      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-      if (handle.isPresent()
-          && handle.get().isAlive()
-          && handle
-              .get()
-              .info()
-              .startInstant()
-              .map(Instant::toString)
-              .orElse("")
-              .equals(fields[1])) {
-        handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
-        handle.get().destroyForcibly();
-        stopped = true;
-      }
-      Files.deleteIfExists(file);
-    } catch (IOException | RuntimeException e) {
-      // unreadable or malformed: leave it
-    }
-    return stopped;
+    return records.use(dir);
   }
 
   private void record(String key, Process process) {
-    Path dir = records;
-    if (dir == null) {
-      return;
-    }
-    String started =
-        process.toHandle().info().startInstant().map(Instant::toString).orElse("unknown");
-    try {
-      Files.writeString(recordFile(dir, key), process.pid() + " " + started + "\n");
-    } catch (IOException e) {
-      // a process without a record is only unprotected against a daemon crash
-    }
+    records.record(key, process);
   }
 
   private void forget(String key, Process process) {
-    Path dir = records;
-    if (dir == null) {
-      return;
-    }
-    try {
-      Path file = recordFile(dir, key);
-      if (Files.isRegularFile(file) && Files.readString(file).startsWith(process.pid() + " ")) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      // gone already
-    }
-  }
-
-  private static Path recordFile(Path dir, String key) {
-    return dir.resolve(
-        java.util.HexFormat.of()
-                .formatHex(
-                    java.util.Arrays.copyOf(
-                        sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 12))
-            + ".pid");
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every JDK has SHA-256", e);
-    }
+    records.forget(key, process);
   }
 
   private void stopAll() {

@@ -45,6 +45,37 @@ public final class ProcessRunner {
   private static final File NO_INPUT = new File("/dev/null");
 
   /**
+   * The records of the commands every runner of this process starts; a daemon that exits stops
+   * those still running (the next one stops those a killed daemon left, through the records).
+   */
+  private static final ProcessRecords SHARED = sharedRecords();
+
+  private final ProcessRecords records;
+
+  /** A runner whose commands are recorded with every other runner's of this process. */
+  public ProcessRunner() {
+    this(SHARED);
+  }
+
+  ProcessRunner(ProcessRecords records) {
+    this.records = records;
+  }
+
+  /**
+   * Records the commands runners start in {@code dir}, after stopping those a previous daemon left
+   * running there. Returns how many it stopped.
+   */
+  public static int useRecords(Path dir) {
+    return SHARED.use(dir);
+  }
+
+  private static ProcessRecords sharedRecords() {
+    ProcessRecords records = new ProcessRecords();
+    Runtime.getRuntime().addShutdownHook(new Thread(records::stopAll, "grove-commands-stop"));
+    return records;
+  }
+
+  /**
    * What a command did.
    *
    * @param exitCode its exit code (128 + signal when killed by a signal)
@@ -112,6 +143,23 @@ public final class ProcessRunner {
       throw notStarted(label, command, workDir, e.getMessage());
     }
 
+    String key = "command " + process.pid() + " " + System.nanoTime();
+    records.record(key, process);
+    try {
+      return await(label, shown, process, sink, cancellation, timeout);
+    } finally {
+      records.forget(key, process);
+    }
+  }
+
+  private Result await(
+      String label,
+      String shown,
+      Process process,
+      LogSink sink,
+      Cancellation cancellation,
+      Duration timeout)
+      throws ActionException {
     Output output = new Output(sink);
     CountDownLatch drained = new CountDownLatch(2);
     startReader(label, LogSink.STDOUT, process.getInputStream(), output::line, drained::countDown);

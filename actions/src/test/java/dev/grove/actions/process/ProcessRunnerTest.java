@@ -306,4 +306,129 @@ class ProcessRunnerTest {
       return false;
     }
   }
+
+  @Test
+  void recordsEachCommandItRunsSoThatTheNextDaemonStopsWhatACrashedOneLeft() throws Exception {
+    Path records = dir.resolve("records");
+    ProcessRecords crashed = new ProcessRecords();
+    crashed.use(records);
+    ProcessRunner recording = new ProcessRunner(crashed);
+    CompletableFuture<Object> ran =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return recording.run(
+                    "deploy.long",
+                    List.of("sh", "-c", "sleep 30 & echo started; wait"),
+                    dir,
+                    ENV,
+                    sink,
+                    new Cancellation(),
+                    Duration.ofSeconds(60));
+              } catch (ActionException e) {
+                return e;
+              }
+            });
+    Path record = awaitOneRecord(records);
+    long pid = Long.parseLong(Files.readString(record).split(" ")[0]);
+    ProcessHandle shell = ProcessHandle.of(pid).orElseThrow();
+    List<ProcessHandle> tree = new ArrayList<>(List.of(shell));
+    long deadline = System.nanoTime() + TEN_SECONDS.toNanos();
+    while (shell.descendants().findAny().isEmpty()) {
+      assertThat(System.nanoTime()).as("the shell starts its sleep").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    tree.addAll(shell.descendants().toList());
+
+    int stopped = new ProcessRecords().use(records); // the next daemon, after a kill -9
+
+    assertThat(stopped).isEqualTo(1);
+    for (ProcessHandle process : tree) {
+      process.onExit().get(5, TimeUnit.SECONDS);
+      assertThat(ProcessRunner.running(process)).as("pid %d", process.pid()).isFalse();
+    }
+    ran.get(10, TimeUnit.SECONDS);
+    try (var files = Files.list(records)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aCommandThatEndsDropsItsRecord() throws Exception {
+    Path records = dir.resolve("records");
+    ProcessRecords kept = new ProcessRecords();
+    kept.use(records);
+
+    ProcessRunner.Result result =
+        new ProcessRunner(kept)
+            .run(
+                "t",
+                List.of("sh", "-c", "echo hi"),
+                dir,
+                ENV,
+                sink,
+                new Cancellation(),
+                TEN_SECONDS);
+
+    assertThat(result.exitCode()).isZero();
+    try (var files = Files.list(records)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void stopAllStopsTheTreesOfTheCommandsStillRunning() throws Exception {
+    ProcessRecords kept = new ProcessRecords();
+    CompletableFuture<Object> ran =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new ProcessRunner(kept)
+                    .run(
+                        "t",
+                        List.of("sh", "-c", "sleep 30 & echo started; wait"),
+                        dir,
+                        ENV,
+                        sink,
+                        new Cancellation(),
+                        Duration.ofSeconds(60));
+              } catch (ActionException e) {
+                return e;
+              }
+            });
+    long deadline = System.nanoTime() + TEN_SECONDS.toNanos();
+    while (!lines.contains(LogSink.STDOUT + ":started")) {
+      assertThat(System.nanoTime()).as("the command starts").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    List<ProcessHandle> tree =
+        ProcessHandle.current()
+            .descendants()
+            .filter(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false))
+            .toList();
+    assertThat(tree).isNotEmpty();
+
+    kept.stopAll(); // what the daemon's shutdown hook does
+
+    assertThat(ran.get(10, TimeUnit.SECONDS)).isInstanceOf(ProcessRunner.Result.class);
+    for (ProcessHandle process : tree) {
+      process.onExit().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Path awaitOneRecord(Path records) throws Exception {
+    long deadline = System.nanoTime() + TEN_SECONDS.toNanos();
+    while (true) {
+      if (Files.isDirectory(records)) {
+        try (var files = Files.list(records)) {
+          List<Path> found = files.toList();
+          if (!found.isEmpty()) {
+            return found.get(0);
+          }
+        }
+      }
+      assertThat(System.nanoTime()).as("a record is written").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
 }

@@ -32,7 +32,10 @@ import java.util.function.Predicate;
  */
 public final class DaemonClient {
   static final int CONNECT_TIMEOUT_MS = 1_000;
-  private static final int HEALTH_TIMEOUT_MS = 2_000;
+  static final int HEALTH_TIMEOUT_MS = 2_000;
+
+  /** How long a broken event stream waits to tell a dead daemon from a broken connection. */
+  private static final long GONE_WAIT_MS = 1_000;
 
   private final DaemonInfo info;
 
@@ -142,14 +145,19 @@ public final class DaemonClient {
           new BufferedReader(
               new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
         String next;
-        while ((next = reader.readLine()) != null) {
-          if (!next.isBlank() && !line.test(next)) {
-            break;
-          }
+        boolean stopped = false;
+        while (!stopped && (next = reader.readLine()) != null) {
+          stopped = !next.isBlank() && !line.test(next);
+        }
+        if (!stopped && !DaemonConnector.running(info.pid())) {
+          throw wentAway(runId, "the stream ended");
         }
       }
       connection.disconnect();
     } catch (IOException e) {
+      if (ended(info.pid(), GONE_WAIT_MS)) {
+        throw wentAway(runId, describe(e));
+      }
       throw lostConnection(
           e,
           runId.startsWith("watch-")
@@ -350,6 +358,43 @@ public final class DaemonClient {
         "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
             + " or delete daemon.json, then run again.",
         true);
+  }
+
+  /**
+   * The daemon's process ended while a client followed {@code runId} (killed, out of memory, or
+   * stopped): what it ran ended with it.
+   */
+  private DaemonUnreachableException wentAway(String runId, String how) {
+    String what = runId.startsWith("watch-") ? "the watch" : "the run";
+    return new DaemonUnreachableException(
+        "the Grove daemon (pid "
+            + info.pid()
+            + ") went away during "
+            + runId
+            + " ("
+            + how
+            + "): "
+            + what
+            + " ended with it",
+        "daemon.log in GROVE_HOME may say why. Run the command again: a new daemon starts and"
+            + " stops what the old one left running.");
+  }
+
+  /** Waits up to {@code limitMs} for the process to end; true when it did. */
+  private static boolean ended(long pid, long limitMs) {
+    long deadline = System.nanoTime() + limitMs * 1_000_000;
+    while (DaemonConnector.running(pid)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !DaemonConnector.running(pid);
+      }
+    }
+    return true;
   }
 
   private DaemonUnreachableException lostConnection(IOException e, String suggestion) {

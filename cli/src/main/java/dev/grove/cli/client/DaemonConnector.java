@@ -14,6 +14,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -82,14 +83,24 @@ public final class DaemonConnector {
 
   /**
    * The daemon daemon.json points at, if it answers. A process that refuses the token is not
-   * silently replaced: that error propagates.
+   * silently replaced: that error propagates. Neither is a daemon that is alive but does not answer
+   * (busy): that is a {@link DaemonUnreachableException} saying so, and no second daemon starts.
    */
   public Optional<Running> probe() {
     Optional<DaemonInfo> info = home.readInfo();
     if (info.isEmpty()) {
       return Optional.empty();
     }
-    DaemonClient client = new DaemonClient(info.get());
+    Optional<Running> running = answering(info.get());
+    if (running.isEmpty() && isDaemon(info.get().pid())) {
+      throw busy(info.get());
+    }
+    return running;
+  }
+
+  /** The daemon of {@code info} if it answers its health check; a rejected token propagates. */
+  private static Optional<Running> answering(DaemonInfo info) {
+    DaemonClient client = new DaemonClient(info);
     try {
       return Optional.of(new Running(client, client.health()));
     } catch (DaemonUnreachableException e) {
@@ -102,15 +113,68 @@ public final class DaemonConnector {
     }
   }
 
-  /** Stops the running daemon and waits for its process to end; false when none was running. */
-  public boolean stop() {
-    Optional<Running> running = probe();
-    if (running.isEmpty()) {
-      forgetStaleInfo();
-      return false;
+  private DaemonUnreachableException busy(DaemonInfo info) {
+    return new DaemonUnreachableException(
+        "the Grove daemon (pid "
+            + info.pid()
+            + ") is busy: it runs but did not answer on 127.0.0.1:"
+            + info.port()
+            + " within "
+            + DaemonClient.HEALTH_TIMEOUT_MS / 1000
+            + " s",
+        "Wait for it and run again; 'grove daemon stop' stops it (with signals if it still does"
+            + " not answer). What it does: "
+            + home.logFile()
+            + ".");
+  }
+
+  /** What {@link #stop()} did, as one line for the user. */
+  public record Stopped(boolean wasRunning, String message) {}
+
+  /**
+   * Stops the daemon daemon.json names and waits for its process to end: asked over HTTP, then,
+   * when it does not answer or does not end, SIGTERM and SIGKILL (only to a process whose command
+   * line marks it as this home's daemon). Also stops daemons of this home that lost their
+   * daemon.json (the home was deleted under them).
+   */
+  public Stopped stop() {
+    Optional<DaemonInfo> info = home.readInfo();
+    List<String> done = new ArrayList<>();
+    String note = null;
+    if (info.isPresent()) {
+      long pid = info.get().pid();
+      Optional<Running> running = answering(info.get());
+      if (running.isPresent()) {
+        running.get().client().shutdown();
+        String signals = awaitExitOrSignal(pid, STOP_TIMEOUT);
+        done.add(
+            signals == null
+                ? "pid " + pid
+                : "pid "
+                    + pid
+                    + ": it did not exit within "
+                    + STOP_TIMEOUT.toSeconds()
+                    + " s of the request, so it was sent "
+                    + signals);
+      } else if (isDaemon(pid)) {
+        done.add("pid " + pid + ": it did not answer, so it was sent " + terminate(pid));
+      } else if (running(pid)) {
+        note =
+            "daemon.json named pid "
+                + pid
+                + ", which is not a Grove daemon of "
+                + home.dir()
+                + ": left it alone, forgot daemon.json";
+      }
+      forgetInfoOf(pid);
     }
-    stopAndWait(running.get());
-    return true;
+    for (long orphan : daemonsOfHome()) {
+      done.add("pid " + orphan + " (its daemon.json was gone): sent " + terminate(orphan));
+    }
+    if (done.isEmpty()) {
+      return new Stopped(false, note == null ? "not running" : "not running (" + note + ")");
+    }
+    return new Stopped(true, "stopped " + String.join("; ", done));
   }
 
   private boolean current(Running running) {
@@ -150,7 +214,14 @@ public final class DaemonConnector {
     if (running.isPresent()) {
       progress.accept("grove: restarting the daemon (its code changed)...");
       stopAndWait(running.get());
-    } else {
+    }
+    for (long orphan : daemonsOfHome()) {
+      // its daemon.json went (the home was deleted): nobody reaches it; it must not run beside
+      // the new one
+      progress.accept("grove: stopping the daemon pid " + orphan + " (its daemon.json is gone)...");
+      terminate(orphan);
+    }
+    if (running.isEmpty()) {
       progress.accept(
           Files.exists(home.infoFile())
               ? "grove: starting the daemon (the last one no longer answers)..."
@@ -183,7 +254,7 @@ public final class DaemonConnector {
           .register(
               watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
       while (true) {
-        Optional<Running> running = probe();
+        Optional<Running> running = home.readInfo().flatMap(DaemonConnector::answering);
         if (running.isPresent() && current(running.get())) {
           return running.get().client();
         }
@@ -215,24 +286,100 @@ public final class DaemonConnector {
   private void stopAndWait(Running running) {
     long pid = running.client().info().pid();
     running.client().shutdown();
-    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    awaitExitOrSignal(pid, STOP_TIMEOUT);
+  }
+
+  /**
+   * Waits up to {@code limit} for a daemon asked to stop; then signals it. Null when it exited by
+   * itself, else the signals it took.
+   */
+  private String awaitExitOrSignal(long pid, Duration limit) {
+    return awaitGone(pid, limit) ? null : terminate(pid);
+  }
+
+  /**
+   * SIGTERM (its shutdown hooks stop what it runs), then SIGKILL after {@link #STOP_TIMEOUT}; only
+   * to a daemon of this home. Returns the signals it took.
+   */
+  private String terminate(long pid) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty() || !running(pid)) {
+      return "nothing (it had exited)";
+    }
+    if (!isDaemon(pid)) {
+      throw new DaemonUnreachableException(
+          "pid " + pid + " is not a Grove daemon of " + home.dir() + "; grove does not signal it",
+          "Delete " + home.infoFile() + " if it is stale, then run again.");
+    }
+    process.get().destroy();
+    if (awaitGone(pid, STOP_TIMEOUT)) {
+      return "SIGTERM";
+    }
+    process.get().destroyForcibly();
+    if (awaitGone(pid, Duration.ofSeconds(5))) {
+      return "SIGTERM, then SIGKILL";
+    }
+    throw new DaemonUnreachableException(
+        "the Grove daemon (pid " + pid + ") did not end, even after SIGKILL",
+        "Check what holds it ('ps -o stat,wchan -p " + pid + "'), then run again.");
+  }
+
+  /** True once the process has ended (or is a zombie), false when it still runs after limit. */
+  private static boolean awaitGone(long pid, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (running(pid)) {
       if (System.nanoTime() > deadline) {
-        throw new DaemonUnreachableException(
-            "the Grove daemon (pid "
-                + pid
-                + ") did not stop within "
-                + STOP_TIMEOUT.toSeconds()
-                + " s",
-            "Stop it with 'kill " + pid + "', then run again.");
+        return false;
       }
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return !running(pid);
       }
     }
+    return true;
+  }
+
+  /**
+   * Whether {@code pid} runs as this home's daemon: its command line carries {@link
+   * DaemonLaunch#homeArgument}, or (a daemon of a grove from before that argument) it runs {@link
+   * DaemonLaunch#MAIN_CLASS} without naming any home.
+   */
+  private boolean isDaemon(long pid) {
+    if (!running(pid)) {
+      return false;
+    }
+    List<String> arguments =
+        ProcessHandle.of(pid)
+            .flatMap(process -> process.info().arguments())
+            .map(List::of)
+            .orElse(List.of());
+    return arguments.contains(DaemonLaunch.homeArgument(home.dir()))
+        || (arguments.contains(DaemonLaunch.MAIN_CLASS)
+            && arguments.stream()
+                .noneMatch(a -> a.startsWith("-D" + DaemonLaunch.HOME_PROPERTY + "=")));
+  }
+
+  /**
+   * The live daemons of this home that daemon.json does not name (after an {@code rm -rf} of the
+   * home, all of them): found by the {@link DaemonLaunch#homeArgument} on their command lines.
+   */
+  private List<Long> daemonsOfHome() {
+    String mark = DaemonLaunch.homeArgument(home.dir());
+    long named = home.readInfo().map(DaemonInfo::pid).orElse(-1L);
+    long self = ProcessHandle.current().pid();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != named && p.pid() != self)
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(arguments -> List.of(arguments).contains(mark))
+                    .orElse(false))
+        .filter(p -> running(p.pid()))
+        .map(ProcessHandle::pid)
+        .toList();
   }
 
   /**
@@ -253,25 +400,16 @@ public final class DaemonConnector {
     }
   }
 
-  /** daemon.json of a daemon that does not answer: removed, so nothing trusts it again. */
-  private void forgetStaleInfo() {
+  /** Removes daemon.json while it still names {@code pid}, whose process is gone. */
+  private void forgetInfoOf(long pid) {
     Optional<DaemonInfo> info = home.readInfo();
-    if (info.isPresent() && running(info.get().pid()) && probeAnswers(info.get())) {
+    if (info.isEmpty() || info.get().pid() != pid || running(pid) && isDaemon(pid)) {
       return;
     }
     try {
       Files.deleteIfExists(home.infoFile());
     } catch (IOException e) {
       // Left for the next start to overwrite.
-    }
-  }
-
-  private static boolean probeAnswers(DaemonInfo info) {
-    try {
-      new DaemonClient(info).health();
-      return true;
-    } catch (RuntimeException e) {
-      return false;
     }
   }
 

@@ -23,6 +23,13 @@ public record DaemonLaunch(
   public static final String BUILD_ID_PROPERTY = BuildId.PROPERTY;
   public static final String JAVA_OPTS_ENV = "GROVE_DAEMON_JAVA_OPTS";
 
+  /**
+   * On every daemon's command line, with the absolute GROVE_HOME: a grove finds the daemon of its
+   * home by it when daemon.json is gone (the home was deleted), and checks that a pid daemon.json
+   * names is a Grove daemon before it signals it.
+   */
+  public static final String HOME_PROPERTY = "grove.home";
+
   public DaemonLaunch {
     Objects.requireNonNull(java, "java");
     jvmOptions = List.copyOf(jvmOptions);
@@ -92,6 +99,7 @@ public record DaemonLaunch(
     command.add("-Xlog:cds=off");
     command.add("-Xlog:cds+dynamic=off");
     command.add("-D" + BUILD_ID_PROPERTY + "=" + buildId);
+    command.add(homeArgument(groveHome));
     // the daemon starts the sandbox itself when a project names its context
     String sandbox = System.getProperty(SandboxLaunch.CLASSPATH_PROPERTY);
     if (sandbox != null && !sandbox.isBlank()) {
@@ -101,6 +109,11 @@ public record DaemonLaunch(
     command.add(classpath);
     command.add(mainClass);
     return command;
+  }
+
+  /** The argument that marks a daemon of {@code groveHome} on its command line. */
+  static String homeArgument(Path groveHome) {
+    return "-D" + HOME_PROPERTY + "=" + groveHome.toAbsolutePath().normalize();
   }
 
   /** Archives of other builds are of no use once this build runs. */

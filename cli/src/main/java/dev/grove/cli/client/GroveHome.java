@@ -32,8 +32,12 @@ public record GroveHome(Path dir) {
     return dir.resolve("cli.log");
   }
 
+  /**
+   * Held by a grove while it starts a daemon, so that two groves at once start one daemon. Not
+   * daemon.lock: the daemon holds that one for its whole life.
+   */
   Path lockFile() {
-    return dir.resolve("daemon.lock");
+    return dir.resolve("start.lock");
   }
 
   /** daemon.json's contents; empty when it is missing or unreadable. */

@@ -38,8 +38,8 @@ public final class DaemonCommand {
       description = "Stop the daemon and wait until it has exited.")
   int stop() {
     try {
-      boolean stopped = app.daemon().stop();
-      app.renderer().result(stopped ? "grove daemon: stopped" : "grove daemon: not running");
+      DaemonConnector.Stopped stopped = app.daemon().stop();
+      app.renderer().result("grove daemon: " + stopped.message());
       return ExitCodes.OK;
     } catch (RuntimeException e) {
       return app.fail(e, OutputMode.TEXT);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,8 @@ class DaemonConnectorTest {
         .flatMap(info -> ProcessHandle.of(info.pid()))
         .filter(process -> process.pid() != ProcessHandle.current().pid())
         .ifPresent(ProcessHandle::destroyForcibly);
+    daemonsOf(tmp.resolve("home"))
+        .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
   }
 
   @Test
@@ -80,6 +83,120 @@ class DaemonConnectorTest {
     assertThat(Files.readString(home.resolve("daemon.log")))
         .contains("crashing-daemon: cannot start");
     assertThat(System.nanoTime() - started).isLessThan(10_000_000_000L);
+  }
+
+  @Test
+  void saysTheDaemonIsBusyAndStartsNoSecondOneWhenItDoesNotAnswer() throws Exception {
+    Path home = tmp.resolve("home");
+    DaemonLaunch launch = launch(FakeDaemonMain.class, "b1");
+    Process silent = startDirectly(launch(SilentDaemonMain.class, "b1"), home);
+    try {
+      CliRun status = CliRun.run(tmp, home, launch, "daemon", "status");
+      assertThat(status.exitCode).as(status.err).isEqualTo(3);
+      assertThat(status.out + status.err)
+          .contains("busy")
+          .contains("pid " + silent.pid())
+          .doesNotContain("not running");
+
+      CliRun start = CliRun.run(tmp, home, launch, "daemon", "start");
+      assertThat(start.exitCode).as(start.err).isEqualTo(3);
+      assertThat(start.err).contains("busy").contains("pid " + silent.pid());
+      assertThat(start.err).doesNotContain("starting the daemon");
+      assertThat(new GroveHome(home).readInfo().orElseThrow().pid()).isEqualTo(silent.pid());
+      assertThat(daemonsOf(home)).containsExactly(silent.pid());
+    } finally {
+      silent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void stopSignalsADaemonThatDoesNotAnswerAndSaysSo() throws Exception {
+    Path home = tmp.resolve("home");
+    Process silent = startDirectly(launch(SilentDaemonMain.class, "b1"), home);
+    try {
+      CliRun stop = CliRun.run(tmp, home, launch(FakeDaemonMain.class, "b1"), "daemon", "stop");
+
+      assertThat(stop.exitCode).as(stop.err).isEqualTo(0);
+      assertThat(stop.out).contains("stopped").contains("pid " + silent.pid()).contains("SIGTERM");
+      assertThat(silent.waitFor(5, TimeUnit.SECONDS)).as("the silent daemon ended").isTrue();
+      assertThat(home.resolve("daemon.json")).doesNotExist();
+    } finally {
+      silent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void stopLeavesAProcessThatIsNotAGroveDaemonAlone() throws Exception {
+    Path home = tmp.resolve("home");
+    Files.createDirectories(home);
+    Process stranger = new ProcessBuilder("sleep", "60").start();
+    try {
+      Files.writeString(
+          home.resolve("daemon.json"),
+          Json.write(new DaemonInfo(1, stranger.pid(), "0".repeat(64), "b1")));
+
+      CliRun stop = CliRun.run(tmp, home, launch(FakeDaemonMain.class, "b1"), "daemon", "stop");
+
+      assertThat(stop.exitCode).as(stop.err).isEqualTo(0);
+      assertThat(stop.out).contains("not running");
+      assertThat(stranger.isAlive()).as("the stranger survives").isTrue();
+    } finally {
+      stranger.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void findsAndStopsTheDaemonOfADeletedHomeInsteadOfStartingASecondBesideIt() throws Exception {
+    Path home = tmp.resolve("home");
+    DaemonLaunch launch = launch(FakeDaemonMain.class, "b1");
+    CliRun first = CliRun.run(tmp, home, launch, "daemon", "start");
+    assertThat(first.exitCode).as(first.err).isEqualTo(0);
+    long oldPid = new GroveHome(home).readInfo().orElseThrow().pid();
+    deleteRecursively(home);
+
+    CliRun again = CliRun.run(tmp, home, launch, "daemon", "start");
+
+    assertThat(again.exitCode).as(again.err).isEqualTo(0);
+    assertThat(again.err).contains("pid " + oldPid);
+    assertThat(DaemonConnector.running(oldPid)).as("the old daemon still runs").isFalse();
+    long newPid = new GroveHome(home).readInfo().orElseThrow().pid();
+    assertThat(daemonsOf(home)).containsExactly(newPid);
+    CliRun.run(tmp, home, launch, "daemon", "stop");
+  }
+
+  /** Starts a daemon process as grove would, without waiting for it to answer. */
+  private static Process startDirectly(DaemonLaunch launch, Path home) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(launch.command(home))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put(GroveHome.ENV, home.toString());
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (new GroveHome(home).readInfo().isEmpty()) {
+      assertThat(System.nanoTime()).as("daemon.json written").isLessThan(deadline);
+      assertThat(process.isAlive()).as("the daemon process runs").isTrue();
+      Thread.sleep(50);
+    }
+    return process;
+  }
+
+  /** The pids of the live processes whose command line marks them as daemons of {@code home}. */
+  private static List<Long> daemonsOf(Path home) {
+    String mark = "-Dgrove.home=" + home.toAbsolutePath().normalize();
+    return ProcessHandle.allProcesses()
+        .filter(p -> DaemonConnector.running(p.pid()))
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(mark)).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private static void deleteRecursively(Path dir) throws Exception {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static DaemonLaunch launch(Class<?> main, String buildId) {

@@ -33,8 +33,12 @@ public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   private static final long HOUSEKEEPING_PERIOD_MS = 20_000;
 
+  /** How often the daemon checks that its daemon.json is still there and still names it. */
+  static final long OWNERSHIP_CHECK_MS = 2_000;
+
   private final Vertx vertx;
   private final DaemonInfoFile infoFile;
+  private final DaemonLock lock;
   private final Runnable exit;
   private final long pid = ProcessHandle.current().pid();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -42,20 +46,30 @@ public final class Daemon {
 
   private java.util.function.Supplier<Future<Void>> goodbye = Future::succeededFuture;
 
-  private Daemon(Vertx vertx, DaemonInfoFile infoFile, Runnable exit) {
+  private Daemon(Vertx vertx, DaemonInfoFile infoFile, DaemonLock lock, Runnable exit) {
     this.vertx = vertx;
     this.infoFile = infoFile;
+    this.lock = lock;
     this.exit = exit;
   }
 
   /**
-   * Starts the server on a free loopback port, then writes daemon.json.
+   * Takes the home's {@link DaemonLock}, starts the server on a free loopback port, then writes
+   * daemon.json. Fails with {@link DaemonAlreadyRunningException} when another daemon holds the
+   * lock, with an {@link java.io.IOException} when the home cannot be written (a full disk).
    *
    * @param exit runs after a requested shutdown has closed everything (System.exit in production)
    */
   public static Future<Daemon> start(
       Path groveHome, ProjectService service, String buildId, Runnable exit) {
     Objects.requireNonNull(service, "service");
+    DaemonLock lock;
+    try {
+      // first: a second daemon must not touch what the first one runs (its processes below)
+      lock = DaemonLock.acquire(groveHome, ProcessHandle.current().pid());
+    } catch (java.io.IOException | DaemonAlreadyRunningException e) {
+      return Future.failedFuture(e);
+    }
     Vertx vertx = Vertx.vertx();
     // the Kubernetes API traffic of Deploys rides the daemon's event loops (FACTS.md)
     dev.grove.actions.kube.KubeClients.useVertx(vertx);
@@ -63,7 +77,7 @@ public final class Daemon {
     if (sandbox != null) {
       dev.grove.actions.kube.KubeConfigResolver.useSandboxStarter(sandbox);
     }
-    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), exit);
+    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);
     int orphans =
         dev.grove.actions.process.PersistentProcesses.shared()
             .useRecords(groveHome.resolve("processes"));
@@ -72,6 +86,15 @@ public final class Daemon {
           "Stopped {} persistent process(es) a previous daemon left running (it did not exit"
               + " cleanly)",
           orphans);
+    }
+    int commands =
+        dev.grove.actions.process.ProcessRunner.useRecords(
+            groveHome.resolve("processes").resolve("commands"));
+    if (commands > 0) {
+      LOG.warn(
+          "Stopped {} command(s) of runs a previous daemon left running (it did not exit"
+              + " cleanly)",
+          commands);
     }
     String token = newToken();
     EventBus events = new EventBus();
@@ -129,9 +152,14 @@ public final class Daemon {
                   written.port(),
                   written.pid(),
                   buildId);
+              vertx.setPeriodic(OWNERSHIP_CHECK_MS, id -> daemon.checkOwnership(id));
               return daemon;
             })
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+        .recover(
+            failure -> {
+              lock.close();
+              return vertx.close().transform(ignored -> Future.failedFuture(failure));
+            });
   }
 
   public DaemonInfo info() {
@@ -157,9 +185,48 @@ public final class Daemon {
     Future<Void> closed =
         told.compose(
             ignored ->
-                vertx.close().onFailure(failure -> LOG.warn("Closing vert.x failed", failure)));
+                vertx
+                    .close()
+                    .onFailure(failure -> LOG.warn("Closing vert.x failed", failure))
+                    // in production the exit ends the process first, which releases it as well
+                    .onComplete(done -> lock.close()));
     told.onComplete(ignored -> exit.run());
     return closed;
+  }
+
+  /**
+   * Stops the daemon when its daemon.json was deleted (with its GROVE_HOME, say) or names another
+   * daemon: no client can reach it any more, and a new daemon may already serve the home. Gradle's
+   * daemon expires the same way when its registry goes. The file is read on a worker thread.
+   */
+  private void checkOwnership(long timer) {
+    if (stopping.get()) {
+      vertx.cancelTimer(timer);
+      return;
+    }
+    vertx
+        .executeBlocking(
+            () -> {
+              if (!java.nio.file.Files.exists(infoFile.path())) {
+                return infoFile.path() + " was deleted";
+              }
+              return infoFile
+                  .read()
+                  .filter(other -> other.pid() != pid)
+                  .map(other -> infoFile.path() + " names another daemon (pid " + other.pid() + ")")
+                  .orElse(null);
+            },
+            false)
+        .onSuccess(
+            lost -> {
+              if (lost != null && !stopping.get()) {
+                vertx.cancelTimer(timer);
+                LOG.warn(
+                    "{}: no client can reach this daemon any more; it stops (with what it runs)",
+                    lost);
+                shutdown();
+              }
+            });
   }
 
   /** Removes daemon.json when it still holds this process's pid (a newer daemon may own it). */

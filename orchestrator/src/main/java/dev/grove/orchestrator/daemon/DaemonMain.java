@@ -1,10 +1,8 @@
 package dev.grove.orchestrator.daemon;
 
-import dev.grove.api.http.DaemonInfo;
 import dev.grove.orchestrator.project.DefaultProjectService;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,23 +20,10 @@ public final class DaemonMain {
     try {
       GroveHome.ensureExists(home);
     } catch (IOException e) {
-      log.error("Cannot create the Grove home folder {}", home, e);
+      log.error("Cannot create the Grove home folder {}: {}", home, describe(e));
       System.exit(1);
       return;
     }
-    Optional<DaemonInfo> running = new DaemonInfoFile(home).read();
-    long self = ProcessHandle.current().pid();
-    if (running.isPresent()
-        && running.get().pid() != self
-        && ProcessHandle.of(running.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
-      log.error(
-          "A Grove daemon (pid {}) already serves {}; stop it with 'grove daemon stop' first.",
-          running.get().pid(),
-          home);
-      System.exit(1);
-      return;
-    }
-
     Daemon.start(home, new DefaultProjectService(), BuildId.current(), DaemonMain::exitSoon)
         .onSuccess(
             daemon ->
@@ -46,9 +31,31 @@ public final class DaemonMain {
                     .addShutdownHook(new Thread(daemon::removeInfoFile, "grove-daemon-cleanup")))
         .onFailure(
             failure -> {
-              log.error("The Grove daemon could not start", failure);
+              if (failure instanceof DaemonAlreadyRunningException) {
+                log.error(failure.getMessage());
+              } else if (failure instanceof IOException) {
+                // a full disk, a read-only home: say what and where, no stack trace
+                log.error(
+                    "The Grove daemon could not start: cannot write in {}: {}. Free space there (or"
+                        + " set GROVE_HOME to a writable folder), then run again.",
+                    home,
+                    describe(failure));
+              } else {
+                log.error("The Grove daemon could not start", failure);
+              }
               System.exit(1);
             });
+  }
+
+  /** The exception's message, which for file errors is the path and the OS's reason. */
+  private static String describe(Throwable e) {
+    String reason =
+        e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+            ? fs.getReason()
+            : e.getMessage();
+    return e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
+        ? fs.getFile() + ": " + reason
+        : String.valueOf(reason);
   }
 
   /** Exits from a fresh thread: System.exit blocks its caller, which must not be a vert.x one. */

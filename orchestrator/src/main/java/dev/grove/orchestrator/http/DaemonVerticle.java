@@ -46,6 +46,14 @@ public final class DaemonVerticle extends VerticleBase {
   /** Opens and closes of pod log reads (each blocks until the API server answers). */
   static final String LOG_POOL = "grove-logs";
 
+  /**
+   * Health, the runs and watches lists, cancel and stop: short calls that must answer while loads
+   * and runs fill {@value #WORKER_POOL} (issue 12.2), so they never queue behind those.
+   */
+  static final String CONTROL_POOL = "grove-control";
+
+  private static final int CONTROL_POOL_SIZE = 2;
+
   private static final int WORKER_POOL_SIZE = 4;
 
   /**
@@ -70,6 +78,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final ImageCleanupService imageCleanup;
   private final long startedAt = System.currentTimeMillis();
   private WorkerExecutor workers;
+  private WorkerExecutor control;
   private WorkerExecutor logWorkers;
   private HttpServer server;
   private dev.grove.orchestrator.watch.Watches watches;
@@ -118,6 +127,7 @@ public final class DaemonVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+    control = vertx.createSharedWorkerExecutor(CONTROL_POOL, CONTROL_POOL_SIZE);
     Router router = Router.router(vertx);
     // Authenticate before reading a body, so strangers cannot make the daemon buffer anything.
     router.route().handler(new BearerAuthHandler(settings.token()));
@@ -148,13 +158,13 @@ public final class DaemonVerticle extends VerticleBase {
         new RenderService(projects)::render);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
-      router.get(Routes.RUNS).handler(ctx -> answer(ctx, runs::list));
-      router.get(Routes.RUNS + "/:runId").handler(ctx -> answer(ctx, () -> run(ctx)));
+      router.get(Routes.RUNS).handler(ctx -> answerNow(ctx, runs::list));
+      router.get(Routes.RUNS + "/:runId").handler(ctx -> answerNow(ctx, () -> run(ctx)));
       router
           .post(Routes.RUNS + "/:runId/cancel")
           .handler(
               ctx ->
-                  answer(
+                  answerNow(
                       ctx,
                       () -> {
                         run(ctx);
@@ -170,15 +180,15 @@ public final class DaemonVerticle extends VerticleBase {
           dev.grove.api.watch.WatchRequest.class,
           request -> request.run() == null ? null : request.run().project(),
           served::start);
-      router.get(Routes.WATCHES).handler(ctx -> answer(ctx, served::list));
+      router.get(Routes.WATCHES).handler(ctx -> answerNow(ctx, served::list));
       router
           .get(Routes.WATCHES + "/:watchId")
-          .handler(ctx -> answer(ctx, () -> watch(ctx, served)));
+          .handler(ctx -> answerNow(ctx, () -> watch(ctx, served)));
       router
           .post(Routes.WATCHES + "/:watchId/stop")
           .handler(
               ctx ->
-                  answer(
+                  answerNow(
                       ctx,
                       () -> {
                         watch(ctx, served);
@@ -255,6 +265,9 @@ public final class DaemonVerticle extends VerticleBase {
     if (logWorkers != null) {
       logWorkers.close();
     }
+    if (control != null) {
+      control.close();
+    }
     return workers == null ? Future.succeededFuture() : workers.close();
   }
 
@@ -265,7 +278,7 @@ public final class DaemonVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     long pid = ProcessHandle.current().pid();
-    answer(
+    answerNow(
         ctx,
         () ->
             new Health(
@@ -378,8 +391,16 @@ public final class DaemonVerticle extends VerticleBase {
 
   /** Runs {@code work} on the worker pool and answers its value as JSON, or fails the route. */
   private void answer(RoutingContext ctx, Callable<Object> work) {
-    workers
-        .executeBlocking(() -> Buffer.buffer(JsonCodec.write(work.call())), false)
+    answerOn(workers, ctx, work);
+  }
+
+  /** As {@link #answer}, on the {@value #CONTROL_POOL} pool: for short calls that never load. */
+  private void answerNow(RoutingContext ctx, Callable<Object> work) {
+    answerOn(control, ctx, work);
+  }
+
+  private static void answerOn(WorkerExecutor pool, RoutingContext ctx, Callable<Object> work) {
+    pool.executeBlocking(() -> Buffer.buffer(JsonCodec.write(work.call())), false)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json))
         .onFailure(ctx::fail);
   }
