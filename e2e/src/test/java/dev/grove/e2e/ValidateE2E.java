@@ -118,8 +118,85 @@ class ValidateE2E {
     assertThat(again).isEqualTo(first);
   }
 
+  /**
+   * Issue 12.3/12.4 through the real CLI and daemon: a config link to a FIFO or to /dev/zero, a
+   * template bomb and a bad --var each exit 2 with the reason, a NUL byte in a root is a 400, and
+   * the same daemon answers health afterwards.
+   */
   @Test
   @Order(5)
+  void unsafeFilesAndTemplateBombsExitTwoAndTheDaemonStaysUp() throws Exception {
+    long pid = grove.daemonPid();
+    Path project =
+        GroveProcess.copyTree(ENGINE_FIXTURES.resolve("unsafe-files"), dir.resolve("unsafe"));
+    String root = project.toString();
+
+    Path fifo = dir.resolve("fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Path link = project.resolve("api/extra.garden.yml");
+    Files.createSymbolicLink(link, fifo);
+    GroveProcess.Result pipe = grove.run("validate", "--root", root);
+    assertThat(pipe.exitCode()).as(pipe.err()).isEqualTo(2);
+    assertThat(pipe.err())
+        .contains("api/extra.garden.yml")
+        .contains("it is a FIFO (named pipe), not a regular file");
+
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("/dev/zero"));
+    GroveProcess.Result zero = grove.run("validate", "--root", root);
+    assertThat(zero.exitCode()).as(zero.err()).isEqualTo(2);
+    assertThat(zero.err()).contains("api/extra.garden.yml").contains("character device");
+
+    Files.delete(link);
+    Files.writeString(
+        link,
+        "kind: Build\ntype: exec\nname: bomb\nspec:\n  command:\n    - ${replace(replace(replace("
+            + "\"aaaaaaaaaa\",\"a\",\""
+            + "a".repeat(1000)
+            + "\"),\"a\",\""
+            + "a".repeat(1000)
+            + "\"),\"a\",\""
+            + "a".repeat(1000)
+            + "\")}\n");
+    GroveProcess.Result bomb = grove.run("validate", "--root", root);
+    assertThat(bomb.exitCode()).as(bomb.err()).isEqualTo(2);
+    assertThat(bomb.err()).contains("api/extra.garden.yml:6:").contains("1 MiB");
+    Files.delete(link);
+
+    for (String var : List.of(".=y", "....=c", "a..b=c")) {
+      GroveProcess.Result bad = grove.run("validate", "--root", root, "--var", var);
+      assertThat(bad.exitCode()).as(var + ": " + bad.err()).isEqualTo(2);
+      assertThat(bad.err()).contains("--var").doesNotContain("bug in Grove");
+    }
+
+    JsonNode info = JSON.readTree(dir.resolve("grove-home/daemon.json").toFile());
+    java.net.http.HttpResponse<String> nul =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + info.get("port").asInt() + "/api/v1/validate"))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + info.get("token").asText())
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"root\":\"" + root + "\\u0000x\",\"cwd\":\"" + root + "\"}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
+    assertThat(nul.body()).contains("NUL");
+
+    GroveProcess.Result fine = grove.run("validate", "--root", root);
+    assertThat(fine.exitCode()).as(fine.err()).isZero();
+    GroveProcess.Result status = grove.run("daemon", "status");
+    assertThat(status.exitCode()).as(status.err()).isZero();
+    assertThat(grove.daemonPid()).isEqualTo(pid);
+  }
+
+  @Test
+  @Order(6)
   void daemonStopEndsTheProcessAndStatusThenSaysNotRunning() throws Exception {
     long pid = grove.daemonPid();
     GroveProcess.Result stop = grove.run("daemon", "stop");

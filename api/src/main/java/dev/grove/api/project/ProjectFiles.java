@@ -1,9 +1,9 @@
 package dev.grove.api.project;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +22,16 @@ public final class ProjectFiles {
 
   private ProjectFiles() {}
 
-  /** The project file of {@code dir}, if it is a project root. */
+  /**
+   * The project file of {@code dir}, if it is a project root. A {@code project.garden.yml} that is
+   * not a readable regular file (a folder, a FIFO, a link to a device, unreadable) still makes the
+   * folder the root, for the loader to say what is wrong with it; the other candidates are read
+   * safely ({@link UserFiles}) and skipped when they cannot be.
+   */
   public static Optional<Path> find(Path dir) {
     for (String name : PREFERRED) {
       Path file = dir.resolve(name);
-      if (Files.isRegularFile(file)) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         return Optional.of(file);
       }
     }
@@ -40,12 +45,11 @@ public final class ProjectFiles {
     candidates.sort(null);
     for (Path file : candidates) {
       try {
-        if (Files.isRegularFile(file)
-            && PROJECT_KIND.matcher(Files.readString(file, StandardCharsets.UTF_8)).find()) {
+        if (PROJECT_KIND.matcher(UserFiles.readText(file)).find()) {
           return Optional.of(file);
         }
       } catch (IOException e) {
-        // Unreadable: not the project file.
+        // Not a readable regular file: not the project file (the loader reports it).
       }
     }
     return Optional.empty();

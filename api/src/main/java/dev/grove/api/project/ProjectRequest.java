@@ -24,4 +24,21 @@ public record ProjectRequest(
     vars = vars == null ? Map.of() : Map.copyOf(vars);
     env = env == null ? Map.of() : Map.copyOf(env);
   }
+
+  /**
+   * Why {@code name} cannot be a {@code --var} name, or null when it can: a name, or a dotted path
+   * to a nested variable ({@code a.b}) whose parts are all non-empty, as Garden sets them. Checked
+   * by the CLI (a usage error) and by the daemon (a bad request), by this one rule.
+   */
+  public static String varNameProblem(String name) {
+    if (name.isEmpty()) {
+      return "the variable name is empty";
+    }
+    for (String part : name.split("\\.", -1)) {
+      if (part.isEmpty()) {
+        return "`" + name + "` has an empty part between dots";
+      }
+    }
+    return null;
+  }
 }

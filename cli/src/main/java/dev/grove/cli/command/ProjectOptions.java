@@ -77,6 +77,12 @@ public final class ProjectOptions {
         throw new UsageException(
             "--var '" + var + "' is not KEY=VALUE", "Write it as --var name=value.");
       }
+      String problem = ProjectRequest.varNameProblem(var.substring(0, eq));
+      if (problem != null) {
+        throw new UsageException(
+            "--var '" + var + "': " + problem,
+            "Write it as --var name=value, or --var parent.child=value for a nested variable.");
+      }
       parsed.put(var.substring(0, eq), var.substring(eq + 1));
     }
     return parsed;

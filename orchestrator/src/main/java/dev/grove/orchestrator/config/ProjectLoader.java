@@ -6,6 +6,7 @@ import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.error.Problem;
 import dev.grove.api.project.ProjectFiles;
+import dev.grove.api.project.UserFiles;
 import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
@@ -131,8 +132,13 @@ public final class ProjectLoader {
     } catch (IOException e) {
       throw new GroveException(
           ErrorCodes.PROJECT_NOT_FOUND,
-          "Cannot read the project folder " + root + ": " + e.getMessage(),
-          "Check that the folder exists and is readable.");
+          "Cannot read the project folder "
+              + root
+              + ": "
+              + (e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : e.getMessage()),
+          "Check that the folder exists and that the user running Grove may read it.");
     }
   }
 
@@ -172,6 +178,8 @@ public final class ProjectLoader {
         scanned != null && project.dotIgnoreFile().equals(scannedWith)
             ? scanned
             : scan(project.dotIgnoreFile());
+
+    reportNonFiles(scan, ignoreFiles(project.dotIgnoreFile()), errors);
 
     // Every document of every config file.
     List<ConfigDocument> documents = new ArrayList<>();
@@ -619,6 +627,65 @@ public final class ProjectLoader {
     return found;
   }
 
+  /**
+   * What the scan saw but could not list as a file, where it matters: a folder, FIFO or device
+   * named like a config file, a folder or ignore file that could not be read (its files would be
+   * left out without a word).
+   */
+  private void reportNonFiles(ScanResult scan, List<String> ignoreFileNames, List<Problem> errors) {
+    for (ScanResult.NonFile nonFile : scan.nonFiles()) {
+      String path = nonFile.path();
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      switch (nonFile.kind()) {
+        case FOLDER -> {
+          if (isConfigFile(name)) {
+            errors.add(
+                Problems.at(
+                    YamlLoader.CONFIG_UNREADABLE,
+                    path + " is a folder, not a config file.",
+                    "Grove reads every garden.yml and *.garden.yml as a config file: rename the"
+                        + " folder, or list it in the project's ignore file.",
+                    path,
+                    0,
+                    0,
+                    null));
+          }
+        }
+        case SPECIAL -> {
+          if (isConfigFile(name)) {
+            try {
+              UserFiles.checkRegular(root.resolve(path)); // a stat, never an open
+            } catch (UserFiles.UnreadableException e) {
+              errors.add(YamlLoader.unreadable(e, path));
+            }
+          }
+        }
+        case UNREADABLE -> {
+          boolean ignoreFile = ignoreFileNames.contains(name);
+          errors.add(
+              Problems.at(
+                  YamlLoader.CONFIG_UNREADABLE,
+                  (ignoreFile ? "Cannot read " : "Cannot read the folder ")
+                      + path
+                      + ": "
+                      + nonFile.detail(),
+                  ignoreFile
+                      ? "Give the user running Grove read access to it (chmod/chown), or remove"
+                          + " it."
+                      : "Give the user running Grove read access to it (chmod/chown), or list it"
+                          + " in "
+                          + ignoreFileNames.get(0)
+                          + " so Grove does not look into it.",
+                  path,
+                  0,
+                  0,
+                  null));
+        }
+        default -> throw new IllegalStateException("unknown kind " + nonFile.kind());
+      }
+    }
+  }
+
   private YamlLoader.Result parse(FileEntry entry) {
     CachedFile cached = parsed.get(entry.path());
     if (cached != null
@@ -627,7 +694,11 @@ public final class ProjectLoader {
       return cached.result();
     }
     YamlLoader.Result result = YamlLoader.load(root.resolve(entry.path()), entry.path());
-    parsed.put(entry.path(), new CachedFile(entry.size(), entry.modifiedNanos(), result));
+    if (result.problems().stream().noneMatch(p -> p.code().equals(YamlLoader.CONFIG_UNREADABLE))) {
+      // A file that could not be read may be readable next time without its stamp changing
+      // (permissions, or what a symbolic link names): read it again then.
+      parsed.put(entry.path(), new CachedFile(entry.size(), entry.modifiedNanos(), result));
+    }
     return result;
   }
 }

@@ -445,7 +445,7 @@ final class ProjectResolver {
               path,
               "VARFILE_INVALID",
               "The varfile `" + name + "` cannot be used: " + e.getMessage(),
-              "Fix its syntax: KEY=value lines for .env, a map for .yml/.json."));
+              e.suggestion()));
       return Map.of();
     }
   }

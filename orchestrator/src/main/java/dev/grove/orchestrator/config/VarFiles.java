@@ -1,8 +1,8 @@
 package dev.grove.orchestrator.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,8 +17,19 @@ final class VarFiles {
   static final class VarFileException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    private final String suggestion;
+
     VarFileException(String message) {
+      this(message, "Fix its syntax: KEY=value lines for .env, a map for .yml/.json.");
+    }
+
+    VarFileException(String message, String suggestion) {
       super(message);
+      this.suggestion = suggestion;
+    }
+
+    String suggestion() {
+      return suggestion;
     }
   }
 
@@ -26,15 +37,15 @@ final class VarFiles {
 
   /** The variables of the file, or empty when it does not exist. */
   static Optional<Map<String, Object>> read(Path file) throws VarFileException {
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       return Optional.empty();
     }
     String name = file.getFileName().toString();
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new VarFileException("cannot read it: " + e.getMessage());
+      text = UserFiles.readText(file, UserFiles.MAX_BYTES);
+    } catch (UserFiles.UnreadableException e) {
+      throw new VarFileException(e.getMessage(), e.suggestion());
     }
     if (name.endsWith(".yml") || name.endsWith(".yaml")) {
       YamlLoader.Result result = YamlLoader.parse(text, file, name);

@@ -1,22 +1,28 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.api.error.Problem;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -34,26 +40,34 @@ public final class YamlLoader {
   /** The result of reading one file: its documents and the problems found. */
   public record Result(List<ConfigDocument> documents, List<Problem> problems) {}
 
+  /** The code of a config file (or folder) that cannot be read. */
+  public static final String CONFIG_UNREADABLE = "CONFIG_UNREADABLE";
+
   private YamlLoader() {}
 
+  /**
+   * Reads the file safely ({@link UserFiles}: regular files only, at most 10 MiB) and parses it.
+   */
   public static Result load(Path file, String displayFile) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return new Result(
-          List.of(),
-          List.of(
-              Problems.at(
-                  "CONFIG_UNREADABLE",
-                  "Cannot read " + displayFile + ": " + e.getMessage(),
-                  "Check that the file exists and is readable UTF-8.",
-                  displayFile,
-                  0,
-                  0,
-                  null)));
+      text = UserFiles.readText(file, UserFiles.MAX_BYTES);
+    } catch (UserFiles.UnreadableException e) {
+      return new Result(List.of(), List.of(unreadable(e, displayFile)));
     }
     return parse(text, file, displayFile);
+  }
+
+  /** The problem of a config file that cannot be read, at the place an encoding error is. */
+  static Problem unreadable(UserFiles.UnreadableException e, String displayFile) {
+    return Problems.at(
+        CONFIG_UNREADABLE,
+        "Cannot read " + displayFile + ": " + e.getMessage(),
+        e.suggestion(),
+        displayFile,
+        e.line(),
+        e.column(),
+        null);
   }
 
   public static Result parse(String text, Path file, String displayFile) {
@@ -116,18 +130,92 @@ public final class YamlLoader {
               mark == null ? 0 : mark.getLine() + 1,
               mark == null ? 0 : mark.getColumn() + 1,
               null));
-    } catch (YAMLException | IOException e) {
+    } catch (AliasExpansionException e) {
       problems.add(
           Problems.at(
-              "YAML_SYNTAX",
-              "Invalid YAML in " + displayFile + ": " + e.getMessage(),
-              "Fix the YAML syntax of the file.",
+              "YAML_TOO_LARGE",
+              "Invalid YAML in "
+                  + displayFile
+                  + ": its aliases expand to more than "
+                  + MAX_ALIAS_EXPANSION
+                  + " values (an alias bomb?)",
+              "Use fewer nested aliases (&anchor / *alias), or write the values out.",
               displayFile,
-              0,
-              0,
+              e.mark.getLine() + 1,
+              e.mark.getColumn() + 1,
+              null));
+    } catch (YAMLException | IOException e) {
+      String message = String.valueOf(e.getMessage());
+      boolean tooDeep = message.startsWith("Nesting Depth exceeded");
+      boolean tooManyAliases = message.startsWith("Number of aliases");
+      Mark mark = tooDeep || tooManyAliases ? locateLimit(text, options, tooDeep) : null;
+      problems.add(
+          Problems.at(
+              tooDeep || tooManyAliases ? "YAML_TOO_LARGE" : "YAML_SYNTAX",
+              "Invalid YAML in "
+                  + displayFile
+                  + ": "
+                  + (tooDeep
+                      ? "lists and maps nested more than "
+                          + options.getNestingDepthLimit()
+                          + " deep"
+                      : tooManyAliases
+                          ? "more than "
+                              + options.getMaxAliasesForCollections()
+                              + " aliases to lists or maps (an alias bomb?)"
+                          : message),
+              tooDeep
+                  ? "Flatten the structure."
+                  : tooManyAliases
+                      ? "Use fewer aliases (*name), or write the values out."
+                      : "Fix the YAML syntax of the file.",
+              displayFile,
+              mark == null ? 0 : mark.getLine() + 1,
+              mark == null ? 0 : mark.getColumn() + 1,
               null));
     }
     return new Result(documents, problems);
+  }
+
+  /**
+   * Where a limit of the composer (nesting depth, aliases) is crossed: its error carries no place,
+   * so the events are walked again, counting as it does. Null when not found.
+   */
+  private static Mark locateLimit(String text, LoaderOptions options, boolean depthLimit) {
+    int depth = 0;
+    int aliases = 0;
+    try {
+      for (Event event : new Yaml(new SafeConstructor(options)).parse(new StringReader(text))) {
+        if (event instanceof CollectionStartEvent) {
+          if (++depth > options.getNestingDepthLimit() && depthLimit) {
+            return event.getStartMark();
+          }
+        } else if (event instanceof CollectionEndEvent) {
+          depth--;
+        } else if (event instanceof AliasEvent
+            && ++aliases > options.getMaxAliasesForCollections()
+            && !depthLimit) {
+          return event.getStartMark();
+        }
+      }
+    } catch (YAMLException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Values an alias may expand to in one file, beyond which it is refused (billion laughs). */
+  static final int MAX_ALIAS_EXPANSION = 100_000;
+
+  /** Thrown when aliases expand past {@link #MAX_ALIAS_EXPANSION}, at the alias being expanded. */
+  private static final class AliasExpansionException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Mark mark;
+
+    AliasExpansionException(Mark mark) {
+      super(null, null, false, false);
+      this.mark = mark;
+    }
   }
 
   private static boolean isNull(Node node) {
@@ -147,6 +235,14 @@ public final class YamlLoader {
     private final String displayFile;
     private final List<Problem> problems;
 
+    /** Nodes converted once; a node met again is reached through an alias. */
+    private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Above 0 while converting what an alias names: those values count against the budget. */
+    private int inAlias;
+
+    private long expanded;
+
     Converter(String displayFile, List<Problem> problems, LoaderOptions options) {
       super(options);
       this.displayFile = displayFile;
@@ -154,6 +250,23 @@ public final class YamlLoader {
     }
 
     Object convert(Node node, String path) {
+      boolean again = !seen.add(node);
+      if (again) {
+        inAlias++;
+      }
+      try {
+        if (inAlias > 0 && ++expanded > MAX_ALIAS_EXPANSION) {
+          throw new AliasExpansionException(node.getStartMark());
+        }
+        return convertOnce(node, path);
+      } finally {
+        if (again) {
+          inAlias--;
+        }
+      }
+    }
+
+    private Object convertOnce(Node node, String path) {
       Mark start = node.getStartMark();
       locations.put(path, start.getLine() + 1, start.getColumn() + 1);
       if (node instanceof MappingNode mapping) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -51,8 +52,13 @@ public final class FileHashCache {
   private String read(Path file) throws IOException {
     reads.incrementAndGet();
     MessageDigest digest = sha256();
-    if (Files.isSymbolicLink(file)) {
+    BasicFileAttributes attrs =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attrs.isSymbolicLink()) {
       digest.update(Files.readSymbolicLink(file).toString().getBytes(UTF_8));
+    } else if (!attrs.isRegularFile()) {
+      // Became a FIFO, device or folder since the scan: opening it could block or never end.
+      digest.update(("\0not a regular file").getBytes(UTF_8));
     } else {
       byte[] buffer = BUFFER.get();
       try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -3,7 +3,9 @@ package dev.grove.orchestrator.files;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.collect.ImmutableSet;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,7 +35,8 @@ public final class FileScanner {
 
   /**
    * Walks {@code root} without following symbolic links (a link is listed as a file with its own
-   * stamp). Folders that cannot be read are skipped.
+   * stamp). Folders, special files (never opened) and folders that cannot be read are in {@link
+   * ScanResult#nonFiles()}.
    *
    * @param ignoreFileNames names of ignore files, e.g. {@code .gardenignore}; within one folder a
    *     later name's rules win
@@ -47,7 +50,7 @@ public final class FileScanner {
     }
     Walker walker = new Walker(root, List.copyOf(ignoreFileNames));
     Files.walkFileTree(root, walker);
-    return ScanResult.of(walker.entries);
+    return ScanResult.of(walker.entries, walker.nonFiles);
   }
 
   /**
@@ -66,6 +69,10 @@ public final class FileScanner {
     for (FileEntry entry : previous.entries()) {
       entries.put(entry.path(), entry);
     }
+    Map<String, ScanResult.NonFile> nonFiles = new TreeMap<>();
+    for (ScanResult.NonFile nonFile : previous.nonFiles()) {
+      nonFiles.put(nonFile.path(), nonFile);
+    }
     for (String path : changed) {
       String name = path.substring(path.lastIndexOf('/') + 1);
       if (ignoreFileNames.contains(name) || path.isEmpty() || path.equals("*")) {
@@ -73,6 +80,8 @@ public final class FileScanner {
       }
       entries.remove(path);
       entries.keySet().removeIf(p -> p.startsWith(path + "/"));
+      nonFiles.remove(path);
+      nonFiles.keySet().removeIf(p -> p.startsWith(path + "/"));
       Optional<IgnoreRules> rules = rulesFor(root, path, ignoreFileNames);
       if (rules.isEmpty()) {
         continue; // in a skipped or ignored folder
@@ -90,15 +99,18 @@ public final class FileScanner {
           walker.startAt(path, rules.get());
           Files.walkFileTree(file, walker);
           walker.entries.forEach(entry -> entries.put(entry.path(), entry));
+          walker.nonFiles.forEach(nonFile -> nonFiles.put(nonFile.path(), nonFile));
         }
       } else if ((attrs.isRegularFile() || attrs.isSymbolicLink())
           && !rules.get().ignoresEntry(path, name, false)) {
         entries.put(
             path,
             new FileEntry(path, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+      } else if (attrs.isOther() && !rules.get().ignoresEntry(path, name, false)) {
+        nonFiles.put(path, new ScanResult.NonFile(path, ScanResult.Kind.SPECIAL));
       }
     }
-    return Optional.of(ScanResult.of(entries.values()));
+    return Optional.of(ScanResult.of(entries.values(), nonFiles.values()));
   }
 
   /**
@@ -183,11 +195,12 @@ public final class FileScanner {
   /** The folder being walked: its path prefix and the rules that apply inside it. */
   private record Frame(String prefix, IgnoreRules rules) {}
 
-  private static final class Walker extends SimpleFileVisitor<Path> {
+  static final class Walker extends SimpleFileVisitor<Path> {
     private final Path root;
     private final List<String> ignoreFileNames;
     private final ArrayDeque<Frame> stack = new ArrayDeque<>();
     private final List<FileEntry> entries = new ArrayList<>();
+    private final List<ScanResult.NonFile> nonFiles = new ArrayList<>();
 
     Walker(Path root, List<String> ignoreFileNames) {
       this.root = root;
@@ -207,11 +220,16 @@ public final class FileScanner {
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
       Frame parent = stack.peek();
       if (parent == null) {
+        if (startRel != null) {
+          nonFiles.add(new ScanResult.NonFile(startRel, ScanResult.Kind.FOLDER));
+        }
         stack.push(
             startRel == null
-                ? new Frame("", readIgnoreFiles(dir, "", IgnoreRules.EMPTY, ignoreFileNames))
+                ? new Frame(
+                    "", readIgnoreFiles(dir, "", IgnoreRules.EMPTY, ignoreFileNames, nonFiles))
                 : new Frame(
-                    startRel + "/", readIgnoreFiles(dir, startRel, startRules, ignoreFileNames)));
+                    startRel + "/",
+                    readIgnoreFiles(dir, startRel, startRules, ignoreFileNames, nonFiles)));
         return FileVisitResult.CONTINUE;
       }
       String name = dir.getFileName().toString();
@@ -222,13 +240,16 @@ public final class FileScanner {
       if (parent.rules().ignoresEntry(rel, name, true)) {
         return FileVisitResult.SKIP_SUBTREE;
       }
-      stack.push(new Frame(rel + "/", readIgnoreFiles(dir, rel, parent.rules(), ignoreFileNames)));
+      nonFiles.add(new ScanResult.NonFile(rel, ScanResult.Kind.FOLDER));
+      stack.push(
+          new Frame(
+              rel + "/", readIgnoreFiles(dir, rel, parent.rules(), ignoreFileNames, nonFiles)));
       return FileVisitResult.CONTINUE;
     }
 
     @Override
     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-      if (!attrs.isRegularFile() && !attrs.isSymbolicLink()) {
+      if (!attrs.isRegularFile() && !attrs.isSymbolicLink() && !attrs.isOther()) {
         return FileVisitResult.CONTINUE;
       }
       Frame parent = stack.peek();
@@ -237,7 +258,13 @@ public final class FileScanner {
       }
       String name = file.getFileName().toString();
       String rel = parent.prefix() + name;
-      if (!parent.rules().ignoresEntry(rel, name, false)) {
+      if (parent.rules().ignoresEntry(rel, name, false)) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (attrs.isOther()) {
+        // A FIFO, device or socket: opening or hashing it could block or never end.
+        nonFiles.add(new ScanResult.NonFile(rel, ScanResult.Kind.SPECIAL));
+      } else {
         entries.add(
             new FileEntry(rel, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
       }
@@ -249,8 +276,25 @@ public final class FileScanner {
       if (file.equals(root)) {
         throw exc;
       }
-      // An unreadable folder or a file gone mid-walk is left out rather than failing the scan.
+      if (exc instanceof NoSuchFileException) {
+        return FileVisitResult.CONTINUE; // gone mid-walk
+      }
+      // An unreadable folder is listed as such (the loader reports it) rather than failing the
+      // scan or leaving its files out without a word.
+      Frame parent = stack.peek();
+      String name = file.getFileName().toString();
+      String rel = parent == null ? startRel : parent.prefix() + name;
+      if (rel != null
+          && (parent == null
+              || !SKIPPED_DIRS.contains(name) && !parent.rules().ignoresEntry(rel, name, true))) {
+        nonFiles.add(new ScanResult.NonFile(rel, ScanResult.Kind.UNREADABLE, reason(exc)));
+      }
       return FileVisitResult.CONTINUE;
+    }
+
+    /** What this walk found (for tests that inject a failure). */
+    ScanResult result() {
+      return ScanResult.of(entries, nonFiles);
     }
 
     @Override
@@ -260,8 +304,30 @@ public final class FileScanner {
     }
   }
 
+  /** Why an entry could not be read, in a few words. */
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   private static IgnoreRules readIgnoreFiles(
       Path dir, String rel, IgnoreRules inherited, List<String> ignoreFileNames) {
+    return readIgnoreFiles(dir, rel, inherited, ignoreFileNames, null);
+  }
+
+  /**
+   * The rules of the folder's ignore files on top of {@code inherited}. An ignore file that cannot
+   * be read (or is over {@link UserFiles#MAX_BYTES}) gives no rules and, when {@code unreadable} is
+   * given, is added to it.
+   */
+  private static IgnoreRules readIgnoreFiles(
+      Path dir,
+      String rel,
+      IgnoreRules inherited,
+      List<String> ignoreFileNames,
+      List<ScanResult.NonFile> unreadable) {
     IgnoreRules rules = inherited;
     for (String fileName : ignoreFileNames) {
       Path file = dir.resolve(fileName);
@@ -270,13 +336,17 @@ public final class FileScanner {
       if (!file.toFile().isFile()) {
         continue;
       }
-      byte[] bytes;
+      String text;
       try {
-        bytes = Files.readAllBytes(file);
-      } catch (IOException e) {
-        continue; // unreadable: no rules from it
+        text = new String(UserFiles.readBytes(file, UserFiles.MAX_BYTES), UTF_8);
+      } catch (UserFiles.UnreadableException e) {
+        if (unreadable != null) {
+          String path = rel.isEmpty() ? fileName : rel + "/" + fileName;
+          unreadable.add(new ScanResult.NonFile(path, ScanResult.Kind.UNREADABLE, e.getMessage()));
+        }
+        continue; // no rules from it
       }
-      rules = rules.then(IgnoreRules.parse(rel, new String(bytes, UTF_8).lines().toList()));
+      rules = rules.then(IgnoreRules.parse(rel, text.lines().toList()));
     }
     return rules;
   }

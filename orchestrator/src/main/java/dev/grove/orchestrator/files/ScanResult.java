@@ -15,11 +15,41 @@ import java.util.Optional;
 public final class ScanResult {
   private static final Comparator<FileEntry> BY_PATH = Comparator.comparing(FileEntry::path);
 
+  /**
+   * Something a scan saw that it does not list as a file.
+   *
+   * @param path relative to the scanned root, '/' separated
+   * @param detail why it could not be read ("permission denied"); "" for the other kinds
+   */
+  public record NonFile(String path, Kind kind, String detail) {
+    public NonFile {
+      detail = detail == null ? "" : detail;
+    }
+
+    NonFile(String path, Kind kind) {
+      this(path, kind, "");
+    }
+  }
+
+  /** What a {@link NonFile} is. */
+  public enum Kind {
+    /** A folder the scan walked into. */
+    FOLDER,
+    /** A FIFO, device or socket: never opened, never hashed. */
+    SPECIAL,
+    /** A folder or ignore file the scan could not read, e.g. for want of permission. */
+    UNREADABLE
+  }
+
+  private static final Comparator<NonFile> NON_FILE_BY_PATH = Comparator.comparing(NonFile::path);
+
   private final ImmutableList<FileEntry> entries;
+  private final ImmutableList<NonFile> nonFiles;
   private final String[] paths;
 
-  private ScanResult(ImmutableList<FileEntry> sorted) {
+  private ScanResult(ImmutableList<FileEntry> sorted, ImmutableList<NonFile> nonFiles) {
     this.entries = sorted;
+    this.nonFiles = nonFiles;
     this.paths = new String[sorted.size()];
     for (int i = 0; i < paths.length; i++) {
       paths[i] = sorted.get(i).path();
@@ -33,7 +63,27 @@ public final class ScanResult {
 
   /** A result holding these entries, in any order. */
   public static ScanResult of(Collection<FileEntry> entries) {
-    return new ScanResult(ImmutableList.sortedCopyOf(BY_PATH, entries));
+    return of(entries, List.of());
+  }
+
+  /** A result holding these files and what else the scan saw, in any order. */
+  public static ScanResult of(Collection<FileEntry> entries, Collection<NonFile> nonFiles) {
+    return new ScanResult(
+        ImmutableList.sortedCopyOf(BY_PATH, entries),
+        ImmutableList.sortedCopyOf(NON_FILE_BY_PATH, nonFiles));
+  }
+
+  /**
+   * The folders walked, the special files skipped and what could not be read, sorted by path: for a
+   * loader to report a folder or a FIFO where it expects a file, or a folder it could not read.
+   */
+  public List<NonFile> nonFiles() {
+    return nonFiles;
+  }
+
+  /** True when both scans saw the same files with the same stamps, and the same non-files. */
+  public boolean sameAs(ScanResult other) {
+    return entries.equals(other.entries) && nonFiles.equals(other.nonFiles);
   }
 
   /** All files, sorted by path. */

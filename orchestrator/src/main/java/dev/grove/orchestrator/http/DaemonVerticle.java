@@ -367,13 +367,33 @@ public final class DaemonVerticle extends VerticleBase {
     return body == null || body.buffer() == null ? null : body.buffer().getBytes();
   }
 
-  /** Every project request carries the client's working directory. */
-  private static ProjectRequest checked(ProjectRequest request) {
+  /**
+   * Every project request carries the client's working directory; paths hold no NUL byte (no file
+   * system takes one) and {@code --var} names follow the CLI's rule.
+   */
+  static ProjectRequest checked(ProjectRequest request) {
     if (request.cwd() == null || request.cwd().isBlank()) {
       throw new GroveException(
           ErrorCodes.BAD_REQUEST,
           "the request has no cwd",
           "Send the client's working directory as 'cwd'.");
+    }
+    for (String[] field : new String[][] {{"root", request.root()}, {"cwd", request.cwd()}}) {
+      if (field[1] != null && field[1].indexOf('\0') >= 0) {
+        throw new GroveException(
+            ErrorCodes.BAD_REQUEST,
+            "the request's " + field[0] + " holds a NUL byte",
+            "Send a path without NUL bytes.");
+      }
+    }
+    for (String name : request.vars().keySet()) {
+      String problem = ProjectRequest.varNameProblem(name);
+      if (problem != null) {
+        throw new GroveException(
+            ErrorCodes.BAD_REQUEST,
+            "--var " + name + ": " + problem,
+            "Write it as --var name=value, or --var parent.child=value for a nested variable.");
+      }
     }
     return request;
   }

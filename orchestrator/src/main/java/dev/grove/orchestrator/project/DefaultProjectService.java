@@ -142,7 +142,7 @@ public final class DefaultProjectService implements ProjectService {
               .orElseGet(() -> warm.loader.scan(dotIgnoreFile));
       if (warm.last != null
           && warm.last.resolvesAlike(warm.lastOptions, options)
-          && scan.entries().equals(warm.last.scan().entries())) {
+          && scan.sameAs(warm.last.scan())) {
         return warm.last.project();
       }
       long started = System.nanoTime();

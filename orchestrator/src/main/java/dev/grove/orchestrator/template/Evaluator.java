@@ -25,9 +25,15 @@ final class Evaluator {
   record Missing(String message, String suggestion) {}
 
   private final Map<String, Object> context;
+  private final Budget budget;
 
   Evaluator(Map<String, Object> context) {
+    this(context, new Budget());
+  }
+
+  Evaluator(Map<String, Object> context, Budget budget) {
     this.context = context;
+    this.budget = budget;
   }
 
   /** The template's value: typed when it is one expression, otherwise the joined string. */
@@ -43,12 +49,18 @@ final class Evaluator {
       }
       return value;
     }
-    StringBuilder out = new StringBuilder();
+    Limits.Text out = new Limits.Text("This template");
     append(template.segments(), out);
-    return out.toString();
+    return built(out.toString());
   }
 
-  private void append(List<Segment> segments, StringBuilder out) {
+  /** Counts a value just built against the resolution's budget. */
+  private Object built(Object value) {
+    budget.charge(value);
+    return value;
+  }
+
+  private void append(List<Segment> segments, Limits.Text out) {
     for (Segment segment : segments) {
       if (segment instanceof Text text) {
         out.append(text.text());
@@ -101,14 +113,14 @@ final class Evaluator {
       for (Node arg : call.args()) {
         args.add(require(eval(arg)));
       }
-      return TemplateFunctions.call(call.name(), args);
+      return built(TemplateFunctions.call(call.name(), args));
     }
     if (node instanceof ArrayLit array) {
       List<Object> out = new ArrayList<>(array.items().size());
       for (Node item : array.items()) {
         out.add(require(eval(item)));
       }
-      return out;
+      return built(out);
     }
     if (node instanceof Nested nested) {
       return evaluate(nested.template());
@@ -295,7 +307,7 @@ final class Evaluator {
       case "contains":
         return contains(left, right);
       case "+":
-        return plus(left, right);
+        return built(plus(left, right));
       case "<":
       case "<=":
       case ">":
@@ -339,9 +351,11 @@ final class Evaluator {
       return arithmetic("+", left, right);
     }
     if (left instanceof String a && right instanceof String b) {
+      Limits.chars((long) a.length() + b.length(), "+");
       return a + b;
     }
     if (left instanceof List<?> a && right instanceof List<?> b) {
+      Limits.items((long) a.size() + b.size(), "+");
       List<Object> out = new ArrayList<>(a.size() + b.size());
       out.addAll(a);
       out.addAll(b);

@@ -46,11 +46,7 @@ final class TemplateFunctions {
 
   static {
     def("base64Decode(string)", 1, 1, a -> base64Decode(a.string(0)));
-    def(
-        "base64Encode(string)",
-        1,
-        1,
-        a -> Base64.getEncoder().encodeToString(a.string(0).getBytes(StandardCharsets.UTF_8)));
+    def("base64Encode(string)", 1, 1, a -> base64Encode(a.string(0)));
     def("camelCase(string)", 1, 1, a -> camelCase(a.string(0)));
     def("concat(arg1, arg2)", 2, 2, TemplateFunctions::concat);
     def("formatDateUtc(date, format)", 2, 2, a -> formatDate(a.date(0), a.string(1)));
@@ -279,9 +275,11 @@ final class TemplateFunctions {
     Object x = a.get(0);
     Object y = a.get(1);
     if (x instanceof String s && y instanceof String t) {
+      Limits.chars((long) s.length() + t.length(), "concat");
       return s + t;
     }
     if (x instanceof List<?> s && y instanceof List<?> t) {
+      Limits.items((long) s.size() + t.size(), "concat");
       List<Object> out = new ArrayList<>(s);
       out.addAll(t);
       return out;
@@ -310,6 +308,9 @@ final class TemplateFunctions {
           "Function indent expects a non-negative number of spaces, got " + spaces,
           "Call it as indent(string, spaces).");
     }
+    long lines = text.chars().filter(c -> c == '\n').count() + 1;
+    // Checked before the padding is made: blank lines get none, so this is an upper bound.
+    Limits.chars(text.length() + lines * spaces, "indent");
     String pad = " ".repeat(spaces);
     StringBuilder out = new StringBuilder(text.length() + 16);
     int start = 0;
@@ -351,7 +352,7 @@ final class TemplateFunctions {
       throw a.wrongType(0, "an array");
     }
     String separator = a.string(1);
-    StringBuilder out = new StringBuilder();
+    Limits.Text out = new Limits.Text("join");
     for (int i = 0; i < list.size(); i++) {
       Object item = list.get(i);
       if (!Values.isPrimitive(item)) {
@@ -383,11 +384,13 @@ final class TemplateFunctions {
   }
 
   private static String jsonEncode(Object value) {
+    Limits.Writer out = new Limits.Writer("jsonEncode");
     try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
+      JSON.writeValue(out, value);
+      return out.toString();
+    } catch (java.io.IOException e) {
       throw new EvalError(
-          "Function jsonEncode could not encode the value: " + e.getOriginalMessage(),
+          "Function jsonEncode could not encode the value: " + e.getMessage(),
           "Pass plain maps, lists and scalars to jsonEncode(value).");
     }
   }
@@ -473,10 +476,14 @@ final class TemplateFunctions {
           "Function range needs a positive step, got " + step,
           "Call it as range(start, end, [step]) with step >= 1.");
     }
-    if (end - start > 100_000) {
-      throw new EvalError(
-          "Function range would produce more than 100000 numbers", "Use a smaller range.");
+    // Counted in both directions (range(1000000, 0) counts down), without overflow.
+    long span;
+    try {
+      span = Math.abs(Math.subtractExact(end, start)) / step + 1;
+    } catch (ArithmeticException e) {
+      span = Long.MAX_VALUE;
     }
+    Limits.items(span, "range");
     List<Object> out = new ArrayList<>();
     if (start <= end) {
       for (long i = start; i <= end; i += step) {
@@ -494,6 +501,12 @@ final class TemplateFunctions {
     if (target.isEmpty()) {
       return text;
     }
+    long count = 0;
+    for (int at = text.indexOf(target); at >= 0; at = text.indexOf(target, at + target.length())) {
+      count++;
+    }
+    Limits.chars(
+        text.length() + count * ((long) replacement.length() - target.length()), "replace");
     return text.replace(target, replacement);
   }
 
@@ -556,6 +569,7 @@ final class TemplateFunctions {
   private static List<Object> split(String text, String separator) {
     List<Object> out = new ArrayList<>();
     if (separator.isEmpty()) {
+      Limits.items(text.length(), "split");
       for (int i = 0; i < text.length(); i++) {
         out.add(String.valueOf(text.charAt(i)));
       }
@@ -568,6 +582,7 @@ final class TemplateFunctions {
         out.add(text.substring(start));
         return out;
       }
+      Limits.items(out.size() + 2L, "split");
       out.add(text.substring(start, at));
       start = at + separator.length();
     }
@@ -575,22 +590,33 @@ final class TemplateFunctions {
 
   /** JavaScript's String(value). */
   static String jsString(Object value) {
-    if (value instanceof Map) {
-      return "[object Object]";
+    if (value instanceof List<?>) {
+      Limits.Text out = new Limits.Text("string");
+      jsString(value, out);
+      return out.toString();
     }
+    return value instanceof Map ? "[object Object]" : Values.text(value);
+  }
+
+  private static void jsString(Object value, Limits.Text out) {
     if (value instanceof List<?> list) {
-      StringBuilder out = new StringBuilder();
       for (int i = 0; i < list.size(); i++) {
         if (i > 0) {
           out.append(',');
         }
         if (list.get(i) != null) {
-          out.append(jsString(list.get(i)));
+          jsString(list.get(i), out);
         }
       }
-      return out.toString();
+    } else {
+      out.append(value instanceof Map ? "[object Object]" : Values.text(value));
     }
-    return Values.text(value);
+  }
+
+  private static String base64Encode(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Limits.chars((bytes.length + 2L) / 3 * 4, "base64Encode");
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   private static String trim(String text, String characters) {
@@ -642,12 +668,15 @@ final class TemplateFunctions {
                 + ", not an array",
             "Pass an array of documents, or drop the second argument.");
       }
-      StringBuilder out = new StringBuilder();
+      Limits.Writer out = new Limits.Writer("yamlEncode");
       for (Object doc : docs) {
-        out.append("---").append(yaml().dump(doc));
+        out.write("---");
+        yaml().dump(doc, out);
       }
       return out.toString();
     }
-    return yaml().dump(value);
+    Limits.Writer out = new Limits.Writer("yamlEncode");
+    yaml().dump(value, out);
+    return out.toString();
   }
 }

@@ -62,7 +62,7 @@ public final class TemplateResolver {
    * its type; otherwise the parts are joined as a String.
    */
   public Object resolveString(String text, Map<String, Object> context) throws TemplateException {
-    return resolveString(text, context, List.of());
+    return resolveString(text, context, List.of(), new Budget());
   }
 
   /**
@@ -70,7 +70,7 @@ public final class TemplateResolver {
    * $if/$then/$else and $forEach/$return/$filter.
    */
   public Object resolveTree(Object tree, Map<String, Object> context) throws TemplateException {
-    Object out = resolve(tree, context, new ArrayList<>());
+    Object out = resolve(tree, context, new ArrayList<>(), new Budget());
     return out == REMOVED ? null : out;
   }
 
@@ -86,14 +86,15 @@ public final class TemplateResolver {
 
   // ---- strings ----
 
-  private Object resolveString(String text, Map<String, Object> context, List<Object> path)
+  private Object resolveString(
+      String text, Map<String, Object> context, List<Object> path, Budget budget)
       throws TemplateException {
     if (text.indexOf("${") < 0) {
       return text;
     }
     Template template = parse(text, path);
     try {
-      return new Evaluator(context).evaluate(template);
+      return new Evaluator(context, budget).evaluate(template);
     } catch (DeferredSignal deferred) {
       return text;
     } catch (EvalError e) {
@@ -143,35 +144,36 @@ public final class TemplateResolver {
 
   // ---- trees ----
 
-  private Object resolve(Object node, Map<String, Object> context, List<Object> path)
+  private Object resolve(Object node, Map<String, Object> context, List<Object> path, Budget budget)
       throws TemplateException {
     if (node instanceof String text) {
-      return resolveString(text, context, path);
+      return resolveString(text, context, path, budget);
     }
     if (node instanceof Map<?, ?> map) {
       if (map.containsKey("$if")) {
-        return conditional(map, context, path);
+        return conditional(map, context, path, budget);
       }
       if (map.containsKey("$forEach")) {
-        return forEach(map, context, path);
+        return forEach(map, context, path, budget);
       }
-      return resolveMap(map, context, path);
+      return resolveMap(map, context, path, budget);
     }
     if (node instanceof List<?> list) {
-      return resolveList(list, context, path);
+      return resolveList(list, context, path, budget);
     }
     return Values.normalize(node);
   }
 
   private Map<String, Object> resolveMap(
-      Map<?, ?> map, Map<String, Object> context, List<Object> path) throws TemplateException {
+      Map<?, ?> map, Map<String, Object> context, List<Object> path, Budget budget)
+      throws TemplateException {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       String key = String.valueOf(entry.getKey());
       path.add(key);
       try {
         if (key.equals("$merge")) {
-          Object merged = resolve(entry.getValue(), context, path);
+          Object merged = resolve(entry.getValue(), context, path, budget);
           if (merged instanceof Map<?, ?> m) {
             m.forEach((k, v) -> out.put(String.valueOf(k), v));
           } else if (isUnresolved(entry.getValue(), merged)) {
@@ -190,7 +192,7 @@ public final class TemplateResolver {
               path,
               structuralHint(key));
         } else {
-          Object value = resolve(entry.getValue(), context, path);
+          Object value = resolve(entry.getValue(), context, path, budget);
           if (value != REMOVED) {
             out.put(key, value);
           }
@@ -202,7 +204,8 @@ public final class TemplateResolver {
     return out;
   }
 
-  private List<Object> resolveList(List<?> list, Map<String, Object> context, List<Object> path)
+  private List<Object> resolveList(
+      List<?> list, Map<String, Object> context, List<Object> path, Budget budget)
       throws TemplateException {
     List<Object> out = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
@@ -219,8 +222,18 @@ public final class TemplateResolver {
           }
           path.add("$concat");
           try {
-            Object spliced = resolve(map.get("$concat"), context, path);
+            Object spliced = resolve(map.get("$concat"), context, path, budget);
             if (spliced instanceof List<?> more) {
+              if ((long) out.size() + more.size() > Limits.MAX_ITEMS) {
+                throw structural(
+                    "$concat would make a list of "
+                        + ((long) out.size() + more.size())
+                        + " items, "
+                        + Limits.ITEMS_LIMIT,
+                    map.get("$concat"),
+                    path,
+                    Limits.SUGGESTION);
+              }
               out.addAll(more);
             } else if (isUnresolved(map.get("$concat"), spliced)) {
               out.add(Values.copy(item));
@@ -235,7 +248,7 @@ public final class TemplateResolver {
             path.remove(path.size() - 1);
           }
         } else {
-          Object value = resolve(item, context, path);
+          Object value = resolve(item, context, path, budget);
           if (value != REMOVED) {
             out.add(value);
           }
@@ -252,7 +265,8 @@ public final class TemplateResolver {
     return written instanceof String && written.equals(resolved) && hasTemplate((String) written);
   }
 
-  private Object conditional(Map<?, ?> map, Map<String, Object> context, List<Object> path)
+  private Object conditional(
+      Map<?, ?> map, Map<String, Object> context, List<Object> path, Budget budget)
       throws TemplateException {
     for (Object key : map.keySet()) {
       if (!key.equals("$if") && !key.equals("$then") && !key.equals("$else")) {
@@ -273,7 +287,7 @@ public final class TemplateResolver {
     path.add("$if");
     Object condition;
     try {
-      condition = resolve(map.get("$if"), context, path);
+      condition = resolve(map.get("$if"), context, path, budget);
       if (isUnresolved(map.get("$if"), condition)) {
         return Values.copy(map);
       }
@@ -293,13 +307,14 @@ public final class TemplateResolver {
     }
     path.add(branch);
     try {
-      return resolve(map.get(branch), context, path);
+      return resolve(map.get(branch), context, path, budget);
     } finally {
       path.remove(path.size() - 1);
     }
   }
 
-  private Object forEach(Map<?, ?> map, Map<String, Object> context, List<Object> path)
+  private Object forEach(
+      Map<?, ?> map, Map<String, Object> context, List<Object> path, Budget budget)
       throws TemplateException {
     for (Object key : map.keySet()) {
       if (!key.equals("$forEach") && !key.equals("$return") && !key.equals("$filter")) {
@@ -320,7 +335,7 @@ public final class TemplateResolver {
     path.add("$forEach");
     Object source;
     try {
-      source = resolve(map.get("$forEach"), context, path);
+      source = resolve(map.get("$forEach"), context, path, budget);
       if (isUnresolved(map.get("$forEach"), source)) {
         return Values.copy(map);
       }
@@ -353,7 +368,7 @@ public final class TemplateResolver {
       if (map.containsKey("$filter")) {
         path.add("$filter");
         try {
-          Object keep = resolve(map.get("$filter"), scope, path);
+          Object keep = resolve(map.get("$filter"), scope, path, budget);
           if (!(keep instanceof Boolean)) {
             throw structural(
                 "$filter must resolve to a boolean, got " + Values.describe(keep),
@@ -370,8 +385,15 @@ public final class TemplateResolver {
       }
       path.add("$return");
       try {
-        Object value = resolve(map.get("$return"), scope, path);
+        Object value = resolve(map.get("$return"), scope, path, budget);
         if (value != REMOVED) {
+          if (out.size() >= Limits.MAX_ITEMS) {
+            throw structural(
+                "$forEach would make a list of more than " + Limits.ITEMS_LIMIT,
+                map.get("$forEach"),
+                path,
+                Limits.SUGGESTION);
+          }
           out.add(value);
         }
       } finally {

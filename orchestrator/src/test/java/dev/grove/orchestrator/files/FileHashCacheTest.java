@@ -36,6 +36,21 @@ class FileHashCacheTest {
     assertThat(cache.hash(root, entry)).isEqualTo(SHA256_OF_HELLO);
   }
 
+  /**
+   * A file that was regular when scanned and is a FIFO by the time it is hashed (or any entry
+   * naming one) is never opened: opening a FIFO for reading blocks until a writer comes.
+   */
+  @Test
+  void aFifoIsNeverOpened() throws Exception {
+    Path fifo = root.resolve("pipe");
+    FileScannerTest.mkfifo(fifo);
+    FileEntry entry = new FileEntry("pipe", 0, 1);
+    String hash =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(5), () -> cache.hash(root, entry));
+    assertThat(hash).hasSize(64).isNotEqualTo(SHA256_OF_HELLO);
+  }
+
   @Test
   void unchangedFileIsNotReadAgain() throws IOException {
     FileEntry entry = write("a.txt", "hello", 1_000);

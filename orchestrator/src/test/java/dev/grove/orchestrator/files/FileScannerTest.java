@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -126,23 +125,72 @@ class FileScannerTest {
     assertThat(scannedPaths()).containsExactly("link", "real/a.txt");
   }
 
+  /**
+   * An unreadable folder is not left out without a word: the scan lists it for the loader to
+   * report. Root reads every folder whatever its mode, so as root the same walker is driven with
+   * the failure the JDK reports for such a folder (an AccessDeniedException on opening it).
+   */
   @Test
-  void unreadableFolderIsSkipped() throws IOException {
-    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return;
-    }
+  void unreadableFolderIsListedAsUnreadable() throws IOException {
     write("locked/secret.txt", "x");
     write("open.txt", "x");
     Path locked = root.resolve("locked");
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    ScanResult scan;
     try {
       if (Files.isReadable(locked)) {
-        return; // running as root: permissions do not apply
+        // root: inject the failure into the same walker the scan uses
+        FileScanner.Walker walker = new FileScanner.Walker(root, IGNORE_FILES);
+        walker.preVisitDirectory(
+            root, Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class));
+        walker.visitFile(
+            root.resolve("open.txt"),
+            Files.readAttributes(
+                root.resolve("open.txt"), java.nio.file.attribute.BasicFileAttributes.class));
+        walker.visitFileFailed(locked, new java.nio.file.AccessDeniedException(locked.toString()));
+        walker.postVisitDirectory(root, null);
+        scan = walker.result();
+      } else {
+        scan = FileScanner.scan(root, IGNORE_FILES);
       }
-      assertThat(scannedPaths()).containsExactly("open.txt");
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
     }
+    assertThat(scan.entries()).extracting(FileEntry::path).containsExactly("open.txt");
+    assertThat(scan.nonFiles())
+        .containsExactly(
+            new ScanResult.NonFile("locked", ScanResult.Kind.UNREADABLE, "permission denied"));
+  }
+
+  @Test
+  void anUnreadableIgnoreFileIsListedAsUnreadable() throws IOException {
+    write("svc/a.txt", "x");
+    // a real EACCES even for root: procfs checks the mode bits of this write-only file for root too
+    Files.createSymbolicLink(
+        root.resolve("svc/.gitignore"), Path.of("/proc/sys/vm/compact_memory"));
+    ScanResult scan = FileScanner.scan(root, IGNORE_FILES);
+    assertThat(scan.nonFiles())
+        .contains(
+            new ScanResult.NonFile(
+                "svc/.gitignore", ScanResult.Kind.UNREADABLE, "permission denied"));
+  }
+
+  @Test
+  void specialFilesAreNeverListedAsFiles() throws Exception {
+    write("svc/a.txt", "x");
+    mkfifo(root.resolve("svc/pipe.garden.yml"));
+    ScanResult scan = FileScanner.scan(root, IGNORE_FILES);
+    assertThat(scan.entries()).extracting(FileEntry::path).containsExactly("svc/a.txt");
+    assertThat(scan.nonFiles())
+        .containsExactly(
+            new ScanResult.NonFile("svc", ScanResult.Kind.FOLDER, ""),
+            new ScanResult.NonFile("svc/pipe.garden.yml", ScanResult.Kind.SPECIAL, ""));
+  }
+
+  static void mkfifo(Path path) throws Exception {
+    Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).as("mkfifo ends").isTrue();
+    assertThat(mkfifo.exitValue()).isZero();
   }
 
   @Test
@@ -235,14 +283,17 @@ class FileScannerTest {
             new Step("in a skipped folder", () -> rewrite(".git/HEAD", "x"), Set.of(".git/HEAD")),
             new Step("a new folder with files", () -> rewrite("api/src/a.txt", "a"), Set.of("api")),
             new Step("delete a file", () -> delete("docs/readme.md"), Set.of("docs/readme.md")),
+            new Step("a FIFO", () -> fifo("docs/pipe"), Set.of("docs/pipe")),
+            new Step("a folder named like a file", () -> rewrite("x.yml/a", "a"), Set.of("x.yml")),
             new Step("delete a folder", () -> delete("api"), Set.of("api")));
     for (Step step : steps) {
       step.change().run();
       ScanResult updated =
           FileScanner.update(root, last, step.changed(), IGNORE_FILES).orElseThrow();
-      assertThat(updated.entries())
-          .as(step.description())
-          .isEqualTo(FileScanner.scan(root, IGNORE_FILES).entries());
+      ScanResult walked = FileScanner.scan(root, IGNORE_FILES);
+      assertThat(updated.entries()).as(step.description()).isEqualTo(walked.entries());
+      assertThat(updated.nonFiles()).as(step.description()).isEqualTo(walked.nonFiles());
+      assertThat(updated.sameAs(walked)).isTrue();
       last = updated;
     }
     // a changed ignore file: the caller walks
@@ -254,6 +305,14 @@ class FileScannerTest {
       write(relativePath, content);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void fifo(String relativePath) {
+    try {
+      mkfifo(root.resolve(relativePath));
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 

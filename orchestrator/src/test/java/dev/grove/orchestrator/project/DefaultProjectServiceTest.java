@@ -102,6 +102,19 @@ class DefaultProjectServiceTest {
   }
 
   @Test
+  void aFifoAddedToAWarmProjectIsReportedNotHiddenByTheCache() throws Exception {
+    Fixtures.copy("versions", root);
+    service.load(request(Map.of()));
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", root.resolve("api/pipe.garden.yml").toString()).start();
+    assertThat(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> service.load(request(Map.of())))
+        .isInstanceOf(dev.grove.orchestrator.error.ConfigException.class)
+        .hasMessageContaining("api/pipe.garden.yml")
+        .hasMessageContaining("FIFO");
+  }
+
+  @Test
   void rootIsFoundUpwardFromTheWorkingDirectory() throws Exception {
     Fixtures.copy("versions", root);
     Path deep = Files.createDirectories(root.resolve("api/docs/deeper"));

@@ -15,8 +15,8 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.event.EventTypes;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -270,12 +270,14 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     Path dockerfilePath = context.sourceDir().resolve(dockerfileName);
     String text;
     try {
-      text = Files.readString(dockerfilePath, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+      text = UserFiles.readText(dockerfilePath);
+    } catch (UserFiles.UnreadableException e) {
       throw new ActionException(
           ActionException.INVALID_SPEC,
-          context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ".",
-          "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one.");
+          context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ": " + e.getMessage(),
+          e.reason() == UserFiles.Reason.MISSING
+              ? "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one."
+              : e.suggestion());
     }
     JibContainerBuilder plan =
         JibImagePlan.plan(

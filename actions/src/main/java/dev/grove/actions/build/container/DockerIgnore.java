@@ -1,5 +1,6 @@
 package dev.grove.actions.build.container;
 
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class DockerIgnore {
   /** Reads {@code context/.dockerignore}; none means nothing is ignored. */
   public static DockerIgnore of(Path context) throws IOException {
     Path file = context.resolve(".dockerignore");
-    return Files.isRegularFile(file) ? parse(Files.readString(file)) : new DockerIgnore(List.of());
+    return Files.exists(file) ? parse(UserFiles.readText(file)) : new DockerIgnore(List.of());
   }
 
   public static DockerIgnore parse(String text) {

@@ -3,9 +3,9 @@ package dev.grove.actions.deploy.kubernetes;
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
 import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,12 +83,12 @@ final class ManifestSources {
       throws ActionException {
     String text;
     try {
-      text = Files.readString(buildDir.resolve(file), StandardCharsets.UTF_8);
-    } catch (IOException | UncheckedIOException e) {
+      text = UserFiles.readText(buildDir.resolve(file));
+    } catch (UserFiles.UnreadableException e) {
       throw new ActionException(
           ActionException.INVALID_SPEC,
           action + ": cannot read " + file + " in " + buildDir + ": " + e.getMessage(),
-          "Check that the file is readable UTF-8 text.");
+          e.suggestion());
     }
     for (ManifestYaml.Document document : ManifestYaml.parse(text, action + ": " + file)) {
       String origin =
@@ -172,8 +172,8 @@ final class ManifestSources {
   private static List<String> files(String action, String key, String path, Path buildDir)
       throws ActionException {
     if (!isGlob(path)) {
-      if (!Files.isRegularFile(buildDir.resolve(path))) {
-        throw missing(action, key, path, buildDir);
+      if (!Files.exists(buildDir.resolve(path))) {
+        throw missing(action, key, path, buildDir); // a FIFO or a folder: readFile says so
       }
       return List.of(path);
     }

@@ -63,6 +63,33 @@ class KubernetesManifestsTest {
     return catchThrowableOfType(ActionException.class, () -> render(spec, fixture));
   }
 
+  /** A manifest file that is a link to a device is refused at once, not read forever. */
+  @Test
+  void aManifestLinkToADeviceIsRefusedSayingWhat(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.createSymbolicLink(dir.resolve("zero.yml"), Path.of("/dev/zero"));
+    ActionException e =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10),
+            () ->
+                catchThrowableOfType(
+                    ActionException.class,
+                    () ->
+                        KubernetesManifests.render(
+                            "web",
+                            VERSION,
+                            KubernetesDeploySpec.parse(
+                                Yamls.map("manifestFiles: [zero.yml]"), "deploy.web"),
+                            dir,
+                            "shop-dev",
+                            new VarTemplater(VARS),
+                            PullSecrets.none())));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("zero.yml")
+        .contains("a character device, not a regular file");
+  }
+
   /** {@code Kind name} of each object, in order. */
   private static List<String> names(Rendered rendered) {
     return rendered.objects().stream()

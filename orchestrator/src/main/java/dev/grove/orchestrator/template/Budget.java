@@ -1,0 +1,33 @@
+package dev.grove.orchestrator.template;
+
+/**
+ * What one resolution (one string, or one config tree with its $forEach and $concat) may build in
+ * all: each value is capped by {@link Limits}, and this caps their sum, so 100,000 strings of 1 MiB
+ * stop early instead of filling the heap. Counts what is built, including what is later dropped: a
+ * bound on the work, not on what is kept. Not thread-safe: one per resolution.
+ */
+final class Budget {
+  /** Characters (and list items) one resolution may build in all. */
+  static final long MAX_TOTAL = 32L << 20;
+
+  private long used;
+
+  /** Counts a value just built: a string's characters, a list's items. */
+  void charge(Object value) {
+    if (value instanceof String text) {
+      add(text.length());
+    } else if (value instanceof java.util.List<?> list) {
+      add(list.size());
+    }
+  }
+
+  private void add(long amount) {
+    used += amount;
+    if (used > MAX_TOTAL) {
+      throw new EvalError(
+          "This template has built more than 32 Mi characters in all, over the limit for one"
+              + " resolution",
+          Limits.SUGGESTION);
+    }
+  }
+}
