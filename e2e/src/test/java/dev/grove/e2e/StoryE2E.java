@@ -102,6 +102,12 @@ class StoryE2E {
       grove.stopDaemon();
       GroveProcess.Result down = grove.run("sandbox", "down");
       assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+      if (skipped == null) {
+        assertThat(down.out()).contains("sandbox: stopped the sandbox and removed its data");
+      }
+      GroveProcess.Result again = grove.run("sandbox", "down");
+      assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+      assertThat(again.out()).contains("sandbox: was not running").doesNotContain("stopped");
     }
   }
 

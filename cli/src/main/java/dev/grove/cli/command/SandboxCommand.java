@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,18 @@ public final class SandboxCommand implements Callable<Integer> {
 
   /** Runs the tool and renders its document; its errors become Grove errors. */
   static int run(CliApp app, List<String> args, OutputMode output) {
+    return run(app, args, output, SandboxCommand::statusText);
+  }
+
+  /**
+   * Runs the tool and renders its document ({@code text} makes the text output's line); its errors
+   * become Grove errors, its warnings notes.
+   */
+  static int run(
+      CliApp app,
+      List<String> args,
+      OutputMode output,
+      Function<Map<String, Object>, String> text) {
     try {
       SandboxLaunch.Answer answer = SandboxLaunch.run(args, app.home());
       Map<String, Object> document = answer.document();
@@ -52,29 +65,47 @@ public final class SandboxCommand implements Callable<Integer> {
                 String.valueOf(document.get("error")), String.valueOf(document.get("suggestion")));
         return answer.exitCode() == 2 ? ExitCodes.BAD_CONFIG_OR_ARGUMENTS : ExitCodes.FAILED;
       }
+      if (document.get("warning") != null) {
+        app.renderer().note("grove: " + document.get("warning"));
+      }
       if (output.isJson()) {
         app.renderer().result(Json.write(document));
-      } else if (Boolean.TRUE.equals(document.get("running"))) {
-        app.renderer()
-            .result(
-                "sandbox: running — context "
-                    + document.get("context")
-                    + " ("
-                    + document.get("kubeconfig")
-                    + "), API "
-                    + document.get("apiUrl")
-                    + ", registry "
-                    + document.get("registry")
-                    + " (pull secret "
-                    + document.get("pullSecret")
-                    + " in namespace default)");
       } else {
-        app.renderer().result("sandbox: not running");
+        app.renderer().result(text.apply(document));
       }
       return ExitCodes.OK;
     } catch (RuntimeException e) {
       return app.fail(e, output);
     }
+  }
+
+  /** The line of {@code up} and {@code status}. */
+  static String statusText(Map<String, Object> document) {
+    if (!Boolean.TRUE.equals(document.get("running"))) {
+      return "sandbox: not running";
+    }
+    return "sandbox: running — context "
+        + document.get("context")
+        + " ("
+        + document.get("kubeconfig")
+        + "), API "
+        + document.get("apiUrl")
+        + ", registry "
+        + document.get("registry")
+        + " (pull secret "
+        + document.get("pullSecret")
+        + " in namespace default)";
+  }
+
+  /** The line of {@code down}: what it did. */
+  static String downText(Map<String, Object> document) {
+    if (Boolean.TRUE.equals(document.get("stopped"))) {
+      return "sandbox: stopped the sandbox and removed its data";
+    }
+    if (Boolean.TRUE.equals(document.get("removedData"))) {
+      return "sandbox: was not running; removed its data";
+    }
+    return "sandbox: was not running";
   }
 
   /** {@code grove sandbox up}. */
@@ -150,7 +181,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return run(app, List.of("down"), OutputMode.TEXT);
+      return run(app, List.of("down"), OutputMode.TEXT, SandboxCommand::downText);
     }
   }
 }

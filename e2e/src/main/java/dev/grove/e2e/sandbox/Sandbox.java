@@ -23,13 +23,23 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Starts the API on {@code 127.0.0.1:port} (0 = a free port) and the kubelet.
+   * Starts the API on {@code 127.0.0.1:port} (0 = a free port) with a fresh token, and the kubelet.
    *
    * @throws IllegalStateException when the port is taken
    */
   public static Sandbox start(int port) {
+    return start(port, SandboxApi.newToken());
+  }
+
+  /**
+   * Starts the API on {@code 127.0.0.1:port} (0 = a free port), answering only requests that carry
+   * {@code token}, and the kubelet.
+   *
+   * @throws IllegalStateException when the port is taken
+   */
+  public static Sandbox start(int port, String token) {
     Clock clock = Clock.systemUTC();
-    SandboxApi api = SandboxApi.start(port, clock);
+    SandboxApi api = SandboxApi.start(port, clock, token);
     try {
       return new Sandbox(api, SimulatedKubelet.start(api.config(), api.vertx(), api.logs(), clock));
     } catch (RuntimeException e) {
@@ -38,14 +48,27 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** {@code http://127.0.0.1:PORT} */
+  /** {@code https://127.0.0.1:PORT} */
   public String url() {
     return api.url();
   }
 
-  /** How a fabric8 client reaches the API (plain HTTP, no credentials, namespace default). */
+  /**
+   * How a fabric8 client reaches the API (HTTPS trusting its certificate, its token, namespace
+   * default).
+   */
   public Config config() {
     return api.config();
+  }
+
+  /** The API's certificate in PEM (a kubeconfig's {@code certificate-authority-data}, decoded). */
+  public String certificatePem() {
+    return api.certificatePem();
+  }
+
+  /** The bearer token its API wants (its kubeconfig's). */
+  public String token() {
+    return api.token();
   }
 
   public SandboxApi api() {

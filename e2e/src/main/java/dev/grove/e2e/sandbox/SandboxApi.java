@@ -13,10 +13,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.KeyCertOptions;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -29,9 +35,13 @@ import org.slf4j.LoggerFactory;
  * {@code /version}, the discovery documents kubectl reads ({@link Discovery}), pod logs from {@link
  * PodLogs}, followed as they grow, and watches over plain HTTP ({@link WatchRoute}).
  *
- * <p>Plain HTTP without authentication: it listens on loopback only. It serves on its own vert.x
- * server so that a followed log can stay open; every other request goes to the mock server's own
- * request handler (websocket watches included).
+ * <p>HTTPS on loopback (a certificate of its own, {@link SandboxCertificate}), authenticated as a
+ * real API server with a static token file: every request (REST, discovery, watches, logs,
+ * websocket upgrades) needs {@code Authorization: Bearer <token>}, the token its kubeconfig
+ * carries, or gets 401 with a {@code Status}; only {@code /version} and the health endpoints answer
+ * anonymously, as the {@code system:public-info-viewer} role lets them on a real one. It serves on
+ * its own vert.x server so that a followed log can stay open; every other request goes to the mock
+ * server's own request handler (websocket watches included).
  */
 public final class SandboxApi implements AutoCloseable {
 
@@ -39,22 +49,53 @@ public final class SandboxApi implements AutoCloseable {
   private static final List<String> CHANNEL_PROTOCOLS =
       List.of("v1.channel.k8s.io", "v2.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io");
 
+  /** What a real API server lets anyone read (its {@code system:public-info-viewer} role). */
+  private static final Set<String> PUBLIC_PATHS =
+      Set.of("/version", "/healthz", "/livez", "/readyz");
+
+  private static final String UNAUTHORIZED =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
+
   private final Vertx vertx;
   private final HttpServer server;
   private final PodLogs logs;
+  private final String token;
+  private final String certificatePem;
 
-  private SandboxApi(Vertx vertx, HttpServer server, PodLogs logs) {
+  private SandboxApi(
+      Vertx vertx, HttpServer server, PodLogs logs, String token, String certificatePem) {
     this.vertx = vertx;
     this.server = server;
     this.logs = logs;
+    this.token = token;
+    this.certificatePem = certificatePem;
+  }
+
+  /** A fresh random bearer token (256 bits). */
+  public static String newToken() {
+    return secret(32);
+  }
+
+  /** {@code bytes} random bytes, URL-safe base64 without padding. */
+  static String secret(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   /**
-   * Starts the API on {@code 127.0.0.1:port} (0 = a free port).
+   * Starts the API on {@code 127.0.0.1:port} (0 = a free port), answering only requests that carry
+   * {@code token}.
    *
    * @throws IllegalStateException when the port is taken or the server does not start in 10 s
    */
-  public static SandboxApi start(int port, Clock clock) {
+  public static SandboxApi start(int port, Clock clock, String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("The sandbox API needs a token");
+    }
+    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    SandboxCertificate certificate = SandboxCertificate.create();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
     KubernetesCrudDispatcher cluster = MockCluster.dispatcher(clock);
     PodLogs logs = new PodLogs(clock);
@@ -72,11 +113,21 @@ public final class SandboxApi implements AutoCloseable {
             new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(port)
+                .setSsl(true)
+                .setKeyCertOptions(KeyCertOptions.wrap(certificate.keyManagers()))
                 .setWebSocketSubProtocols(CHANNEL_PROTOCOLS)
                 .setHandle100ContinueAutomatically(true));
     Discovery discovery = new Discovery();
     server.requestHandler(
         request -> {
+          if (!authorized(request, expected)) {
+            request
+                .response()
+                .setStatusCode(401)
+                .putHeader("Content-Type", "application/json")
+                .end(UNAUTHORIZED);
+            return;
+          }
           if (request.method() == HttpMethod.GET && !isUpgrade(request)) {
             Optional<String> document = discovery.document(request.path());
             if (document.isPresent()) {
@@ -104,25 +155,51 @@ public final class SandboxApi implements AutoCloseable {
       }
       throw new IllegalStateException("The sandbox API did not start on port " + port, e);
     }
-    LOG.info("Kubernetes API on http://127.0.0.1:{}", server.actualPort());
-    return new SandboxApi(vertx, server, logs);
+    LOG.info("Kubernetes API on https://127.0.0.1:{}", server.actualPort());
+    return new SandboxApi(vertx, server, logs, token, certificate.pem());
+  }
+
+  /** The request carries the token, or asks for what anyone may read. */
+  private static boolean authorized(HttpServerRequest request, byte[] expected) {
+    if (request.method() == HttpMethod.GET
+        && PUBLIC_PATHS.contains(request.path())
+        && !isUpgrade(request)) {
+      return true;
+    }
+    String header = request.getHeader("Authorization");
+    return header != null
+        && MessageDigest.isEqual(header.strip().getBytes(StandardCharsets.UTF_8), expected);
   }
 
   public int port() {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:PORT} */
+  /** {@code https://127.0.0.1:PORT} */
   public String url() {
-    return "http://127.0.0.1:" + port();
+    return "https://127.0.0.1:" + port();
+  }
+
+  /** The API's certificate in PEM: what its clients trust. */
+  public String certificatePem() {
+    return certificatePem;
+  }
+
+  /** The bearer token every request needs. */
+  public String token() {
+    return token;
   }
 
   /**
-   * How a fabric8 client reaches the API: plain HTTP, no credentials, namespace {@code default}.
+   * How a fabric8 client reaches the API: HTTPS trusting its certificate, the token, namespace
+   * {@code default}.
    */
   public Config config() {
     return new ConfigBuilder(Config.empty())
         .withMasterUrl(url())
+        .withCaCertData(
+            Base64.getEncoder().encodeToString(certificatePem.getBytes(StandardCharsets.US_ASCII)))
+        .withOauthToken(token)
         .withNamespace("default")
         .withRequestRetryBackoffLimit(0)
         // a loaded 2-core machine once stalled this in-process API past fabric8's 10 s default

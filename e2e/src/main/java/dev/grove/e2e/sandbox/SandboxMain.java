@@ -6,24 +6,32 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The sandbox cluster as its own process: {@code SandboxMain --data DIR [--port N]}.
+ * The sandbox cluster as its own process: {@code SandboxMain --data DIR [--port N]}, with the API's
+ * bearer token in the environment ({@code GROVE_SANDBOX_TOKEN}: a command line is anyone's to
+ * read).
  *
  * <p>Starts the Kubernetes API on {@code 127.0.0.1:N} (0, the default, takes a free port) and the
  * simulated kubelet, and once the API answers writes {@code DIR/sandbox-api.json}: {@code
- * {"apiUrl": "http://127.0.0.1:PORT", "pid": PID}}, atomically. On SIGTERM (or SIGINT) it stops and
- * deletes that file. It logs to {@code DIR/sandbox.log}.
+ * {"apiUrl": "https://127.0.0.1:PORT", "pid": PID, "certificate": PEM}}, atomically (0600), the
+ * certificate being what its clients trust. On SIGTERM (or SIGINT) it stops and deletes that file.
+ * It logs to {@code DIR/sandbox.log}. When {@code DIR} is removed under it ({@code rm -rf
+ * $GROVE_HOME}) it notices within seconds, stops the other processes whose command line names
+ * {@code DIR} (the registry) and exits, so that nothing holds the ports of a sandbox no one knows
+ * of; when only its file goes, it exits.
  *
  * <p>Exit codes: 0 after a clean stop, 1 when it cannot start (port taken, another sandbox running
- * on that folder), 2 for bad arguments.
+ * on that folder), 2 for bad arguments or no token.
  */
 public final class SandboxMain {
 
@@ -32,6 +40,12 @@ public final class SandboxMain {
 
   /** Where the process logs. */
   public static final String LOG_FILE = "sandbox.log";
+
+  /** The environment variable holding the API's bearer token. */
+  public static final String TOKEN_ENV = "GROVE_SANDBOX_TOKEN";
+
+  /** How often it looks whether its folder is still there. */
+  private static final Duration FOLDER_CHECK = Duration.ofSeconds(2);
 
   private SandboxMain() {}
 
@@ -45,17 +59,24 @@ public final class SandboxMain {
       System.exit(2);
       return;
     }
-    int failed = run(arguments, System.err);
+    String token = System.getenv(TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      System.err.println("sandbox: no token: set " + TOKEN_ENV + " to the API's bearer token");
+      System.err.println("usage: SandboxMain --data DIR [--port N]");
+      System.exit(2);
+      return;
+    }
+    int failed = run(arguments, token, System.err);
     if (failed != 0) {
       System.exit(failed);
     } // else stopped by a signal: the JVM is already shutting down
   }
 
   /** Runs until the JVM is asked to stop (then 0); the exit code when it cannot start. */
-  static int run(Arguments arguments, PrintStream err) {
-    Path data = arguments.data();
+  static int run(Arguments arguments, String token, PrintStream err) {
+    Path data = arguments.data().toAbsolutePath().normalize();
     try {
-      Files.createDirectories(data);
+      SandboxTool.createPrivateDirectories(data);
     } catch (IOException e) {
       err.println("sandbox: cannot create " + data + ": " + e.getMessage());
       return 1;
@@ -83,7 +104,7 @@ public final class SandboxMain {
     }
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(arguments.port());
+      sandbox = Sandbox.start(arguments.port(), token);
     } catch (IllegalStateException e) {
       err.println("sandbox: " + e.getMessage());
       return 1;
@@ -103,14 +124,16 @@ public final class SandboxMain {
                 },
                 "sandbox-stop"));
     try {
-      checkAnswers(sandbox.url());
-      writeAtomically(
+      checkAnswers(sandbox.url(), sandbox.certificatePem());
+      SandboxTool.writePrivate(
           apiFile,
           "{\"apiUrl\": \""
               + sandbox.url()
               + "\", \"pid\": "
               + ProcessHandle.current().pid()
-              + "}\n");
+              + ", \"certificate\": \""
+              + sandbox.certificatePem().replace("\n", "\\n")
+              + "\"}\n");
     } catch (IOException e) {
       err.println("sandbox: " + e.getMessage());
       return 1;
@@ -118,12 +141,45 @@ public final class SandboxMain {
       Thread.currentThread().interrupt();
       return 1;
     }
+    watchFolder(data, apiFile);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Every {@link #FOLDER_CHECK}: when {@code data} is gone, stops the processes that serve from it
+   * (the registry) and exits; when only the API file is gone, exits. The exit runs the shutdown
+   * hook, which stops the sandbox.
+   */
+  private static void watchFolder(Path data, Path apiFile) {
+    ScheduledExecutorService watch =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "sandbox-folder-watch");
+              thread.setDaemon(true);
+              return thread;
+            });
+    watch.scheduleWithFixedDelay(
+        () -> {
+          if (Files.isDirectory(data) && Files.isRegularFile(apiFile)) {
+            return;
+          }
+          Logger log = LoggerFactory.getLogger(SandboxMain.class);
+          if (!Files.isDirectory(data)) {
+            log.warn("{} was removed: stopping its registry and this sandbox", data);
+            SandboxTool.stopStrays(data);
+          } else {
+            log.warn("{} was removed: stopping", apiFile);
+          }
+          System.exit(0);
+        },
+        FOLDER_CHECK.toMillis(),
+        FOLDER_CHECK.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** The pid in an existing API file when that process still runs, else -1. */
@@ -149,9 +205,11 @@ public final class SandboxMain {
    * Checks that {@code GET /version} answers 200: the file must never name a deaf server. The
    * server listens when {@link Sandbox#start} returns, so one request tells.
    */
-  private static void checkAnswers(String url) throws IOException, InterruptedException {
+  private static void checkAnswers(String url, String certificatePem)
+      throws IOException, InterruptedException {
     HttpClient client =
         HttpClient.newBuilder()
+            .sslContext(SandboxCertificate.trusting(certificatePem))
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -160,20 +218,6 @@ public final class SandboxMain {
     int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     if (status != 200) {
       throw new IOException(url + "/version answered HTTP " + status);
-    }
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.grove.e2e.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,15 +27,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * {@code grove sandbox up|status|down}, run by the CLI as its own process: starts (and stops, by
  * pid) a private registry (the CNCF distribution server with htpasswd auth and a generated
  * password) and the sandbox's Kubernetes API with its simulated kubelet ({@link SandboxMain}),
  * writes the kubeconfig context {@code grove-sandbox} and creates the registry's pull secret in
- * {@code default}. State lives in {@code $GROVE_HOME/sandbox/}; {@code sandbox.json} holds what
- * {@code status} reports and the pids {@code down} stops. Prints one JSON document on stdout; exit
- * 0, or 2 for bad usage, 3 when something it needs is missing or does not start.
+ * {@code default}. State lives in {@code $GROVE_HOME/sandbox/} (0700); {@code sandbox.json} holds
+ * what {@code status} reports, the pids {@code down} stops, the registry password and the API's
+ * token, and it and the kubeconfig are the user's alone (0600): the API answers only that token, so
+ * no other local user reads the pull secret. Neither secret is put on a command line (htpasswd
+ * reads the password on stdin, the API its token from the environment). Prints one JSON document on
+ * stdout; exit 0, or 2 for bad usage, 3 when something it needs is missing or does not start.
  */
 public final class SandboxTool {
   public static final String CONTEXT = "grove-sandbox";
@@ -54,7 +59,8 @@ public final class SandboxTool {
   private final PrintStream out;
 
   SandboxTool(Path groveHome, PrintStream out) {
-    this.dir = groveHome.resolve("sandbox");
+    // absolute: the processes' command lines name it, which is how strays(dir) finds them
+    this.dir = groveHome.resolve("sandbox").toAbsolutePath().normalize();
     this.out = out;
   }
 
@@ -89,7 +95,7 @@ public final class SandboxTool {
       }
       switch (args[0]) {
         case "up" -> {
-          int port = DEFAULT_REGISTRY_PORT;
+          Integer port = null;
           boolean k3s = false;
           for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--k3s")) {
@@ -216,10 +222,12 @@ public final class SandboxTool {
   /**
    * Starts what is not running, the built-in sandbox or ({@code k3s}) K3s and a registry in
    * containers; returns the status. Idempotent; a running sandbox of the other kind is an error.
+   * Without a {@code registryPort} (null), the registry takes the port of the sandbox that was
+   * there (restarted after a crash or a reboot), else {@link #DEFAULT_REGISTRY_PORT}.
    */
-  ObjectNode up(int registryPort, boolean k3s)
+  ObjectNode up(Integer registryPort, boolean k3s)
       throws IOException, InterruptedException, SandboxException {
-    Files.createDirectories(dir);
+    createPrivateDirectories(dir);
     // two `up`s at once (a CLI and the daemon) must not start two of everything
     try (RandomAccessFile lockFile = new RandomAccessFile(dir.resolve("lock").toFile(), "rw")) {
       FileLock lock = lockFile.getChannel().lock();
@@ -231,8 +239,9 @@ public final class SandboxTool {
     }
   }
 
-  private ObjectNode upLocked(int registryPort, boolean askedK3s)
+  private ObjectNode upLocked(Integer askedPort, boolean askedK3s)
       throws IOException, InterruptedException, SandboxException {
+    int registryPort = askedPort != null ? askedPort : previousRegistryPort();
     // a plain `up` (the daemon's after a reboot, say) restarts the kind of sandbox that was there
     boolean k3s =
         askedK3s || readState().map(state -> K3S.equals(state.path("mode").asText())).orElse(false);
@@ -253,17 +262,19 @@ public final class SandboxTool {
               + " built-in sandbox.");
     }
     stopAll(readState());
+    stopStrays(dir); // what a sandbox whose folder was removed under it left running
     String password = password();
     if (k3s) {
       return upK3s(registryPort, password);
     }
     long registryPid = startRegistry(registryPort, password);
     long apiPid;
-    String apiUrl;
+    JsonNode api;
+    String token = SandboxApi.newToken();
     try {
-      Path apiFile = dir.resolve("sandbox-api.json");
+      Path apiFile = dir.resolve(SandboxMain.API_FILE);
       Files.deleteIfExists(apiFile);
-      Process api =
+      ProcessBuilder builder =
           new ProcessBuilder(
                   javaBinary(),
                   "-XX:+UseSerialGC",
@@ -271,35 +282,54 @@ public final class SandboxTool {
                   "-Xss1m",
                   "-cp",
                   System.getProperty("java.class.path"),
-                  "dev.grove.e2e.sandbox.SandboxMain",
+                  SandboxMain.class.getName(),
                   "--port",
                   "0",
                   "--data",
                   dir.toString())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("api.out").toFile()))
-              .start();
-      apiPid = api.pid();
-      apiUrl = awaitApi(api, apiFile);
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("api.out").toFile()));
+      builder.environment().put(SandboxMain.TOKEN_ENV, token);
+      Process process = builder.start();
+      apiPid = process.pid();
+      api = awaitApi(process, apiFile);
     } catch (IOException | SandboxException e) {
       kill(registryPid);
       throw e;
     }
     String registry = "127.0.0.1:" + registryPort;
-    writeKubeconfig(apiUrl);
-    createPullSecret(
-        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(apiUrl).build(),
-        registry,
-        password);
+    String apiUrl = api.path("apiUrl").asText();
+    String certificate = api.path("certificate").asText();
     ObjectNode state = JSON.createObjectNode();
     state.put("apiUrl", apiUrl);
+    state.put("apiCertificate", certificate);
+    state.put("token", token);
     state.put("registry", registry);
     state.put("registryUser", USER);
     state.put("registryPassword", password);
     state.put("apiPid", apiPid);
     state.put("registryPid", registryPid);
-    writeState(state);
+    writeState(state); // first, so that `down` finds the processes whatever happens next
+    writeKubeconfig(apiUrl, certificate, token);
+    createPullSecret(
+        new io.fabric8.kubernetes.client.ConfigBuilder()
+            .withMasterUrl(apiUrl)
+            .withCaCertData(base64(certificate))
+            .withOauthToken(token)
+            .build(),
+        registry,
+        password);
     return status();
+  }
+
+  /** The registry port of the sandbox recorded here, else the default. */
+  private int previousRegistryPort() throws IOException {
+    String registry = readState().map(state -> state.path("registry").asText()).orElse("");
+    try {
+      return Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      return DEFAULT_REGISTRY_PORT;
+    }
   }
 
   /** K3s and the registry in containers ({@link K3sSandbox}). */
@@ -325,10 +355,7 @@ public final class SandboxTool {
     state.put("k3sContainer", started.k3sContainer());
     state.put("registryContainer", started.registryContainer());
     writeState(state); // first, so that `down` finds the containers whatever happens next
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, started.kubeconfigYaml()); // K3s's admin client key: owner only
-    Files.setPosixFilePermissions(
-        kubeconfig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    writePrivate(dir.resolve("kubeconfig"), started.kubeconfigYaml()); // K3s's admin client key
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!answers("http://" + registry + "/v2/", 401)) {
       if (System.nanoTime() > deadline) {
@@ -347,9 +374,34 @@ public final class SandboxTool {
   }
 
   private void writeState(ObjectNode state) throws IOException {
-    Path tmp = dir.resolve("sandbox.json.tmp");
-    Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-    Files.move(tmp, dir.resolve("sandbox.json"), StandardCopyOption.ATOMIC_MOVE);
+    writePrivate(
+        dir.resolve("sandbox.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+  }
+
+  /**
+   * Writes {@code text} to {@code file} readable by its owner only (0600), atomically: the file is
+   * created with those permissions, so it is never readable by others, not even for a moment.
+   */
+  static void writePrivate(Path file, String text) throws IOException {
+    Path tmp =
+        Files.createTempFile(
+            file.getParent(),
+            file.getFileName().toString(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Creates {@code dir} (and its parents) and makes it its owner's alone (0700). */
+  static void createPrivateDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
   /** What is running: {@code running} true only when the API and the registry both answer. */
@@ -364,7 +416,7 @@ public final class SandboxTool {
                     && K3sSandbox.running(state.get().path("registryContainer").asText())
                 : alive(state.get().path("apiPid").asLong())
                     && alive(state.get().path("registryPid").asLong())
-                    && answers(state.get().path("apiUrl").asText() + "/version", 200))
+                    && apiAnswers(state.get()))
             && answers("http://" + state.get().path("registry").asText() + "/v2/", 401);
     status.put("running", running);
     if (state.isPresent()) {
@@ -378,9 +430,14 @@ public final class SandboxTool {
     return status;
   }
 
-  /** Stops every process {@code up} started and removes the sandbox's data. */
+  /**
+   * Stops every process {@code up} started and removes the sandbox's data; says whether it stopped
+   * anything ({@code stopped}) and removed anything ({@code removedData}).
+   */
   ObjectNode down() throws IOException, InterruptedException {
     ObjectNode status = JSON.createObjectNode();
+    boolean stopped = stopStrays(dir); // a sandbox whose folder was removed under it
+    boolean removed = false;
     if (Files.isDirectory(dir)) {
       Optional<ObjectNode> state = readState();
       if (state.isPresent()
@@ -394,7 +451,7 @@ public final class SandboxTool {
                 + state.get().path("registryContainer").asText()
                 + ") were not removed: once it answers, `docker rm -f` them.");
       } else {
-        stopAll(state);
+        stopped |= stopAll(state);
         if (state.isPresent() && K3S.equals(state.get().path("mode").asText())) {
           K3sSandbox.removeLabelled(dir);
         }
@@ -404,8 +461,11 @@ public final class SandboxTool {
           Files.deleteIfExists(file);
         }
       }
+      removed = true;
     }
     status.put("running", false);
+    status.put("stopped", stopped);
+    status.put("removedData", removed);
     return status;
   }
 
@@ -421,24 +481,90 @@ public final class SandboxTool {
     }
   }
 
-  private static void stopAll(Optional<ObjectNode> state) throws InterruptedException {
+  /** Stops what {@code state} records; whether any of it was running. */
+  private static boolean stopAll(Optional<ObjectNode> state) throws InterruptedException {
     if (state.isEmpty()) {
-      return;
+      return false;
     }
     if (K3S.equals(state.get().path("mode").asText())) {
-      K3sSandbox.remove(state.get().path("registryContainer").asText());
-      K3sSandbox.remove(state.get().path("k3sContainer").asText());
-      return;
+      String registry = state.get().path("registryContainer").asText();
+      String k3s = state.get().path("k3sContainer").asText();
+      boolean running = K3sSandbox.running(registry) || K3sSandbox.running(k3s);
+      K3sSandbox.remove(registry);
+      K3sSandbox.remove(k3s);
+      return running;
     }
-    kill(state.get().path("apiPid").asLong());
-    kill(state.get().path("registryPid").asLong());
+    boolean api = kill(state.get().path("apiPid").asLong());
+    boolean registry = kill(state.get().path("registryPid").asLong());
+    return api || registry;
   }
 
-  /** TERM, then KILL after 5 s. */
-  private static void kill(long pid) throws InterruptedException {
+  /**
+   * The processes whose command line names {@code dir} as a sandbox's folder: a {@link SandboxMain}
+   * serving from it, a registry serving its {@code registry/config.yml}. Once the folder is removed
+   * ({@code rm -rf $GROVE_HOME}), this is how they are found. {@code dir} is absolute; the current
+   * process is never one.
+   */
+  static List<ProcessHandle> strays(Path dir) {
+    String data = dir.toString();
+    String registryConfig = dir.resolve("registry").resolve("config.yml").toString();
+    long self = ProcessHandle.current().pid();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self)
+        .filter(p -> servesFrom(commandLine(p.pid()), data, registryConfig))
+        .toList();
+  }
+
+  /**
+   * A process's arguments from {@code /proc/PID/cmdline} (empty where there is none): {@link
+   * ProcessHandle.Info#arguments()} is often empty on Linux (for long command lines, a JVM's).
+   */
+  private static List<String> commandLine(long pid) {
+    try {
+      String raw =
+          new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+              StandardCharsets.UTF_8);
+      return raw.isEmpty() ? List.of() : List.of(raw.split("\0"));
+    } catch (IOException | RuntimeException e) {
+      return List.of(); // gone meanwhile, or no /proc here
+    }
+  }
+
+  private static boolean servesFrom(List<String> args, String data, String registryConfig) {
+    int dataAt = args.indexOf("--data");
+    boolean api =
+        args.contains(SandboxMain.class.getName())
+            && dataAt >= 0
+            && dataAt + 1 < args.size()
+            && args.get(dataAt + 1).equals(data);
+    boolean registry =
+        args.size() >= 2
+            && args.get(args.size() - 2).equals("serve")
+            && args.get(args.size() - 1).equals(registryConfig);
+    return api || registry;
+  }
+
+  /** Stops {@link #strays(Path)}; whether there were any. */
+  static boolean stopStrays(Path dir) {
+    boolean any = false;
+    for (ProcessHandle stray : strays(dir)) {
+      try {
+        any |= kill(stray.pid());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stray.destroyForcibly();
+        return true;
+      }
+    }
+    return any;
+  }
+
+  /** TERM, then KILL after 5 s; whether it was running. */
+  private static boolean kill(long pid) throws InterruptedException {
     Optional<ProcessHandle> process = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
     if (process.isEmpty() || !process.get().isAlive()) {
-      return;
+      return false;
     }
     process.get().destroy();
     try {
@@ -446,6 +572,7 @@ public final class SandboxTool {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       process.get().destroyForcibly();
     }
+    return true;
   }
 
   private static boolean alive(long pid) {
@@ -453,10 +580,32 @@ public final class SandboxTool {
   }
 
   private static boolean answers(String url, int expected) {
+    return answers(url, expected, null, null);
+  }
+
+  /** Whether the built-in sandbox's API takes its token ({@code GET /api} answering 200). */
+  private static boolean apiAnswers(JsonNode state) {
+    String certificate = state.path("apiCertificate").asText();
+    return !certificate.isEmpty()
+        && answers(
+            state.path("apiUrl").asText() + "/api", 200, state.path("token").asText(), certificate);
+  }
+
+  /**
+   * Whether {@code url} answers {@code expected}, asked with {@code token} (when not null), over
+   * HTTPS trusting {@code certificatePem} (when not null).
+   */
+  private static boolean answers(String url, int expected, String token, String certificatePem) {
     try {
       HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      if (certificatePem != null && connection instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(SandboxCertificate.trusting(certificatePem).getSocketFactory());
+      }
       connection.setConnectTimeout(1000);
       connection.setReadTimeout(2000);
+      if (token != null) {
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+      }
       int code = connection.getResponseCode();
       connection.disconnect();
       return code == expected;
@@ -483,11 +632,12 @@ public final class SandboxTool {
       throws IOException, InterruptedException, SandboxException {
     checkPortFree(port);
     Path binary = registryBinary();
-    Path registryDir = Files.createDirectories(dir.resolve("registry"));
+    Path registryDir = dir.resolve("registry");
+    createPrivateDirectories(registryDir);
     Path htpasswd = registryDir.resolve("htpasswd");
-    Files.writeString(htpasswd, htpasswdLine(USER, password));
+    writePrivate(htpasswd, htpasswdLine(USER, password));
     Path config = registryDir.resolve("config.yml");
-    Files.writeString(
+    writePrivate(
         config,
         "version: 0.1\n"
             + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
@@ -528,7 +678,8 @@ public final class SandboxTool {
         "See " + log + ".");
   }
 
-  private String awaitApi(Process api, Path apiFile)
+  /** What the API process announced once it serves ({@code apiUrl}, {@code certificate}). */
+  private JsonNode awaitApi(Process api, Path apiFile)
       throws IOException, InterruptedException, SandboxException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -541,9 +692,13 @@ public final class SandboxTool {
             "See " + dir.resolve("sandbox.log") + ".");
       }
       if (Files.isRegularFile(apiFile)) {
-        String url = JSON.readTree(apiFile.toFile()).path("apiUrl").asText();
-        if (answers(url + "/version", 200)) {
-          return url;
+        JsonNode announced = JSON.readTree(apiFile.toFile());
+        if (answers(
+            announced.path("apiUrl").asText() + "/version",
+            200,
+            null,
+            announced.path("certificate").asText())) {
+          return announced;
         }
       }
       Thread.sleep(50);
@@ -554,13 +709,18 @@ public final class SandboxTool {
         "See " + dir.resolve("sandbox.log") + ".");
   }
 
-  private void writeKubeconfig(String apiUrl) throws IOException {
-    Files.writeString(
+  private void writeKubeconfig(String apiUrl, String certificatePem, String token)
+      throws IOException {
+    writePrivate(
         dir.resolve("kubeconfig"),
         "apiVersion: v1\nkind: Config\n"
             + "clusters:\n- name: grove-sandbox\n  cluster:\n    server: "
             + apiUrl
-            + "\nusers:\n- name: grove-sandbox\n  user:\n    token: grove-sandbox\n"
+            + "\n    certificate-authority-data: "
+            + base64(certificatePem)
+            + "\nusers:\n- name: grove-sandbox\n  user:\n    token: "
+            + token
+            + "\n"
             + "contexts:\n- name: "
             + CONTEXT
             + "\n  context:\n    cluster: grove-sandbox\n    user: grove-sandbox\n"
@@ -606,10 +766,12 @@ public final class SandboxTool {
     }
   }
 
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static String password() {
-    byte[] bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return SandboxApi.secret(18);
   }
 
   private static String javaBinary() {
@@ -646,15 +808,23 @@ public final class SandboxTool {
           "Install it: `sudo apt-get install apache2-utils`.");
     }
     Process process =
-        new ProcessBuilder(htpasswd.toString(), "-Bbn", user, password)
+        new ProcessBuilder(htpasswdCommand(user))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+    }
     String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IOException("htpasswd -Bbn failed");
+      throw new IOException("htpasswd -iBn failed");
     }
     return line.strip() + "\n";
+  }
+
+  /** How htpasswd makes the bcrypt entry: the password on its stdin, never on a command line. */
+  static List<String> htpasswdCommand(String user) {
+    return List.of("/usr/bin/htpasswd", "-iBn", user);
   }
 
   private static String tail(Path log) {

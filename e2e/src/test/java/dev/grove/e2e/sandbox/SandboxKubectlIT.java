@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kubectl (1.32, on the PATH) against the sandbox's API: discovery, server-side apply with its
- * default client validation, wait (a watch over HTTP), list as JSON, logs.
+ * kubectl (1.32, on the PATH) against the sandbox's API, with the bearer token of its kubeconfig:
+ * discovery, server-side apply with its default client validation, wait (a watch over HTTP), list
+ * as JSON, logs.
  */
 class SandboxKubectlIT {
 
@@ -40,10 +41,15 @@ class SandboxKubectlIT {
                   "kind: Config",
                   "clusters:",
                   "- name: grove-sandbox",
-                  "  cluster: {server: '" + sandbox.url() + "'}",
+                  "  cluster:",
+                  "    server: " + sandbox.url(),
+                  "    certificate-authority-data: "
+                      + java.util.Base64.getEncoder()
+                          .encodeToString(
+                              sandbox.certificatePem().getBytes(StandardCharsets.US_ASCII)),
                   "users:",
                   "- name: grove-sandbox",
-                  "  user: {}",
+                  "  user: {token: '" + sandbox.token() + "'}",
                   "contexts:",
                   "- name: grove-sandbox",
                   "  context: {cluster: grove-sandbox, user: grove-sandbox}",

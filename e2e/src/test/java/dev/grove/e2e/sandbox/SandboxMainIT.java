@@ -30,15 +30,25 @@ class SandboxMainIT {
     try {
       Path apiFile = data.resolve(SandboxMain.API_FILE);
       String json = awaitFile(apiFile, process);
-      Matcher url = Pattern.compile("\"apiUrl\": \"(http://127\\.0\\.0\\.1:\\d+)\"").matcher(json);
+      Matcher url = Pattern.compile("\"apiUrl\": \"(https://127\\.0\\.0\\.1:\\d+)\"").matcher(json);
       Matcher pid = Pattern.compile("\"pid\": (\\d+)").matcher(json);
       assertThat(url.find()).as(json).isTrue();
       assertThat(pid.find()).as(json).isTrue();
       assertThat(Long.parseLong(pid.group(1))).isEqualTo(process.pid());
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(apiFile)))
+          .isEqualTo("rw-------");
 
       HttpResponse<String> version =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(
+                  SandboxCertificate.trusting(
+                      new com.fasterxml.jackson.databind.ObjectMapper()
+                          .readTree(json)
+                          .path("certificate")
+                          .asText()))
               .build()
               .send(
                   HttpRequest.newBuilder(URI.create(url.group(1) + "/version")).build(),
@@ -73,6 +83,26 @@ class SandboxMainIT {
         .contains("--port http is not a number", "usage: SandboxMain --data DIR [--port N]");
   }
 
+  @Test
+  void without_a_token_it_exits_2_saying_so() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(SandboxMain.class.getName());
+    command.add("--data");
+    command.add(dir.resolve("sandbox").toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().remove(SandboxMain.TOKEN_ENV);
+    Process process = builder.start();
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("no token", SandboxMain.TOKEN_ENV);
+  }
+
   private static Process start(Path data, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -82,7 +112,10 @@ class SandboxMainIT {
     command.add("--data");
     command.add(data.toString());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put(SandboxMain.TOKEN_ENV, "a-test-token");
+    return builder.start();
   }
 
   private static String awaitFile(Path file, Process process) throws Exception {
