@@ -39,6 +39,19 @@ final class FakeProjectService implements ProjectService {
     return 1;
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger toDrop =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The next {@link #evictIdle} reports this many projects dropped. */
+  void dropOnNextEviction(int count) {
+    toDrop.set(count);
+  }
+
+  @Override
+  public int evictIdle() {
+    return toDrop.getAndSet(0);
+  }
+
   private ProjectSummary call(ProjectRequest request) {
     requests.add(request);
     threads.add(Thread.currentThread().getName());

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class HousekeepingTest {
   private final FakeProjectService projects = new FakeProjectService();
   private final AtomicInteger running = new AtomicInteger();
-  private final AtomicLong used = new AtomicLong(100L << 20);
+  private final AtomicLong used = new AtomicLong(300L << 20);
   private final AtomicInteger collections = new AtomicInteger();
   private final Housekeeping housekeeping =
       new Housekeeping(
@@ -22,21 +22,28 @@ class HousekeepingTest {
           });
 
   @Test
-  void anIdleDaemonWhoseHeapGrewCollectsOnce() {
-    assertThat(housekeeping.tick()).isFalse(); // nothing grew
+  void droppedProjectsAreGivenBackOnceTheDaemonIsIdle() {
+    assertThat(housekeeping.tick()).isFalse(); // nothing dropped
 
-    used.set(300L << 20); // a big load came and went, leaving garbage
-    assertThat(housekeeping.tick()).isFalse(); // it allocated during the last period: not idle
-    assertThat(housekeeping.tick()).isTrue(); // quiet for a period: collect
+    projects.dropOnNextEviction(2);
+    assertThat(housekeeping.tick()).isTrue();
     assertThat(housekeeping.tick()).isFalse(); // once is enough
     assertThat(collections).hasValue(1);
   }
 
   @Test
+  void garbageAloneIsNotWorthAPause() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(housekeeping.tick()).isFalse();
+    }
+    assertThat(collections).hasValue(0);
+  }
+
+  @Test
   void nothingIsCollectedWhileARunGoesOn() {
-    used.set(300L << 20);
     housekeeping.tick();
     running.set(1);
+    projects.dropOnNextEviction(1);
     assertThat(housekeeping.tick()).isFalse();
 
     running.set(0);
@@ -45,6 +52,7 @@ class HousekeepingTest {
 
   @Test
   void aBusyDaemonIsNotPaused() {
+    projects.dropOnNextEviction(1);
     for (int i = 1; i <= 5; i++) {
       used.set((300L + 50 * i) << 20); // loads keep allocating
       assertThat(housekeeping.tick()).isFalse();
