@@ -48,7 +48,12 @@ public final class DaemonClient {
   }
 
   public Health health() {
-    return send("GET", Routes.HEALTH, null, HEALTH_TIMEOUT_MS, Health.class);
+    return health(HEALTH_TIMEOUT_MS);
+  }
+
+  /** The health check, waiting at most {@code timeoutMs} for the answer. */
+  public Health health(int timeoutMs) {
+    return send("GET", Routes.HEALTH, null, timeoutMs, Health.class);
   }
 
   public ProjectSummary validate(ProjectRequest request) {
