@@ -414,6 +414,19 @@ public final class DaemonClient {
 
   /** Nothing answers on the daemon's port (refused: a new daemon may be started). */
   private DaemonUnreachableException noDaemon(IOException e) {
+    if (e instanceof java.net.SocketTimeoutException && !(e instanceof java.net.ConnectException)) {
+      // it took the connection but not answered: alive and busy, not absent
+      return new DaemonUnreachableException(
+          "the Grove daemon (pid "
+              + info.pid()
+              + ") is busy: it did not answer on 127.0.0.1:"
+              + info.port()
+              + " in time ("
+              + describe(e)
+              + ")",
+          "Wait for it and run again; 'grove daemon status' says whether it answers, 'grove"
+              + " daemon stop' stops it.");
+    }
     DaemonUnreachableException unreachable =
         new DaemonUnreachableException(
             "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",
