@@ -156,7 +156,7 @@ public final class DaemonConnector {
       long pid = info.get().pid();
       Optional<Running> running = answering(info.get());
       if (running.isPresent()) {
-        running.get().client().shutdown();
+        askToStop(running.get());
         String signals = awaitExitOrSignal(pid, STOP_TIMEOUT);
         done.add(
             signals == null
@@ -377,9 +377,17 @@ public final class DaemonConnector {
   }
 
   private void stopAndWait(Running running) {
-    long pid = running.client().info().pid();
-    running.client().shutdown();
-    awaitExitOrSignal(pid, STOP_TIMEOUT);
+    askToStop(running);
+    awaitExitOrSignal(running.client().info().pid(), STOP_TIMEOUT);
+  }
+
+  /** Sends the stop request; a daemon that then does not answer is signalled after the wait. */
+  private static void askToStop(Running running) {
+    try {
+      running.client().shutdown();
+    } catch (DaemonUnreachableException e) {
+      // it answered its health check a moment ago: the wait for its exit decides
+    }
   }
 
   /**
