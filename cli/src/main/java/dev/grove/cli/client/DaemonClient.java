@@ -48,7 +48,12 @@ public final class DaemonClient {
   }
 
   public Health health() {
-    return send("GET", Routes.HEALTH, null, HEALTH_TIMEOUT_MS, Health.class);
+    return health(HEALTH_TIMEOUT_MS);
+  }
+
+  /** The health check, waiting at most {@code timeoutMs} for the answer. */
+  public Health health(int timeoutMs) {
+    return send("GET", Routes.HEALTH, null, timeoutMs, Health.class);
   }
 
   public ProjectSummary validate(ProjectRequest request) {
@@ -409,6 +414,19 @@ public final class DaemonClient {
 
   /** Nothing answers on the daemon's port (refused: a new daemon may be started). */
   private DaemonUnreachableException noDaemon(IOException e) {
+    if (e instanceof java.net.SocketTimeoutException && !(e instanceof java.net.ConnectException)) {
+      // it took the connection but not answered: alive and busy, not absent
+      return new DaemonUnreachableException(
+          "the Grove daemon (pid "
+              + info.pid()
+              + ") is busy: it did not answer on 127.0.0.1:"
+              + info.port()
+              + " in time ("
+              + describe(e)
+              + ")",
+          "Wait for it and run again; 'grove daemon status' says whether it answers, 'grove"
+              + " daemon stop' stops it.");
+    }
     DaemonUnreachableException unreachable =
         new DaemonUnreachableException(
             "no Grove daemon answers on 127.0.0.1:" + info.port() + " (" + describe(e) + ")",

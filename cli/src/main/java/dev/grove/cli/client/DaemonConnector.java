@@ -29,6 +29,9 @@ public final class DaemonConnector {
   static final Duration START_TIMEOUT = Duration.ofSeconds(15);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+  /** A live daemon that has not answered its health check for this long is reported busy. */
+  static final int BUSY_AFTER_MS = 5_000;
+
   /** A daemon that answered its health check. */
   public record Running(DaemonClient client, Health health) {}
 
@@ -93,16 +96,24 @@ public final class DaemonConnector {
     }
     Optional<Running> running = answering(info.get());
     if (running.isEmpty() && isDaemon(info.get().pid())) {
-      throw busy(info.get());
+      // a second, longer chance before calling it busy: a cold daemon on a loaded machine
+      running = answering(info.get(), BUSY_AFTER_MS - DaemonClient.HEALTH_TIMEOUT_MS);
+      if (running.isEmpty() && isDaemon(info.get().pid())) {
+        throw busy(info.get());
+      }
     }
     return running;
   }
 
   /** The daemon of {@code info} if it answers its health check; a rejected token propagates. */
   private static Optional<Running> answering(DaemonInfo info) {
+    return answering(info, DaemonClient.HEALTH_TIMEOUT_MS);
+  }
+
+  private static Optional<Running> answering(DaemonInfo info, int timeoutMs) {
     DaemonClient client = new DaemonClient(info);
     try {
-      return Optional.of(new Running(client, client.health()));
+      return Optional.of(new Running(client, client.health(timeoutMs)));
     } catch (DaemonUnreachableException e) {
       if (e.tokenRejected()) {
         throw e;
@@ -120,7 +131,7 @@ public final class DaemonConnector {
             + ") is busy: it runs but did not answer on 127.0.0.1:"
             + info.port()
             + " within "
-            + DaemonClient.HEALTH_TIMEOUT_MS / 1000
+            + BUSY_AFTER_MS / 1000
             + " s",
         "Wait for it and run again; 'grove daemon stop' stops it (with signals if it still does"
             + " not answer). What it does: "
@@ -145,7 +156,7 @@ public final class DaemonConnector {
       long pid = info.get().pid();
       Optional<Running> running = answering(info.get());
       if (running.isPresent()) {
-        running.get().client().shutdown();
+        askToStop(running.get());
         String signals = awaitExitOrSignal(pid, STOP_TIMEOUT);
         done.add(
             signals == null
@@ -231,6 +242,7 @@ public final class DaemonConnector {
   }
 
   private Process spawn() throws IOException {
+    noteStartInLog();
     List<String> command = launch.command(home.dir());
     Path setsid = Path.of("/usr/bin/setsid");
     if (Files.isExecutable(setsid)) {
@@ -244,6 +256,84 @@ public final class DaemonConnector {
             .redirectErrorStream(true);
     builder.environment().put(GroveHome.ENV, home.dir().toString());
     return builder.start();
+  }
+
+  /** The size of daemon.log after the start note: a daemon that wrote nothing leaves it so. */
+  private long logSizeAtStart = -1;
+
+  /**
+   * Writes a line to daemon.log before the daemon starts: a log that cannot be written (a full
+   * disk) is said now, naming the file, instead of a daemon that fails with nothing in its log.
+   */
+  private void noteStartInLog() {
+    Path log = home.logFile();
+    String line =
+        java.time.Instant.now()
+            + " grove (pid "
+            + ProcessHandle.current().pid()
+            + "): starting a Grove daemon\n";
+    try {
+      Files.writeString(log, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      logSizeAtStart = Files.size(log);
+    } catch (IOException e) {
+      String reason =
+          e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+              ? fs.getReason()
+              : e.getMessage();
+      throw new DaemonUnreachableException(
+          "cannot start the Grove daemon: cannot write " + log + ": " + reason,
+          "Free space on the disk that holds "
+              + home.dir()
+              + " ('df "
+              + home.dir()
+              + "' shows it), or set GROVE_HOME to a folder with space, then run again.");
+    }
+  }
+
+  /**
+   * What a daemon that exited while starting said last (its last ERROR line since the start note),
+   * or, when it said nothing, whether the disk explains it.
+   */
+  private String silentExit() {
+    try {
+      long size = Files.size(home.logFile());
+      if (logSizeAtStart < 0) {
+        return "";
+      }
+      if (size > logSizeAtStart) {
+        return lastError(size);
+      }
+      long free = Files.getFileStore(home.dir()).getUsableSpace();
+      return free < (1 << 20)
+          ? ", and wrote nothing to its log: the disk that holds "
+              + home.dir()
+              + " is full (No space left on device: "
+              + free / 1024
+              + " KiB free)"
+          : ", and wrote nothing to its log";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The daemon's last ERROR line since the start note (at most its last 8 KiB), as ": text". */
+  private String lastError(long size) throws IOException {
+    long from = Math.max(logSizeAtStart, size - 8192);
+    byte[] tail;
+    try (FileChannel channel = FileChannel.open(home.logFile(), StandardOpenOption.READ)) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - from));
+      channel.read(buffer, from);
+      tail = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+    String said = null;
+    for (String line : new String(tail, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+      int error = line.indexOf(" ERROR ");
+      int text = line.indexOf(" - ", Math.max(error, 0));
+      if (error >= 0 && text >= 0) {
+        said = line.substring(text + 3).trim();
+      }
+    }
+    return said == null ? "" : ": " + said;
   }
 
   /** Waits for daemon.json and a healthy answer with the expected build id. */
@@ -261,7 +351,10 @@ public final class DaemonConnector {
         // setsid may fork and exit 0; only a failing exit means the daemon died.
         if (!process.isAlive() && process.exitValue() != 0) {
           throw cannotStart(
-              "the Grove daemon exited while starting (exit code " + process.exitValue() + ")");
+              "the Grove daemon exited while starting (exit code "
+                  + process.exitValue()
+                  + ")"
+                  + silentExit());
         }
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -284,9 +377,17 @@ public final class DaemonConnector {
   }
 
   private void stopAndWait(Running running) {
-    long pid = running.client().info().pid();
-    running.client().shutdown();
-    awaitExitOrSignal(pid, STOP_TIMEOUT);
+    askToStop(running);
+    awaitExitOrSignal(running.client().info().pid(), STOP_TIMEOUT);
+  }
+
+  /** Sends the stop request; a daemon that then does not answer is signalled after the wait. */
+  private static void askToStop(Running running) {
+    try {
+      running.client().shutdown();
+    } catch (DaemonUnreachableException e) {
+      // it answered its health check a moment ago: the wait for its exit decides
+    }
   }
 
   /**

@@ -170,4 +170,25 @@ class DaemonClientTest {
               assertThat(e.getMessage()).contains("does not answer as a Grove daemon");
             });
   }
+
+  @Test
+  void aDaemonThatDoesNotAnswerInTimeIsCalledBusyNotAbsent() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      DaemonClient client =
+          new DaemonClient(
+              new dev.grove.api.http.DaemonInfo(
+                  silent.getLocalPort(), 4242, FakeDaemon.TOKEN, "b1"));
+
+      DaemonUnreachableException failure =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              DaemonUnreachableException.class, client::runs);
+
+      assertThat(failure).isNotNull();
+      assertThat(failure.getMessage())
+          .contains("pid 4242")
+          .contains("busy")
+          .doesNotContain("no Grove daemon answers");
+      assertThat(failure.suggestion()).doesNotContain("grove daemon start");
+    }
+  }
 }

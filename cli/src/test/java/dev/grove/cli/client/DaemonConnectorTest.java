@@ -164,6 +164,20 @@ class DaemonConnectorTest {
     CliRun.run(tmp, home, launch, "daemon", "stop");
   }
 
+  @Test
+  void aFullDiskIsNamedWhenTheDaemonCannotStart() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    // every write to /dev/full fails with ENOSPC, as on a full disk
+    Files.createSymbolicLink(home.resolve("daemon.log"), Path.of("/dev/full"));
+
+    CliRun run = CliRun.run(tmp, home, launch(CrashingDaemonMain.class, "b1"), "daemon", "start");
+
+    assertThat(run.exitCode).isEqualTo(3);
+    assertThat(run.err)
+        .contains("No space left on device")
+        .contains(home.resolve("daemon.log").toString());
+  }
+
   /** Starts a daemon process as grove would, without waiting for it to answer. */
   private static Process startDirectly(DaemonLaunch launch, Path home) throws Exception {
     ProcessBuilder builder =
