@@ -29,6 +29,13 @@ public final class DaemonConnector {
   static final Duration START_TIMEOUT = Duration.ofSeconds(15);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * How long a daemon that accepted a stop request may take to exit: the first daemon of a build
+   * writes its class archive as it exits (-XX:ArchiveClassesAtExit), which took over 10 s on a busy
+   * machine; a signal then would lose the archive.
+   */
+  static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+
   /** A live daemon that has not answered its health check for this long is reported busy. */
   static final int BUSY_AFTER_MS = 5_000;
 
@@ -157,14 +164,14 @@ public final class DaemonConnector {
       Optional<Running> running = answering(info.get());
       if (running.isPresent()) {
         askToStop(running.get());
-        String signals = awaitExitOrSignal(pid, STOP_TIMEOUT);
+        String signals = awaitExitOrSignal(pid, EXIT_TIMEOUT);
         done.add(
             signals == null
                 ? "pid " + pid
                 : "pid "
                     + pid
                     + ": it did not exit within "
-                    + STOP_TIMEOUT.toSeconds()
+                    + EXIT_TIMEOUT.toSeconds()
                     + " s of the request, so it was sent "
                     + signals);
       } else if (isDaemon(pid)) {
@@ -378,7 +385,7 @@ public final class DaemonConnector {
 
   private void stopAndWait(Running running) {
     askToStop(running);
-    awaitExitOrSignal(running.client().info().pid(), STOP_TIMEOUT);
+    awaitExitOrSignal(running.client().info().pid(), EXIT_TIMEOUT);
   }
 
   /** Sends the stop request; a daemon that then does not answer is signalled after the wait. */
@@ -391,11 +398,12 @@ public final class DaemonConnector {
   }
 
   /**
-   * Waits up to {@code limit} for a daemon asked to stop; then signals it. Null when it exited by
-   * itself, else the signals it took.
+   * Waits up to {@code limit} for a daemon asked to stop (it answered as this home's daemon, so it
+   * is one: an exiting JVM's command line may already be unreadable); then signals it. Null when it
+   * exited by itself, else the signals it took.
    */
   private String awaitExitOrSignal(long pid, Duration limit) {
-    return awaitGone(pid, limit) ? null : terminate(pid);
+    return awaitGone(pid, limit) ? null : terminate(pid, true);
   }
 
   /**
@@ -403,11 +411,16 @@ public final class DaemonConnector {
    * to a daemon of this home. Returns the signals it took.
    */
   private String terminate(long pid) {
+    return terminate(pid, false);
+  }
+
+  /** As {@link #terminate(long)}; {@code known}: it answered as this home's daemon. */
+  private String terminate(long pid, boolean known) {
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty() || !running(pid)) {
       return "nothing (it had exited)";
     }
-    if (!isDaemon(pid)) {
+    if (!known && !isDaemon(pid)) {
       throw new DaemonUnreachableException(
           "pid " + pid + " is not a Grove daemon of " + home.dir() + "; grove does not signal it",
           "Delete " + home.infoFile() + " if it is stale, then run again.");
