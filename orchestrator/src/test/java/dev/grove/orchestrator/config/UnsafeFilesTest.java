@@ -218,6 +218,17 @@ class UnsafeFilesTest {
     assertThat(problem.message()).contains("FIFO");
   }
 
+  @Test
+  void aFifoInTheGitFolderDoesNotBlockALoad() throws Exception {
+    Path root = project();
+    Files.createDirectories(root.resolve(".git"));
+    mkfifo(root.resolve(".git/HEAD"));
+    LoadedProject loaded =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10), () -> Fixtures.load(root, null, Map.of(), Map.of()));
+    assertThat(loaded.actions()).hasSize(1);
+  }
+
   /** Issue 12.4 at the loader: a template over its cap is a config error with file and line. */
   @Test
   void aTemplateBombIsAConfigErrorWithFileAndLine() throws Exception {
