@@ -21,6 +21,29 @@ final class Budget {
     }
   }
 
+  /**
+   * Counts a value that may share parts with others (what a {@code $forEach} returns for each item
+   * often is the same subtree): every node and character of it, as a copy of the tree (for its
+   * version, or its JSON) would meet them. Stops at the limit, so it costs at most the budget.
+   */
+  void chargeDeep(Object value) {
+    if (value instanceof String text) {
+      add(text.length());
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      add(map.size());
+      for (Object child : map.values()) {
+        chargeDeep(child);
+      }
+    } else if (value instanceof java.util.List<?> list) {
+      add(list.size());
+      for (Object child : list) {
+        chargeDeep(child);
+      }
+    } else {
+      add(1);
+    }
+  }
+
   private void add(long amount) {
     used += amount;
     if (used > MAX_TOTAL) {

@@ -394,6 +394,11 @@ public final class TemplateResolver {
                 path,
                 Limits.SUGGESTION);
           }
+          try {
+            budget.chargeDeep(value);
+          } catch (EvalError e) {
+            throw structural(e.getMessage(), map.get("$return"), path, e.suggestion());
+          }
           out.add(value);
         }
       } finally {
