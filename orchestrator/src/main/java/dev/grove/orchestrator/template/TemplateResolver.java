@@ -70,7 +70,16 @@ public final class TemplateResolver {
    * $if/$then/$else and $forEach/$return/$filter.
    */
   public Object resolveTree(Object tree, Map<String, Object> context) throws TemplateException {
-    Object out = resolve(tree, context, new ArrayList<>(), new Budget());
+    return resolveTree(tree, context, null);
+  }
+
+  /**
+   * As {@link #resolveTree(Object, Map)}, what it builds counted against {@code load} (from {@link
+   * Budget#forLoad()}) as well as against its own budget; null for none.
+   */
+  public Object resolveTree(Object tree, Map<String, Object> context, Budget load)
+      throws TemplateException {
+    Object out = resolve(tree, context, new ArrayList<>(), new Budget(load));
     return out == REMOVED ? null : out;
   }
 
