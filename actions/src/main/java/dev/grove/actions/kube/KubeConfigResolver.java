@@ -1,12 +1,10 @@
 package dev.grove.actions.kube;
 
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.project.UserFiles;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +60,11 @@ public final class KubeConfigResolver {
     }
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+      text = UserFiles.readText(file);
+    } catch (UserFiles.UnreadableException e) {
       throw new ActionException(
           KUBE_CONFIG,
-          "Cannot read the kubeconfig " + file + " (" + e.getClass().getSimpleName() + ").",
+          "Cannot read the kubeconfig " + file + ": " + e.getMessage() + ".",
           "Point the kubernetes provider's `kubeconfig` (or KUBECONFIG) at a kubeconfig file, or"
               + " create one (`gcloud container clusters get-credentials ...`, `kind create"
               + " cluster`), or run `grove sandbox up` for a local cluster.");

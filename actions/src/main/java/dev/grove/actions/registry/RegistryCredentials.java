@@ -5,13 +5,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.project.UserFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
@@ -106,16 +106,17 @@ public final class RegistryCredentials {
       Path file, String host, String registryHost, Map<String, String> env) throws ActionException {
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(Files.readString(file));
-    } catch (NoSuchFileException missing) {
-      return Optional.empty();
-    } catch (JsonParseException e) {
-      throw malformed(file, registryHost, "is not valid JSON: " + rootCause(e));
-    } catch (IOException e) {
+      parsed = JsonParser.parseString(UserFiles.readText(file));
+    } catch (UserFiles.UnreadableException e) {
+      if (e.reason() == UserFiles.Reason.MISSING) {
+        return Optional.empty();
+      }
       throw new ActionException(
           RegistryErrors.REGISTRY_CREDENTIALS,
           "Could not read the docker config " + file + ": " + e.getMessage(),
-          "Check the file's permissions, or point DOCKER_CONFIG at another directory");
+          e.suggestion() + " Or point DOCKER_CONFIG at another directory.");
+    } catch (JsonParseException e) {
+      throw malformed(file, registryHost, "is not valid JSON: " + rootCause(e));
     }
     if (parsed.isJsonNull()) {
       return Optional.empty();

@@ -85,6 +85,23 @@ class KubeConfigResolverTest {
   }
 
   @Test
+  void aKubeconfigThatIsALinkToADeviceIsRefusedSayingWhat() throws Exception {
+    Files.createSymbolicLink(dir.resolve("k.yaml"), Path.of("/dev/zero"));
+    ActionException e =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10),
+            () ->
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                    ActionException.class,
+                    () ->
+                        KubeConfigResolver.resolve(Map.of("kubeconfig", "k.yaml"), dir, Map.of())));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("k.yaml")
+        .contains("a character device, not a regular file");
+  }
+
+  @Test
   void anUnreachableClusterFailsFastNamingTheContextAndFile() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -215,6 +215,24 @@ class RegistryCredentialsTest {
   }
 
   @Test
+  void a_config_that_is_a_link_to_a_device_is_an_error_saying_what_it_is() throws Exception {
+    Path file = home.resolve(".docker/config.json");
+    Files.createDirectories(file.getParent());
+    Files.createSymbolicLink(file, Path.of("/dev/zero"));
+
+    Throwable thrown =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10),
+            () ->
+                org.assertj.core.api.Assertions.catchThrowable(
+                    () -> credentials.find("r.example", env)));
+    assertThat(thrown)
+        .isInstanceOf(ActionException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("a character device, not a regular file");
+  }
+
+  @Test
   void auth_that_is_not_base64_is_an_error_without_the_value() throws Exception {
     Path file = dockerConfig("{\"auths\":{\"r.example\":{\"auth\":\"%%not-base64%%\"}}}");
 

@@ -1,7 +1,7 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * {@code ${git.branch}}, {@code ${git.commitHash}}, {@code ${git.originUrl}}, read from the {@code
- * .git} folder directly (no git process: a load must stay fast).
+ * .git} folder directly (no git process: a load must stay fast), through {@link UserFiles} so a
+ * FIFO or device there cannot block a load.
  */
 final class GitInfo {
   private GitInfo() {}
@@ -28,7 +29,7 @@ final class GitInfo {
     }
     Path gitDir = dir.resolve(".git");
     try {
-      String head = Files.readString(gitDir.resolve("HEAD"), StandardCharsets.UTF_8).strip();
+      String head = UserFiles.readText(gitDir.resolve("HEAD")).strip();
       if (head.startsWith("ref: ")) {
         String ref = head.substring(5);
         git.put("branch", ref.startsWith("refs/heads/") ? ref.substring(11) : ref);
@@ -39,7 +40,7 @@ final class GitInfo {
       Path config = gitDir.resolve("config");
       if (Files.isRegularFile(config)) {
         boolean inOrigin = false;
-        for (String line : Files.readAllLines(config, StandardCharsets.UTF_8)) {
+        for (String line : UserFiles.readText(config).lines().toList()) {
           String trimmed = line.strip();
           if (trimmed.startsWith("[")) {
             inOrigin = trimmed.equals("[remote \"origin\"]");
@@ -60,11 +61,11 @@ final class GitInfo {
   private static String resolveRef(Path gitDir, String ref) throws IOException {
     Path loose = gitDir.resolve(ref);
     if (Files.isRegularFile(loose)) {
-      return Files.readString(loose, StandardCharsets.UTF_8).strip();
+      return UserFiles.readText(loose).strip();
     }
     Path packed = gitDir.resolve("packed-refs");
     if (Files.isRegularFile(packed)) {
-      for (String line : Files.readAllLines(packed, StandardCharsets.UTF_8)) {
+      for (String line : UserFiles.readText(packed).lines().toList()) {
         if (line.endsWith(" " + ref)) {
           return line.substring(0, line.indexOf(' '));
         }

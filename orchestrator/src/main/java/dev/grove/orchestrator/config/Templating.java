@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.api.error.Problem;
+import dev.grove.orchestrator.template.Budget;
 import dev.grove.orchestrator.template.TemplateException;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.util.List;
@@ -12,6 +13,9 @@ final class Templating {
   static final String TEMPLATE_ERROR = "TEMPLATE_ERROR";
 
   private final TemplateResolver resolver;
+
+  /** Shared by every resolution of one load (one Templating is made per load). */
+  private final Budget budget = Budget.forLoad();
 
   Templating(TemplateResolver resolver) {
     this.resolver = resolver;
@@ -32,7 +36,8 @@ final class Templating {
       Map<String, Object> context,
       List<Problem> errors) {
     try {
-      return Optional.ofNullable(resolver.resolveTree(value, context)).or(() -> Optional.of(NULL));
+      return Optional.ofNullable(resolver.resolveTree(value, context, budget))
+          .or(() -> Optional.of(NULL));
     } catch (TemplateException e) {
       String where = SourceMap.pathOf(path, e.path());
       errors.add(

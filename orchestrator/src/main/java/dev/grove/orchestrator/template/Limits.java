@@ -36,6 +36,40 @@ final class Limits {
     }
   }
 
+  /** Nodes one decoded document ({@code yamlDecode}, {@code jsonDecode}) may expand to. */
+  static final int MAX_DECODED_NODES = 1_000_000;
+
+  /**
+   * {@link Values#normalize} of what a decoder gave, counting the nodes as they are copied: YAML
+   * aliases let a 1 KiB string name 2^25 nodes (billion laughs), which a copy would make real.
+   */
+  static Object decoded(Object value, String what) {
+    return decoded(value, what, new long[1]);
+  }
+
+  private static Object decoded(Object value, String what, long[] nodes) {
+    if (++nodes[0] > MAX_DECODED_NODES) {
+      throw new EvalError(
+          what
+              + " decodes to more than "
+              + MAX_DECODED_NODES
+              + " values (YAML aliases repeat what they name), over the limit for one value",
+          SUGGESTION);
+    }
+    if (value instanceof java.util.Map<?, ?> map) {
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), decoded(v, what, nodes)));
+      return out;
+    }
+    if (value instanceof java.util.Collection<?> list) {
+      items(list.size(), what);
+      java.util.List<Object> out = new java.util.ArrayList<>(list.size());
+      list.forEach(v -> out.add(decoded(v, what, nodes)));
+      return out;
+    }
+    return Values.normalize(value);
+  }
+
   /** A string builder that fails as soon as it would pass {@link #MAX_CHARS}. */
   static final class Text implements Appendable {
     private final StringBuilder out = new StringBuilder();

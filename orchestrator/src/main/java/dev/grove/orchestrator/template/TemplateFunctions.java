@@ -375,7 +375,7 @@ final class TemplateFunctions {
 
   private static Object jsonDecode(String text) {
     try {
-      return Values.normalize(JSON.readValue(text, Object.class));
+      return Limits.decoded(JSON.readValue(text, Object.class), "jsonDecode");
     } catch (JsonProcessingException e) {
       throw new EvalError(
           "Function jsonDecode could not parse its input as JSON: " + e.getOriginalMessage(),
@@ -647,11 +647,12 @@ final class TemplateFunctions {
       if (multi) {
         List<Object> docs = new ArrayList<>();
         for (Object doc : yaml().loadAll(text)) {
-          docs.add(Values.normalize(doc));
+          docs.add(Limits.decoded(doc, "yamlDecode"));
+          Limits.items(docs.size(), "yamlDecode");
         }
         return docs;
       }
-      return Values.normalize(yaml().load(text));
+      return Limits.decoded(yaml().load(text), "yamlDecode");
     } catch (YAMLException e) {
       throw new EvalError(
           "Function yamlDecode could not parse its input as YAML: " + e.getMessage(),

@@ -70,7 +70,16 @@ public final class TemplateResolver {
    * $if/$then/$else and $forEach/$return/$filter.
    */
   public Object resolveTree(Object tree, Map<String, Object> context) throws TemplateException {
-    Object out = resolve(tree, context, new ArrayList<>(), new Budget());
+    return resolveTree(tree, context, null);
+  }
+
+  /**
+   * As {@link #resolveTree(Object, Map)}, what it builds counted against {@code load} (from {@link
+   * Budget#forLoad()}) as well as against its own budget; null for none.
+   */
+  public Object resolveTree(Object tree, Map<String, Object> context, Budget load)
+      throws TemplateException {
+    Object out = resolve(tree, context, new ArrayList<>(), new Budget(load));
     return out == REMOVED ? null : out;
   }
 
@@ -393,6 +402,11 @@ public final class TemplateResolver {
                 map.get("$forEach"),
                 path,
                 Limits.SUGGESTION);
+          }
+          try {
+            budget.chargeDeep(value);
+          } catch (EvalError e) {
+            throw structural(e.getMessage(), map.get("$return"), path, e.suggestion());
           }
           out.add(value);
         }

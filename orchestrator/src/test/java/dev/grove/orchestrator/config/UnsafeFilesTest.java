@@ -218,6 +218,17 @@ class UnsafeFilesTest {
     assertThat(problem.message()).contains("FIFO");
   }
 
+  @Test
+  void aFifoInTheGitFolderDoesNotBlockALoad() throws Exception {
+    Path root = project();
+    Files.createDirectories(root.resolve(".git"));
+    mkfifo(root.resolve(".git/HEAD"));
+    LoadedProject loaded =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10), () -> Fixtures.load(root, null, Map.of(), Map.of()));
+    assertThat(loaded.actions()).hasSize(1);
+  }
+
   /** Issue 12.4 at the loader: a template over its cap is a config error with file and line. */
   @Test
   void aTemplateBombIsAConfigErrorWithFileAndLine() throws Exception {
@@ -236,5 +247,31 @@ class UnsafeFilesTest {
     Problem problem = only(problems(root), "api/bomb.garden.yml");
     assertThat(problem.location().line()).isEqualTo(7);
     assertThat(problem.message()).contains("replace").contains("1 MiB");
+  }
+
+  /**
+   * Each action within its own budget, but together past the load's: a project cannot fill the
+   * daemon by spreading its templates over many actions.
+   */
+  @Test
+  void theTemplatesOfOneLoadBuildAtMostTheLoadsBudget() throws Exception {
+    Path root = project();
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      yaml.append("---\nkind: Build\ntype: exec\nname: wide")
+          .append(i)
+          .append("\nvariables:\n  big: ")
+          .append("b".repeat(600_000))
+          .append("\nspec:\n  command:\n    $forEach: ${range(1, 50)}\n")
+          .append("    $return: ${var.big}${item.value}\n");
+    }
+    Files.writeString(root.resolve("api/wide.garden.yml"), yaml);
+    List<Problem> problems = problems(root);
+    assertThat(problems)
+        .anySatisfy(
+            p -> {
+              assertThat(p.location().file()).isEqualTo("api/wide.garden.yml");
+              assertThat(p.message()).contains("64 Mi").contains("limit");
+            });
   }
 }

@@ -29,6 +29,13 @@ class TemplateLimitsTest {
     var.put("x", X);
     var.put("big", BIG);
     var.put("long", java.util.Collections.nCopies(100_000, X));
+    StringBuilder bomb = new StringBuilder("l0: &l0 [x, x]\n");
+    for (int i = 1; i < 25; i++) {
+      bomb.append("l").append(i).append(": &l").append(i);
+      bomb.append(" [*l").append(i - 1).append(", *l").append(i - 1).append("]\n");
+    }
+    var.put("yamlBomb", bomb.toString());
+    var.put("tree", java.util.Collections.nCopies(1000, X));
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("var", var);
     return context;
@@ -53,7 +60,11 @@ class TemplateLimitsTest {
         Arguments.of("${jsonEncode(var.long)}", "1 MiB"),
         Arguments.of("${yamlEncode(var.long)}", "1 MiB"),
         Arguments.of("${string(var.long)}", "1 MiB"),
-        Arguments.of("${base64Encode(var.big + slice(var.big, 0, 300000))}", "1 MiB"));
+        Arguments.of("${base64Encode(var.big + slice(var.big, 0, 300000))}", "1 MiB"),
+        Arguments.of("${yamlDecode(var.yamlBomb)}", "1000000 values"),
+        Arguments.of(
+            "${jsonDecode(\"[\" + replace(slice(var.big, 0, 150000), \"b\", \"1,\") + \"1]\")}",
+            "100000"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -95,6 +106,28 @@ class TemplateLimitsTest {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put(
         "items", Map.of("$forEach", "${range(1, 100000)}", "$return", "${var.big}${item.value}"));
+    TemplateException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> {
+              try {
+                resolver.resolveTree(tree, context());
+                throw new AssertionError("expected a template error");
+              } catch (TemplateException expected) {
+                return expected;
+              }
+            });
+    assertThat(e.getMessage()).contains("32 Mi").contains("limit");
+  }
+
+  /**
+   * A $forEach returning the same big subtree for each item shares it; copying the result (for the
+   * version, as JSON) would not: the subtree counts against the budget each time.
+   */
+  @Test
+  void forEachReturningASharedSubtreeCountsItEachTime() {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("items", Map.of("$forEach", "${range(1, 100000)}", "$return", "${var.tree}"));
     TemplateException e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),

@@ -10,6 +10,7 @@ import com.google.cloud.tools.jib.api.buildplan.Port;
 import dev.grove.actions.build.container.Dockerfile.Instruction;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.api.project.UserFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,7 +80,9 @@ public final class JibImagePlan {
       throw new ActionException(
           ActionException.INVALID_SPEC,
           "Cannot read " + this.context.resolve(".dockerignore") + ": " + e.getMessage(),
-          "Check the file's permissions.");
+          e instanceof UserFiles.UnreadableException unreadable
+              ? unreadable.suggestion()
+              : "Check the file's permissions.");
     }
   }
 

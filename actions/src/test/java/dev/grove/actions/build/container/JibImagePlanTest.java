@@ -219,6 +219,30 @@ class JibImagePlanTest {
     assertThat(second.result().imageId()).isEqualTo(first.result().imageId());
   }
 
+  /** A .dockerignore that is a link to a device is refused at once, saying what it is. */
+  @Test
+  void aDockerignoreLinkToADeviceIsRefusedNotReadForever() throws Exception {
+    Path context = context(Map.of("a.txt", "a"));
+    Files.createSymbolicLink(context.resolve(".dockerignore"), Path.of("/dev/zero"));
+    Dockerfile dockerfile = Dockerfile.parse("FROM scratch\nCOPY a.txt /\n", "Dockerfile");
+    Throwable thrown =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10),
+            () ->
+                org.assertj.core.api.Assertions.catchThrowable(
+                    () ->
+                        JibImagePlan.plan(dockerfile, context, Map.of(), BaseImages.anonymous())));
+    assertThat(thrown)
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains(".dockerignore")
+                  .contains("a character device, not a regular file");
+              assertThat(e.suggestion()).contains("regular file");
+            });
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
