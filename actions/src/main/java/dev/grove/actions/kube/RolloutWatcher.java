@@ -56,7 +56,6 @@ public final class RolloutWatcher {
 
   private static final Duration OBSERVE_WINDOW = Duration.ofSeconds(5);
 
-  private static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
   private static final String TEMPLATE_HASH = "pod-template-hash";
   private static final String REVISION_HASH = "controller-revision-hash";
 
@@ -330,12 +329,12 @@ public final class RolloutWatcher {
   /**
    * Which of the workload's pods are this rollout's, once its controller has observed the current
    * generation: for a Deployment those of the ReplicaSet whose pod template is the Deployment's
-   * (its {@code pod-template-hash} aside; the one of the Deployment's {@code
-   * deployment.kubernetes.io/revision} when none matches), for a StatefulSet those labelled {@code
-   * controller-revision-hash} with its {@code status.updateRevision}, for a DaemonSet those
-   * labelled with the hash of its newest ControllerRevision, for a Job all it owns. Pods of an
-   * older template are going away (a rolling update replaces them), and those of a deleted workload
-   * of the same name too: neither is this rollout's.
+   * (its {@code pod-template-hash} label aside, as the deployment controller finds its new
+   * ReplicaSet), for a StatefulSet those labelled {@code controller-revision-hash} with its {@code
+   * status.updateRevision}, for a DaemonSet those labelled with the hash of its newest
+   * ControllerRevision, for a Job all it owns. Pods of an older template are going away (a rolling
+   * update replaces them), and those of a deleted workload of the same name too: neither is this
+   * rollout's.
    */
   private java.util.function.Predicate<Pod> currentPods(
       KubeApplier.ObjectId id,
@@ -390,14 +389,8 @@ public final class RolloutWatcher {
         uids.add(rs.getMetadata().getUid());
       }
     }
-    String revision = annotation(deployment, DEPLOYMENT_REVISION);
-    if (uids.isEmpty() && revision != null) {
-      for (ReplicaSet rs : owned) {
-        if (revision.equals(annotation(rs, DEPLOYMENT_REVISION))) {
-          uids.add(rs.getMetadata().getUid());
-        }
-      }
-    }
+    // none yet: the controller has not made it, and the Deployment's revision annotation still
+    // names the old one, whose pods are not this rollout's
     return uids;
   }
 
@@ -441,11 +434,6 @@ public final class RolloutWatcher {
   private static String label(HasMetadata object, String key) {
     Map<String, String> labels = object.getMetadata().getLabels();
     return labels == null ? null : labels.get(key);
-  }
-
-  private static String annotation(HasMetadata object, String key) {
-    Map<String, String> annotations = object.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
   }
 
   private static boolean ownedBy(

@@ -151,6 +151,21 @@ class RolloutWatcherTest {
   }
 
   @Test
+  void anObservedDeploymentWhoseNewReplicaSetIsNotMadeYetIsNotJudgedOnTheOldOne() throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template(REGISTRY_IMAGE, null));
+    Pod broken = controller.createPod(ns, "web"); // revision 1, the Deployment's annotation too
+    controller.setWaiting(ns, broken.getMetadata().getName(), "web", "ErrImagePull", PULL_ERROR);
+    setTemplate(ns, template(REGISTRY_IMAGE, "regcred"));
+
+    controller.observeDeployment(ns, "web"); // generation 2 observed, its ReplicaSet not made yet
+
+    RolloutWatcher.Progress progress = watcher.progress(id(ns, "Deployment"));
+    assertThat(progress.done()).isFalse();
+    assertThat(progress.waiting()).isEmpty();
+  }
+
+  @Test
   void aStatefulSetIsJudgedOnThePodsOfItsUpdateRevision() throws Exception {
     String ns = namespace();
     client
