@@ -51,7 +51,11 @@ public final class RolloutWatcher {
           "CreateContainerError");
   static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
 
-  private static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+  /** How often to look while a controller has not observed the change yet, and for how long. */
+  private static final Duration OBSERVE_POLL = Duration.ofMillis(100);
+
+  private static final Duration OBSERVE_WINDOW = Duration.ofSeconds(5);
+
   private static final String TEMPLATE_HASH = "pod-template-hash";
   private static final String REVISION_HASH = "controller-revision-hash";
 
@@ -115,10 +119,14 @@ public final class RolloutWatcher {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<KubeApplier.ObjectId, Progress> last = new LinkedHashMap<>();
+    long start = System.nanoTime();
     while (true) {
       boolean allDone = true;
+      boolean unobserved = false;
       for (KubeApplier.ObjectId id : workloads) {
-        Progress now = check(id);
+        Look look = look(id);
+        Progress now = look.progress();
+        unobserved |= !look.observed();
         if (!now.equals(last.get(id))) {
           last.put(id, now);
           progress.accept(now);
@@ -164,7 +172,9 @@ public final class RolloutWatcher {
       Runnable wake = cancelled::countDown;
       cancellation.onCancel(wake);
       try {
-        cancelled.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        cancelled.await(
+            nextLook(unobserved, System.nanoTime() - start),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ActionException(
@@ -173,6 +183,18 @@ public final class RolloutWatcher {
         cancellation.removeListener(wake);
       }
     }
+  }
+
+  /**
+   * Milliseconds to the next look. A controller observes a change within milliseconds, so while one
+   * has not, and for the first seconds only (a stopped controller must not make the wait a busy
+   * poll), the next look is sooner than the interval: the rollout's judgement starts as soon as it
+   * can, as a watch would start it.
+   */
+  private long nextLook(boolean unobserved, long elapsedNanos) {
+    return unobserved && elapsedNanos < OBSERVE_WINDOW.toNanos()
+        ? Math.min(interval.toMillis(), OBSERVE_POLL.toMillis())
+        : interval.toMillis();
   }
 
   /**
@@ -188,7 +210,7 @@ public final class RolloutWatcher {
             case "Job" -> waitForJobs;
             default -> false;
           };
-      if (workload && !check(id).done()) {
+      if (workload && !look(id).progress().done()) {
         return false;
       }
     }
@@ -206,10 +228,16 @@ public final class RolloutWatcher {
 
   /** One look at one workload; a pod that cannot start throws as in {@link #await}. */
   public Progress progress(KubeApplier.ObjectId id) throws ActionException {
-    return check(id);
+    return look(id).progress();
   }
 
-  private Progress check(KubeApplier.ObjectId id) throws ActionException {
+  /**
+   * One look at a workload; {@code observed} is false while its controller has not seen its current
+   * generation.
+   */
+  private record Look(Progress progress, boolean observed) {}
+
+  private Look look(KubeApplier.ObjectId id) throws ActionException {
     GenericKubernetesResource live;
     try {
       live =
@@ -222,7 +250,8 @@ public final class RolloutWatcher {
       throw KubeClients.failure(target, "read " + id, e);
     }
     if (live == null) {
-      return new Progress(id.kind(), id.name(), 0, 0, 0, false, List.of("not created yet"));
+      return new Look(
+          new Progress(id.kind(), id.name(), 0, 0, 0, false, List.of("not created yet")), false);
     }
     Map<String, Object> spec = map(live.getAdditionalProperties().get("spec"));
     Map<String, Object> status = map(live.getAdditionalProperties().get("status"));
@@ -274,35 +303,38 @@ public final class RolloutWatcher {
       // the controller has not acted on this change yet: its status and the pods it points at are
       // the previous generation's, whose failures are not this rollout's (kubectl rollout status
       // and kstatus wait for observedGeneration too)
-      return new Progress(
-          id.kind(),
-          id.name(),
-          desired,
-          updated,
-          ready,
-          false,
-          List.of(
-              "the "
-                  + id.kind().toLowerCase(java.util.Locale.ROOT)
-                  + " controller has not seen generation "
-                  + generation
-                  + " yet (observed "
-                  + observed
-                  + ")"));
+      return new Look(
+          new Progress(
+              id.kind(),
+              id.name(),
+              desired,
+              updated,
+              ready,
+              false,
+              List.of(
+                  "the "
+                      + id.kind().toLowerCase(java.util.Locale.ROOT)
+                      + " controller has not seen generation "
+                      + generation
+                      + " yet (observed "
+                      + observed
+                      + ")")),
+          false);
     }
     List<String> waiting = done ? List.of() : podProblems(id, live, spec, status);
-    return new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting);
+    return new Look(
+        new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting), true);
   }
 
   /**
    * Which of the workload's pods are this rollout's, once its controller has observed the current
    * generation: for a Deployment those of the ReplicaSet whose pod template is the Deployment's
-   * (its {@code pod-template-hash} aside; the one of the Deployment's {@code
-   * deployment.kubernetes.io/revision} when none matches), for a StatefulSet those labelled {@code
-   * controller-revision-hash} with its {@code status.updateRevision}, for a DaemonSet those
-   * labelled with the hash of its newest ControllerRevision, for a Job all it owns. Pods of an
-   * older template are going away (a rolling update replaces them), and those of a deleted workload
-   * of the same name too: neither is this rollout's.
+   * (its {@code pod-template-hash} label aside, as the deployment controller finds its new
+   * ReplicaSet), for a StatefulSet those labelled {@code controller-revision-hash} with its {@code
+   * status.updateRevision}, for a DaemonSet those labelled with the hash of its newest
+   * ControllerRevision, for a Job all it owns. Pods of an older template are going away (a rolling
+   * update replaces them), and those of a deleted workload of the same name too: neither is this
+   * rollout's.
    */
   private java.util.function.Predicate<Pod> currentPods(
       KubeApplier.ObjectId id,
@@ -357,14 +389,8 @@ public final class RolloutWatcher {
         uids.add(rs.getMetadata().getUid());
       }
     }
-    String revision = annotation(deployment, DEPLOYMENT_REVISION);
-    if (uids.isEmpty() && revision != null) {
-      for (ReplicaSet rs : owned) {
-        if (revision.equals(annotation(rs, DEPLOYMENT_REVISION))) {
-          uids.add(rs.getMetadata().getUid());
-        }
-      }
-    }
+    // none yet: the controller has not made it, and the Deployment's revision annotation still
+    // names the old one, whose pods are not this rollout's
     return uids;
   }
 
@@ -408,11 +434,6 @@ public final class RolloutWatcher {
   private static String label(HasMetadata object, String key) {
     Map<String, String> labels = object.getMetadata().getLabels();
     return labels == null ? null : labels.get(key);
-  }
-
-  private static String annotation(HasMetadata object, String key) {
-    Map<String, String> annotations = object.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
   }
 
   private static boolean ownedBy(

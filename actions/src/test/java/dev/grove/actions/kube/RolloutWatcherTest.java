@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.grove.actions.kube.mock.MockCluster;
 import dev.grove.actions.kube.mock.TestController;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.Cancellation;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -16,7 +17,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +151,21 @@ class RolloutWatcherTest {
   }
 
   @Test
+  void anObservedDeploymentWhoseNewReplicaSetIsNotMadeYetIsNotJudgedOnTheOldOne() throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template(REGISTRY_IMAGE, null));
+    Pod broken = controller.createPod(ns, "web"); // revision 1, the Deployment's annotation too
+    controller.setWaiting(ns, broken.getMetadata().getName(), "web", "ErrImagePull", PULL_ERROR);
+    setTemplate(ns, template(REGISTRY_IMAGE, "regcred"));
+
+    controller.observeDeployment(ns, "web"); // generation 2 observed, its ReplicaSet not made yet
+
+    RolloutWatcher.Progress progress = watcher.progress(id(ns, "Deployment"));
+    assertThat(progress.done()).isFalse();
+    assertThat(progress.waiting()).isEmpty();
+  }
+
+  @Test
   void aStatefulSetIsJudgedOnThePodsOfItsUpdateRevision() throws Exception {
     String ns = namespace();
     client
@@ -245,6 +265,46 @@ class RolloutWatcherTest {
     controller.setWaiting(ns, next.getMetadata().getName(), "web", "ImagePullBackOff", "back-off");
     assertThatThrownBy(() -> watcher.progress(id(ns, "DaemonSet", "agent")))
         .hasMessageContaining("pod " + next.getMetadata().getName() + " is ImagePullBackOff");
+  }
+
+  @Test
+  void onceTheControllerObservesTheChangeTheWatcherLooksAgainSoonerThanItsInterval()
+      throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template(REGISTRY_IMAGE, "regcred"));
+    controller.setRunning(ns, controller.createPod(ns, "web").getMetadata().getName());
+    controller.rollOutDeployment(ns, "web");
+    setTemplate(ns, template(REGISTRY_IMAGE + "-2", "regcred")); // generation 2, not observed
+    RolloutWatcher slow =
+        new RolloutWatcher(
+            client,
+            new KubeConfigResolver.Target(Path.of("mock-kubeconfig"), "mock", cluster.config()),
+            Duration.ofSeconds(20));
+    CountDownLatch firstLook = new CountDownLatch(1);
+    CompletableFuture<Long> waited =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                slow.await(
+                    List.of(id(ns, "Deployment")),
+                    false,
+                    Duration.ofSeconds(60),
+                    new Cancellation(),
+                    progress -> firstLook.countDown());
+                return System.nanoTime();
+              } catch (ActionException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(firstLook.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long start = System.nanoTime();
+    controller.rollOutDeployment(ns, "web"); // observed and rolled out in one status write
+
+    long done = waited.get(30, TimeUnit.SECONDS);
+    assertThat((done - start) / 1_000_000)
+        .as("the next look came at the 20 s interval, not soon after the controller observed")
+        .isLessThan(5_000);
   }
 
   // ---- helpers ----
