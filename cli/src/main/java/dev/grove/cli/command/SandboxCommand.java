@@ -99,10 +99,13 @@ public final class SandboxCommand implements Callable<Integer> {
 
   /** The line of {@code down}: what it did. */
   static String downText(Map<String, Object> document) {
+    boolean removed = Boolean.TRUE.equals(document.get("removedData"));
     if (Boolean.TRUE.equals(document.get("stopped"))) {
-      return "sandbox: stopped the sandbox and removed its data";
+      return removed
+          ? "sandbox: stopped the sandbox and removed its data"
+          : "sandbox: stopped the sandbox (its data was already gone)";
     }
-    if (Boolean.TRUE.equals(document.get("removedData"))) {
+    if (removed) {
       return "sandbox: was not running; removed its data";
     }
     return "sandbox: was not running";

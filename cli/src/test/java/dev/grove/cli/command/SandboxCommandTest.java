@@ -12,6 +12,11 @@ class SandboxCommandTest {
     assertThat(
             SandboxCommand.downText(Map.of("running", false, "stopped", true, "removedData", true)))
         .isEqualTo("sandbox: stopped the sandbox and removed its data");
+    // its folder was removed under it (rm -rf $GROVE_HOME): the processes were found and stopped
+    assertThat(
+            SandboxCommand.downText(
+                Map.of("running", false, "stopped", true, "removedData", false)))
+        .isEqualTo("sandbox: stopped the sandbox (its data was already gone)");
   }
 
   @Test

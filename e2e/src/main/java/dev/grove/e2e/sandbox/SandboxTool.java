@@ -261,8 +261,7 @@ public final class SandboxTool {
           "Start the engine, or run `grove sandbox down`, then `grove sandbox up` for the"
               + " built-in sandbox.");
     }
-    stopAll(readState());
-    stopStrays(dir); // what a sandbox whose folder was removed under it left running
+    stopAll(readState()); // and what a sandbox whose folder was removed under it left running
     String password = password();
     if (k3s) {
       return upK3s(registryPort, password);
@@ -436,9 +435,11 @@ public final class SandboxTool {
    */
   ObjectNode down() throws IOException, InterruptedException {
     ObjectNode status = JSON.createObjectNode();
-    boolean stopped = stopStrays(dir); // a sandbox whose folder was removed under it
+    boolean stopped = false;
     boolean removed = false;
-    if (Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir)) {
+      stopped = stopStrays(dir); // a sandbox whose folder was removed under it
+    } else {
       Optional<ObjectNode> state = readState();
       if (state.isPresent()
           && K3S.equals(state.get().path("mode").asText())
@@ -451,7 +452,7 @@ public final class SandboxTool {
                 + state.get().path("registryContainer").asText()
                 + ") were not removed: once it answers, `docker rm -f` them.");
       } else {
-        stopped |= stopAll(state);
+        stopped = stopAll(state);
         if (state.isPresent() && K3S.equals(state.get().path("mode").asText())) {
           K3sSandbox.removeLabelled(dir);
         }
@@ -481,22 +482,22 @@ public final class SandboxTool {
     }
   }
 
-  /** Stops what {@code state} records; whether any of it was running. */
-  private static boolean stopAll(Optional<ObjectNode> state) throws InterruptedException {
-    if (state.isEmpty()) {
-      return false;
-    }
-    if (K3S.equals(state.get().path("mode").asText())) {
+  /**
+   * Stops what {@code state} records (K3s's containers) and every process serving from this folder;
+   * whether any of it was running. The processes are found by their command lines ({@link
+   * #strays(Path)}), not by the pids {@code state} records: after a reboot those may be anyone's.
+   */
+  private boolean stopAll(Optional<ObjectNode> state) throws InterruptedException {
+    boolean containers = false;
+    if (state.isPresent() && K3S.equals(state.get().path("mode").asText())) {
       String registry = state.get().path("registryContainer").asText();
       String k3s = state.get().path("k3sContainer").asText();
-      boolean running = K3sSandbox.running(registry) || K3sSandbox.running(k3s);
+      containers = K3sSandbox.running(registry) || K3sSandbox.running(k3s);
       K3sSandbox.remove(registry);
       K3sSandbox.remove(k3s);
-      return running;
     }
-    boolean api = kill(state.get().path("apiPid").asLong());
-    boolean registry = kill(state.get().path("registryPid").asLong());
-    return api || registry;
+    boolean processes = stopStrays(dir);
+    return containers || processes;
   }
 
   /**

@@ -214,6 +214,27 @@ class SandboxToolIT {
     assertThat(second.path("removedData").asBoolean()).isFalse();
   }
 
+  @Test
+  void down_leaves_a_process_that_took_a_recorded_pid_alone() throws Exception {
+    // after a reboot, the pids in sandbox.json may be anyone's
+    Process unrelated = new ProcessBuilder("sleep", "60").start();
+    try {
+      Files.createDirectories(dir());
+      Files.writeString(
+          dir().resolve("sandbox.json"),
+          "{\"apiPid\": " + unrelated.pid() + ", \"registryPid\": " + unrelated.pid() + "}");
+
+      JsonNode down = run("down");
+
+      assertThat(unrelated.isAlive()).isTrue();
+      assertThat(down.path("stopped").asBoolean()).isFalse();
+      assertThat(down.path("removedData").asBoolean()).isTrue();
+    } finally {
+      unrelated.destroyForcibly();
+      unrelated.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static int registryAnswers(String registry, String credentials) throws Exception {
     HttpURLConnection connection =
         (HttpURLConnection) URI.create("http://" + registry + "/v2/").toURL().openConnection();
