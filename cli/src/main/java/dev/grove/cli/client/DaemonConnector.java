@@ -2,6 +2,7 @@ package dev.grove.cli.client;
 
 import dev.grove.api.http.DaemonInfo;
 import dev.grove.api.http.Health;
+import dev.grove.api.process.CommandLines;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -464,11 +465,7 @@ public final class DaemonConnector {
     if (!running(pid)) {
       return false;
     }
-    List<String> arguments =
-        ProcessHandle.of(pid)
-            .flatMap(process -> process.info().arguments())
-            .map(List::of)
-            .orElse(List.of());
+    List<String> arguments = CommandLines.of(pid);
     return arguments.contains(DaemonLaunch.homeArgument(home.dir()))
         || (arguments.contains(DaemonLaunch.MAIN_CLASS)
             && arguments.stream()
@@ -485,12 +482,7 @@ public final class DaemonConnector {
     long self = ProcessHandle.current().pid();
     return ProcessHandle.allProcesses()
         .filter(p -> p.pid() != named && p.pid() != self)
-        .filter(
-            p ->
-                p.info()
-                    .arguments()
-                    .map(arguments -> List.of(arguments).contains(mark))
-                    .orElse(false))
+        .filter(p -> CommandLines.of(p.pid()).contains(mark))
         .filter(p -> running(p.pid()))
         .map(ProcessHandle::pid)
         .toList();

@@ -200,7 +200,7 @@ class DaemonConnectorTest {
     String mark = "-Dgrove.home=" + home.toAbsolutePath().normalize();
     return ProcessHandle.allProcesses()
         .filter(p -> DaemonConnector.running(p.pid()))
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(mark)).orElse(false))
+        .filter(p -> dev.grove.api.process.CommandLines.of(p.pid()).contains(mark))
         .map(ProcessHandle::pid)
         .toList();
   }
@@ -216,7 +216,10 @@ class DaemonConnectorTest {
   private static DaemonLaunch launch(Class<?> main, String buildId) {
     return new DaemonLaunch(
         Path.of(System.getProperty("java.home"), "bin", "java"),
-        List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"),
+        // as long a command line as a real daemon's (~8 KiB of class path), which the JDK's
+        // ProcessHandle.Info cannot read
+        List.of(
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dgrove.test.padding=" + "x".repeat(9_000)),
         System.getProperty("java.class.path"),
         main.getName(),
         buildId);

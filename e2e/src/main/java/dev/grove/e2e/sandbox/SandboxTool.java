@@ -3,6 +3,7 @@ package dev.grove.e2e.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.api.process.CommandLines;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -512,24 +513,8 @@ public final class SandboxTool {
     long self = ProcessHandle.current().pid();
     return ProcessHandle.allProcesses()
         .filter(p -> p.pid() != self)
-        .filter(p -> servesFrom(commandLine(p.pid()), data, registryConfig))
+        .filter(p -> servesFrom(CommandLines.of(p.pid()), data, registryConfig))
         .toList();
-  }
-
-  /**
-   * A process's arguments from {@code /proc/PID/cmdline} (empty where there is none): {@link
-   * ProcessHandle.Info#arguments()} is often empty on Linux (for long command lines, a JVM's).
-   */
-  private static List<String> commandLine(long pid) {
-    try {
-      String raw =
-          new String(
-              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-              StandardCharsets.UTF_8);
-      return raw.isEmpty() ? List.of() : List.of(raw.split("\0"));
-    } catch (IOException | RuntimeException e) {
-      return List.of(); // gone meanwhile, or no /proc here
-    }
   }
 
   private static boolean servesFrom(List<String> args, String data, String registryConfig) {
