@@ -160,7 +160,7 @@ public final class DaemonClient {
       }
       connection.disconnect();
     } catch (IOException e) {
-      if (ended(info.pid(), GONE_WAIT_MS)) {
+      if (DaemonConnector.awaitGone(info.pid(), java.time.Duration.ofMillis(GONE_WAIT_MS))) {
         throw wentAway(runId, describe(e));
       }
       throw lostConnection(
@@ -383,23 +383,6 @@ public final class DaemonClient {
             + " ended with it",
         "daemon.log in GROVE_HOME may say why. Run the command again: a new daemon starts and"
             + " stops what the old one left running.");
-  }
-
-  /** Waits up to {@code limitMs} for the process to end; true when it did. */
-  private static boolean ended(long pid, long limitMs) {
-    long deadline = System.nanoTime() + limitMs * 1_000_000;
-    while (DaemonConnector.running(pid)) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !DaemonConnector.running(pid);
-      }
-    }
-    return true;
   }
 
   private DaemonUnreachableException lostConnection(IOException e, String suggestion) {

@@ -440,7 +440,7 @@ public final class DaemonConnector {
   }
 
   /** True once the process has ended (or is a zombie), false when it still runs after limit. */
-  private static boolean awaitGone(long pid, Duration limit) {
+  static boolean awaitGone(long pid, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (running(pid)) {
       if (System.nanoTime() > deadline) {
