@@ -322,8 +322,39 @@ public final class RolloutWatcher {
           false);
     }
     List<String> waiting = done ? List.of() : podProblems(id, live, spec, status);
+    if (!done && id.kind().equals("Deployment")) {
+      failIfPastProgressDeadline(id, status);
+    }
     return new Look(
         new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting), true);
+  }
+
+  /**
+   * A Deployment whose controller gave up on it ({@code Progressing=False},
+   * ProgressDeadlineExceeded) fails, as {@code kubectl rollout status} does, rather than waiting
+   * for the action's timeout; a pod that cannot start was reported first by {@link #podProblems}.
+   */
+  private static void failIfPastProgressDeadline(
+      KubeApplier.ObjectId id, Map<String, Object> status) throws ActionException {
+    for (Object condition : list(status.get("conditions"))) {
+      Map<String, Object> c = map(condition);
+      if ("Progressing".equals(c.get("type"))
+          && "False".equals(c.get("status"))
+          && "ProgressDeadlineExceeded".equals(c.get("reason"))) {
+        throw new ActionException(
+            ROLLOUT_FAILED,
+            "Deployment "
+                + id.name()
+                + " exceeded its progress deadline: "
+                + c.getOrDefault("message", "no new pod became available in time"),
+            "Look at its pods (`grove logs`, `kubectl describe deployment "
+                + id.name()
+                + " -n "
+                + id.namespace()
+                + "`); a rollout that needs longer wants a bigger"
+                + " spec.progressDeadlineSeconds (600 s by default).");
+      }
+    }
   }
 
   /**

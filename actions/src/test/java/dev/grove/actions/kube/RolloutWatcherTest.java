@@ -133,6 +133,43 @@ class RolloutWatcherTest {
   }
 
   @Test
+  void aDeploymentPastItsProgressDeadlineFailsAsKubectlRolloutStatusDoes() throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template("127.0.0.1:5000/shop/web:v-1", "regcred"));
+    controller.createPod(ns, "web"); // observed; its pod is still being created
+    assertThat(watcher.progress(id(ns, "Deployment")).done()).isFalse();
+
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("web")
+        .editStatus(
+            d -> {
+              d.getStatus()
+                  .setConditions(
+                      List.of(
+                          new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+                              .withType("Progressing")
+                              .withStatus("False")
+                              .withReason("ProgressDeadlineExceeded")
+                              .withMessage("ReplicaSet \"web-1\" has timed out progressing.")
+                              .build()));
+              return d;
+            });
+
+    assertThatThrownBy(() -> watcher.progress(id(ns, "Deployment")))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED);
+              assertThat(e.suggestion()).contains("progressDeadlineSeconds");
+            })
+        .hasMessageContaining("exceeded its progress deadline")
+        .hasMessageContaining("has timed out progressing");
+  }
+
+  @Test
   void aRollbackToAnOlderTemplateIsJudgedOnThatTemplatesReplicaSet() throws Exception {
     String ns = namespace();
     PodTemplateSpec good = template(REGISTRY_IMAGE, "regcred");
