@@ -141,7 +141,9 @@ class WatchesTest {
   @Test
   void thirtySavesInOneSecondMakeOneRun() throws Exception {
     Path root = project();
-    WatchInfo info = watch(root, List.of("api"));
+    // a quiet period of 1 s: on a loaded machine a 33 ms sleep can take a few hundred ms, which
+    // a 200 ms quiet period would rightly take as the end of the burst
+    WatchInfo info = watch(root, List.of("api"), 1000);
     awaitRun(info.watchId() + ".1");
 
     for (int i = 0; i < 30; i++) {
@@ -149,7 +151,7 @@ class WatchesTest {
       Thread.sleep(33);
     }
     await(finished(info.watchId() + ".2"));
-    Thread.sleep(1000); // a second run would have started by now
+    Thread.sleep(1500); // a second run would have started by now
 
     assertThat(events(type("watchTriggered"))).hasSize(1);
     assertThat(events(finished(info.watchId() + ".3"))).isEmpty();
