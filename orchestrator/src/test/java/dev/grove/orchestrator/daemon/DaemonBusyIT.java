@@ -109,6 +109,10 @@ class DaemonBusyIT {
     HttpResponse<String> response =
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // the figures BENCHMARKS.md quotes
+    System.out.printf(
+        "DaemonBusyIT: %s %s answered in %d ms%n",
+        request.method(), request.uri().getPath(), took.toMillis());
     assertThat(response.statusCode())
         .as("%s %s", request.method(), request.uri())
         .isEqualTo(status);
