@@ -85,6 +85,30 @@ class TemplateLimitsTest {
             });
     assertThat(e.getMessage()).contains(limit).contains("limit");
     assertThat(e.suggestion()).isNotBlank();
+    assertThat(e.getMessage().length() + e.expression().length())
+        .as("what the user is shown (the replace bomb repeated its 1,000 characters thrice)")
+        .isLessThan(2_000);
+  }
+
+  @Test
+  void aHugeExpressionIsQuotedShortInItsError() {
+    String nested = "${" + "(".repeat(50_000) + "1" + ")".repeat(50_000) + "}";
+    TemplateException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () -> {
+              try {
+                resolver.resolveString(nested, context());
+                throw new AssertionError("expected a template error");
+              } catch (TemplateException expected) {
+                return expected;
+              }
+            });
+    assertThat(e.expression())
+        .hasSizeLessThan(300)
+        .startsWith("${((((")
+        .contains("100004 characters");
+    assertThat(e.getMessage()).hasSizeLessThan(1_100);
   }
 
   @Test
