@@ -79,6 +79,40 @@ class DaemonCrashE2E {
     }
   }
 
+  @Test
+  void aDaemonStoppedDuringARunEndsTheFollowingCliWithExit3NotTheRunGoesOn() throws Exception {
+    String marker = "grove-stop-" + UUID.randomUUID();
+    Path out = dir.resolve("stop-out.txt");
+    Path err = dir.resolve("stop-err.txt");
+    Process cli =
+        grove.start(
+            out,
+            err,
+            "deploy",
+            "long",
+            "--root",
+            FIXTURE.toString(),
+            "--force",
+            "--var",
+            "marker=" + marker);
+    try {
+      ProcessHandle shell = awaitProcessWith(marker, Duration.ofSeconds(60), err);
+      started.add(shell);
+      long daemon = grove.daemonPid();
+
+      GroveProcess.Result stop = grove.run("daemon", "stop");
+      assertThat(stop.exitCode()).as(stop.err()).isZero();
+
+      assertThat(cli.waitFor(20, TimeUnit.SECONDS)).as("the CLI ends").isTrue();
+      String said = Files.readString(err);
+      assertThat(cli.exitValue()).as(said).isEqualTo(3);
+      assertThat(said).contains("went away").contains("pid " + daemon).doesNotContain("goes on");
+      assertThat(awaitGone(shell, Duration.ofSeconds(10))).as("the run's shell is gone").isTrue();
+    } finally {
+      cli.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static ProcessHandle awaitProcessWith(String marker, Duration limit, Path err)
       throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();

@@ -154,13 +154,13 @@ public final class DaemonClient {
         while (!stopped && (next = reader.readLine()) != null) {
           stopped = !next.isBlank() && !line.test(next);
         }
-        if (!stopped && !DaemonConnector.running(info.pid())) {
+        if (!stopped && daemonGone()) {
           throw wentAway(runId, "the stream ended");
         }
       }
       connection.disconnect();
     } catch (IOException e) {
-      if (DaemonConnector.awaitGone(info.pid(), java.time.Duration.ofMillis(GONE_WAIT_MS))) {
+      if (daemonGone()) {
         throw wentAway(runId, describe(e));
       }
       throw lostConnection(
@@ -363,6 +363,24 @@ public final class DaemonClient {
         "Another program holds that port, or daemon.json is stale: run 'grove daemon stop'"
             + " or delete daemon.json, then run again.",
         true);
+  }
+
+  /**
+   * After a stream ended early: whether the daemon is gone or going. A daemon asked to stop (grove
+   * daemon stop, its GROVE_HOME removed) closes its server at once but may take seconds to exit
+   * (its class archive, its shutdown hooks): one that no longer answers its health check is going
+   * too, and what it ran ends with it.
+   */
+  private boolean daemonGone() {
+    if (DaemonConnector.awaitGone(info.pid(), java.time.Duration.ofMillis(GONE_WAIT_MS))) {
+      return true;
+    }
+    try {
+      health();
+      return false;
+    } catch (DaemonUnreachableException | DaemonErrorException e) {
+      return true;
+    }
   }
 
   /**

@@ -191,4 +191,54 @@ class DaemonClientTest {
       assertThat(failure.suggestion()).doesNotContain("grove daemon start");
     }
   }
+
+  /**
+   * A daemon asked to stop closes its server at once but may take seconds to exit (its class
+   * archive): a run's stream that ends while the process still lives, with no daemon answering on
+   * its port any more, is the daemon going away, not a lost connection with the run going on.
+   */
+  @Test
+  void aStreamEndedByADaemonThatStoppedAnsweringIsTheDaemonGoingAway() throws Exception {
+    ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Thread stopping =
+        new Thread(
+            () -> {
+              try (server;
+                  java.net.Socket socket = server.accept()) {
+                var in =
+                    new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                            socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                for (String header = in.readLine();
+                    header != null && !header.isEmpty();
+                    header = in.readLine()) {
+                  // the request's headers
+                }
+                socket
+                    .getOutputStream()
+                    .write(
+                        ("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+                                + "Connection: close\r\n\r\n"
+                                + "{\"seq\":1,\"type\":\"runStarted\",\"runId\":\"run-1\"}\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              } catch (java.io.IOException e) {
+                // the test fails on what the client saw
+              }
+            });
+    stopping.start();
+    long alive = ProcessHandle.current().pid(); // the daemon's process has not exited yet
+    DaemonClient client =
+        new DaemonClient(
+            new dev.grove.api.http.DaemonInfo(
+                server.getLocalPort(), alive, FakeDaemon.TOKEN, "b1"));
+
+    DaemonUnreachableException failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            DaemonUnreachableException.class, () -> client.events("run-1", 0, line -> true));
+    stopping.join(10_000);
+
+    assertThat(failure).as("the client saw the stream end").isNotNull();
+    assertThat(failure.getMessage()).contains("went away").contains("run-1");
+    assertThat(failure.suggestion()).doesNotContain("goes on");
+  }
 }
