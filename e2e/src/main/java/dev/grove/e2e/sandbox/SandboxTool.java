@@ -107,6 +107,9 @@ public final class SandboxTool {
               } catch (NumberFormatException e) {
                 return usage("--registry-port needs a port number, not `" + args[i] + "`.");
               }
+              if (port < 1 || port > 65_535) {
+                return usage("--registry-port needs a port from 1 to 65535, not " + port + ".");
+              }
             } else {
               return usage("Unknown option `" + args[i] + "`.");
             }
@@ -253,6 +256,19 @@ public final class SandboxTool {
         throw new SandboxException(
             "The built-in sandbox is running.",
             "Run `grove sandbox down` first, then `grove sandbox up --k3s`.");
+      }
+      String running = current.path("registry").asText();
+      if (askedPort != null && !running.endsWith(":" + askedPort)) {
+        throw new SandboxException(
+            "The sandbox is running with its registry on "
+                + running
+                + ", not port "
+                + askedPort
+                + ".",
+            "Leave out --registry-port to use it as it is, or run `grove sandbox down` first,"
+                + " then `grove sandbox up --registry-port "
+                + askedPort
+                + "`.");
       }
       return current;
     }

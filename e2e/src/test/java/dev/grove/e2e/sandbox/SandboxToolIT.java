@@ -159,6 +159,16 @@ class SandboxToolIT {
     JsonNode up = run("up"); // what the daemon runs
     assertThat(up.path("running").asBoolean()).as(up.toString()).isTrue();
     assertThat(up.path("registry").asText()).isEqualTo("127.0.0.1:" + port);
+
+    // asking a running sandbox for another port is refused, saying what runs (it was ignored)
+    out = new ByteArrayOutputStream();
+    int other = freePort();
+    int code =
+        new SandboxTool(home, new PrintStream(out, true, StandardCharsets.UTF_8))
+            .run(new String[] {"up", "--registry-port", String.valueOf(other)});
+    String said = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(said).isNotZero();
+    assertThat(said).contains("127.0.0.1:" + port).contains("grove sandbox down");
   }
 
   @Test

@@ -47,6 +47,15 @@ class SandboxToolTest {
   }
 
   @Test
+  void aRegistryPortOutsideOneTo65535IsAUsageError() throws Exception {
+    for (String port : java.util.List.of("0", "-1", "99999")) {
+      out.reset();
+      assertThat(run(2, "up", "--registry-port", port).path("error").asText())
+          .contains("from 1 to 65535");
+    }
+  }
+
+  @Test
   void badUsageExitsTwo() throws Exception {
     assertThat(run(2, "up", "--registry-port", "x").path("error").asText())
         .contains("--registry-port");
