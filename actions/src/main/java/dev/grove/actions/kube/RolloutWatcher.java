@@ -564,7 +564,7 @@ public final class RolloutWatcher {
                 .orElse("?");
       }
       return new ActionException(
-          ROLLOUT_FAILED, head + pullContext(pod, image), pullFix(pod, image, reason));
+          ROLLOUT_FAILED, head + pullContext(pod, image), pullFix(id, pod, image, reason));
     }
     String fix =
         switch (reason) {
@@ -627,6 +627,39 @@ public final class RolloutWatcher {
     return text.toString();
   }
 
+  /** A docker-registry Secret in the namespace with credentials for {@code registry}, or null. */
+  private String pullSecretFor(String registry, String namespace) {
+    try {
+      for (io.fabric8.kubernetes.api.model.Secret secret :
+          client.secrets().inNamespace(namespace).list().getItems()) {
+        Map<String, String> data = secret.getData();
+        if (!"kubernetes.io/dockerconfigjson".equals(secret.getType())
+            || data == null
+            || data.get(".dockerconfigjson") == null) {
+          continue;
+        }
+        String json =
+            new String(
+                java.util.Base64.getDecoder().decode(data.get(".dockerconfigjson")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Map<?, ?> config = client.getKubernetesSerialization().unmarshal(json, Map.class);
+        if (config.get("auths") instanceof Map<?, ?> auths) {
+          for (Object host : auths.keySet()) {
+            if (ImageNames.registryHost(
+                    String.valueOf(host).replaceFirst("^https?://", "").replaceFirst("/.*$", "")
+                        + "/x")
+                .equals(registry)) {
+              return secret.getMetadata().getName();
+            }
+          }
+        }
+      }
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      // a courtesy: the fix then names no secret
+    }
+    return null;
+  }
+
   private String describeSecrets(List<String> names, String namespace) {
     List<String> described = new ArrayList<>();
     for (String name : names) {
@@ -641,26 +674,37 @@ public final class RolloutWatcher {
     return String.join(", ", described);
   }
 
-  private static String pullFix(Pod pod, String image, String reason) {
+  /**
+   * What to do about a pull failure. A pod without pull secrets gets the patch to paste, for this
+   * workload and, when the namespace holds a docker-registry Secret for the image's registry (the
+   * provider's, which Grove copies there), that Secret.
+   */
+  private String pullFix(KubeApplier.ObjectId id, Pod pod, String image, String reason) {
     if (reason.equals("InvalidImageName")) {
       return "Fix the image name `" + image + "` (lower case, [host/]repository[:tag|@digest]).";
     }
     boolean noSecrets = safe(pod.getSpec().getImagePullSecrets()).isEmpty();
     String registry = ImageNames.registryHost(image);
     if (noSecrets) {
+      String secret = pullSecretFor(registry, pod.getMetadata().getNamespace());
       return "The pod has no pull secret for "
           + registry
           + ". Set `spec.imagePullSecrets: provider` on the kubernetes Deploy (Grove injects the"
           + " provider's imagePullSecrets), or add a patchResources entry:\n"
           + "  patchResources:\n"
-          + "    - kind: <Deployment>\n"
-          + "      name: <name>\n"
+          + "    - kind: "
+          + id.kind()
+          + "\n"
+          + "      name: "
+          + id.name()
+          + "\n"
           + "      patch:\n"
           + "        spec:\n"
           + "          template:\n"
           + "            spec:\n"
           + "              imagePullSecrets:\n"
-          + "                - name: <secret>";
+          + "                - name: "
+          + (secret != null ? secret : "<a docker-registry secret for " + registry + ">");
     }
     return "Check that the image exists (`grove build`) and that the pull secret's credentials"
         + " can read "

@@ -170,6 +170,50 @@ class RolloutWatcherTest {
   }
 
   @Test
+  void aPullFailureWithoutSecretsSuggestsThePatchForThisWorkloadAndTheRegistrysSecret()
+      throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template(REGISTRY_IMAGE, null));
+    Pod broken = controller.createPod(ns, "web");
+    controller.setWaiting(ns, broken.getMetadata().getName(), "web", "ErrImagePull", PULL_ERROR);
+    assertThatThrownBy(() -> watcher.progress(id(ns, "Deployment")))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e ->
+                assertThat(e.suggestion())
+                    .contains("kind: Deployment\n      name: web\n")
+                    .contains("- name: <a docker-registry secret for 127.0.0.1:5000>"));
+
+    String config =
+        "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\""
+            + java.util.Base64.getEncoder().encodeToString("grove:pw".getBytes())
+            + "\"}}}";
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("grove-sandbox-registry")
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withData(
+                    Map.of(
+                        ".dockerconfigjson",
+                        java.util.Base64.getEncoder().encodeToString(config.getBytes())))
+                .build())
+        .create();
+
+    assertThatThrownBy(() -> watcher.progress(id(ns, "Deployment")))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e ->
+                assertThat(e.suggestion())
+                    .contains("kind: Deployment\n      name: web\n")
+                    .contains("- name: grove-sandbox-registry"));
+  }
+
+  @Test
   void aRollbackToAnOlderTemplateIsJudgedOnThatTemplatesReplicaSet() throws Exception {
     String ns = namespace();
     PodTemplateSpec good = template(REGISTRY_IMAGE, "regcred");
