@@ -38,20 +38,9 @@ class DaemonCrashE2E {
   @Test
   void aKilledDaemonEndsTheFollowingCliWithExit3AndTheNextDaemonStopsTheRunsProcesses()
       throws Exception {
-    String marker = "grove-crash-" + UUID.randomUUID();
-    Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    Process cli =
-        grove.start(
-            out,
-            err,
-            "deploy",
-            "long",
-            "--root",
-            FIXTURE.toString(),
-            "--force",
-            "--var",
-            "marker=" + marker);
+    String marker = "grove-crash-" + UUID.randomUUID();
+    Process cli = startLongRun(marker, err);
     try {
       ProcessHandle shell = awaitProcessWith(marker, Duration.ofSeconds(60), err);
       started.add(shell);
@@ -81,20 +70,9 @@ class DaemonCrashE2E {
 
   @Test
   void aDaemonStoppedDuringARunEndsTheFollowingCliWithExit3NotTheRunGoesOn() throws Exception {
-    String marker = "grove-stop-" + UUID.randomUUID();
-    Path out = dir.resolve("stop-out.txt");
     Path err = dir.resolve("stop-err.txt");
-    Process cli =
-        grove.start(
-            out,
-            err,
-            "deploy",
-            "long",
-            "--root",
-            FIXTURE.toString(),
-            "--force",
-            "--var",
-            "marker=" + marker);
+    String marker = "grove-stop-" + UUID.randomUUID();
+    Process cli = startLongRun(marker, err);
     try {
       ProcessHandle shell = awaitProcessWith(marker, Duration.ofSeconds(60), err);
       started.add(shell);
@@ -111,6 +89,20 @@ class DaemonCrashE2E {
     } finally {
       cli.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** A grove following a run of the fixture's long exec Deploy, whose command carries marker. */
+  private Process startLongRun(String marker, Path err) throws Exception {
+    return grove.start(
+        dir.resolve(marker + ".out"),
+        err,
+        "deploy",
+        "long",
+        "--root",
+        FIXTURE.toString(),
+        "--force",
+        "--var",
+        "marker=" + marker);
   }
 
   private static ProcessHandle awaitProcessWith(String marker, Duration limit, Path err)

@@ -57,6 +57,11 @@ public final class SandboxApi implements AutoCloseable {
       "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
           + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
 
+  private static final String WATCH_OVER_HTTP =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"This API serves watches over HTTP (?watch=true), not websockets\","
+          + "\"reason\":\"ServiceUnavailable\",\"code\":503}";
+
   private final Vertx vertx;
   private final HttpServer server;
   private final PodLogs logs;
@@ -143,6 +148,18 @@ public final class SandboxApi implements AutoCloseable {
               return;
             }
           }
+          if (isUpgrade(request) && isWatch(request)) {
+            // The mock's websocket watch, once closed, blocks this event loop for up to a minute
+            // (its listener awaits its sender thread there): requests of other connections on the
+            // loop then time out. 503 makes fabric8 watch over HTTP instead (WatchRoute), as
+            // kubectl does.
+            request
+                .response()
+                .setStatusCode(503)
+                .putHeader("Content-Type", "application/json")
+                .end(WATCH_OVER_HTTP);
+            return;
+          }
           crud.handle(request);
         });
     try {
@@ -157,6 +174,11 @@ public final class SandboxApi implements AutoCloseable {
     }
     LOG.info("Kubernetes API on https://127.0.0.1:{}", server.actualPort());
     return new SandboxApi(vertx, server, logs, token, certificate.pem());
+  }
+
+  private static boolean isWatch(HttpServerRequest request) {
+    String watch = request.getParam("watch");
+    return "true".equals(watch) || "1".equals(watch) || request.path().contains("/watch/");
   }
 
   /** The request carries the token, or asks for what anyone may read. */

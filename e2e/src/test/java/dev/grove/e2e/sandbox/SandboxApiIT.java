@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,78 @@ class SandboxApiIT {
                     HttpRequest.newBuilder(URI.create(sandbox.url() + "/version")).build(),
                     HttpResponse.BodyHandlers.discarding()))
         .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+  }
+
+  /**
+   * The mock server's websocket watch blocks an event loop for up to a minute once closed (seen in
+   * CI: a pod log request on that loop timed out after 30 s): websocket watches get 503, on which
+   * fabric8 watches over HTTP, and such a watch still sees events and closes cleanly.
+   */
+  @Test
+  void watches_are_served_over_http_not_websockets() throws Exception {
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> upgrade =
+        http.newWebSocketBuilder()
+            .header("Authorization", "Bearer " + sandbox.token())
+            .buildAsync(
+                URI.create(
+                    sandbox.url().replace("https://", "wss://")
+                        + "/api/v1/namespaces/default/secrets?watch=true"),
+                new java.net.http.WebSocket.Listener() {});
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> upgrade.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+        .satisfies(
+            e ->
+                assertThat(
+                        ((java.net.http.WebSocketHandshakeException) e.getCause())
+                            .getResponse()
+                            .statusCode())
+                    .isEqualTo(503));
+
+    try (KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(sandbox.config()).build()) {
+      java.util.concurrent.BlockingQueue<String> seen =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      io.fabric8.kubernetes.client.Watch watch =
+          client
+              .secrets()
+              .inNamespace("default")
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<>() {
+                    @Override
+                    public void eventReceived(
+                        Action action, io.fabric8.kubernetes.api.model.Secret secret) {
+                      seen.add(action + " " + secret.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                  });
+      try {
+        client
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("watched")
+                    .withNamespace("default")
+                    .endMetadata()
+                    .withStringData(Map.of("k", "v"))
+                    .build())
+            .create();
+        String event = seen.poll(10, TimeUnit.SECONDS);
+        while (event != null && !event.endsWith(" watched")) {
+          event = seen.poll(10, TimeUnit.SECONDS);
+        }
+        assertThat(event).isEqualTo("ADDED watched");
+      } finally {
+        watch.close();
+      }
+      for (int i = 0; i < 5; i++) { // every connection's loop still answers after the close
+        assertThat(
+                get("/api/v1/namespaces/default/secrets/registry", "Bearer " + sandbox.token())
+                    .statusCode())
+            .isEqualTo(200);
+      }
+    }
   }
 
   @Test
