@@ -94,13 +94,7 @@ public final class ProcessRecords {
       Optional<ProcessHandle> handle = ProcessHandle.of(pid);
       if (handle.isPresent()
           && handle.get().isAlive()
-          && handle
-              .get()
-              .info()
-              .startInstant()
-              .map(Instant::toString)
-              .orElse("")
-              .equals(fields[1])) {
+          && sameStart(handle.get().info().startInstant(), fields[1])) {
         handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
         handle.get().destroyForcibly();
         stopped = true;
@@ -110,6 +104,25 @@ public final class ProcessRecords {
       // unreadable or malformed: leave it
     }
     return stopped;
+  }
+
+  /**
+   * Whether a process's start time is the recorded one. Within a second or two, not exactly: the
+   * JDK computes it from the boot time, which a JVM reads once and a virtual machine's clock can
+   * move between the daemon that recorded it and the one that checks (a pid reused within that
+   * second is not a worry).
+   */
+  static boolean sameStart(java.util.Optional<Instant> actual, String recorded) {
+    if (actual.isEmpty()) {
+      return false;
+    }
+    try {
+      return Math.abs(
+              java.time.Duration.between(Instant.parse(recorded.trim()), actual.get()).toMillis())
+          <= 2_000;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static Path file(Path dir, String key) {
