@@ -46,6 +46,7 @@ public final class RunView {
     long durationMs = -1;
     String lastLine = "";
     String reusedFrom;
+    String detail; // why a checked action is not ready (outdated, missing, not-ready)
 
     Row(String ref) {
       this.ref = ref;
@@ -120,17 +121,22 @@ public final class RunView {
     int succeeded = 0;
     int ready = 0;
     List<ActionResult> bad = new ArrayList<>();
+    List<ActionResult> notReady = new ArrayList<>();
     for (ActionResult action : result.actions()) {
       switch (action.state()) {
         case SUCCEEDED -> succeeded++;
         case READY -> ready++;
-        case PENDING -> {}
+        case PENDING -> notReady.add(action);
         default -> bad.add(action);
       }
     }
     String mark = result.result().equals(RunResult.SUCCEEDED) ? paint(GREEN, "✔") : paint(RED, "✖");
     StringBuilder counts = new StringBuilder();
     counts.append(succeeded).append(" succeeded, ").append(ready).append(" ready");
+    if (!notReady.isEmpty()) {
+      // a status run processes nothing: what it would process is not ready
+      counts.append(", ").append(notReady.size()).append(" not ready");
+    }
     long failed = bad.stream().filter(a -> a.state().wireName().equals("failed")).count();
     if (failed > 0) {
       counts.append(", ").append(failed).append(" failed");
@@ -144,6 +150,11 @@ public final class RunView {
       counts.append(", ").append(cancelled).append(" cancelled");
     }
     out.println(mark + " " + result.runId() + " " + result.result() + ": " + counts);
+    for (ActionResult action : notReady) {
+      Row row = rows.get(action.ref());
+      String why = row == null || row.detail == null ? "not ready" : row.detail;
+      out.println("  " + paint(YELLOW, action.ref() + " pending") + ": " + why);
+    }
     for (ActionResult action : bad) {
       ApiError error = action.error();
       out.println(
@@ -190,14 +201,18 @@ public final class RunView {
       row.startedNanos = System.nanoTime();
     }
     row.state = state;
+    row.detail = payload.get("detail") == null ? null : String.valueOf(payload.get("detail"));
     if (payload.get("durationMs") instanceof Number duration) {
       row.durationMs = duration.longValue();
     }
     if (payload.get("reusedFrom") != null) {
       row.reusedFrom = String.valueOf(payload.get("reusedFrom"));
     }
-    if (!live && mode == OutputMode.TEXT && !state.equals("pending")) {
+    if (!live && mode == OutputMode.TEXT && (!state.equals("pending") || row.detail != null)) {
       StringBuilder line = new StringBuilder(ref).append(' ').append(state);
+      if (row.detail != null) {
+        line.append(" (").append(row.detail).append(')');
+      }
       if (row.durationMs >= 0 && isFinal(state)) {
         line.append(" (").append(seconds(row.durationMs)).append(')');
       }

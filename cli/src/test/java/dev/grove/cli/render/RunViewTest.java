@@ -31,4 +31,33 @@ class RunViewTest {
             .format(DateTimeFormatter.ofPattern("HH:mm:ss"));
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected + " build.api | hi\n");
   }
+
+  @Test
+  void aStatusRunSaysWhichActionsAreNotReadyAndWhy() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RunView view =
+        new RunView(
+            new PrintStream(out, true, StandardCharsets.UTF_8), OutputMode.TEXT, false, false);
+    String action =
+        "\"action\":{\"ref\":\"deploy.api\",\"kind\":\"Deploy\",\"name\":\"api\",\"version\":\"v-1\"}";
+    view.event(
+        "{\"seq\":1,\"time\":1,\"runId\":\"r\",\"type\":\"actionStatus\","
+            + action
+            + ",\"payload\":{\"state\":\"checking\"}}");
+    view.event(
+        "{\"seq\":2,\"time\":2,\"runId\":\"r\",\"type\":\"actionStatus\","
+            + action
+            + ",\"payload\":{\"state\":\"pending\",\"detail\":\"outdated\"}}");
+    view.event(
+        "{\"seq\":3,\"time\":3,\"runId\":\"r\",\"type\":\"runFinished\",\"payload\":"
+            + "{\"runId\":\"r\",\"result\":\"succeeded\",\"actions\":[{\"ref\":\"deploy.api\","
+            + "\"state\":\"pending\",\"version\":\"v-1\",\"durationMs\":5}]}}");
+    view.finish();
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed)
+        .contains("deploy.api pending (outdated)\n")
+        .contains("r succeeded: 0 succeeded, 0 ready, 1 not ready\n")
+        .contains("  deploy.api pending: outdated\n");
+  }
 }

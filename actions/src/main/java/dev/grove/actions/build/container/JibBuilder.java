@@ -389,7 +389,14 @@ public final class JibBuilder {
           failure = e;
         }
       }
-      if (failure != null && !closed && gone.compareAndSet(null, failure)) {
+      if (failure != null) {
+        interruptBuild(failure);
+      }
+    }
+
+    /** Under the lock close takes: once closed, the build's thread is never interrupted. */
+    private synchronized void interruptBuild(java.io.IOException failure) {
+      if (!closed && gone.compareAndSet(null, failure)) {
         build.interrupt();
       }
     }
@@ -417,7 +424,7 @@ public final class JibBuilder {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       closed = true;
     }
   }
