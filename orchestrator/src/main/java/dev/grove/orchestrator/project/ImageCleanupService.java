@@ -12,7 +12,7 @@ import dev.grove.api.error.ErrorCodes;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.GroveException;
-import dev.grove.orchestrator.error.Suggestions;
+import dev.grove.orchestrator.error.NamedSelection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -108,32 +108,13 @@ public final class ImageCleanupService {
         containers.add(action);
       }
     }
-    if (names.isEmpty()) {
-      return containers;
-    }
-    List<String> known = containers.stream().map(a -> a.config().ref().name()).toList();
-    List<LoadedProject.ResolvedAction> chosen = new ArrayList<>();
-    for (String name : names) {
-      LoadedProject.ResolvedAction action =
-          containers.stream()
-              .filter(a -> a.config().ref().name().equals(name))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new GroveException(
-                          ErrorCodes.UNKNOWN_ACTION,
-                          "There is no container Build named `" + name + "`.",
-                          Suggestions.closest(name, known)
-                              .map(match -> "Did you mean `" + match + "`?")
-                              .orElse(
-                                  known.isEmpty()
-                                      ? "The project has no container Builds."
-                                      : "Its container Builds: "
-                                          + String.join(", ", known)
-                                          + ".")));
-      chosen.add(action);
-    }
-    return chosen;
+    return NamedSelection.pick(
+        containers,
+        a -> a.config().ref().name(),
+        names,
+        "build.",
+        "container Build",
+        "container Builds");
   }
 
   private static String host(ActionType.ImageRegistry registry) {

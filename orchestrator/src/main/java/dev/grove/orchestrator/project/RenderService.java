@@ -6,14 +6,13 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
-import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.render.RenderRequest;
 import dev.grove.api.render.RenderResult;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.GroveException;
-import dev.grove.orchestrator.error.Suggestions;
+import dev.grove.orchestrator.error.NamedSelection;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,25 +213,7 @@ public final class RenderService {
         all.add(action);
       }
     }
-    if (names.isEmpty()) {
-      return all;
-    }
-    List<String> known = all.stream().map(a -> a.config().ref().name()).toList();
-    List<LoadedProject.ResolvedAction> chosen = new ArrayList<>();
-    for (String name : names) {
-      chosen.add(
-          all.stream()
-              .filter(a -> a.config().ref().name().equals(name))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new GroveException(
-                          ErrorCodes.UNKNOWN_ACTION,
-                          "There is no Deploy action named `" + name + "`.",
-                          Suggestions.closest(name, known)
-                              .map(match -> "Did you mean `" + match + "`?")
-                              .orElse("Its Deploy actions: " + String.join(", ", known) + "."))));
-    }
-    return chosen;
+    return NamedSelection.pick(
+        all, a -> a.config().ref().name(), names, "deploy.", "Deploy action", "Deploy actions");
   }
 }

@@ -6,7 +6,7 @@ import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
-import dev.grove.orchestrator.error.Suggestions;
+import dev.grove.orchestrator.error.NamedSelection;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -65,29 +65,19 @@ public record RunPlan(
         }
       }
     } else {
-      List<String> known =
-          project.actions().keySet().stream()
-              .filter(ref -> ref.kind() == kind)
-              .map(ActionRef::name)
+      List<LoadedProject.ResolvedAction> ofKind =
+          project.actions().values().stream()
+              .filter(action -> action.config().ref().kind() == kind)
               .toList();
-      for (String name : request.names()) {
-        ActionRef ref = ActionRef.of(kind, name);
-        LoadedProject.ResolvedAction action = project.actions().get(ref);
-        if (action == null) {
-          throw new GroveException(
-              ErrorCodes.UNKNOWN_ACTION,
-              "There is no " + kind.displayName() + " action named `" + name + "`.",
-              Suggestions.closest(name, known)
-                  .map(match -> "Did you mean `" + match + "`?")
-                  .orElse(
-                      known.isEmpty()
-                          ? "The project has no " + kind.displayName() + " actions."
-                          : "Its "
-                              + kind.displayName()
-                              + " actions: "
-                              + String.join(", ", known)
-                              + "."));
-        }
+      for (LoadedProject.ResolvedAction action :
+          NamedSelection.pick(
+              ofKind,
+              action -> action.config().ref().name(),
+              request.names(),
+              kind.name().toLowerCase(java.util.Locale.ROOT) + ".",
+              kind.displayName() + " action",
+              kind.displayName() + " actions")) {
+        ActionRef ref = action.config().ref();
         if (action.config().disabled()) {
           throw new GroveException(
               ErrorCodes.ACTION_DISABLED,
