@@ -116,6 +116,44 @@ public final class ActionGraph {
     return new TreeSet<>(graph.predecessors(ref));
   }
 
+  /**
+   * The roots and everything they depend on, transitively, in the order found; a dependency {@code
+   * take} refuses is left out and not followed.
+   */
+  public Set<ActionRef> withDependencies(
+      Collection<ActionRef> roots, java.util.function.Predicate<ActionRef> take) {
+    return closure(roots, graph::successors, take);
+  }
+
+  /**
+   * The roots and everything that depends on them, transitively, in the order found; a dependant
+   * {@code take} refuses is left out and not followed.
+   */
+  public Set<ActionRef> withDependants(
+      Collection<ActionRef> roots, java.util.function.Predicate<ActionRef> take) {
+    return closure(roots, graph::predecessors, take);
+  }
+
+  private Set<ActionRef> closure(
+      Collection<ActionRef> roots,
+      java.util.function.Function<ActionRef, Set<ActionRef>> next,
+      java.util.function.Predicate<ActionRef> take) {
+    Set<ActionRef> found = new java.util.LinkedHashSet<>(roots);
+    java.util.Deque<ActionRef> todo = new java.util.ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      ActionRef ref = todo.pop();
+      if (!graph.nodes().contains(ref)) {
+        continue;
+      }
+      for (ActionRef other : new TreeSet<>(next.apply(ref))) {
+        if (take.test(other) && found.add(other)) {
+          todo.add(other);
+        }
+      }
+    }
+    return found;
+  }
+
   public ImmutableGraph<ActionRef> asGraph() {
     return graph;
   }

@@ -7,8 +7,6 @@ import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.error.NamedSelection;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,30 +86,23 @@ public record RunPlan(
       }
     }
 
-    Set<ActionRef> roots = new LinkedHashSet<>(requested);
-    if (request.withDependants()) {
-      Deque<ActionRef> todo = new ArrayDeque<>(requested);
-      while (!todo.isEmpty()) {
-        for (ActionRef dependant : project.graph().dependants(todo.pop())) {
-          if (!project.actions().get(dependant).config().disabled() && roots.add(dependant)) {
-            todo.add(dependant);
-          }
-        }
-      }
-    }
-    Set<ActionRef> included = new LinkedHashSet<>(roots);
-    Deque<ActionRef> todo = new ArrayDeque<>(roots);
+    Set<ActionRef> roots =
+        request.withDependants()
+            ? project
+                .graph()
+                .withDependants(
+                    requested, dependant -> !project.actions().get(dependant).config().disabled())
+            : requested;
     // delete touches only what it names: nothing it depends on is built or deployed for it
-    while (!command.equals("delete") && !todo.isEmpty()) {
-      for (ActionRef dependency : project.graph().dependencies(todo.pop())) {
-        if (request.skipDependencies() && dependency.kind() != ActionKind.BUILD) {
-          continue;
-        }
-        if (included.add(dependency)) {
-          todo.add(dependency);
-        }
-      }
-    }
+    Set<ActionRef> included =
+        command.equals("delete")
+            ? roots
+            : project
+                .graph()
+                .withDependencies(
+                    roots,
+                    dependency ->
+                        !request.skipDependencies() || dependency.kind() == ActionKind.BUILD);
     List<ActionRef> ordered =
         project.graph().topologicalOrder().stream().filter(included::contains).toList();
     Set<ActionRef> forced = request.force() ? Set.copyOf(requested) : Set.of();

@@ -488,36 +488,18 @@ final class Watch {
   /** Versions of the requested actions and everything they depend on. */
   private Map<ActionRef, String> versions(LoadedProject project) {
     Map<ActionRef, String> out = new HashMap<>();
-    Deque<ActionRef> todo = new ArrayDeque<>(requested(project));
-    while (!todo.isEmpty()) {
-      ActionRef ref = todo.pop();
+    for (ActionRef ref : project.graph().withDependencies(requested(project), any -> true)) {
       ResolvedAction action = project.actions().get(ref);
-      if (action == null || out.containsKey(ref)) {
-        continue;
+      if (action != null) {
+        out.put(ref, action.version());
       }
-      out.put(ref, action.version());
-      todo.addAll(action.dependencies());
     }
     return out;
   }
 
   private static boolean dependsOnAny(LoadedProject project, ActionRef ref, Set<ActionRef> refs) {
-    Set<ActionRef> seen = new LinkedHashSet<>();
-    Deque<ActionRef> todo = new ArrayDeque<>(project.actions().get(ref).dependencies());
-    while (!todo.isEmpty()) {
-      ActionRef next = todo.pop();
-      if (!seen.add(next)) {
-        continue;
-      }
-      if (refs.contains(next)) {
-        return true;
-      }
-      ResolvedAction action = project.actions().get(next);
-      if (action != null) {
-        todo.addAll(action.dependencies());
-      }
-    }
-    return false;
+    return project.graph().withDependencies(project.graph().dependencies(ref), any -> true).stream()
+        .anyMatch(refs::contains);
   }
 
   /** The saved paths the project sees (now, or before: deleted), sorted; ignored ones left out. */

@@ -2,6 +2,7 @@ package dev.grove.orchestrator.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,30 @@ class ActionGraphTest {
     assertThat(order.indexOf(ref("deploy.api"))).isLessThan(order.indexOf(ref("deploy.web")));
     assertThat(order.indexOf(ref("build.web"))).isLessThan(order.indexOf(ref("deploy.web")));
     assertThat(graph.dependants(ref("build.api"))).containsExactly(ref("deploy.api"));
+  }
+
+  @Test
+  void closuresFollowEdgesAndLeaveOutWhatTheFilterRefuses() {
+    Map<ActionRef, Set<ActionRef>> edges = new HashMap<>();
+    edges.put(ref("deploy.web"), Set.of(ref("build.web"), ref("deploy.api")));
+    edges.put(ref("deploy.api"), Set.of(ref("build.api")));
+    ActionGraph graph =
+        ActionGraph.build(
+                List.of(ref("deploy.web"), ref("deploy.api"), ref("build.web"), ref("build.api")),
+                edges)
+            .graph();
+
+    assertThat(graph.withDependencies(List.of(ref("deploy.web")), any -> true))
+        .containsExactlyInAnyOrder(
+            ref("deploy.web"), ref("deploy.api"), ref("build.web"), ref("build.api"));
+    // --skip-dependencies: Builds only, and nothing behind a skipped Deploy
+    assertThat(
+            graph.withDependencies(List.of(ref("deploy.web")), r -> r.kind() == ActionKind.BUILD))
+        .containsExactlyInAnyOrder(ref("deploy.web"), ref("build.web"));
+    assertThat(graph.withDependants(List.of(ref("build.api")), any -> true))
+        .containsExactlyInAnyOrder(ref("build.api"), ref("deploy.api"), ref("deploy.web"));
+    assertThat(graph.withDependants(List.of(ref("build.api")), r -> !r.name().equals("api")))
+        .containsExactly(ref("build.api"));
   }
 
   @Test
