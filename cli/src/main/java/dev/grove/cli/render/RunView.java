@@ -201,7 +201,9 @@ public final class RunView {
       row.startedNanos = System.nanoTime();
     }
     row.state = state;
-    row.detail = payload.get("detail") == null ? null : String.valueOf(payload.get("detail"));
+    Object detail = payload.get("detail");
+    // "ready (ready)" says nothing; "processing (missing)", "pending (outdated)" do
+    row.detail = detail == null || detail.equals(state) ? null : String.valueOf(detail);
     if (payload.get("durationMs") instanceof Number duration) {
       row.durationMs = duration.longValue();
     }

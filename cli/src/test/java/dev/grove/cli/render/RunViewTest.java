@@ -48,8 +48,14 @@ class RunViewTest {
         "{\"seq\":2,\"time\":2,\"runId\":\"r\",\"type\":\"actionStatus\","
             + action
             + ",\"payload\":{\"state\":\"pending\",\"detail\":\"outdated\"}}");
+    String web =
+        "\"action\":{\"ref\":\"deploy.web\",\"kind\":\"Deploy\",\"name\":\"web\",\"version\":\"v-2\"}";
     view.event(
-        "{\"seq\":3,\"time\":3,\"runId\":\"r\",\"type\":\"runFinished\",\"payload\":"
+        "{\"seq\":3,\"time\":3,\"runId\":\"r\",\"type\":\"actionStatus\","
+            + web
+            + ",\"payload\":{\"state\":\"ready\",\"detail\":\"ready\",\"durationMs\":3}}");
+    view.event(
+        "{\"seq\":4,\"time\":3,\"runId\":\"r\",\"type\":\"runFinished\",\"payload\":"
             + "{\"runId\":\"r\",\"result\":\"succeeded\",\"actions\":[{\"ref\":\"deploy.api\","
             + "\"state\":\"pending\",\"version\":\"v-1\",\"durationMs\":5}]}}");
     view.finish();
@@ -58,6 +64,8 @@ class RunViewTest {
     assertThat(printed)
         .contains("deploy.api pending (outdated)\n")
         .contains("r succeeded: 0 succeeded, 0 ready, 1 not ready\n")
-        .contains("  deploy.api pending: outdated\n");
+        .contains("  deploy.api pending: outdated\n")
+        .contains("deploy.web ready (0.0 s)\n")
+        .doesNotContain("ready (ready)");
   }
 }
