@@ -93,17 +93,7 @@ class TemplateLimitsTest {
   @Test
   void aHugeExpressionIsQuotedShortInItsError() {
     String nested = "${" + "(".repeat(50_000) + "1" + ")".repeat(50_000) + "}";
-    TemplateException e =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(10),
-            () -> {
-              try {
-                resolver.resolveString(nested, context());
-                throw new AssertionError("expected a template error");
-              } catch (TemplateException expected) {
-                return expected;
-              }
-            });
+    TemplateException e = failsWithin(10, () -> resolver.resolveString(nested, context()));
     assertThat(e.expression())
         .hasSizeLessThan(300)
         .startsWith("${((((")
@@ -130,17 +120,7 @@ class TemplateLimitsTest {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put(
         "items", Map.of("$forEach", "${range(1, 100000)}", "$return", "${var.big}${item.value}"));
-    TemplateException e =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(20),
-            () -> {
-              try {
-                resolver.resolveTree(tree, context());
-                throw new AssertionError("expected a template error");
-              } catch (TemplateException expected) {
-                return expected;
-              }
-            });
+    TemplateException e = failsWithin(20, () -> resolver.resolveTree(tree, context()));
     assertThat(e.getMessage()).contains("32 Mi").contains("limit");
   }
 
@@ -152,17 +132,7 @@ class TemplateLimitsTest {
   void forEachReturningASharedSubtreeCountsItEachTime() {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("items", Map.of("$forEach", "${range(1, 100000)}", "$return", "${var.tree}"));
-    TemplateException e =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(20),
-            () -> {
-              try {
-                resolver.resolveTree(tree, context());
-                throw new AssertionError("expected a template error");
-              } catch (TemplateException expected) {
-                return expected;
-              }
-            });
+    TemplateException e = failsWithin(20, () -> resolver.resolveTree(tree, context()));
     assertThat(e.getMessage()).contains("32 Mi").contains("limit");
   }
 
@@ -172,18 +142,26 @@ class TemplateLimitsTest {
     tree.put(
         "items",
         List.of(Map.of("$concat", "${range(1, 60000)}"), Map.of("$concat", "${range(1, 60000)}")));
-    TemplateException e =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(10),
-            () -> {
-              try {
-                resolver.resolveTree(tree, context());
-                throw new AssertionError("expected a template error");
-              } catch (TemplateException expected) {
-                return expected;
-              }
-            });
+    TemplateException e = failsWithin(10, () -> resolver.resolveTree(tree, context()));
     assertThat(e.getMessage()).contains("100000").contains("limit");
     assertThat(e.path()).containsExactly("items", 1, "$concat");
+  }
+
+  /** The template error {@code resolution} throws, within {@code seconds}. */
+  private static TemplateException failsWithin(long seconds, Resolution resolution) {
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(seconds),
+        () -> {
+          try {
+            resolution.run();
+            throw new AssertionError("expected a template error");
+          } catch (TemplateException expected) {
+            return expected;
+          }
+        });
+  }
+
+  private interface Resolution {
+    Object run() throws TemplateException;
   }
 }
