@@ -4,7 +4,6 @@ import dev.grove.actions.ActionTypes;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
-import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.template.TemplateValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,239 +30,51 @@ final class ActionParser {
     this.baseContext = baseContext;
   }
 
-  /** The action, or null when its problems make it unusable (they are added to errors). */
-  ActionConfig parse(
-      ConfigDocument doc, ActionKind kind, List<Problem> errors, List<Problem> warnings) {
+  /** The action, or null when its problems make it unusable (they are added to diagnostics). */
+  ActionConfig parse(ConfigDocument doc, ActionKind kind, Diagnostics diagnostics) {
     Map<String, Object> raw = doc.content();
-    int before = errors.size();
-    new SchemaChecker(doc, errors, warnings)
+    int before = diagnostics.mark();
+    new SchemaChecker(doc, diagnostics)
         .check(raw, ConfigSchemas.forKind(kind), "", "a " + kind.displayName() + " action");
-
-    Object typeValue = raw.get("type");
-    ActionType handler = null;
-    if (!(typeValue instanceof String type)) {
-      errors.add(
-          Problems.at(
-              doc,
-              "type",
-              "MISSING_TYPE",
-              "The " + kind.displayName() + " action has no `type`.",
-              "Add one of: " + String.join(", ", ActionTypes.typesOf(kind)) + "."));
-    } else {
-      handler = ActionTypes.find(kind, type).orElse(null);
-      if (handler == null) {
-        errors.add(
-            Problems.at(
-                doc,
-                "type",
-                "UNKNOWN_TYPE",
-                "Grove does not know the " + kind.displayName() + " type `" + type + "`.",
-                "Known "
-                    + kind.displayName()
-                    + " types: "
-                    + String.join(", ", ActionTypes.typesOf(kind))
-                    + "."
-                    + Problems.closest(type, ActionTypes.typesOf(kind))
-                        .map(m -> " Did you mean `" + m + "`?")
-                        .orElse("")));
-      }
-    }
+    ActionType handler = handler(doc, kind, diagnostics);
 
     // Variables: the action's own on top of the project's, --var on top of all.
     Map<String, Object> context = TemplateContexts.withVariables(baseContext, project.variables());
     context.put("actions", new TemplateValues.Unavailable(TemplateContexts.ACTIONS_IN_BUILTIN));
     context.put("inputs", new LinkedHashMap<String, Object>());
-    int beforeName = errors.size();
-    Object nameValue =
-        templating.resolveOrNull(doc, "name", raw.get("name"), context, errors, null);
-    if (errors.size() > beforeName) {
-      return null; // the template error says it all
-    }
-    if (!(nameValue instanceof String name) || !ProjectResolver.NAME.matcher(name).matches()) {
-      errors.add(
-          Problems.at(
-              doc,
-              "name",
-              "INVALID_NAME",
-              nameValue == null
-                  ? "The " + kind.displayName() + " action has no `name`."
-                  : "`" + nameValue + "` is not a valid action name.",
-              "Use lowercase letters, digits and dashes (at most 63, not starting or ending with"
-                  + " a dash)."));
+    String name = name(doc, kind, context, diagnostics);
+    if (name == null) {
       return null;
     }
     Map<String, Object> thisValues = new LinkedHashMap<>();
     thisValues.put("name", name);
     thisValues.put("mode", "default");
     context.put("this", thisValues);
-
-    Map<String, Object> vars = new LinkedHashMap<>(project.variables());
-    Object actionVars =
-        templating.resolveOrNull(doc, "variables", raw.get("variables"), context, errors, null);
-    if (actionVars instanceof Map<?, ?> map) {
-      vars = Values.mergePatch(vars, Values.asMap(map));
-    }
     Path configDir = doc.file().getParent();
-    Object varfiles =
-        templating.resolveOrNull(doc, "varfiles", raw.get("varfiles"), context, errors, null);
-    if (varfiles instanceof List<?> files) {
-      for (int i = 0; i < files.size(); i++) {
-        Object file = files.get(i) instanceof Map<?, ?> m ? m.get("path") : files.get(i);
-        boolean optional =
-            files.get(i) instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("optional"));
-        vars =
-            Values.mergePatch(
-                vars,
-                ProjectResolver.readVarfile(
-                    configDir, doc, "varfiles[" + i + "]", file, !optional, errors));
-      }
-    }
-    Map<String, Object> cliVars = new LinkedHashMap<>();
-    options.vars().forEach((k, v) -> Values.setPath(cliVars, k, v));
-    vars = Values.mergePatch(vars, cliVars);
+    Map<String, Object> vars = variables(doc, configDir, context, diagnostics);
     context = TemplateContexts.withVariables(context, vars);
 
-    String description = stringAt(doc, "description", raw.get("description"), context, errors);
+    String description = stringAt(doc, "description", raw.get("description"), context, diagnostics);
     boolean disabled =
         Boolean.TRUE.equals(
-            templating.resolveOrNull(doc, "disabled", raw.get("disabled"), context, errors, false));
-    Object environments =
-        templating.resolveOrNull(
-            doc, "environments", raw.get("environments"), context, errors, null);
-    if (environments instanceof List<?> envs) {
-      if (!envs.contains(project.environment())) {
-        disabled = true;
-      }
-      List<String> defined = definedEnvironments();
-      for (int i = 0; i < envs.size(); i++) {
-        String env = String.valueOf(envs.get(i));
-        if (!defined.contains(env)) {
-          warnings.add(
-              Problems.at(
-                  doc,
-                  "environments[" + i + "]",
-                  "UNKNOWN_ENVIRONMENT",
-                  "`"
-                      + env
-                      + "` is not an environment of the project, so it never enables "
-                      + name
-                      + ".",
-                  Problems.didYouMean(env, defined, "environments")));
-        }
-      }
+            templating.resolveOrNull(
+                doc, "disabled", raw.get("disabled"), context, diagnostics, false));
+    if (!inEnvironment(doc, name, context, diagnostics)) {
+      disabled = true;
     }
-
-    List<ActionConfig.Dependency> dependencies = new ArrayList<>();
-    Object deps =
-        templating.resolveOrNull(
-            doc, "dependencies", raw.get("dependencies"), context, errors, null);
-    if (deps instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        Object dep = list.get(i);
-        String path = "dependencies[" + i + "]";
-        if (dep == null) {
-          continue;
-        }
-        ActionRef ref = dependencyRef(dep);
-        if (ref == null) {
-          errors.add(
-              Problems.at(
-                  doc,
-                  path,
-                  "INVALID_DEPENDENCY",
-                  "`" + dep + "` is not an action reference.",
-                  "Write `deploy.db` (kind.name) or `{kind: Deploy, name: db}`."));
-        } else {
-          dependencies.add(new ActionConfig.Dependency(ref, path));
-        }
-      }
-    } else if (deps != null) {
-      errors.add(
-          Problems.at(
-              doc,
-              "dependencies",
-              "INVALID_FIELD",
-              "`dependencies` must be a list.",
-              "Write `dependencies: [build.api, deploy.db]`."));
+    List<ActionConfig.Dependency> dependencies = dependencies(doc, context, diagnostics);
+    String build = kind == ActionKind.BUILD ? null : build(doc, context, diagnostics);
+    if (build != null) {
+      dependencies.add(new ActionConfig.Dependency(ActionRef.of(ActionKind.BUILD, build), "build"));
     }
-    String build = null;
-    if (kind != ActionKind.BUILD) {
-      Object buildValue =
-          templating.resolveOrNull(doc, "build", raw.get("build"), context, errors, null);
-      if (buildValue instanceof String text && !text.isEmpty()) {
-        build = text;
-        dependencies.add(
-            new ActionConfig.Dependency(ActionRef.of(ActionKind.BUILD, text), "build"));
-      } else if (buildValue != null) {
-        errors.add(
-            Problems.at(
-                doc,
-                "build",
-                "INVALID_FIELD",
-                "`build` must be the name of a Build action.",
-                "Write e.g. `build: api`."));
-      }
-    }
-
-    String sourceDir = relative(project.root(), configDir);
-    Object source =
-        templating.resolveOrNull(doc, "source", raw.get("source"), context, errors, null);
-    if (source instanceof Map<?, ?> sourceMap && sourceMap.get("path") instanceof String path) {
-      Path dir = configDir.resolve(path).normalize();
-      if (!Files.isDirectory(dir)) {
-        errors.add(
-            Problems.at(
-                doc,
-                "source.path",
-                "SOURCE_NOT_FOUND",
-                "`source.path` `" + path + "` is not a folder.",
-                "Give a folder relative to " + doc.displayFile() + "'s folder."));
-      } else if (!dir.startsWith(project.root())) {
-        errors.add(
-            Problems.at(
-                doc,
-                "source.path",
-                "SOURCE_OUTSIDE_PROJECT",
-                "`source.path` `" + path + "` is outside the project.",
-                "Keep action sources inside the project root."));
-      } else {
-        sourceDir = relative(project.root(), dir);
-      }
-    }
-    List<String> include = stringList(doc, "include", raw.get("include"), context, errors);
-    List<String> exclude = stringList(doc, "exclude", raw.get("exclude"), context, errors);
-    Object timeout =
-        templating.resolveOrNull(doc, "timeout", raw.get("timeout"), context, errors, null);
-    if (timeout != null && !(timeout instanceof Number)) {
-      errors.add(
-          Problems.at(
-              doc,
-              "timeout",
-              "INVALID_FIELD",
-              "`timeout` must be a number of seconds.",
-              "Write e.g. `timeout: 300`."));
-    }
-    ActionConfig.VersionSettings versionSettings = versionSettings(doc, raw, context, errors);
-
-    Object spec = raw.get("spec");
-    if (spec != null && !(spec instanceof Map<?, ?>)) {
-      errors.add(
-          Problems.at(
-              doc,
-              "spec",
-              "INVALID_FIELD",
-              "`spec` must be a map.",
-              "Write the type's fields under `spec:`."));
-    }
-    if (handler != null && spec instanceof Map<?, ?>) {
-      new SchemaChecker(doc, errors, warnings)
-          .check(
-              spec,
-              handler.specSchema(),
-              "spec",
-              "a " + kind.displayName() + "/" + handler.type() + " action's spec");
-    }
-    if (handler == null || errors.size() > before && isFatal(errors, before)) {
+    String sourceDir = sourceDir(doc, configDir, context, diagnostics);
+    List<String> include = stringList(doc, "include", raw.get("include"), context, diagnostics);
+    List<String> exclude = stringList(doc, "exclude", raw.get("exclude"), context, diagnostics);
+    Object timeout = timeout(doc, context, diagnostics);
+    ActionConfig.VersionSettings versionSettings = versionSettings(doc, raw, context, diagnostics);
+    Map<String, Object> spec = spec(doc, kind, handler, diagnostics);
+    // Unknown fields are reported but do not stop the action from being graphed.
+    if (handler == null || diagnostics.errorsSinceOtherThan(before, SchemaChecker.UNKNOWN_FIELD)) {
       return null;
     }
     return new ActionConfig(
@@ -280,8 +91,242 @@ final class ActionParser {
         exclude == null ? List.of() : exclude,
         vars,
         timeout,
-        spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of(),
+        spec,
         versionSettings);
+  }
+
+  /** The handler of the action's {@code type}, or null (reported) when it has none. */
+  private static ActionType handler(ConfigDocument doc, ActionKind kind, Diagnostics diagnostics) {
+    if (!(doc.content().get("type") instanceof String type)) {
+      diagnostics.error(
+          doc,
+          "type",
+          "MISSING_TYPE",
+          "The " + kind.displayName() + " action has no `type`.",
+          "Add one of: " + String.join(", ", ActionTypes.typesOf(kind)) + ".");
+      return null;
+    }
+    ActionType handler = ActionTypes.find(kind, type).orElse(null);
+    if (handler == null) {
+      diagnostics.error(
+          doc,
+          "type",
+          "UNKNOWN_TYPE",
+          "Grove does not know the " + kind.displayName() + " type `" + type + "`.",
+          "Known "
+              + kind.displayName()
+              + " types: "
+              + String.join(", ", ActionTypes.typesOf(kind))
+              + "."
+              + Problems.closest(type, ActionTypes.typesOf(kind))
+                  .map(m -> " Did you mean `" + m + "`?")
+                  .orElse(""));
+    }
+    return handler;
+  }
+
+  /** The action's name, or null (reported) when it has none or an invalid one. */
+  private String name(
+      ConfigDocument doc, ActionKind kind, Map<String, Object> context, Diagnostics diagnostics) {
+    int mark = diagnostics.mark();
+    Object nameValue =
+        templating.resolveOrNull(
+            doc, "name", doc.content().get("name"), context, diagnostics, null);
+    if (diagnostics.errorsSince(mark)) {
+      return null; // the template error says it all
+    }
+    if (nameValue instanceof String name && ProjectResolver.NAME.matcher(name).matches()) {
+      return name;
+    }
+    diagnostics.error(
+        doc,
+        "name",
+        "INVALID_NAME",
+        nameValue == null
+            ? "The " + kind.displayName() + " action has no `name`."
+            : "`" + nameValue + "` is not a valid action name.",
+        "Use lowercase letters, digits and dashes (at most 63, not starting or ending with"
+            + " a dash).");
+    return null;
+  }
+
+  /** The project's variables, the action's own on top, its varfiles next, --var on top of all. */
+  private Map<String, Object> variables(
+      ConfigDocument doc, Path configDir, Map<String, Object> context, Diagnostics diagnostics) {
+    Map<String, Object> raw = doc.content();
+    Map<String, Object> vars = new LinkedHashMap<>(project.variables());
+    Object actionVars =
+        templating.resolveOrNull(
+            doc, "variables", raw.get("variables"), context, diagnostics, null);
+    if (actionVars instanceof Map<?, ?> map) {
+      vars = Values.mergePatch(vars, Values.asMap(map));
+    }
+    Object varfiles =
+        templating.resolveOrNull(doc, "varfiles", raw.get("varfiles"), context, diagnostics, null);
+    if (varfiles instanceof List<?> files) {
+      for (int i = 0; i < files.size(); i++) {
+        Object file = files.get(i) instanceof Map<?, ?> m ? m.get("path") : files.get(i);
+        boolean optional =
+            files.get(i) instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("optional"));
+        vars =
+            Values.mergePatch(
+                vars,
+                ProjectResolver.readVarfile(
+                    configDir, doc, "varfiles[" + i + "]", file, !optional, diagnostics));
+      }
+    }
+    return Values.mergePatch(vars, options.varTree());
+  }
+
+  /**
+   * False when the action's {@code environments} leave out the project's environment; warns of the
+   * names there that are no environment of the project.
+   */
+  private boolean inEnvironment(
+      ConfigDocument doc, String name, Map<String, Object> context, Diagnostics diagnostics) {
+    Object environments =
+        templating.resolveOrNull(
+            doc, "environments", doc.content().get("environments"), context, diagnostics, null);
+    if (!(environments instanceof List<?> envs)) {
+      return true;
+    }
+    List<String> defined = definedEnvironments();
+    for (int i = 0; i < envs.size(); i++) {
+      String env = String.valueOf(envs.get(i));
+      if (!defined.contains(env)) {
+        diagnostics.warning(
+            doc,
+            "environments[" + i + "]",
+            "UNKNOWN_ENVIRONMENT",
+            "`" + env + "` is not an environment of the project, so it never enables " + name + ".",
+            Problems.didYouMean(env, defined, "environments"));
+      }
+    }
+    return envs.contains(project.environment());
+  }
+
+  /** The explicit {@code dependencies}, each with where it is written. */
+  private List<ActionConfig.Dependency> dependencies(
+      ConfigDocument doc, Map<String, Object> context, Diagnostics diagnostics) {
+    List<ActionConfig.Dependency> dependencies = new ArrayList<>();
+    Object deps =
+        templating.resolveOrNull(
+            doc, "dependencies", doc.content().get("dependencies"), context, diagnostics, null);
+    if (deps instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        Object dep = list.get(i);
+        String path = "dependencies[" + i + "]";
+        if (dep == null) {
+          continue;
+        }
+        ActionRef ref = dependencyRef(dep);
+        if (ref == null) {
+          diagnostics.error(
+              doc,
+              path,
+              "INVALID_DEPENDENCY",
+              "`" + dep + "` is not an action reference.",
+              "Write `deploy.db` (kind.name) or `{kind: Deploy, name: db}`.");
+        } else {
+          dependencies.add(new ActionConfig.Dependency(ref, path));
+        }
+      }
+    } else if (deps != null) {
+      diagnostics.error(
+          doc,
+          "dependencies",
+          "INVALID_FIELD",
+          "`dependencies` must be a list.",
+          "Write `dependencies: [build.api, deploy.db]`.");
+    }
+    return dependencies;
+  }
+
+  /** The name of the Build that {@code build} names, or null. */
+  private String build(ConfigDocument doc, Map<String, Object> context, Diagnostics diagnostics) {
+    Object buildValue =
+        templating.resolveOrNull(
+            doc, "build", doc.content().get("build"), context, diagnostics, null);
+    if (buildValue instanceof String text && !text.isEmpty()) {
+      return text;
+    }
+    if (buildValue != null) {
+      diagnostics.error(
+          doc,
+          "build",
+          "INVALID_FIELD",
+          "`build` must be the name of a Build action.",
+          "Write e.g. `build: api`.");
+    }
+    return null;
+  }
+
+  /** The action's source folder relative to the root: its config's, or {@code source.path}. */
+  private String sourceDir(
+      ConfigDocument doc, Path configDir, Map<String, Object> context, Diagnostics diagnostics) {
+    String sourceDir = relative(project.root(), configDir);
+    Object source =
+        templating.resolveOrNull(
+            doc, "source", doc.content().get("source"), context, diagnostics, null);
+    if (source instanceof Map<?, ?> sourceMap && sourceMap.get("path") instanceof String path) {
+      Path dir = configDir.resolve(path).normalize();
+      if (!Files.isDirectory(dir)) {
+        diagnostics.error(
+            doc,
+            "source.path",
+            "SOURCE_NOT_FOUND",
+            "`source.path` `" + path + "` is not a folder.",
+            "Give a folder relative to " + doc.displayFile() + "'s folder.");
+      } else if (!dir.startsWith(project.root())) {
+        diagnostics.error(
+            doc,
+            "source.path",
+            "SOURCE_OUTSIDE_PROJECT",
+            "`source.path` `" + path + "` is outside the project.",
+            "Keep action sources inside the project root.");
+      } else {
+        sourceDir = relative(project.root(), dir);
+      }
+    }
+    return sourceDir;
+  }
+
+  private Object timeout(ConfigDocument doc, Map<String, Object> context, Diagnostics diagnostics) {
+    Object timeout =
+        templating.resolveOrNull(
+            doc, "timeout", doc.content().get("timeout"), context, diagnostics, null);
+    if (timeout != null && !(timeout instanceof Number)) {
+      diagnostics.error(
+          doc,
+          "timeout",
+          "INVALID_FIELD",
+          "`timeout` must be a number of seconds.",
+          "Write e.g. `timeout: 300`.");
+    }
+    return timeout;
+  }
+
+  /** The unresolved {@code spec}, checked against the type's schema. */
+  private static Map<String, Object> spec(
+      ConfigDocument doc, ActionKind kind, ActionType handler, Diagnostics diagnostics) {
+    Object spec = doc.content().get("spec");
+    if (spec != null && !(spec instanceof Map<?, ?>)) {
+      diagnostics.error(
+          doc,
+          "spec",
+          "INVALID_FIELD",
+          "`spec` must be a map.",
+          "Write the type's fields under `spec:`.");
+    }
+    if (handler != null && spec instanceof Map<?, ?>) {
+      new SchemaChecker(doc, diagnostics)
+          .check(
+              spec,
+              handler.specSchema(),
+              "spec",
+              "a " + kind.displayName() + "/" + handler.type() + " action's spec");
+    }
+    return spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
   }
 
   private List<String> definedEnvironments() {
@@ -294,16 +339,6 @@ final class ActionParser {
       }
     }
     return names;
-  }
-
-  /** Unknown fields are reported but do not stop the action from being graphed. */
-  private static boolean isFatal(List<Problem> errors, int from) {
-    for (int i = from; i < errors.size(); i++) {
-      if (!SchemaChecker.UNKNOWN_FIELD.equals(errors.get(i).code())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static ActionRef dependencyRef(Object dep) {
@@ -322,26 +357,27 @@ final class ActionParser {
       ConfigDocument doc,
       Map<String, Object> raw,
       Map<String, Object> context,
-      List<Problem> errors) {
+      Diagnostics diagnostics) {
     if (!(raw.get("version") instanceof Map<?, ?> version)) {
       return ActionConfig.VersionSettings.NONE;
     }
     return new ActionConfig.VersionSettings(
         orEmpty(
             stringList(
-                doc, "version.excludeFields", version.get("excludeFields"), context, errors)),
+                doc, "version.excludeFields", version.get("excludeFields"), context, diagnostics)),
         orEmpty(
             stringList(
-                doc, "version.excludeValues", version.get("excludeValues"), context, errors)),
+                doc, "version.excludeValues", version.get("excludeValues"), context, diagnostics)),
         orEmpty(
-            stringList(doc, "version.excludeFiles", version.get("excludeFiles"), context, errors)),
+            stringList(
+                doc, "version.excludeFiles", version.get("excludeFiles"), context, diagnostics)),
         orEmpty(
             stringList(
                 doc,
                 "version.excludeDependencies",
                 version.get("excludeDependencies"),
                 context,
-                errors)));
+                diagnostics)));
   }
 
   private static List<String> orEmpty(List<String> list) {
@@ -353,8 +389,8 @@ final class ActionParser {
       String path,
       Object value,
       Map<String, Object> context,
-      List<Problem> errors) {
-    Object resolved = templating.resolveOrNull(doc, path, value, context, errors, null);
+      Diagnostics diagnostics) {
+    Object resolved = templating.resolveOrNull(doc, path, value, context, diagnostics, null);
     return resolved == null ? null : resolved.toString();
   }
 
@@ -363,37 +399,35 @@ final class ActionParser {
       String path,
       Object value,
       Map<String, Object> context,
-      List<Problem> errors) {
+      Diagnostics diagnostics) {
     if (value == null) {
       return null;
     }
-    Object resolved = templating.resolveOrNull(doc, path, value, context, errors, null);
+    Object resolved = templating.resolveOrNull(doc, path, value, context, diagnostics, null);
     if (resolved instanceof List<?> list) {
       List<String> out = new ArrayList<>();
       for (Object item : list) {
         if (item instanceof String || item instanceof Number) {
           out.add(item.toString());
         } else if (item != null) {
-          errors.add(
-              Problems.at(
-                  doc,
-                  path,
-                  "INVALID_FIELD",
-                  "`" + path + "` must be a list of strings.",
-                  "Write e.g. `" + path + ": [\"src/**\"]`."));
+          diagnostics.error(
+              doc,
+              path,
+              "INVALID_FIELD",
+              "`" + path + "` must be a list of strings.",
+              "Write e.g. `" + path + ": [\"src/**\"]`.");
           return null;
         }
       }
       return out;
     }
     if (resolved != null) {
-      errors.add(
-          Problems.at(
-              doc,
-              path,
-              "INVALID_FIELD",
-              "`" + path + "` must be a list of strings, not " + Values.typeName(resolved) + ".",
-              "Write e.g. `" + path + ": [\"src/**\"]`."));
+      diagnostics.error(
+          doc,
+          path,
+          "INVALID_FIELD",
+          "`" + path + "` must be a list of strings, not " + Values.typeName(resolved) + ".",
+          "Write e.g. `" + path + ": [\"src/**\"]`.");
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.config;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,5 +11,12 @@ public record LoadOptions(String environment, Map<String, String> vars, Map<Stri
   public LoadOptions {
     vars = vars == null ? Map.of() : Map.copyOf(vars);
     env = env == null ? Map.of() : Map.copyOf(env);
+  }
+
+  /** The {@code --var} overrides as a variables tree: {@code a.b=c} sets {@code {a: {b: c}}}. */
+  Map<String, Object> varTree() {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    vars.forEach((k, v) -> Values.setPath(tree, k, v));
+    return tree;
   }
 }

@@ -144,7 +144,7 @@ public final class ProjectLoader {
 
   /** The {@code dotIgnoreFile} the project file names (cheap: the file is cached by stamp). */
   public String dotIgnoreFile() {
-    ConfigDocument doc = projectDocument(new ArrayList<>());
+    ConfigDocument doc = projectDocument(new Diagnostics());
     if (doc == null) {
       return ".gardenignore";
     }
@@ -162,26 +162,52 @@ public final class ProjectLoader {
    * scannedWith} (the tree is walked again when the project names other ones).
    */
   public Snapshot load(LoadOptions options, ScanResult scanned, String scannedWith) {
-    List<Problem> errors = new ArrayList<>();
-    List<Problem> warnings = new ArrayList<>();
-    ConfigDocument projectDoc = projectDocument(errors);
+    Diagnostics diagnostics = new Diagnostics();
+    ConfigDocument projectDoc = projectDocument(diagnostics);
     if (projectDoc == null) {
-      throw new ConfigException(errors, warnings);
+      throw diagnostics.failure();
     }
     Templating templating = new Templating(templates);
     ProjectConfig project =
-        new ProjectResolver(templating).resolve(root, projectDoc, options, errors, warnings);
+        new ProjectResolver(templating).resolve(root, projectDoc, options, diagnostics);
     if (project == null) {
-      throw new ConfigException(errors, warnings);
+      throw diagnostics.failure();
     }
     ScanResult scan =
         scanned != null && project.dotIgnoreFile().equals(scannedWith)
             ? scanned
             : scan(project.dotIgnoreFile());
+    reportNonFiles(scan, ignoreFiles(project.dotIgnoreFile()), diagnostics);
+    List<ConfigDocument> documents = configDocuments(scan, projectDoc, diagnostics);
 
-    reportNonFiles(scan, ignoreFiles(project.dotIgnoreFile()), errors);
+    Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
+    baseContext.put(
+        "environment", TemplateContexts.environment(project.environment(), project.namespace()));
+    ParsedActions parsed =
+        parseActions(
+            documents, new ActionParser(templating, project, options, baseContext), diagnostics);
+    Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);
+    diagnostics.throwIfErrors();
+    ActionGraph graph = graph(parsed.actions(), edges, diagnostics);
+    Map<ActionRef, LoadedProject.ResolvedAction> resolved =
+        resolveSpecs(graph, parsed.actions(), project, baseContext, scan, templating, diagnostics);
+    diagnostics.throwIfErrors();
 
-    // Every document of every config file.
+    hashes.retainOnly(root, scan.entries());
+    Set<String> envKeys = new TreeSet<>();
+    envKeysRead(projectDoc, envKeys);
+    for (ConfigDocument doc : documents) {
+      envKeysRead(doc, envKeys);
+    }
+    return new Snapshot(
+        new LoadedProject(project, resolved, graph, diagnostics.warnings()),
+        scan,
+        envKeys.contains(ALL_ENV) ? null : Set.copyOf(envKeys));
+  }
+
+  /** Every document of every config file but the project's own. */
+  private List<ConfigDocument> configDocuments(
+      ScanResult scan, ConfigDocument projectDoc, Diagnostics diagnostics) {
     List<ConfigDocument> documents = new ArrayList<>();
     Path projectPath = projectDoc.file();
     for (FileEntry entry : scan.entries()) {
@@ -190,25 +216,28 @@ public final class ProjectLoader {
         continue;
       }
       YamlLoader.Result result = parse(entry);
-      errors.addAll(result.problems());
+      diagnostics.errors(result.problems());
       for (ConfigDocument doc : result.documents()) {
         if (!(doc.file().equals(projectPath) && doc.index() == projectDoc.index())) {
           documents.add(doc);
         }
       }
     }
+    return documents;
+  }
 
-    // Actions.
-    Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
-    Map<String, Object> environment = new LinkedHashMap<>();
-    environment.put("name", project.environment());
-    environment.put("fullName", project.namespace() + "." + project.environment());
-    environment.put("namespace", project.namespace());
-    baseContext.put("environment", environment);
-    ActionParser parser = new ActionParser(templating, project, options, baseContext);
+  /**
+   * The actions the documents define.
+   *
+   * @param rejected actions whose own errors were reported: what depends on them is not reported
+   *     again
+   */
+  private record ParsedActions(Map<ActionRef, ActionConfig> actions, Set<ActionRef> rejected) {}
+
+  private ParsedActions parseActions(
+      List<ConfigDocument> documents, ActionParser parser, Diagnostics diagnostics) {
     Map<ActionRef, ActionConfig> actions = new TreeMap<>();
     Map<ActionRef, ConfigDocument> firstDefined = new HashMap<>();
-    // Actions whose own errors were reported: what depends on them is not reported again.
     Set<ActionRef> rejected = new HashSet<>();
     for (ConfigDocument doc : documents) {
       Object kindValue = doc.content().get("kind");
@@ -217,10 +246,10 @@ public final class ProjectLoader {
               ? ActionKind.parse(text)
               : Optional.empty();
       if (kind.isEmpty()) {
-        reportKind(doc, kindValue, errors, warnings);
+        reportKind(doc, kindValue, diagnostics);
         continue;
       }
-      ActionConfig action = parser.parse(doc, kind.get(), errors, warnings);
+      ActionConfig action = parser.parse(doc, kind.get(), diagnostics);
       if (action == null) {
         rejectedRef(doc, kind.get()).ifPresent(rejected::add);
         continue;
@@ -228,25 +257,28 @@ public final class ProjectLoader {
       ConfigDocument previous = firstDefined.putIfAbsent(action.ref(), doc);
       if (previous != null) {
         int[] at = previous.locations().find("name");
-        errors.add(
-            Problems.at(
-                doc,
-                "name",
-                "DUPLICATE_ACTION",
-                "Action "
-                    + action.ref()
-                    + " is defined twice: here and at "
-                    + previous.displayFile()
-                    + ":"
-                    + at[0]
-                    + ".",
-                "Rename one of them; names are unique per kind."));
+        diagnostics.error(
+            doc,
+            "name",
+            "DUPLICATE_ACTION",
+            "Action "
+                + action.ref()
+                + " is defined twice: here and at "
+                + previous.displayFile()
+                + ":"
+                + at[0]
+                + ".",
+            "Rename one of them; names are unique per kind.");
         continue;
       }
       actions.put(action.ref(), action);
     }
+    return new ParsedActions(actions, rejected);
+  }
 
-    // Edges: dependencies, build, and references in spec.
+  /** Each action's dependencies: explicit ones, its build, and references in its spec. */
+  private Map<ActionRef, Set<ActionRef>> edges(ParsedActions parsed, Diagnostics diagnostics) {
+    Map<ActionRef, ActionConfig> actions = parsed.actions();
     Map<ActionRef, Set<ActionRef>> edges = new HashMap<>();
     List<String> known = actions.keySet().stream().map(ActionRef::toString).toList();
     for (ActionConfig action : actions.values()) {
@@ -254,8 +286,8 @@ public final class ProjectLoader {
       for (ActionConfig.Dependency dep : action.explicitDependencies()) {
         ActionConfig target = actions.get(dep.ref());
         if (target == null) {
-          if (!rejected.contains(dep.ref())) {
-            errors.add(missing(action, dep.ref(), dep.path(), known));
+          if (!parsed.rejected().contains(dep.ref())) {
+            diagnostics.error(missing(action, dep.ref(), dep.path(), known));
           }
         } else if (!target.disabled() || target.ref().kind() == ActionKind.BUILD) {
           deps.add(dep.ref());
@@ -265,20 +297,19 @@ public final class ProjectLoader {
         if (reference.size() >= 3 && reference.get(0).equals("actions")) {
           Optional<ActionKind> kind = ActionKind.parse(reference.get(1));
           if (kind.isEmpty() || kind.get().refPrefix().equals(reference.get(1)) == false) {
-            errors.add(
-                Problems.at(
-                    action.document(),
-                    "spec",
-                    Templating.TEMPLATE_ERROR,
-                    "`actions." + reference.get(1) + "` is not an action kind.",
-                    "Reference actions as actions.build.NAME, actions.deploy.NAME,"
-                        + " actions.run.NAME or actions.test.NAME."));
+            diagnostics.error(
+                action.document(),
+                "spec",
+                Templating.TEMPLATE_ERROR,
+                "`actions." + reference.get(1) + "` is not an action kind.",
+                "Reference actions as actions.build.NAME, actions.deploy.NAME,"
+                    + " actions.run.NAME or actions.test.NAME.");
             continue;
           }
           ActionRef ref = ActionRef.of(kind.get(), reference.get(2));
           if (!actions.containsKey(ref)) {
-            if (!rejected.contains(ref)) {
-              errors.add(missing(action, ref, "spec", known));
+            if (!parsed.rejected().contains(ref)) {
+              diagnostics.error(missing(action, ref, "spec", known));
             }
           } else {
             deps.add(ref);
@@ -287,34 +318,50 @@ public final class ProjectLoader {
       }
       edges.put(action.ref(), deps);
     }
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors, warnings);
-    }
-    ActionGraph.Result built = ActionGraph.build(actions.keySet(), edges);
-    if (built.graph() == null) {
-      // Point at the dependency that closes the loop: the last edge of the path.
-      List<ActionRef> cycle = built.cycle();
-      ActionConfig closing = actions.get(cycle.get(cycle.size() - 2));
-      ActionRef target = cycle.get(cycle.size() - 1);
-      String where =
-          closing.explicitDependencies().stream()
-              .filter(dep -> dep.ref().equals(target))
-              .map(ActionConfig.Dependency::path)
-              .findFirst()
-              .orElse("spec");
-      errors.add(
-          Problems.at(
-              closing.document(),
-              where,
-              "DEPENDENCY_CYCLE",
-              "Dependency cycle: " + built.describeCycle(),
-              "Remove one of these dependencies (explicit, `build`, or a ${actions...}"
-                  + " reference in spec) to break the cycle."));
-      throw new ConfigException(errors, warnings);
-    }
-    ActionGraph graph = built.graph();
+    return edges;
+  }
 
-    // Specs and versions, in graph order.
+  /** The graph of the actions; throws with every problem so far when it has a cycle. */
+  private static ActionGraph graph(
+      Map<ActionRef, ActionConfig> actions,
+      Map<ActionRef, Set<ActionRef>> edges,
+      Diagnostics diagnostics) {
+    ActionGraph.Result built = ActionGraph.build(actions.keySet(), edges);
+    if (built.graph() != null) {
+      return built.graph();
+    }
+    // Point at the dependency that closes the loop: the last edge of the path.
+    List<ActionRef> cycle = built.cycle();
+    ActionConfig closing = actions.get(cycle.get(cycle.size() - 2));
+    ActionRef target = cycle.get(cycle.size() - 1);
+    String where =
+        closing.explicitDependencies().stream()
+            .filter(dep -> dep.ref().equals(target))
+            .map(ActionConfig.Dependency::path)
+            .findFirst()
+            .orElse("spec");
+    diagnostics.error(
+        closing.document(),
+        where,
+        "DEPENDENCY_CYCLE",
+        "Dependency cycle: " + built.describeCycle(),
+        "Remove one of these dependencies (explicit, `build`, or a ${actions...}"
+            + " reference in spec) to break the cycle.");
+    throw diagnostics.failure();
+  }
+
+  /**
+   * Specs and versions, in graph order: each spec sees the outputs and versions of the actions
+   * before it. An action whose spec fails (or whose dependency's did) is left out.
+   */
+  private Map<ActionRef, LoadedProject.ResolvedAction> resolveSpecs(
+      ActionGraph graph,
+      Map<ActionRef, ActionConfig> actions,
+      ProjectConfig project,
+      Map<String, Object> baseContext,
+      ScanResult scan,
+      Templating templating,
+      Diagnostics diagnostics) {
     VersionCalculator versions = new VersionCalculator(root, hashes);
     Map<String, Object> actionsContext = new LinkedHashMap<>();
     for (ActionKind kind : ActionKind.values()) {
@@ -336,10 +383,11 @@ public final class ProjectLoader {
       context.put("inputs", new LinkedHashMap<String, Object>());
       context.put("providers", providersContext);
       context.put("actions", actionsContext);
-      int before = errors.size();
+      int mark = diagnostics.mark();
       Object spec =
-          templating.resolveOrNull(action.document(), "spec", action.spec(), context, errors, null);
-      if (errors.size() > before) {
+          templating.resolveOrNull(
+              action.document(), "spec", action.spec(), context, diagnostics, null);
+      if (diagnostics.errorsSince(mark)) {
         failed.add(ref);
         continue;
       }
@@ -362,38 +410,36 @@ public final class ProjectLoader {
               depVersions);
       resolved.put(
           ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version, context));
+      Values.asMap((Map<?, ?>) actionsContext.get(ref.kind().refPrefix()))
+          .put(ref.name(), actionsEntry(action, specMap, version, buildDir, registry));
+    }
+    return resolved;
+  }
 
-      Map<String, Object> outputs =
-          new LinkedHashMap<>(
-              action
-                  .handler()
-                  .staticOutputs(
-                      new ActionType.OutputContext(ref.name(), specMap, version, registry)));
-      action.handler().runtimeOutputs().forEach(key -> outputs.put(key, TemplateValues.DEFERRED));
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", ref.name());
-      entry.put("disabled", action.disabled());
-      entry.put("buildPath", root.resolve(buildDir.orElse(action.sourceDir())).toString());
-      entry.put("sourcePath", root.resolve(action.sourceDir()).toString());
-      entry.put("mode", "default");
-      entry.put("var", action.variables());
-      entry.put("outputs", outputs);
-      entry.put("version", version);
-      Values.asMap((Map<?, ?>) actionsContext.get(ref.kind().refPrefix())).put(ref.name(), entry);
-    }
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors, warnings);
-    }
-    hashes.retainOnly(root, scan.entries());
-    Set<String> envKeys = new TreeSet<>();
-    envKeysRead(projectDoc, envKeys);
-    for (ConfigDocument doc : documents) {
-      envKeysRead(doc, envKeys);
-    }
-    return new Snapshot(
-        new LoadedProject(project, resolved, graph, warnings),
-        scan,
-        envKeys.contains(ALL_ENV) ? null : Set.copyOf(envKeys));
+  /** What {@code ${actions.KIND.NAME.*}} gives in the specs of the actions after it. */
+  private Map<String, Object> actionsEntry(
+      ActionConfig action,
+      Map<String, Object> spec,
+      String version,
+      Optional<String> buildDir,
+      Optional<ActionType.ImageRegistry> registry) {
+    ActionRef ref = action.ref();
+    Map<String, Object> outputs =
+        new LinkedHashMap<>(
+            action
+                .handler()
+                .staticOutputs(new ActionType.OutputContext(ref.name(), spec, version, registry)));
+    action.handler().runtimeOutputs().forEach(key -> outputs.put(key, TemplateValues.DEFERRED));
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", ref.name());
+    entry.put("disabled", action.disabled());
+    entry.put("buildPath", root.resolve(buildDir.orElse(action.sourceDir())).toString());
+    entry.put("sourcePath", root.resolve(action.sourceDir()).toString());
+    entry.put("mode", "default");
+    entry.put("var", action.variables());
+    entry.put("outputs", outputs);
+    entry.put("version", version);
+    return entry;
   }
 
   private static final String ALL_ENV = "\0all";
@@ -543,47 +589,42 @@ public final class ProjectLoader {
                         + "."));
   }
 
-  private void reportKind(
-      ConfigDocument doc, Object kindValue, List<Problem> errors, List<Problem> warnings) {
+  private void reportKind(ConfigDocument doc, Object kindValue, Diagnostics diagnostics) {
     List<String> kinds = List.of("Project", "Build", "Deploy", "Run", "Test");
     if (kindValue == null) {
-      errors.add(
-          Problems.at(
-              doc,
-              "kind",
-              "MISSING_KIND",
-              "Document " + (doc.index() + 1) + " of " + doc.displayFile() + " has no `kind`.",
-              "Add `kind:` with one of: " + String.join(", ", kinds) + "."));
+      diagnostics.error(
+          doc,
+          "kind",
+          "MISSING_KIND",
+          "Document " + (doc.index() + 1) + " of " + doc.displayFile() + " has no `kind`.",
+          "Add `kind:` with one of: " + String.join(", ", kinds) + ".");
     } else if (kindValue.equals("Project")) {
-      errors.add(
-          Problems.at(
-              doc,
-              "kind",
-              "EXTRA_PROJECT",
-              "Only the project file (project.garden.yml at the root) may hold the Project.",
-              "Move this Project into " + PROJECT_FILES.get(0) + " or remove it."));
+      diagnostics.error(
+          doc,
+          "kind",
+          "EXTRA_PROJECT",
+          "Only the project file (project.garden.yml at the root) may hold the Project.",
+          "Move this Project into " + PROJECT_FILES.get(0) + " or remove it.");
     } else if (IGNORED_GARDEN_KINDS.contains(String.valueOf(kindValue))) {
-      warnings.add(
-          Problems.at(
-              doc,
-              "kind",
-              "GROVE_IGNORED_KIND",
-              "Grove does not support Garden's `"
-                  + kindValue
-                  + "` configs yet; this document is ignored.",
-              "Convert it to Build/Deploy/Run/Test actions to use it with Grove."));
+      diagnostics.warning(
+          doc,
+          "kind",
+          "GROVE_IGNORED_KIND",
+          "Grove does not support Garden's `"
+              + kindValue
+              + "` configs yet; this document is ignored.",
+          "Convert it to Build/Deploy/Run/Test actions to use it with Grove.");
     } else {
-      errors.add(
-          Problems.at(
-              doc,
-              "kind",
-              "UNKNOWN_KIND",
-              "Unknown kind `" + kindValue + "`.",
-              Problems.didYouMean(String.valueOf(kindValue), kinds, "kinds")));
+      diagnostics.error(
+          doc,
+          "kind",
+          "UNKNOWN_KIND",
+          "Unknown kind `" + kindValue + "`.",
+          Problems.didYouMean(String.valueOf(kindValue), kinds, "kinds"));
     }
   }
 
-  private ConfigDocument projectDocument(List<Problem> errors) {
+  private ConfigDocument projectDocument(Diagnostics diagnostics) {
     Optional<Path> file = projectFile(root);
     if (file.isEmpty()) {
       throw new GroveException(
@@ -605,7 +646,7 @@ public final class ProjectLoader {
     } catch (IOException e) {
       result = YamlLoader.load(file.get(), display);
     }
-    errors.addAll(result.problems());
+    diagnostics.errors(result.problems());
     ConfigDocument found = null;
     for (ConfigDocument doc : result.documents()) {
       if ("Project".equals(doc.content().get("kind"))) {
@@ -614,7 +655,7 @@ public final class ProjectLoader {
       }
     }
     if (found == null && result.problems().isEmpty()) {
-      errors.add(
+      diagnostics.error(
           Problems.at(
               "MISSING_PROJECT",
               display + " has no document with `kind: Project`.",
@@ -632,14 +673,15 @@ public final class ProjectLoader {
    * named like a config file, a folder or ignore file that could not be read (its files would be
    * left out without a word).
    */
-  private void reportNonFiles(ScanResult scan, List<String> ignoreFileNames, List<Problem> errors) {
+  private void reportNonFiles(
+      ScanResult scan, List<String> ignoreFileNames, Diagnostics diagnostics) {
     for (ScanResult.NonFile nonFile : scan.nonFiles()) {
       String path = nonFile.path();
       String name = path.substring(path.lastIndexOf('/') + 1);
       switch (nonFile.kind()) {
         case FOLDER -> {
           if (isConfigFile(name)) {
-            errors.add(
+            diagnostics.error(
                 Problems.at(
                     YamlLoader.CONFIG_UNREADABLE,
                     path + " is a folder, not a config file.",
@@ -656,13 +698,13 @@ public final class ProjectLoader {
             try {
               UserFiles.checkRegular(root.resolve(path)); // a stat, never an open
             } catch (UserFiles.UnreadableException e) {
-              errors.add(YamlLoader.unreadable(e, path));
+              diagnostics.error(YamlLoader.unreadable(e, path));
             }
           }
         }
         case UNREADABLE -> {
           boolean ignoreFile = ignoreFileNames.contains(name);
-          errors.add(
+          diagnostics.error(
               Problems.at(
                   YamlLoader.CONFIG_UNREADABLE,
                   (ignoreFile ? "Cannot read " : "Cannot read the folder ")

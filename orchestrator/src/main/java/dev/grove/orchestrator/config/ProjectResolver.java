@@ -2,7 +2,6 @@ package dev.grove.orchestrator.config;
 
 import dev.grove.actions.kube.KubernetesProviderSchema;
 import dev.grove.actions.spi.Schema;
-import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.template.TemplateValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,146 +27,37 @@ final class ProjectResolver {
 
   /** The resolved project, or null when a problem makes going on pointless. */
   ProjectConfig resolve(
-      Path root,
-      ConfigDocument doc,
-      LoadOptions options,
-      List<Problem> errors,
-      List<Problem> warnings) {
+      Path root, ConfigDocument doc, LoadOptions options, Diagnostics diagnostics) {
     Map<String, Object> raw = doc.content();
-    new SchemaChecker(doc, errors, warnings).check(raw, ConfigSchemas.PROJECT, "", "the project");
-
-    Object nameValue = raw.get("name");
-    if (!(nameValue instanceof String name) || !NAME.matcher(name).matches()) {
-      errors.add(
-          Problems.at(
-              doc,
-              "name",
-              "INVALID_NAME",
-              nameValue == null
-                  ? "The project has no `name`."
-                  : "The project name `" + nameValue + "` is not a valid name.",
-              "Use lowercase letters, digits and dashes (at most 63, not starting or ending with"
-                  + " a dash), e.g. `name: shop`."));
+    new SchemaChecker(doc, diagnostics).check(raw, ConfigSchemas.PROJECT, "", "the project");
+    String name = name(doc, diagnostics);
+    if (name == null) {
       return null;
     }
     Map<String, Object> base = TemplateContexts.project(root, name, options.env());
-
-    // Project variables, then the project varfile.
-    Map<String, Object> vars = mapAt(doc, "variables", raw.get("variables"), base, errors);
-    Object varfile =
-        templating.resolveOrNull(doc, "varfile", raw.get("varfile"), base, errors, null);
-    vars =
-        Values.mergePatch(
-            vars,
-            readVarfile(
-                root,
-                doc,
-                "varfile",
-                varfile == null ? "garden.env" : varfile,
-                varfile != null,
-                errors));
-
-    // The environment.
-    List<Map<String, Object>> environments = environments(doc, errors);
-    List<String> envNames = environments.stream().map(e -> String.valueOf(e.get("name"))).toList();
-    String requested = options.environment();
-    String namespaceOverride = null;
-    if (requested != null && requested.indexOf('.') != requested.lastIndexOf('.')) {
-      errors.add(
-          Problems.at(
-              doc,
-              "environments",
-              "INVALID_ENVIRONMENT",
-              "`--env " + requested + "` has more than one dot.",
-              "Write `--env ENVIRONMENT` or `--env NAMESPACE.ENVIRONMENT` (one dot)."));
+    Map<String, Object> vars = projectVariables(root, doc, base, diagnostics);
+    Environment env = environment(doc, options.environment(), base, diagnostics);
+    if (env == null) {
       return null;
     }
-    if (requested != null && requested.contains(".")) {
-      namespaceOverride = requested.substring(0, requested.indexOf('.'));
-      requested = requested.substring(requested.indexOf('.') + 1);
-    }
-    Object defaultEnv =
-        templating.resolveOrNull(
-            doc, "defaultEnvironment", raw.get("defaultEnvironment"), base, errors, null);
-    String envName =
-        requested != null
-            ? requested
-            : defaultEnv instanceof String text && !text.isEmpty()
-                ? text
-                : envNames.isEmpty() ? null : envNames.get(0);
-    if (envName == null) {
-      errors.add(
-          Problems.at(
-              doc,
-              "environments",
-              "NO_ENVIRONMENTS",
-              "The project defines no environments.",
-              "Add at least one, e.g. `environments: [{name: dev}]`."));
-      return null;
-    }
-    int envIndex = envNames.indexOf(envName);
-    if (envIndex < 0) {
-      errors.add(
-          Problems.at(
-              doc,
-              requested != null ? "environments" : "defaultEnvironment",
-              "UNKNOWN_ENVIRONMENT",
-              "Environment `" + envName + "` is not defined in the project.",
-              Problems.didYouMean(envName, envNames, "environments")));
-      return null;
-    }
-    Map<String, Object> env = environments.get(envIndex);
-    String envPath = "environments[" + envIndex + "]";
     Map<String, Object> envContext = TemplateContexts.withVariables(base, vars);
-    Map<String, Object> envVars =
-        mapAt(doc, envPath + ".variables", env.get("variables"), envContext, errors);
-    Object envVarfile =
-        templating.resolveOrNull(
-            doc, envPath + ".varfile", env.get("varfile"), envContext, errors, null);
-    envVars =
-        Values.mergePatch(
-            envVars,
-            readVarfile(
-                root,
-                doc,
-                envPath + ".varfile",
-                envVarfile == null ? "garden." + envName + ".env" : envVarfile,
-                envVarfile != null,
-                errors));
-    vars = Values.mergePatch(vars, envVars);
-    Map<String, Object> cliVars = new LinkedHashMap<>();
-    options.vars().forEach((k, v) -> Values.setPath(cliVars, k, v));
-    vars = Values.mergePatch(vars, cliVars);
-
-    Object defaultNamespace =
-        templating.resolveOrNull(
-            doc,
-            envPath + ".defaultNamespace",
-            env.get("defaultNamespace"),
-            envContext,
-            errors,
-            null);
-    String namespace =
-        namespaceOverride != null
-            ? namespaceOverride
-            : defaultNamespace instanceof String text && !text.isEmpty() ? text : "default";
+    vars = Values.mergePatch(vars, environmentVariables(root, doc, env, envContext, diagnostics));
+    vars = Values.mergePatch(vars, options.varTree());
+    String namespace = namespace(doc, env, envContext, diagnostics);
     boolean production =
         Boolean.TRUE.equals(
             templating.resolveOrNull(
-                doc, envPath + ".production", env.get("production"), envContext, errors, false));
+                doc,
+                env.path() + ".production",
+                env.config().get("production"),
+                envContext,
+                diagnostics,
+                false));
 
     // Providers enabled in this environment.
-    Map<String, Object> providerContext = TemplateContexts.withVariables(base, vars);
-    Map<String, Object> environmentValues = new LinkedHashMap<>();
-    environmentValues.put("name", envName);
-    environmentValues.put("fullName", namespace + "." + envName);
-    environmentValues.put("namespace", namespace);
-    providerContext.put("environment", environmentValues);
-    providerContext.put(
-        "providers",
-        new TemplateValues.Unavailable("providers.* cannot be referenced in provider configs."));
+    Map<String, Object> providerContext = providerContext(base, vars, env.name(), namespace);
     List<ProjectConfig.ProviderConfig> providers =
-        providers(doc, raw.get("providers"), envName, providerContext, errors, warnings);
+        providers(doc, raw.get("providers"), env.name(), providerContext, diagnostics);
 
     String appNamespace = name + "-" + namespace;
     for (ProjectConfig.ProviderConfig provider : providers) {
@@ -181,33 +71,197 @@ final class ProjectResolver {
         }
       }
     }
-    Object ignore = raw.get("dotIgnoreFile");
-    if (ignore == null && raw.get("dotIgnoreFiles") instanceof List<?> list && !list.isEmpty()) {
-      ignore = list.get(0);
-    }
-    String dotIgnoreFile = ignore instanceof String text ? text : ".gardenignore";
     Map<String, Integer> concurrency =
         concurrency(
             doc,
             templating.resolveOrNull(
-                doc, "concurrency", raw.get("concurrency"), providerContext, errors, null),
-            errors);
+                doc, "concurrency", raw.get("concurrency"), providerContext, diagnostics, null),
+            diagnostics);
     return new ProjectConfig(
         root,
         name,
-        envName,
+        env.name(),
         namespace,
         appNamespace,
         production,
         vars,
         providers,
-        dotIgnoreFile,
+        dotIgnoreFile(raw),
         concurrency,
         doc);
   }
 
+  /**
+   * The environment a load resolves for.
+   *
+   * @param namespaceOverride the namespace {@code --env NAMESPACE.ENVIRONMENT} gave, or null
+   * @param path where its config is in the project document
+   */
+  private record Environment(
+      String name, String namespaceOverride, Map<String, Object> config, String path) {}
+
+  /** The project's name, or null (reported) when it has none or an invalid one. */
+  private static String name(ConfigDocument doc, Diagnostics diagnostics) {
+    Object nameValue = doc.content().get("name");
+    if (nameValue instanceof String name && NAME.matcher(name).matches()) {
+      return name;
+    }
+    diagnostics.error(
+        doc,
+        "name",
+        "INVALID_NAME",
+        nameValue == null
+            ? "The project has no `name`."
+            : "The project name `" + nameValue + "` is not a valid name.",
+        "Use lowercase letters, digits and dashes (at most 63, not starting or ending with"
+            + " a dash), e.g. `name: shop`.");
+    return null;
+  }
+
+  /** The project's variables, then its varfile on top. */
+  private Map<String, Object> projectVariables(
+      Path root, ConfigDocument doc, Map<String, Object> base, Diagnostics diagnostics) {
+    Map<String, Object> raw = doc.content();
+    Map<String, Object> vars = mapAt(doc, "variables", raw.get("variables"), base, diagnostics);
+    Object varfile =
+        templating.resolveOrNull(doc, "varfile", raw.get("varfile"), base, diagnostics, null);
+    return Values.mergePatch(
+        vars,
+        readVarfile(
+            root,
+            doc,
+            "varfile",
+            varfile == null ? "garden.env" : varfile,
+            varfile != null,
+            diagnostics));
+  }
+
+  /** The environment {@code --env} names, or the default one; null (reported) when none fits. */
+  private Environment environment(
+      ConfigDocument doc, String requested, Map<String, Object> base, Diagnostics diagnostics) {
+    List<Map<String, Object>> environments = environments(doc, diagnostics);
+    List<String> envNames = environments.stream().map(e -> String.valueOf(e.get("name"))).toList();
+    String namespaceOverride = null;
+    if (requested != null && requested.indexOf('.') != requested.lastIndexOf('.')) {
+      diagnostics.error(
+          doc,
+          "environments",
+          "INVALID_ENVIRONMENT",
+          "`--env " + requested + "` has more than one dot.",
+          "Write `--env ENVIRONMENT` or `--env NAMESPACE.ENVIRONMENT` (one dot).");
+      return null;
+    }
+    if (requested != null && requested.contains(".")) {
+      namespaceOverride = requested.substring(0, requested.indexOf('.'));
+      requested = requested.substring(requested.indexOf('.') + 1);
+    }
+    Object defaultEnv =
+        templating.resolveOrNull(
+            doc,
+            "defaultEnvironment",
+            doc.content().get("defaultEnvironment"),
+            base,
+            diagnostics,
+            null);
+    String envName =
+        requested != null
+            ? requested
+            : defaultEnv instanceof String text && !text.isEmpty()
+                ? text
+                : envNames.isEmpty() ? null : envNames.get(0);
+    if (envName == null) {
+      diagnostics.error(
+          doc,
+          "environments",
+          "NO_ENVIRONMENTS",
+          "The project defines no environments.",
+          "Add at least one, e.g. `environments: [{name: dev}]`.");
+      return null;
+    }
+    int envIndex = envNames.indexOf(envName);
+    if (envIndex < 0) {
+      diagnostics.error(
+          doc,
+          requested != null ? "environments" : "defaultEnvironment",
+          "UNKNOWN_ENVIRONMENT",
+          "Environment `" + envName + "` is not defined in the project.",
+          Problems.didYouMean(envName, envNames, "environments"));
+      return null;
+    }
+    return new Environment(
+        envName, namespaceOverride, environments.get(envIndex), "environments[" + envIndex + "]");
+  }
+
+  /** The environment's variables, then its varfile on top. */
+  private Map<String, Object> environmentVariables(
+      Path root,
+      ConfigDocument doc,
+      Environment env,
+      Map<String, Object> envContext,
+      Diagnostics diagnostics) {
+    Map<String, Object> envVars =
+        mapAt(
+            doc, env.path() + ".variables", env.config().get("variables"), envContext, diagnostics);
+    Object envVarfile =
+        templating.resolveOrNull(
+            doc,
+            env.path() + ".varfile",
+            env.config().get("varfile"),
+            envContext,
+            diagnostics,
+            null);
+    return Values.mergePatch(
+        envVars,
+        readVarfile(
+            root,
+            doc,
+            env.path() + ".varfile",
+            envVarfile == null ? "garden." + env.name() + ".env" : envVarfile,
+            envVarfile != null,
+            diagnostics));
+  }
+
+  /** The namespace {@code --env} names, else the environment's {@code defaultNamespace}. */
+  private String namespace(
+      ConfigDocument doc,
+      Environment env,
+      Map<String, Object> envContext,
+      Diagnostics diagnostics) {
+    Object defaultNamespace =
+        templating.resolveOrNull(
+            doc,
+            env.path() + ".defaultNamespace",
+            env.config().get("defaultNamespace"),
+            envContext,
+            diagnostics,
+            null);
+    return env.namespaceOverride() != null
+        ? env.namespaceOverride()
+        : defaultNamespace instanceof String text && !text.isEmpty() ? text : "default";
+  }
+
+  /** What provider configs may reference: variables and the environment, not providers. */
+  private static Map<String, Object> providerContext(
+      Map<String, Object> base, Map<String, Object> vars, String envName, String namespace) {
+    Map<String, Object> providerContext = TemplateContexts.withVariables(base, vars);
+    providerContext.put("environment", TemplateContexts.environment(envName, namespace));
+    providerContext.put(
+        "providers",
+        new TemplateValues.Unavailable("providers.* cannot be referenced in provider configs."));
+    return providerContext;
+  }
+
+  private static String dotIgnoreFile(Map<String, Object> raw) {
+    Object ignore = raw.get("dotIgnoreFile");
+    if (ignore == null && raw.get("dotIgnoreFiles") instanceof List<?> list && !list.isEmpty()) {
+      ignore = list.get(0);
+    }
+    return ignore instanceof String text ? text : ".gardenignore";
+  }
+
   /** {@code concurrency: {build: 4, deploy: 8, overall: 16}}: positive whole numbers. */
-  static Map<String, Integer> concurrency(ConfigDocument doc, Object value, List<Problem> errors) {
+  static Map<String, Integer> concurrency(
+      ConfigDocument doc, Object value, Diagnostics diagnostics) {
     Map<String, Integer> out = new java.util.TreeMap<>();
     if (!(value instanceof Map<?, ?> map)) {
       return out;
@@ -219,49 +273,46 @@ final class ProjectResolver {
               && number.intValue() >= 1) {
             out.put(key.toString(), number.intValue());
           } else {
-            errors.add(
-                Problems.at(
-                    doc,
-                    "concurrency." + key,
-                    "INVALID_FIELD",
-                    "`concurrency."
-                        + key
-                        + "` must be a whole number of at least 1, not `"
-                        + limit
-                        + "`.",
-                    "Write e.g. `concurrency: {build: 4, deploy: 8, overall: 16}`."));
+            diagnostics.error(
+                doc,
+                "concurrency." + key,
+                "INVALID_FIELD",
+                "`concurrency."
+                    + key
+                    + "` must be a whole number of at least 1, not `"
+                    + limit
+                    + "`.",
+                "Write e.g. `concurrency: {build: 4, deploy: 8, overall: 16}`.");
           }
         });
     return out;
   }
 
-  private List<Map<String, Object>> environments(ConfigDocument doc, List<Problem> errors) {
+  private List<Map<String, Object>> environments(ConfigDocument doc, Diagnostics diagnostics) {
     Object value = doc.content().get("environments");
     List<Map<String, Object>> out = new ArrayList<>();
     if (value == null) {
       return out;
     }
     if (!(value instanceof List<?> list)) {
-      errors.add(
-          Problems.at(
-              doc,
-              "environments",
-              "INVALID_FIELD",
-              "`environments` must be a list, not " + Values.typeName(value) + ".",
-              "Write `environments: [{name: dev}]`."));
+      diagnostics.error(
+          doc,
+          "environments",
+          "INVALID_FIELD",
+          "`environments` must be a list, not " + Values.typeName(value) + ".",
+          "Write `environments: [{name: dev}]`.");
       return out;
     }
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i) instanceof Map<?, ?> map && map.get("name") instanceof String) {
         out.add(Values.asMap(map));
       } else {
-        errors.add(
-            Problems.at(
-                doc,
-                "environments[" + i + "]",
-                "INVALID_FIELD",
-                "Each environment needs a `name`.",
-                "Write `- name: dev`."));
+        diagnostics.error(
+            doc,
+            "environments[" + i + "]",
+            "INVALID_FIELD",
+            "Each environment needs a `name`.",
+            "Write `- name: dev`.");
       }
     }
     return out;
@@ -272,8 +323,7 @@ final class ProjectResolver {
       Object value,
       String envName,
       Map<String, Object> context,
-      List<Problem> errors,
-      List<Problem> warnings) {
+      Diagnostics diagnostics) {
     List<ProjectConfig.ProviderConfig> out = new ArrayList<>();
     if (!(value instanceof List<?> list)) {
       return out;
@@ -281,41 +331,38 @@ final class ProjectResolver {
     for (int i = 0; i < list.size(); i++) {
       String path = "providers[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> map) || !(map.get("name") instanceof String name)) {
-        errors.add(
-            Problems.at(
-                doc,
-                path,
-                "INVALID_FIELD",
-                "Each provider needs a `name`.",
-                "Write `- name: kubernetes`."));
+        diagnostics.error(
+            doc,
+            path,
+            "INVALID_FIELD",
+            "Each provider needs a `name`.",
+            "Write `- name: kubernetes`.");
         continue;
       }
       if (!PROVIDERS.contains(name)) {
-        errors.add(
-            Problems.at(
-                doc,
-                path + ".name",
-                "UNKNOWN_PROVIDER",
-                "Grove does not know the provider `" + name + "`.",
-                Problems.didYouMean(name, PROVIDERS, "providers")));
+        diagnostics.error(
+            doc,
+            path + ".name",
+            "UNKNOWN_PROVIDER",
+            "Grove does not know the provider `" + name + "`.",
+            Problems.didYouMean(name, PROVIDERS, "providers"));
         continue;
       }
       Schema.Obj schema =
           name.endsWith("kubernetes")
               ? KubernetesProviderSchema.SCHEMA
               : KubernetesProviderSchema.PLAIN;
-      new SchemaChecker(doc, errors, warnings)
-          .check(map, schema, path, "the `" + name + "` provider");
+      new SchemaChecker(doc, diagnostics).check(map, schema, path, "the `" + name + "` provider");
       Object environments =
           templating.resolveOrNull(
-              doc, path + ".environments", map.get("environments"), context, errors, null);
+              doc, path + ".environments", map.get("environments"), context, diagnostics, null);
       if (environments instanceof List<?> envs && !envs.contains(envName)) {
         continue;
       }
-      Object resolved = templating.resolveOrNull(doc, path, map, context, errors, null);
+      Object resolved = templating.resolveOrNull(doc, path, map, context, diagnostics, null);
       if (resolved instanceof Map<?, ?> config) {
         if (name.endsWith("kubernetes")) {
-          checkKubernetes(doc, path, Values.asMap(config), errors);
+          checkKubernetes(doc, path, Values.asMap(config), diagnostics);
         }
         out.add(new ProjectConfig.ProviderConfig(name, Values.asMap(config)));
       }
@@ -328,28 +375,26 @@ final class ProjectResolver {
 
   /** The values of the kubernetes provider's fields Grove relies on, once resolved. */
   private static void checkKubernetes(
-      ConfigDocument doc, String path, Map<String, Object> config, List<Problem> errors) {
+      ConfigDocument doc, String path, Map<String, Object> config, Diagnostics diagnostics) {
     Object registry = config.get("deploymentRegistry");
     if (registry != null) {
       if (!(registry instanceof Map<?, ?> map)
           || !(map.get("hostname") instanceof String host)
           || host.isBlank()) {
-        errors.add(
-            Problems.at(
-                doc,
-                path + ".deploymentRegistry",
-                "INVALID_FIELD",
-                "`deploymentRegistry` needs a `hostname`.",
-                "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
-                    + " namespace: my-project/my-repo}`."));
+        diagnostics.error(
+            doc,
+            path + ".deploymentRegistry",
+            "INVALID_FIELD",
+            "`deploymentRegistry` needs a `hostname`.",
+            "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
+                + " namespace: my-project/my-repo}`.");
       } else if (map.get("port") != null && ProjectLoader.port(map.get("port")) == null) {
-        errors.add(
-            Problems.at(
-                doc,
-                path + ".deploymentRegistry.port",
-                "INVALID_FIELD",
-                "`deploymentRegistry.port` must be a number, not `" + map.get("port") + "`.",
-                "Write e.g. `port: 5000`, or leave it out."));
+        diagnostics.error(
+            doc,
+            path + ".deploymentRegistry.port",
+            "INVALID_FIELD",
+            "`deploymentRegistry.port` must be a number, not `" + map.get("port") + "`.",
+            "Write e.g. `port: 5000`, or leave it out.");
       }
     }
     for (String key : List.of("imagePullSecrets", "copySecrets")) {
@@ -363,26 +408,24 @@ final class ProjectResolver {
             || !(list.get(i) instanceof Map<?, ?> secret)
             || !(secret.get("name") instanceof String name)
             || name.isBlank()) {
-          errors.add(
-              Problems.at(
-                  doc,
-                  list == null ? path + "." + key : path + "." + key + "[" + i + "]",
-                  "INVALID_FIELD",
-                  "Each of `" + key + "` needs a `name` (and optionally a `namespace`).",
-                  "Write e.g. `" + key + ": [{name: my-registry-secret, namespace: default}]`."));
+          diagnostics.error(
+              doc,
+              list == null ? path + "." + key : path + "." + key + "[" + i + "]",
+              "INVALID_FIELD",
+              "Each of `" + key + "` needs a `name` (and optionally a `namespace`).",
+              "Write e.g. `" + key + ": [{name: my-registry-secret, namespace: default}]`.");
           break;
         }
       }
     }
     Object buildMode = config.get("buildMode");
     if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
-      errors.add(
-          Problems.at(
-              doc,
-              path + ".buildMode",
-              "INVALID_FIELD",
-              "Unknown `buildMode` `" + buildMode + "`.",
-              Problems.didYouMean(String.valueOf(buildMode), BUILD_MODES, "build modes")));
+      diagnostics.error(
+          doc,
+          path + ".buildMode",
+          "INVALID_FIELD",
+          "Unknown `buildMode` `" + buildMode + "`.",
+          Problems.didYouMean(String.valueOf(buildMode), BUILD_MODES, "build modes"));
     }
   }
 
@@ -391,21 +434,20 @@ final class ProjectResolver {
       String path,
       Object value,
       Map<String, Object> context,
-      List<Problem> errors) {
+      Diagnostics diagnostics) {
     if (value == null) {
       return new LinkedHashMap<>();
     }
-    Object resolved = templating.resolveOrNull(doc, path, value, context, errors, Map.of());
+    Object resolved = templating.resolveOrNull(doc, path, value, context, diagnostics, Map.of());
     if (resolved instanceof Map<?, ?> map) {
       return new LinkedHashMap<>(Values.asMap(map));
     }
-    errors.add(
-        Problems.at(
-            doc,
-            path,
-            "INVALID_FIELD",
-            "`" + path + "` must be a map of variables, not " + Values.typeName(resolved) + ".",
-            "Write `" + path + ": {key: value}`."));
+    diagnostics.error(
+        doc,
+        path,
+        "INVALID_FIELD",
+        "`" + path + "` must be a map of variables, not " + Values.typeName(resolved) + ".",
+        "Write `" + path + ": {key: value}`.");
     return new LinkedHashMap<>();
   }
 
@@ -415,37 +457,34 @@ final class ProjectResolver {
       String path,
       Object file,
       boolean required,
-      List<Problem> errors) {
+      Diagnostics diagnostics) {
     if (!(file instanceof String name)) {
-      errors.add(
-          Problems.at(
-              doc,
-              path,
-              "INVALID_FIELD",
-              "`" + path + "` must be a file path.",
-              "Write e.g. `" + path + ": garden.env`."));
+      diagnostics.error(
+          doc,
+          path,
+          "INVALID_FIELD",
+          "`" + path + "` must be a file path.",
+          "Write e.g. `" + path + ": garden.env`.");
       return Map.of();
     }
     try {
       var vars = VarFiles.read(baseDir.resolve(name));
       if (vars.isEmpty() && required) {
-        errors.add(
-            Problems.at(
-                doc,
-                path,
-                "VARFILE_NOT_FOUND",
-                "The varfile `" + name + "` does not exist.",
-                "Create it, or fix the path (relative to " + baseDir + ")."));
+        diagnostics.error(
+            doc,
+            path,
+            "VARFILE_NOT_FOUND",
+            "The varfile `" + name + "` does not exist.",
+            "Create it, or fix the path (relative to " + baseDir + ").");
       }
       return vars.orElse(Map.of());
     } catch (VarFiles.VarFileException e) {
-      errors.add(
-          Problems.at(
-              doc,
-              path,
-              "VARFILE_INVALID",
-              "The varfile `" + name + "` cannot be used: " + e.getMessage(),
-              e.suggestion()));
+      diagnostics.error(
+          doc,
+          path,
+          "VARFILE_INVALID",
+          "The varfile `" + name + "` cannot be used: " + e.getMessage(),
+          e.suggestion());
       return Map.of();
     }
   }

@@ -1,10 +1,7 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.api.action.ActionRef;
-import dev.grove.api.error.Problem;
-import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.template.TemplateResolver;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +64,17 @@ public final class RuntimeSpecs {
     if (overlay == null) {
       return action.spec();
     }
-    List<Problem> errors = new ArrayList<>();
+    Diagnostics diagnostics = new Diagnostics();
     Object spec =
         new Templating(templates)
             .resolveOrNull(
-                action.config().document(), "spec", action.config().spec(), overlay, errors, null);
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
-    }
+                action.config().document(),
+                "spec",
+                action.config().spec(),
+                overlay,
+                diagnostics,
+                null);
+    diagnostics.throwIfErrors();
     return spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
   }
 

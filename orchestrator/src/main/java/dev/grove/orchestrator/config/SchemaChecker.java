@@ -1,7 +1,6 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.spi.Schema;
-import dev.grove.api.error.Problem;
 import java.util.List;
 import java.util.Map;
 
@@ -15,13 +14,11 @@ final class SchemaChecker {
   static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
 
   private final ConfigDocument document;
-  private final List<Problem> errors;
-  private final List<Problem> warnings;
+  private final Diagnostics diagnostics;
 
-  SchemaChecker(ConfigDocument document, List<Problem> errors, List<Problem> warnings) {
+  SchemaChecker(ConfigDocument document, Diagnostics diagnostics) {
     this.document = document;
-    this.errors = errors;
-    this.warnings = warnings;
+    this.diagnostics = diagnostics;
   }
 
   void check(Object value, Schema schema, String path, String what) {
@@ -41,21 +38,19 @@ final class SchemaChecker {
         }
         Schema field = obj.fields().get(key);
         if (field == null) {
-          errors.add(
-              Problems.at(
-                  document,
-                  child,
-                  UNKNOWN_FIELD,
-                  "Unknown field `" + child + "` in " + what + ".",
-                  Problems.didYouMean(key, known, "fields here")));
+          diagnostics.error(
+              document,
+              child,
+              UNKNOWN_FIELD,
+              "Unknown field `" + child + "` in " + what + ".",
+              Problems.didYouMean(key, known, "fields here"));
         } else if (obj.notActedOn().contains(key)) {
-          warnings.add(
-              Problems.at(
-                  document,
-                  child,
-                  NOT_ACTED_ON,
-                  "`" + child + "` of " + what + " is accepted but Grove does not act on it yet.",
-                  "It is ignored for now; remove it to silence this warning."));
+          diagnostics.warning(
+              document,
+              child,
+              NOT_ACTED_ON,
+              "`" + child + "` of " + what + " is accepted but Grove does not act on it yet.",
+              "It is ignored for now; remove it to silence this warning.");
         } else {
           check(entry.getValue(), field, child, what);
         }

@@ -63,6 +63,15 @@ final class TemplateContexts {
     return context;
   }
 
+  /** The {@code environment} that providers and actions see. */
+  static Map<String, Object> environment(String name, String namespace) {
+    Map<String, Object> environment = new LinkedHashMap<>();
+    environment.put("name", name);
+    environment.put("fullName", namespace + "." + name);
+    environment.put("namespace", namespace);
+    return environment;
+  }
+
   private static String platform() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     if (os.contains("mac")) {

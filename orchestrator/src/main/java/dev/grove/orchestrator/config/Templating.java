@@ -1,10 +1,8 @@
 package dev.grove.orchestrator.config;
 
-import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.template.Budget;
 import dev.grove.orchestrator.template.TemplateException;
 import dev.grove.orchestrator.template.TemplateResolver;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,23 +32,22 @@ final class Templating {
       String path,
       Object value,
       Map<String, Object> context,
-      List<Problem> errors) {
+      Diagnostics diagnostics) {
     try {
       return Optional.ofNullable(resolver.resolveTree(value, context, budget))
           .or(() -> Optional.of(NULL));
     } catch (TemplateException e) {
       String where = SourceMap.pathOf(path, e.path());
-      errors.add(
-          Problems.at(
-              document,
-              where,
-              TEMPLATE_ERROR,
-              "Invalid template in `"
-                  + where
-                  + "`: "
-                  + e.getMessage()
-                  + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
-              e.suggestion()));
+      diagnostics.error(
+          document,
+          where,
+          TEMPLATE_ERROR,
+          "Invalid template in `"
+              + where
+              + "`: "
+              + e.getMessage()
+              + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
+          e.suggestion());
       return Optional.empty();
     }
   }
@@ -61,9 +58,9 @@ final class Templating {
       String path,
       Object value,
       Map<String, Object> context,
-      List<Problem> errors,
+      Diagnostics diagnostics,
       Object fallback) {
-    Optional<Object> resolved = resolve(document, path, value, context, errors);
+    Optional<Object> resolved = resolve(document, path, value, context, diagnostics);
     if (resolved.isEmpty()) {
       return fallback;
     }
