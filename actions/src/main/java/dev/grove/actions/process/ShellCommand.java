@@ -1,6 +1,7 @@
 package dev.grove.actions.process;
 
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +45,13 @@ public record ShellCommand(String field, List<String> argv, String shown) {
           : Optional.of(new ShellCommand(field, List.of(SHELL, "-c", script), script));
     }
     if (!(value instanceof List<?> items)) {
-      throw invalid(action, field, "is " + SpecValues.describe(value));
+      throw invalid(action, field, "is " + ValueTrees.describe(value));
     }
     List<String> words = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
-      if (!SpecValues.isScalar(item)) {
-        throw invalid(action, field + "[" + i + "]", "is " + SpecValues.describe(item));
+      if (!ValueTrees.isScalar(item)) {
+        throw invalid(action, field + "[" + i + "]", "is " + ValueTrees.describe(item));
       }
       words.add(SpecValues.stringOf(item));
     }

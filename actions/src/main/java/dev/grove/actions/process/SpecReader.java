@@ -1,6 +1,7 @@
 package dev.grove.actions.process;
 
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ public final class SpecReader {
             + ": spec."
             + path
             + " is "
-            + SpecValues.describe(value)
+            + ValueTrees.describe(value)
             + "; it must be "
             + expected
             + ".",
@@ -129,7 +130,7 @@ public final class SpecReader {
       if (item == null) {
         continue;
       }
-      if (!SpecValues.isScalar(item)) {
+      if (!ValueTrees.isScalar(item)) {
         throw invalid(
             path + "[" + i + "]",
             item,
@@ -190,7 +191,7 @@ public final class SpecReader {
     Map<String, String> strings = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : entries.entrySet()) {
       Object item = entry.getValue();
-      if (!SpecValues.isScalar(item)) {
+      if (!ValueTrees.isScalar(item)) {
         throw invalid(
             path + "." + entry.getKey(),
             item,

@@ -1,10 +1,10 @@
 package dev.grove.actions.process;
 
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Reads the plain fields exec specs share, with an {@code INVALID_SPEC} naming the field. */
@@ -25,10 +25,8 @@ public final class SpecValues {
     if ("true".equals(value) || "false".equals(value)) {
       return Boolean.parseBoolean((String) value);
     }
-    throw new ActionException(
-        ActionException.INVALID_SPEC,
-        action + ": spec." + field + " is " + describe(value) + "; it must be true or false.",
-        "Set spec." + field + " to true or false.");
+    throw new SpecReader(action)
+        .invalid(field, value, "true or false", "Set spec." + field + " to true or false.");
   }
 
   /** {@code spec.<field>} as a positive number of seconds. */
@@ -42,15 +40,12 @@ public final class SpecValues {
     if (value instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue())) {
       return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
     }
-    throw new ActionException(
-        ActionException.INVALID_SPEC,
-        action
-            + ": spec."
-            + field
-            + " is "
-            + describe(value)
-            + "; it must be a positive number of seconds.",
-        "Set spec." + field + " to a number of seconds, such as 10.");
+    throw new SpecReader(action)
+        .invalid(
+            field,
+            value,
+            "a positive number of seconds",
+            "Set spec." + field + " to a number of seconds, such as 10.");
   }
 
   /**
@@ -64,34 +59,28 @@ public final class SpecValues {
       return Map.of();
     }
     if (!(value instanceof Map<?, ?> entries)) {
-      throw new ActionException(
-          ActionException.INVALID_SPEC,
-          action + ": spec.env is " + describe(value) + "; it must be a map of names to values.",
-          "Write spec.env as a map, such as {NODE_ENV: production}.");
+      throw new SpecReader(action)
+          .invalid(
+              "env",
+              value,
+              "a map of names to values",
+              "Write spec.env as a map, such as {NODE_ENV: production}.");
     }
     Map<String, String> env = new LinkedHashMap<>();
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
       String name = String.valueOf(entry.getKey());
       Object item = entry.getValue();
-      if (item != null && !isScalar(item)) {
-        throw new ActionException(
-            ActionException.INVALID_SPEC,
-            action
-                + ": spec.env."
-                + name
-                + " is "
-                + describe(item)
-                + "; it must be a string, number or boolean.",
-            "Give spec.env." + name + " a plain value; use ${jsonEncode(...)} for structures.");
+      if (item != null && !ValueTrees.isScalar(item)) {
+        throw new SpecReader(action)
+            .invalid(
+                "env." + name,
+                item,
+                "a string, number or boolean",
+                "Give spec.env." + name + " a plain value; use ${jsonEncode(...)} for structures.");
       }
       env.put(name, item == null ? "" : stringOf(item));
     }
     return env;
-  }
-
-  /** A string, number or boolean. */
-  public static boolean isScalar(Object value) {
-    return value instanceof String || value instanceof Number || value instanceof Boolean;
   }
 
   /** A scalar as a command sees it: {@code 8080}, not {@code 8080.0}. */
@@ -103,25 +92,5 @@ public final class SpecValues {
       }
     }
     return String.valueOf(scalar);
-  }
-
-  /** A value as messages name it: {@code the string "x"}, {@code a map}, {@code the integer 3}. */
-  public static String describe(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof Map<?, ?>) {
-      return "a map";
-    }
-    if (value instanceof List<?>) {
-      return "a list";
-    }
-    if (value instanceof String) {
-      return "the string \"" + value + "\"";
-    }
-    return "the "
-        + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
-        + " "
-        + value;
   }
 }

@@ -4,6 +4,7 @@ import dev.grove.actions.ActionTypes;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.TemplateValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ final class ActionParser {
         templating.resolveOrNull(
             doc, "variables", raw.get("variables"), context, diagnostics, null);
     if (actionVars instanceof Map<?, ?> map) {
-      vars = Values.mergePatch(vars, Values.asMap(map));
+      vars = ValueTrees.mergePatch(vars, ValueTrees.map(map));
     }
     Object varfiles =
         templating.resolveOrNull(doc, "varfiles", raw.get("varfiles"), context, diagnostics, null);
@@ -169,13 +170,13 @@ final class ActionParser {
         boolean optional =
             files.get(i) instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("optional"));
         vars =
-            Values.mergePatch(
+            ValueTrees.mergePatch(
                 vars,
                 ProjectResolver.readVarfile(
                     configDir, doc, "varfiles[" + i + "]", file, !optional, diagnostics));
       }
     }
-    return Values.mergePatch(vars, options.varTree());
+    return ValueTrees.mergePatch(vars, options.varTree());
   }
 
   /**
@@ -326,7 +327,7 @@ final class ActionParser {
               "spec",
               "a " + kind.displayName() + "/" + handler.type() + " action's spec");
     }
-    return spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
+    return spec instanceof Map<?, ?> map ? ValueTrees.map(map) : Map.of();
   }
 
   private List<String> definedEnvironments() {
@@ -426,7 +427,7 @@ final class ActionParser {
           doc,
           path,
           "INVALID_FIELD",
-          "`" + path + "` must be a list of strings, not " + Values.typeName(resolved) + ".",
+          "`" + path + "` must be a list of strings, not " + ValueTrees.typeName(resolved) + ".",
           "Write e.g. `" + path + ": [\"src/**\"]`.");
     }
     return null;

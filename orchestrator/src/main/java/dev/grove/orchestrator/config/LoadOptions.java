@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ public record LoadOptions(String environment, Map<String, String> vars, Map<Stri
   /** The {@code --var} overrides as a variables tree: {@code a.b=c} sets {@code {a: {b: c}}}. */
   Map<String, Object> varTree() {
     Map<String, Object> tree = new LinkedHashMap<>();
-    vars.forEach((k, v) -> Values.setPath(tree, k, v));
+    vars.forEach((k, v) -> ValueTrees.setPath(tree, k, v));
     return tree;
   }
 }

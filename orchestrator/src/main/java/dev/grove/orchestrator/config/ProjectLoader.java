@@ -7,6 +7,7 @@ import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.error.Problem;
 import dev.grove.api.project.ProjectFiles;
 import dev.grove.api.project.UserFiles;
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
@@ -391,7 +392,7 @@ public final class ProjectLoader {
         failed.add(ref);
         continue;
       }
-      Map<String, Object> specMap = spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
+      Map<String, Object> specMap = spec instanceof Map<?, ?> map ? ValueTrees.map(map) : Map.of();
       Optional<String> buildDir =
           Optional.ofNullable(action.build())
               .map(name -> actions.get(ActionRef.of(ActionKind.BUILD, name)))
@@ -410,7 +411,7 @@ public final class ProjectLoader {
               depVersions);
       resolved.put(
           ref, new LoadedProject.ResolvedAction(action, specMap, deps, sources, version, context));
-      Values.asMap((Map<?, ?>) actionsContext.get(ref.kind().refPrefix()))
+      ValueTrees.map((Map<?, ?>) actionsContext.get(ref.kind().refPrefix()))
           .put(ref.name(), actionsEntry(action, specMap, version, buildDir, registry));
     }
     return resolved;
@@ -493,7 +494,7 @@ public final class ProjectLoader {
         "dependencies",
         action.explicitDependencies().stream().map(d -> d.ref().toString()).sorted().toList());
     config.put("timeout", action.timeout());
-    config.put("spec", Values.deepCopy(spec));
+    config.put("spec", ValueTrees.copy(spec));
     for (String field : action.versionSettings().excludeFields()) {
       removePath(config, field);
     }
@@ -510,7 +511,7 @@ public final class ProjectLoader {
       current = m.get(parts[i]);
     }
     if (current instanceof Map<?, ?> m) {
-      Values.asMap(m).remove(parts[parts.length - 1]);
+      ValueTrees.map(m).remove(parts[parts.length - 1]);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.grove.orchestrator.config;
 
 import dev.grove.actions.kube.KubernetesProviderSchema;
 import dev.grove.actions.spi.Schema;
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.TemplateValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,8 +42,9 @@ final class ProjectResolver {
       return null;
     }
     Map<String, Object> envContext = TemplateContexts.withVariables(base, vars);
-    vars = Values.mergePatch(vars, environmentVariables(root, doc, env, envContext, diagnostics));
-    vars = Values.mergePatch(vars, options.varTree());
+    vars =
+        ValueTrees.mergePatch(vars, environmentVariables(root, doc, env, envContext, diagnostics));
+    vars = ValueTrees.mergePatch(vars, options.varTree());
     String namespace = namespace(doc, env, envContext, diagnostics);
     boolean production =
         Boolean.TRUE.equals(
@@ -125,7 +127,7 @@ final class ProjectResolver {
     Map<String, Object> vars = mapAt(doc, "variables", raw.get("variables"), base, diagnostics);
     Object varfile =
         templating.resolveOrNull(doc, "varfile", raw.get("varfile"), base, diagnostics, null);
-    return Values.mergePatch(
+    return ValueTrees.mergePatch(
         vars,
         readVarfile(
             root,
@@ -210,7 +212,7 @@ final class ProjectResolver {
             envContext,
             diagnostics,
             null);
-    return Values.mergePatch(
+    return ValueTrees.mergePatch(
         envVars,
         readVarfile(
             root,
@@ -299,13 +301,13 @@ final class ProjectResolver {
           doc,
           "environments",
           "INVALID_FIELD",
-          "`environments` must be a list, not " + Values.typeName(value) + ".",
+          "`environments` must be a list, not " + ValueTrees.typeName(value) + ".",
           "Write `environments: [{name: dev}]`.");
       return out;
     }
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i) instanceof Map<?, ?> map && map.get("name") instanceof String) {
-        out.add(Values.asMap(map));
+        out.add(ValueTrees.map(map));
       } else {
         diagnostics.error(
             doc,
@@ -362,9 +364,9 @@ final class ProjectResolver {
       Object resolved = templating.resolveOrNull(doc, path, map, context, diagnostics, null);
       if (resolved instanceof Map<?, ?> config) {
         if (name.endsWith("kubernetes")) {
-          checkKubernetes(doc, path, Values.asMap(config), diagnostics);
+          checkKubernetes(doc, path, ValueTrees.map(config), diagnostics);
         }
-        out.add(new ProjectConfig.ProviderConfig(name, Values.asMap(config)));
+        out.add(new ProjectConfig.ProviderConfig(name, ValueTrees.map(config)));
       }
     }
     return out;
@@ -440,13 +442,13 @@ final class ProjectResolver {
     }
     Object resolved = templating.resolveOrNull(doc, path, value, context, diagnostics, Map.of());
     if (resolved instanceof Map<?, ?> map) {
-      return new LinkedHashMap<>(Values.asMap(map));
+      return new LinkedHashMap<>(ValueTrees.map(map));
     }
     diagnostics.error(
         doc,
         path,
         "INVALID_FIELD",
-        "`" + path + "` must be a map of variables, not " + Values.typeName(resolved) + ".",
+        "`" + path + "` must be a map of variables, not " + ValueTrees.typeName(resolved) + ".",
         "Write `" + path + ": {key: value}`.");
     return new LinkedHashMap<>();
   }

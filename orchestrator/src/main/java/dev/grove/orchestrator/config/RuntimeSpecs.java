@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,14 +50,14 @@ public final class RuntimeSpecs {
         overlay = new LinkedHashMap<>(action.templateContext());
         overlay.put("actions", copyOf(overlay.get("actions")));
       }
-      Map<String, Object> kinds = Values.asMap((Map<?, ?>) overlay.get("actions"));
+      Map<String, Object> kinds = ValueTrees.map((Map<?, ?>) overlay.get("actions"));
       Map<String, Object> ofKind =
-          new LinkedHashMap<>(Values.asMap((Map<?, ?>) kinds.get(reference.get(1))));
+          new LinkedHashMap<>(ValueTrees.map((Map<?, ?>) kinds.get(reference.get(1))));
       kinds.put(reference.get(1), ofKind);
       Map<String, Object> entry =
-          new LinkedHashMap<>(Values.asMap((Map<?, ?>) ofKind.get(ref.name())));
+          new LinkedHashMap<>(ValueTrees.map((Map<?, ?>) ofKind.get(ref.name())));
       Map<String, Object> merged =
-          new LinkedHashMap<>(Values.asMap((Map<?, ?>) entry.get("outputs")));
+          new LinkedHashMap<>(ValueTrees.map((Map<?, ?>) entry.get("outputs")));
       merged.putAll(ran);
       entry.put("outputs", merged);
       ofKind.put(ref.name(), entry);
@@ -75,10 +76,10 @@ public final class RuntimeSpecs {
                 diagnostics,
                 null);
     diagnostics.throwIfErrors();
-    return spec instanceof Map<?, ?> map ? Values.asMap(map) : Map.of();
+    return spec instanceof Map<?, ?> map ? ValueTrees.map(map) : Map.of();
   }
 
   private static Map<String, Object> copyOf(Object map) {
-    return new LinkedHashMap<>(Values.asMap((Map<?, ?>) map));
+    return new LinkedHashMap<>(ValueTrees.map((Map<?, ?>) map));
   }
 }

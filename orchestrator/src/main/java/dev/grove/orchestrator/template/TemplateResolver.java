@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.template;
 
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.Ast.ArrayLit;
 import dev.grove.orchestrator.template.Ast.Binary;
 import dev.grove.orchestrator.template.Ast.Call;
@@ -245,7 +246,7 @@ public final class TemplateResolver {
               }
               out.addAll(more);
             } else if (isUnresolved(map.get("$concat"), spliced)) {
-              out.add(Values.copy(item));
+              out.add(ValueTrees.copy(item));
             } else {
               throw structural(
                   "$concat needs a list, got " + Values.describe(spliced),
@@ -298,7 +299,7 @@ public final class TemplateResolver {
     try {
       condition = resolve(map.get("$if"), context, path, budget);
       if (isUnresolved(map.get("$if"), condition)) {
-        return Values.copy(map);
+        return ValueTrees.copy(map);
       }
       if (!(condition instanceof Boolean)) {
         throw structural(
@@ -346,7 +347,7 @@ public final class TemplateResolver {
     try {
       source = resolve(map.get("$forEach"), context, path, budget);
       if (isUnresolved(map.get("$forEach"), source)) {
-        return Values.copy(map);
+        return ValueTrees.copy(map);
       }
       if (!(source instanceof List) && !(source instanceof Map)) {
         throw structural(

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.template;
 
+import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.error.Suggestions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -47,10 +48,7 @@ final class Values {
   }
 
   static boolean isPrimitive(Object value) {
-    return value == null
-        || value instanceof String
-        || value instanceof Number
-        || value instanceof Boolean;
+    return value == null || ValueTrees.isScalar(value);
   }
 
   static boolean truthy(Object value) {
@@ -102,33 +100,16 @@ final class Values {
   }
 
   static boolean deepEquals(Object a, Object b) {
+    return ValueTrees.deepEquals(a, b, Values::sameScalar);
+  }
+
+  /** Numbers by value (whole numbers exactly), other scalars by {@code equals}. */
+  private static boolean sameScalar(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       if (isIntegral(x) && isIntegral(y)) {
         return x.longValue() == y.longValue();
       }
       return x.doubleValue() == y.doubleValue();
-    }
-    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-      if (x.size() != y.size()) {
-        return false;
-      }
-      for (Map.Entry<?, ?> e : x.entrySet()) {
-        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (a instanceof List<?> x && b instanceof List<?> y) {
-      if (x.size() != y.size()) {
-        return false;
-      }
-      for (int i = 0; i < x.size(); i++) {
-        if (!deepEquals(x.get(i), y.get(i))) {
-          return false;
-        }
-      }
-      return true;
     }
     return Objects.equals(a, b);
   }
@@ -158,21 +139,6 @@ final class Values {
       return new BigDecimal(d).toPlainString();
     }
     return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-  }
-
-  /** A deep copy, so resolved trees never alias the caller's maps and lists. */
-  static Object copy(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      list.forEach(v -> out.add(copy(v)));
-      return out;
-    }
-    return value;
   }
 
   /** The closest candidate within a small edit distance, or null. */

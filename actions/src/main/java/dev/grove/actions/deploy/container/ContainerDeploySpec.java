@@ -3,6 +3,7 @@ package dev.grove.actions.deploy.container;
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -295,7 +296,7 @@ public record ContainerDeploySpec(
       } else if (item == null) {
         // Garden writes a null value as the text "null".
         env.add(new EnvVar.Literal(name, "null"));
-      } else if (SpecValues.isScalar(item)) {
+      } else if (ValueTrees.isScalar(item)) {
         env.add(new EnvVar.Literal(name, SpecValues.stringOf(item)));
       } else {
         throw read.invalid(

@@ -7,6 +7,7 @@ import dev.grove.actions.kube.GroveLabels;
 import dev.grove.actions.kube.patch.PatchException;
 import dev.grove.actions.kube.patch.Patches;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -205,7 +206,7 @@ public final class KubernetesManifests {
     if (isClusterScoped(object)) {
       return;
     }
-    Map<String, Object> metadata = Trees.map(object.get("metadata"));
+    Map<String, Object> metadata = ValueTrees.map(object.get("metadata"));
     if (!(metadata.get("namespace") instanceof String ns) || ns.isBlank()) {
       metadata.put("namespace", namespace);
     }
@@ -253,7 +254,7 @@ public final class KubernetesManifests {
    * labels and annotations are the user's and stay.
    */
   private static void label(String action, String version, Declared d) throws ActionException {
-    Map<String, Object> metadata = Trees.map(d.object().get("metadata"));
+    Map<String, Object> metadata = ValueTrees.map(d.object().get("metadata"));
     Map<String, Object> labels = stringMap(action, d, metadata, "labels");
     labels.putIfAbsent(GroveLabels.MANAGED_BY, GroveLabels.MANAGER);
     labels.put(GroveLabels.ACTION, action);
@@ -275,7 +276,7 @@ public final class KubernetesManifests {
           action + ": the metadata." + field + " of " + d.origin() + " is not a map.",
           "Write metadata." + field + " as a map of names to strings.");
     }
-    return Trees.map(value);
+    return ValueTrees.map(value);
   }
 
   private static boolean isClusterScoped(Map<String, Object> object) {

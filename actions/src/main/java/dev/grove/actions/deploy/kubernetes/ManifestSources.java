@@ -1,9 +1,9 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
-import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
+import dev.grove.api.value.ValueTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -105,9 +105,9 @@ final class ManifestSources {
   private static void expand(String action, Object value, String origin, List<Declared> declared)
       throws ActionException {
     if (!(value instanceof Map<?, ?>)) {
-      throw notAnObject(action, origin, "it is " + SpecValues.describe(value));
+      throw notAnObject(action, origin, "it is " + ValueTrees.describe(value));
     }
-    Map<String, Object> object = Trees.map(value);
+    Map<String, Object> object = ValueTrees.map(value);
     if (isList(object)) {
       Object items = object.get("items");
       if (items == null) {
@@ -117,7 +117,7 @@ final class ManifestSources {
         throw notAnObject(
             action, origin, "it is a " + object.get("kind") + " whose items are not a list");
       }
-      List<Object> list = Trees.list(items);
+      List<Object> list = ValueTrees.list(items);
       for (int i = 0; i < list.size(); i++) {
         expand(action, list.get(i), origin + ", item " + (i + 1) + " of its List", declared);
       }

@@ -1,6 +1,7 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -122,7 +123,7 @@ final class PullSecretEnricher {
       list = new ArrayList<>();
       podSpec.put("imagePullSecrets", list);
     } else if (value instanceof List<?>) {
-      list = Trees.list(value);
+      list = ValueTrees.list(value);
     } else {
       return; // not a list: the API server will say so, better than Grove guessing
     }
@@ -232,6 +233,6 @@ final class PullSecretEnricher {
       }
       current = map.get(key);
     }
-    return current instanceof Map<?, ?> ? Trees.map(current) : null;
+    return current instanceof Map<?, ?> ? ValueTrees.map(current) : null;
   }
 }

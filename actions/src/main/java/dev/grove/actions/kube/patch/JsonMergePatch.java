@@ -1,5 +1,6 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,12 +15,12 @@ public final class JsonMergePatch {
   /** Applies {@code patch} to an object; a patch that is not an object must not be used here. */
   public static Map<String, Object> apply(Map<String, Object> target, Map<String, Object> patch)
       throws PatchException {
-    return Values.map(apply((Object) target, patch));
+    return ValueTrees.map(apply((Object) target, patch));
   }
 
   /** Applies {@code patch} to any JSON value, as RFC 7386 section 2 defines it. */
   public static Object apply(Object target, Object patch) throws PatchException {
-    return merge(Values.copy(target, ""), Values.copy(patch, ""));
+    return merge(Values.copy(target), Values.copy(patch));
   }
 
   private static Object merge(Object target, Object patch) {
@@ -27,8 +28,8 @@ public final class JsonMergePatch {
       return patch;
     }
     Map<String, Object> result =
-        target instanceof Map<?, ?> ? Values.map(target) : new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : Values.map(patch).entrySet()) {
+        target instanceof Map<?, ?> ? ValueTrees.map(target) : new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : ValueTrees.map(patch).entrySet()) {
       if (e.getValue() == null) {
         result.remove(e.getKey());
       } else {

@@ -1,5 +1,6 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,13 @@ public final class JsonPatch {
           "the JSON patch replaced the whole object with " + Values.describe(result),
           "Patch fields of the object (paths such as /spec/replicas), not the root path \"\"");
     }
-    return Values.map(result);
+    return ValueTrees.map(result);
   }
 
   /** Applies {@code operations} to any JSON value. */
   public static Object apply(Object document, List<?> operations) throws PatchException {
-    Object doc = Values.copy(document, "");
-    List<Object> ops = Values.list(Values.copy(operations, ""));
+    Object doc = Values.copy(document);
+    List<Object> ops = ValueTrees.list(Values.copy(operations));
     for (int i = 0; i < ops.size(); i++) {
       doc = applyOne(doc, ops.get(i), i);
     }
@@ -46,7 +47,7 @@ public final class JsonPatch {
           "an operation must be an object, not " + Values.describe(operation),
           "Write each operation as {op: ..., path: ..., value: ...}");
     }
-    Map<String, Object> op = Values.map(operation);
+    Map<String, Object> op = ValueTrees.map(operation);
     Object name = op.get("op");
     Object pathValue = op.get("path");
     String label = "operation " + index + " (" + name + " " + pathValue + ")";
@@ -85,7 +86,7 @@ public final class JsonPatch {
         }
       case "copy":
         {
-          Object value = Values.copy(o.get(doc, o.pointer(o.from())), "");
+          Object value = Values.copy(o.get(doc, o.pointer(o.from())));
           return o.add(doc, target, value);
         }
       case "test":
@@ -178,9 +179,9 @@ public final class JsonPatch {
       Object parent = get(doc, pointer.subList(0, pointer.size() - 1));
       String last = pointer.get(pointer.size() - 1);
       if (parent instanceof Map<?, ?>) {
-        Values.map(parent).put(last, value);
+        ValueTrees.map(parent).put(last, value);
       } else {
-        List<Object> list = Values.list(parent);
+        List<Object> list = ValueTrees.list(parent);
         list.set(index(last, list.size(), false, pointer), value);
       }
       return doc;
@@ -193,9 +194,9 @@ public final class JsonPatch {
       Object parent = get(doc, pointer.subList(0, pointer.size() - 1));
       String last = pointer.get(pointer.size() - 1);
       if (parent instanceof Map<?, ?>) {
-        Values.map(parent).put(last, value);
+        ValueTrees.map(parent).put(last, value);
       } else if (parent instanceof List<?>) {
-        List<Object> list = Values.list(parent);
+        List<Object> list = ValueTrees.list(parent);
         if (last.equals("-")) {
           list.add(value);
         } else {

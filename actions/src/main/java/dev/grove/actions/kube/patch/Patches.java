@@ -1,5 +1,6 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.List;
 import java.util.Map;
 
@@ -81,7 +82,7 @@ public final class Patches {
   private static Map<String, Object> objectPatch(String strategy, Object patch)
       throws PatchException {
     if (patch instanceof Map<?, ?>) {
-      return Values.map(patch);
+      return ValueTrees.map(patch);
     }
     throw new PatchException(
         "",

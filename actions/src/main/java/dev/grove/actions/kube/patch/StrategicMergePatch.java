@@ -1,5 +1,6 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -86,8 +87,8 @@ public final class StrategicMergePatch {
   static Map<String, Object> apply(
       Map<String, Object> object, Map<String, Object> patch, PatchSchema schema)
       throws PatchException {
-    Map<String, Object> original = Values.map(Values.copy(object, ""));
-    Map<String, Object> p = Values.map(Values.copy(patch, ""));
+    Map<String, Object> original = ValueTrees.map(Values.copy(object));
+    Map<String, Object> p = ValueTrees.map(Values.copy(patch));
     return mergeMap(original, p, schema, "");
   }
 
@@ -160,14 +161,14 @@ public final class StrategicMergePatch {
           key,
           field.strategy().equals("replace")
               ? patchValue
-              : mergeMap(Values.map(value), Values.map(patchValue), field.type(), at));
+              : mergeMap(ValueTrees.map(value), ValueTrees.map(patchValue), field.type(), at));
     } else if (value instanceof List<?>) {
       if (field.strategy().equals("merge") || deleteList) {
         original.put(
             key,
             mergeList(
-                Values.list(value),
-                Values.list(patchValue),
+                ValueTrees.list(value),
+                ValueTrees.list(patchValue),
                 field.type(),
                 field.mergeKey(),
                 deleteList,
@@ -254,7 +255,7 @@ public final class StrategicMergePatch {
       List<Object> items = new ArrayList<>();
       boolean replace = false;
       for (Object item : patch) {
-        Map<String, Object> m = Values.map(item);
+        Map<String, Object> m = ValueTrees.map(item);
         if (!m.containsKey(DIRECTIVE)) {
           items.add(item);
           continue;
@@ -292,7 +293,7 @@ public final class StrategicMergePatch {
       patchOrder = items;
       merged = new ArrayList<>(remaining);
       for (Object item : items) {
-        Map<String, Object> m = Values.map(item);
+        Map<String, Object> m = ValueTrees.map(item);
         if (!m.containsKey(mergeKey)) {
           throw noMergeKey(path, m, mergeKey);
         }
@@ -301,7 +302,7 @@ public final class StrategicMergePatch {
           merged.set(
               found,
               mergeMap(
-                  Values.map(merged.get(found)),
+                  ValueTrees.map(merged.get(found)),
                   m,
                   itemType,
                   path + "[" + mergeKey + "=" + m.get(mergeKey) + "]"));
@@ -549,7 +550,7 @@ public final class StrategicMergePatch {
             key + " must be a list, not " + Values.describe(orderValue),
             "Write " + key + " as the list's items (or their merge keys) in the order wanted");
       }
-      List<Object> order = Values.list(orderValue);
+      List<Object> order = ValueTrees.list(orderValue);
       boolean inOriginal = original.containsKey(field);
       boolean inPatch = patch.containsKey(field);
       List<Object> originalList = inOriginal ? listAt(original.get(field), at) : List.of();
@@ -561,7 +562,7 @@ public final class StrategicMergePatch {
       if (inOriginal && !inPatch) {
         merged = originalList;
       } else if (!inOriginal && inPatch) {
-        merged = Values.list(removeDirectives(patchList));
+        merged = ValueTrees.list(removeDirectives(patchList));
       } else if (inOriginal) {
         merged =
             meta.strategy().equals("merge")
@@ -654,7 +655,7 @@ public final class StrategicMergePatch {
       if (m.containsKey(DIRECTIVE)) {
         return DROP;
       }
-      Map<String, Object> map = Values.map(value);
+      Map<String, Object> map = ValueTrees.map(value);
       for (Iterator<Map.Entry<String, Object>> it = map.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, Object> e = it.next();
         Object cleaned = removeDirectives(e.getValue());
@@ -668,7 +669,7 @@ public final class StrategicMergePatch {
     }
     if (value instanceof List<?>) {
       List<Object> kept = new ArrayList<>();
-      for (Object item : Values.list(value)) {
+      for (Object item : ValueTrees.list(value)) {
         Object cleaned = removeDirectives(item);
         if (cleaned != DROP) {
           kept.add(cleaned);
@@ -682,11 +683,11 @@ public final class StrategicMergePatch {
   /** Removes null map values at any depth, in maps inside lists too. */
   private static void discardNulls(Object value) {
     if (value instanceof Map<?, ?>) {
-      Map<String, Object> map = Values.map(value);
+      Map<String, Object> map = ValueTrees.map(value);
       map.values().removeIf(v -> v == null);
       map.values().forEach(StrategicMergePatch::discardNulls);
     } else if (value instanceof List<?>) {
-      Values.list(value).forEach(StrategicMergePatch::discardNulls);
+      ValueTrees.list(value).forEach(StrategicMergePatch::discardNulls);
     }
   }
 
@@ -694,7 +695,7 @@ public final class StrategicMergePatch {
 
   private static List<Object> listAt(Object value, String path) throws PatchException {
     if (value instanceof List<?>) {
-      return Values.list(value);
+      return ValueTrees.list(value);
     }
     throw new PatchException(
         path,

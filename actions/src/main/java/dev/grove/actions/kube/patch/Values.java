@@ -1,63 +1,33 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The JSON-shaped values the engines work on: {@code Map<String,Object>}, {@code List<Object>},
- * String, Number, Boolean and null. Every engine works on a deep copy, so callers' structures are
- * never changed and results share nothing with their inputs.
+ * What the patch engines add to {@link ValueTrees}: copies that fail as a {@link PatchException},
+ * and scalar equality as kubectl compares decoded JSON. Every engine works on a deep copy, so
+ * callers' structures are never changed and results share nothing with their inputs.
  */
 final class Values {
 
   private Values() {}
 
   /** A deep copy into LinkedHashMap / ArrayList, refusing anything JSON cannot hold. */
-  static Object copy(Object value, String path) throws PatchException {
-    if (value == null
-        || value instanceof String
-        || value instanceof Boolean
-        || value instanceof Number) {
-      return value;
-    }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
-          throw new PatchException(
-              path,
-              "the key " + e.getKey() + " is not a string",
-              "Quote the key in the YAML so it is a string");
-        }
-        copy.put(key, copy(e.getValue(), path.isEmpty() ? key : path + "." + key));
-      }
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>(list.size());
-      for (int i = 0; i < list.size(); i++) {
-        copy.add(copy(list.get(i), path + "[" + i + "]"));
-      }
-      return copy;
-    }
-    throw new PatchException(
-        path,
-        "a " + value.getClass().getSimpleName() + " is not a JSON value",
-        "Quote the value in the YAML so it is a string");
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Object> list(Object value) {
-    return (List<Object>) value;
+  static Object copy(Object value) throws PatchException {
+    return ValueTrees.copyJson(
+        value,
+        false,
+        notJson ->
+            notJson.badKey()
+                ? new PatchException(
+                    notJson.path(),
+                    "the key " + notJson.what() + " is not a string",
+                    "Quote the key in the YAML so it is a string")
+                : new PatchException(
+                    notJson.path(),
+                    "a " + notJson.what().getClass().getSimpleName() + " is not a JSON value",
+                    "Quote the value in the YAML so it is a string"));
   }
 
   /**
@@ -73,32 +43,7 @@ final class Values {
 
   /** Structural equality; maps ignore key order, numbers compare by value. */
   static boolean deepEquals(Object a, Object b) {
-    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-      if (x.size() != y.size()) {
-        return false;
-      }
-      for (Map.Entry<?, ?> e : x.entrySet()) {
-        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (a instanceof List<?> x && b instanceof List<?> y) {
-      if (x.size() != y.size()) {
-        return false;
-      }
-      for (int i = 0; i < x.size(); i++) {
-        if (!deepEquals(x.get(i), y.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (a instanceof Map || a instanceof List || b instanceof Map || b instanceof List) {
-      return false;
-    }
-    return same(a, b);
+    return ValueTrees.deepEquals(a, b, Values::same);
   }
 
   private static int compareNumbers(Number x, Number y) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.grove.api.value.ValueTrees;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -162,8 +163,8 @@ class StrategicMergePatchKubectlIT {
         cases.add(
             new Case(
                 name,
-                Values.map(docs.get(0)),
-                Values.map(docs.get(1)),
+                ValueTrees.map(docs.get(0)),
+                ValueTrees.map(docs.get(1)),
                 text.startsWith(EXPECT_ERROR)));
       }
     }

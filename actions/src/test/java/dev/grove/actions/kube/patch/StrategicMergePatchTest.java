@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -294,11 +295,12 @@ class StrategicMergePatchTest {
                   - {name: sidecar, $patch: delete}
             """);
     Object objectBefore = Yaml.value(DEPLOYMENT);
-    Object patchBefore = Values.copy(patch, "");
+    Object patchBefore = Values.copy(patch);
 
     Map<String, Object> result = StrategicMergePatch.apply(object, patch);
-    Values.map(at(result, "spec", "template", "spec", "containers", "0")).put("image", "changed");
-    Values.list(at(result, "spec", "template", "spec", "containers", "0", "env")).clear();
+    ValueTrees.map(at(result, "spec", "template", "spec", "containers", "0"))
+        .put("image", "changed");
+    ValueTrees.list(at(result, "spec", "template", "spec", "containers", "0", "env")).clear();
 
     assertThat(object).isEqualTo(objectBefore);
     assertThat(patch).isEqualTo(patchBefore);

@@ -1,5 +1,6 @@
 package dev.grove.actions.kube.patch;
 
+import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,11 @@ final class Yaml {
   }
 
   static Map<String, Object> map(String yaml) {
-    return Values.map(value(yaml));
+    return ValueTrees.map(value(yaml));
   }
 
   static List<Object> list(String yaml) {
-    return Values.list(value(yaml));
+    return ValueTrees.list(value(yaml));
   }
 
   static List<Object> documents(String yaml) {
