@@ -36,6 +36,35 @@ final class Limits {
     }
   }
 
+  /**
+   * Fails when the scalars of {@code value} alone pass {@link #MAX_CHARS}, before an encoder
+   * starts: SnakeYAML represents the whole tree (a regex per scalar) before it writes a character,
+   * so the {@link Writer}'s cap alone would stop a 100 MiB value only after seconds of work.
+   */
+  static void encodable(Object value, String what) {
+    long[] count = new long[1];
+    count(value, count);
+    chars(count[0], what);
+  }
+
+  private static void count(Object value, long[] count) {
+    if (count[0] > MAX_CHARS) {
+      return;
+    }
+    if (value instanceof java.util.Map<?, ?> map) {
+      for (var entry : map.entrySet()) {
+        count(entry.getKey(), count);
+        count(entry.getValue(), count);
+      }
+    } else if (value instanceof java.util.Collection<?> list) {
+      for (Object item : list) {
+        count(item, count);
+      }
+    } else if (value != null) {
+      count[0] += String.valueOf(value).length();
+    }
+  }
+
   /** Nodes one decoded document ({@code yamlDecode}, {@code jsonDecode}) may expand to. */
   static final int MAX_DECODED_NODES = 1_000_000;
 

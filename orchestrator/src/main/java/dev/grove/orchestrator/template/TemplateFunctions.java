@@ -661,6 +661,7 @@ final class TemplateFunctions {
   }
 
   private static String yamlEncode(Object value, boolean multi) {
+    Limits.encodable(value, "yamlEncode");
     if (multi) {
       if (!(value instanceof List<?> docs)) {
         throw new EvalError(
