@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A cluster a Deploy talks to: the client and where it came from (for errors). */
+/**
+ * A cluster a Deploy talks to: the client and where it came from (for errors), with the reads and
+ * writes {@link KubeDeployer} composes.
+ */
 public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target target) {
   public static final String NO_TARGET = "NO_DEPLOY_TARGET";
 
@@ -24,7 +27,7 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
         context -> {
           KubeConfigResolver.Target target =
               KubeConfigResolver.resolve(
-                  deployTarget(context).provider(),
+                  context.kubernetes(),
                   context.projectRoot(),
                   context.env(),
                   line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
@@ -41,29 +44,6 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
           "Run it through the daemon (grove deploy); this is a bug if it happened there.");
     }
     return context.deploy();
-  }
-
-  /**
-   * Creates the namespace when missing; the app namespace gets the labels and annotations of the
-   * provider's {@code namespace: {name, labels, annotations}}.
-   */
-  public void ensureNamespace(DeployTarget target, String namespace) throws ActionException {
-    Map<String, String> labels = Map.of();
-    Map<String, String> annotations = Map.of();
-    if (target.provider().get("namespace") instanceof Map<?, ?> spec
-        && namespace.equals(spec.get("name"))) {
-      labels = strings(spec.get("labels"));
-      annotations = strings(spec.get("annotations"));
-    }
-    applier().ensureNamespace(namespace, labels, annotations);
-  }
-
-  private static Map<String, String> strings(Object value) {
-    Map<String, String> strings = new java.util.LinkedHashMap<>();
-    if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
-    }
-    return strings;
   }
 
   public KubeApplier applier() {

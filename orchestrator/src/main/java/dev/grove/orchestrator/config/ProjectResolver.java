@@ -1,6 +1,8 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.kube.KubernetesProviderSchema;
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.template.TemplateValues;
@@ -166,19 +168,13 @@ final class ProjectResolver {
     providerContext.put(
         "providers",
         new TemplateValues.Unavailable("providers.* cannot be referenced in provider configs."));
-    List<ProjectConfig.ProviderConfig> providers =
-        providers(doc, raw.get("providers"), envName, providerContext, errors, warnings);
+    List<Provider> providers =
+        providers(doc, raw.get("providers"), name, envName, providerContext, errors, warnings);
 
     String appNamespace = name + "-" + namespace;
-    for (ProjectConfig.ProviderConfig provider : providers) {
-      if (provider.name().endsWith("kubernetes")) {
-        Object ns = provider.config().get("namespace");
-        if (ns instanceof Map<?, ?> nsMap) {
-          ns = nsMap.get("name");
-        }
-        if (ns instanceof String text && !text.isEmpty()) {
-          appNamespace = text;
-        }
+    for (Provider provider : providers) {
+      if (provider instanceof KubernetesProvider kubernetes && kubernetes.namespace().isPresent()) {
+        appNamespace = kubernetes.namespace().get().name();
       }
     }
     Object ignore = raw.get("dotIgnoreFile");
@@ -267,14 +263,15 @@ final class ProjectResolver {
     return out;
   }
 
-  private List<ProjectConfig.ProviderConfig> providers(
+  private List<Provider> providers(
       ConfigDocument doc,
       Object value,
+      String projectName,
       String envName,
       Map<String, Object> context,
       List<Problem> errors,
       List<Problem> warnings) {
-    List<ProjectConfig.ProviderConfig> out = new ArrayList<>();
+    List<Provider> out = new ArrayList<>();
     if (!(value instanceof List<?> list)) {
       return out;
     }
@@ -301,7 +298,7 @@ final class ProjectResolver {
         continue;
       }
       Schema.Obj schema =
-          name.endsWith("kubernetes")
+          KubernetesProvider.isKubernetes(name)
               ? KubernetesProviderSchema.SCHEMA
               : KubernetesProviderSchema.PLAIN;
       new SchemaChecker(doc, errors, warnings)
@@ -314,10 +311,10 @@ final class ProjectResolver {
       }
       Object resolved = templating.resolveOrNull(doc, path, map, context, errors, null);
       if (resolved instanceof Map<?, ?> config) {
-        if (name.endsWith("kubernetes")) {
+        if (KubernetesProvider.isKubernetes(name)) {
           checkKubernetes(doc, path, Values.asMap(config), errors);
         }
-        out.add(new ProjectConfig.ProviderConfig(name, Values.asMap(config)));
+        out.add(Provider.of(name, Values.asMap(config), projectName));
       }
     }
     return out;
@@ -342,7 +339,7 @@ final class ProjectResolver {
                 "`deploymentRegistry` needs a `hostname`.",
                 "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
                     + " namespace: my-project/my-repo}`."));
-      } else if (map.get("port") != null && ProjectLoader.port(map.get("port")) == null) {
+      } else if (map.get("port") != null && KubernetesProvider.port(map.get("port")) == null) {
         errors.add(
             Problems.at(
                 doc,
