@@ -5,7 +5,9 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.LogSink;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +82,75 @@ public final class KubeDeployer {
             settings.map(KubernetesProvider.Namespace::annotations).orElse(Map.of()));
   }
 
-  /** See {@link KubeCluster#deleteAction}. */
+  /**
+   * Deletes what the action's inventory names in the namespace (and the inventory), saying on the
+   * action's log what went and what was kept (a Namespace: it may hold other actions' objects).
+   */
   public void delete(ActionContext context, String namespace) throws ActionException {
-    clusters.open(context).deleteAction(context, namespace);
+    KubeApplier applier = clusters.open(context).applier();
+    for (var id : applier.deleteAction(context.ref().toString(), namespace)) {
+      context
+          .log()
+          .line(
+              LogSink.STDOUT,
+              KubeApplier.keptOnDelete(id)
+                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
+                  : "deleted " + id);
+    }
   }
 
-  /** See {@link KubeCluster#workloads}. */
+  /** Kinds whose pods {@link #workloads} finds, by their {@code spec.selector}. */
+  private static final List<String> WORKLOAD_KINDS =
+      List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
+
+  /**
+   * The workloads the action's inventory names and their pod selectors. Pods of a {@code
+   * kubernetes} Deploy carry the user's labels, not Grove's, so they are found through their
+   * workload's selector.
+   */
   public Workloads.Found workloads(ActionContext context, String namespace) throws ActionException {
-    return clusters.open(context).workloads(context.ref().toString(), namespace);
+    KubeCluster cluster = clusters.open(context);
+    KubeApplier applier = cluster.applier();
+    String action = context.ref().toString();
+    String version = applier.deployedVersion(action, namespace);
+    List<Workloads.Workload> workloads = new ArrayList<>();
+    if (version != null) {
+      for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+        if (!WORKLOAD_KINDS.contains(id.kind())) {
+          continue;
+        }
+        var live = applier.get(id);
+        if (live == null
+            || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+            || !(spec.get("selector") instanceof Map<?, ?> selector)) {
+          continue;
+        }
+        workloads.add(new Workloads.Workload(id.kind(), id.name(), labelSelector(selector)));
+      }
+    }
+    return new Workloads.Found(cluster, namespace, version, workloads);
+  }
+
+  private static io.fabric8.kubernetes.api.model.LabelSelector labelSelector(Map<?, ?> selector) {
+    var builder = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
+    if (selector.get("matchLabels") instanceof Map<?, ?> labels) {
+      labels.forEach((k, v) -> builder.addToMatchLabels(String.valueOf(k), String.valueOf(v)));
+    }
+    if (selector.get("matchExpressions") instanceof List<?> expressions) {
+      for (Object item : expressions) {
+        if (item instanceof Map<?, ?> expression) {
+          List<String> values = new ArrayList<>();
+          if (expression.get("values") instanceof List<?> list) {
+            list.forEach(v -> values.add(String.valueOf(v)));
+          }
+          builder.addToMatchExpressions(
+              new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+                  String.valueOf(expression.get("key")),
+                  String.valueOf(expression.get("operator")),
+                  values));
+        }
+      }
+    }
+    return builder.build();
   }
 }
