@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.build.container.ContainerBuildType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.api.action.ActionKind;
 import java.util.HashSet;
@@ -30,8 +31,7 @@ class ActionTypesTest {
   void containerBuildImageNamesFollowGarden() {
     var registry =
         Optional.of(
-            new ActionType.ImageRegistry(
-                "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false));
+            new ImageRegistry("europe-west1-docker.pkg.dev", null, "my-project/my-repo", false));
     Map<String, Object> outputs =
         new ContainerBuildType()
             .staticOutputs(new ActionType.OutputContext("web", Map.of(), "v-5843d8420a", registry));
@@ -44,7 +44,7 @@ class ActionTypesTest {
 
   @Test
   void localIdAndPortShapeTheNames() {
-    var registry = Optional.of(new ActionType.ImageRegistry("127.0.0.1", 5000, "shop", true));
+    var registry = Optional.of(new ImageRegistry("127.0.0.1", 5000, "shop", true));
     Map<String, Object> outputs =
         new ContainerBuildType()
             .staticOutputs(

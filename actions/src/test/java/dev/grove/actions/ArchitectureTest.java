@@ -1,5 +1,6 @@
 package dev.grove.actions;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -21,6 +22,16 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               "dev.grove.orchestrator..", "dev.grove.cli..", "io.vertx.ext.web..", "picocli..");
+
+  /** Providers are values parsed once: every layer may read them, they read nothing of ours. */
+  @ArchTest
+  static final ArchRule providersAreValues =
+      classes()
+          .that()
+          .resideInAPackage("dev.grove.actions.provider..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", "dev.grove.actions.provider..");
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A cluster a Deploy talks to: the client and where it came from (for errors). */
+/**
+ * A cluster a Deploy talks to: the client and where it came from (for errors). {@link KubeDeployer}
+ * composes its status and apply-and-wait steps.
+ */
 public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target target) {
   public static final String NO_TARGET = "NO_DEPLOY_TARGET";
 
@@ -24,7 +27,7 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
         context -> {
           KubeConfigResolver.Target target =
               KubeConfigResolver.resolve(
-                  deployTarget(context).provider(),
+                  context.kubernetes(),
                   context.projectRoot(),
                   context.env(),
                   line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
@@ -41,29 +44,6 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
           "Run it through the daemon (grove deploy); this is a bug if it happened there.");
     }
     return context.deploy();
-  }
-
-  /**
-   * Creates the namespace when missing; the app namespace gets the labels and annotations of the
-   * provider's {@code namespace: {name, labels, annotations}}.
-   */
-  public void ensureNamespace(DeployTarget target, String namespace) throws ActionException {
-    Map<String, String> labels = Map.of();
-    Map<String, String> annotations = Map.of();
-    if (target.provider().get("namespace") instanceof Map<?, ?> spec
-        && namespace.equals(spec.get("name"))) {
-      labels = strings(spec.get("labels"));
-      annotations = strings(spec.get("annotations"));
-    }
-    applier().ensureNamespace(namespace, labels, annotations);
-  }
-
-  private static Map<String, String> strings(Object value) {
-    Map<String, String> strings = new java.util.LinkedHashMap<>();
-    if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
-    }
-    return strings;
   }
 
   public KubeApplier applier() {
@@ -147,75 +127,6 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
       }
       throw e;
     }
-  }
-
-  /**
-   * Deletes what the action's inventory names in the namespace (and the inventory), saying on the
-   * action's log what went and what was kept (a Namespace: it may hold other actions' objects).
-   */
-  public void deleteAction(ActionContext context, String namespace) throws ActionException {
-    for (var id : applier().deleteAction(context.ref().toString(), namespace)) {
-      context
-          .log()
-          .line(
-              dev.grove.actions.spi.LogSink.STDOUT,
-              KubeApplier.keptOnDelete(id)
-                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
-                  : "deleted " + id);
-    }
-  }
-
-  /** Kinds whose pods {@link #workloads} finds, by their {@code spec.selector}. */
-  private static final List<String> WORKLOAD_KINDS =
-      List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
-
-  /**
-   * The workloads the action's inventory names and their pod selectors. Pods of a {@code
-   * kubernetes} Deploy carry the user's labels, not Grove's, so they are found through their
-   * workload's selector.
-   */
-  public Workloads.Found workloads(String action, String namespace) throws ActionException {
-    KubeApplier applier = applier();
-    String version = applier.deployedVersion(action, namespace);
-    List<Workloads.Workload> workloads = new ArrayList<>();
-    if (version != null) {
-      for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
-        if (!WORKLOAD_KINDS.contains(id.kind())) {
-          continue;
-        }
-        var live = applier.get(id);
-        if (live == null
-            || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
-            || !(spec.get("selector") instanceof Map<?, ?> selector)) {
-          continue;
-        }
-        workloads.add(new Workloads.Workload(id.kind(), id.name(), labelSelector(selector)));
-      }
-    }
-    return new Workloads.Found(this, namespace, version, workloads);
-  }
-
-  private static io.fabric8.kubernetes.api.model.LabelSelector labelSelector(Map<?, ?> selector) {
-    var builder = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
-    if (selector.get("matchLabels") instanceof Map<?, ?> labels) {
-      labels.forEach((k, v) -> builder.addToMatchLabels(String.valueOf(k), String.valueOf(v)));
-    }
-    if (selector.get("matchExpressions") instanceof List<?> expressions) {
-      for (Object item : expressions) {
-        if (item instanceof Map<?, ?> expression) {
-          List<String> values = new ArrayList<>();
-          if (expression.get("values") instanceof List<?> list) {
-            list.forEach(v -> values.add(String.valueOf(v)));
-          }
-          builder.addToMatchExpressions(
-              new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
-                  String.valueOf(expression.get("key")),
-                  String.valueOf(expression.get("operator")),
-                  values));
-        }
-      }
-    }
-    return builder.build();
   }
 
   /** Applies, logs what was pruned, and waits for the rollout with progress events. */

@@ -1,5 +1,6 @@
 package dev.grove.actions.kube;
 
+import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -38,17 +39,18 @@ public final class KubeConfigResolver {
   private KubeConfigResolver() {}
 
   public static Target resolve(
-      Map<String, Object> provider, Path projectRoot, Map<String, String> env)
+      KubernetesProvider provider, Path projectRoot, Map<String, String> env)
       throws ActionException {
     return resolve(provider, projectRoot, env, line -> {});
   }
 
   /**
-   * As {@link #resolve(Map, Path, Map)}; the {@code grove-sandbox} context (with no kubeconfig of
-   * the provider's own) is the sandbox's, started when it is not running, which {@code say} tells.
+   * As {@link #resolve(KubernetesProvider, Path, Map)}; the {@code grove-sandbox} context (with no
+   * kubeconfig of the provider's own) is the sandbox's, started when it is not running, which
+   * {@code say} tells.
    */
   public static Target resolve(
-      Map<String, Object> provider,
+      KubernetesProvider provider,
       Path projectRoot,
       Map<String, String> env,
       java.util.function.Consumer<String> say)
@@ -82,10 +84,7 @@ public final class KubeConfigResolver {
         parsed.getContexts() == null
             ? List.of()
             : parsed.getContexts().stream().map(NamedContext::getName).toList();
-    String context =
-        provider.get("context") instanceof String named && !named.isBlank()
-            ? named
-            : parsed.getCurrentContext();
+    String context = provider.context().orElse(parsed.getCurrentContext());
     if (context == null || context.isBlank()) {
       throw new ActionException(
           KUBE_CONFIG,
@@ -122,9 +121,8 @@ public final class KubeConfigResolver {
   }
 
   /** Whether the provider's context is the sandbox's (and it names no kubeconfig of its own). */
-  public static boolean usesSandbox(Map<String, Object> provider) {
-    return SandboxFiles.CONTEXT.equals(provider.get("context"))
-        && provider.get("kubeconfig") == null;
+  public static boolean usesSandbox(KubernetesProvider provider) {
+    return provider.usesSandbox(SandboxFiles.CONTEXT);
   }
 
   /**
@@ -132,9 +130,7 @@ public final class KubeConfigResolver {
    * ask at the same time); {@code say} tells the user.
    */
   public static synchronized void ensureSandbox(
-      Map<String, Object> provider,
-      Map<String, String> env,
-      java.util.function.Consumer<String> say)
+      KubernetesProvider provider, Map<String, String> env, java.util.function.Consumer<String> say)
       throws ActionException {
     if (!usesSandbox(provider) || SandboxFiles.running(env)) {
       return;
@@ -151,9 +147,9 @@ public final class KubeConfigResolver {
   }
 
   static Path kubeconfigFile(
-      Map<String, Object> provider, Path projectRoot, Map<String, String> env) {
-    if (provider.get("kubeconfig") instanceof String named && !named.isBlank()) {
-      return projectRoot.resolve(expandHome(named, env)).normalize();
+      KubernetesProvider provider, Path projectRoot, Map<String, String> env) {
+    if (provider.kubeconfig().isPresent()) {
+      return projectRoot.resolve(expandHome(provider.kubeconfig().get(), env)).normalize();
     }
     String variable = env.get("KUBECONFIG");
     if (variable != null && !variable.isBlank()) {

@@ -1,13 +1,12 @@
 package dev.grove.actions.kube;
 
+import dev.grove.actions.provider.SecretRef;
 import dev.grove.actions.spi.ActionException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Copies the provider's {@code imagePullSecrets} and {@code copySecrets} from their namespace
@@ -17,26 +16,7 @@ import java.util.Map;
 public final class SecretCopier {
   public static final String SECRET_NOT_FOUND = "SECRET_NOT_FOUND";
 
-  /** A secret the provider names: {@code {name, namespace}}. */
-  public record SecretRef(String name, String namespace) {}
-
   private SecretCopier() {}
-
-  /** The provider's entries under {@code key} ({@code imagePullSecrets} or {@code copySecrets}). */
-  public static List<SecretRef> refs(Map<String, Object> provider, String key) {
-    List<SecretRef> refs = new ArrayList<>();
-    if (provider.get(key) instanceof List<?> list) {
-      for (Object entry : list) {
-        if (entry instanceof Map<?, ?> map && map.get("name") instanceof String name) {
-          Object namespace = map.get("namespace");
-          refs.add(
-              new SecretRef(
-                  name, namespace instanceof String ns && !ns.isBlank() ? ns : "default"));
-        }
-      }
-    }
-    return refs;
-  }
 
   public static void copy(
       KubernetesClient client,

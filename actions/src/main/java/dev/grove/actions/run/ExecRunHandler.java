@@ -16,13 +16,14 @@ public final class ExecRunHandler implements ActionHandler {
 
   @Override
   public Status status(ActionContext ctx) throws ActionException {
-    ExecRunSpec.parse(ctx.spec(), ctx.ref().toString());
+    ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
     return Status.notReady("not-ready");
   }
 
   @Override
   public Outputs process(ActionContext ctx) throws ActionException {
-    ExecRunSpec spec = ExecRunSpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecRunSpec spec =
+        ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
     return commands.runToSuccess(ctx, spec.command(), spec.env());
   }
 }

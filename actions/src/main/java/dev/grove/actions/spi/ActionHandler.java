@@ -30,16 +30,19 @@ public interface ActionHandler {
     Rendered render(ActionContext context) throws ActionException;
   }
 
-  /**
-   * Rendered objects and the warnings found on the way.
-   *
-   * @param warnings lint findings, each {@code {code, message, suggestion}}
-   */
-  record Rendered(
-      java.util.List<Map<String, Object>> objects, java.util.List<Map<String, String>> warnings) {
+  /** Rendered objects and the lint findings of the way. */
+  record Rendered(java.util.List<Map<String, Object>> objects, java.util.List<Warning> warnings) {
     public Rendered {
       objects = java.util.List.copyOf(objects);
       warnings = java.util.List.copyOf(warnings);
+    }
+  }
+
+  /** A lint finding: a machine code, what is wrong, and what to do. */
+  record Warning(String code, String message, String suggestion) {
+    /** The payload of a {@code warning} event. */
+    public Map<String, Object> payload() {
+      return Map.of("code", code, "message", message, "suggestion", suggestion);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.grove.actions.spi;
 
+import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.api.action.ActionKind;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +77,4 @@ public interface ActionType {
   /** What {@link #staticOutputs} may use. */
   record OutputContext(
       String name, Map<String, Object> spec, String version, Optional<ImageRegistry> registry) {}
-
-  /** The provider's {@code deploymentRegistry}. */
-  record ImageRegistry(
-      String hostname, Integer port, String namespace, boolean insecure, boolean createRepository) {
-
-    public ImageRegistry(String hostname, Integer port, String namespace, boolean insecure) {
-      this(hostname, port, namespace, insecure, false);
-    }
-
-    /** {@code host[:port]/namespace}, the prefix of every deployment image name. */
-    public String prefix() {
-      String host = port == null ? hostname : hostname + ":" + port;
-      return namespace == null || namespace.isEmpty() ? host : host + "/" + namespace;
-    }
-  }
 }

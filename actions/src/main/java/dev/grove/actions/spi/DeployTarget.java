@@ -3,15 +3,15 @@ package dev.grove.actions.spi;
 import java.util.Map;
 
 /**
- * Where a Deploy goes, as the project resolves it for the environment.
+ * Where a Deploy goes, as the project resolves it for the environment. The kubernetes provider's
+ * settings (context, kubeconfig, pull secrets, ...) are the context's {@link
+ * ActionContext#kubernetes()}.
  *
  * @param projectName the project's name
  * @param environment the environment's name
  * @param namespace the app namespace: the kubernetes provider's {@code namespace}, else {@code
  *     <project>-<environment's defaultNamespace>}
  * @param production the environment's {@code production} flag
- * @param provider the resolved kubernetes provider config ({@code context}, {@code kubeconfig},
- *     {@code imagePullSecrets}, ...); empty without one
  * @param buildOutputs the outputs of the action's {@code build} (e.g. its {@code
  *     deploymentImageId}); empty without one
  * @param templates resolves templates in manifest files with the action's context
@@ -21,23 +21,11 @@ public record DeployTarget(
     String environment,
     String namespace,
     boolean production,
-    Map<String, Object> provider,
     Map<String, Object> buildOutputs,
     TreeTemplates templates) {
 
   public DeployTarget {
-    provider = provider == null ? Map.of() : Map.copyOf(provider);
     buildOutputs = buildOutputs == null ? Map.of() : Map.copyOf(buildOutputs);
     templates = templates == null ? TreeTemplates.NONE : templates;
-  }
-
-  public DeployTarget(
-      String projectName,
-      String environment,
-      String namespace,
-      boolean production,
-      Map<String, Object> provider,
-      Map<String, Object> buildOutputs) {
-    this(projectName, environment, namespace, production, provider, buildOutputs, null);
   }
 }

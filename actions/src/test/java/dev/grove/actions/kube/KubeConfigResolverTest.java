@@ -3,6 +3,7 @@ package dev.grove.actions.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.spi.ActionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -39,11 +40,15 @@ class KubeConfigResolverTest {
     Map<String, String> shell =
         Map.of("HOME", dir.resolve("home").toString(), "KUBECONFIG", env + ":/nope");
 
-    assertThat(KubeConfigResolver.resolve(Map.of("kubeconfig", "own.yaml"), dir, shell).context())
-        .isEqualTo("own");
-    assertThat(KubeConfigResolver.resolve(Map.of(), dir, shell).context()).isEqualTo("env");
     assertThat(
-            KubeConfigResolver.resolve(Map.of(), dir, Map.of("HOME", dir + "/home")).kubeconfig())
+            KubeConfigResolver.resolve(provider(Map.of("kubeconfig", "own.yaml")), dir, shell)
+                .context())
+        .isEqualTo("own");
+    assertThat(KubeConfigResolver.resolve(provider(Map.of()), dir, shell).context())
+        .isEqualTo("env");
+    assertThat(
+            KubeConfigResolver.resolve(provider(Map.of()), dir, Map.of("HOME", dir + "/home"))
+                .kubeconfig())
         .isEqualTo(home.resolve("config"));
   }
 
@@ -51,7 +56,8 @@ class KubeConfigResolverTest {
   void theProviderContextIsUsedAndItsServerWithIt() throws Exception {
     Files.writeString(dir.resolve("k.yaml"), kubeconfig("https://10.0.0.1:6443", "a", "a", "b"));
     var target =
-        KubeConfigResolver.resolve(Map.of("kubeconfig", "k.yaml", "context", "b"), dir, Map.of());
+        KubeConfigResolver.resolve(
+            provider(Map.of("kubeconfig", "k.yaml", "context", "b")), dir, Map.of());
     assertThat(target.context()).isEqualTo("b");
     assertThat(target.config().getMasterUrl()).startsWith("https://10.0.0.1:6443");
   }
@@ -62,7 +68,7 @@ class KubeConfigResolverTest {
     assertThatThrownBy(
             () ->
                 KubeConfigResolver.resolve(
-                    Map.of("kubeconfig", "k.yaml", "context", "gke_prod"), dir, Map.of()))
+                    provider(Map.of("kubeconfig", "k.yaml", "context", "gke_prod")), dir, Map.of()))
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
@@ -75,7 +81,8 @@ class KubeConfigResolverTest {
   @Test
   void aMissingFileSaysWhereItLookedAndWhatToDo() {
     assertThatThrownBy(
-            () -> KubeConfigResolver.resolve(Map.of(), dir, Map.of("HOME", dir.toString())))
+            () ->
+                KubeConfigResolver.resolve(provider(Map.of()), dir, Map.of("HOME", dir.toString())))
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
@@ -94,7 +101,8 @@ class KubeConfigResolverTest {
                 org.assertj.core.api.Assertions.catchThrowableOfType(
                     ActionException.class,
                     () ->
-                        KubeConfigResolver.resolve(Map.of("kubeconfig", "k.yaml"), dir, Map.of())));
+                        KubeConfigResolver.resolve(
+                            provider(Map.of("kubeconfig", "k.yaml")), dir, Map.of())));
     assertThat(e).isNotNull();
     assertThat(e.getMessage())
         .contains("k.yaml")
@@ -109,7 +117,8 @@ class KubeConfigResolverTest {
     }
     Files.writeString(
         dir.resolve("k.yaml"), kubeconfig("https://127.0.0.1:" + port, "gone", "gone"));
-    var target = KubeConfigResolver.resolve(Map.of("kubeconfig", "k.yaml"), dir, Map.of());
+    var target =
+        KubeConfigResolver.resolve(provider(Map.of("kubeconfig", "k.yaml")), dir, Map.of());
     var applier = new KubeApplier(KubeClients.client(target), target);
     long start = System.nanoTime();
     assertThatThrownBy(() -> applier.ensureNamespace("shop-dev"))
@@ -122,5 +131,9 @@ class KubeConfigResolverTest {
             });
     // the bound, with room: a refused connection fails at once
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+  }
+
+  private static KubernetesProvider provider(Map<String, Object> config) {
+    return KubernetesProvider.of(KubernetesProvider.KUBERNETES, config, "shop");
   }
 }

@@ -50,16 +50,13 @@ public final class TestContexts {
 
   public ActionContext context(
       ActionKind kind, String name, Map<String, Object> spec, Duration timeout) {
-    return new ActionContext(
-        ActionRef.of(kind, name),
-        "exec",
-        "v-0123456789",
-        spec,
-        dir,
-        dir.getParent(),
-        CLI_ENV,
-        timeout,
-        sink,
-        cancellation);
+    return ActionContext.builder(ActionRef.of(kind, name), "exec", "v-0123456789")
+        .spec(spec)
+        .dirs(dir, dir.getParent())
+        .env(CLI_ENV)
+        .timeout(timeout)
+        .log(sink)
+        .cancellation(cancellation)
+        .build();
   }
 }

@@ -8,9 +8,8 @@ import dev.grove.api.action.ActionRef;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
-/** The parts of an {@link ActionContext} that come from the loaded project. */
+/** The parts of an action's context that come from the loaded project. */
 public final class ActionContexts {
   private ActionContexts() {}
 
@@ -28,26 +27,6 @@ public final class ActionContexts {
     return project.project().root().resolve(sourceDir);
   }
 
-  /** The kubernetes provider's {@code buildMode}, Garden's default when it has none. */
-  public static String buildMode(LoadedProject project) {
-    return project.project().providers().stream()
-        .filter(provider -> provider.name().endsWith("kubernetes"))
-        .map(provider -> provider.config().get("buildMode"))
-        .filter(String.class::isInstance)
-        .map(String.class::cast)
-        .findFirst()
-        .orElse(ActionContext.DEFAULT_BUILD_MODE);
-  }
-
-  /** The kubernetes provider's resolved config; empty without one. */
-  public static Map<String, Object> kubernetesProvider(LoadedProject project) {
-    return project.project().providers().stream()
-        .filter(p -> p.name().endsWith("kubernetes"))
-        .map(ProjectConfig.ProviderConfig::config)
-        .findFirst()
-        .orElse(Map.of());
-  }
-
   /** Where a Deploy goes; null for other kinds. */
   public static DeployTarget deployTarget(
       LoadedProject project,
@@ -63,7 +42,6 @@ public final class ActionContexts {
         config.environment(),
         config.appNamespace(),
         config.production(),
-        kubernetesProvider(project),
         buildOutputs,
         ManifestTemplates.of(templates, action.templateContext()));
   }
@@ -71,12 +49,33 @@ public final class ActionContexts {
   /** A Build's outputs known without running it (image names and tags, version). */
   public static Map<String, Object> staticOutputs(
       LoadedProject project, LoadedProject.ResolvedAction action) {
-    Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
+    return staticOutputs(project, action, action.spec());
+  }
+
+  /** As {@link #staticOutputs(LoadedProject, LoadedProject.ResolvedAction)}, of this spec. */
+  public static Map<String, Object> staticOutputs(
+      LoadedProject project, LoadedProject.ResolvedAction action, Map<String, Object> spec) {
     return action
         .config()
         .handler()
         .staticOutputs(
             new ActionType.OutputContext(
-                action.config().ref().name(), action.spec(), action.version(), registry));
+                action.config().ref().name(),
+                spec,
+                action.version(),
+                project.project().registry()));
+  }
+
+  /**
+   * A context with what the project knows of the action: its folders, static outputs and the
+   * kubernetes provider; the run adds the rest.
+   */
+  public static ActionContext.Builder context(
+      LoadedProject project, LoadedProject.ResolvedAction action, Map<String, Object> spec) {
+    return ActionContext.builder(action.config().ref(), action.config().type(), action.version())
+        .spec(spec)
+        .dirs(sourceDir(project, action), project.project().root())
+        .outputs(staticOutputs(project, action, spec))
+        .kubernetes(project.project().kubernetesOrDefaults());
   }
 }

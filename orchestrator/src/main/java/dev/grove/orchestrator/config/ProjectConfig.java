@@ -1,5 +1,8 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.actions.provider.ImageRegistry;
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.Provider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +26,34 @@ public record ProjectConfig(
     String appNamespace,
     boolean production,
     Map<String, Object> variables,
-    List<ProviderConfig> providers,
+    List<Provider> providers,
     String dotIgnoreFile,
     Map<String, Integer> concurrency,
     ConfigDocument document) {
 
-  /** One provider as configured for the environment, templates resolved. */
-  public record ProviderConfig(String name, Map<String, Object> config) {}
+  public ProjectConfig {
+    providers = List.copyOf(providers);
+  }
 
-  public java.util.Optional<ProviderConfig> provider(String name) {
+  public java.util.Optional<Provider> provider(String name) {
     return providers.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** The {@code kubernetes} (or {@code local-kubernetes}) provider, if the environment has one. */
+  public java.util.Optional<KubernetesProvider> kubernetes() {
+    return providers.stream()
+        .filter(KubernetesProvider.class::isInstance)
+        .map(KubernetesProvider.class::cast)
+        .findFirst();
+  }
+
+  /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
+  public java.util.Optional<ImageRegistry> registry() {
+    return kubernetes().flatMap(KubernetesProvider::deploymentRegistry);
+  }
+
+  /** The kubernetes provider, or one with every field at its default when there is none. */
+  public KubernetesProvider kubernetesOrDefaults() {
+    return kubernetes().orElseGet(KubernetesProvider::absent);
   }
 }

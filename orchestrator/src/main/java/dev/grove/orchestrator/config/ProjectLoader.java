@@ -1,5 +1,8 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.actions.provider.ImageRegistry;
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
@@ -369,7 +372,7 @@ public final class ProjectLoader {
       actionsContext.put(kind.refPrefix(), new LinkedHashMap<String, Object>());
     }
     Map<String, Object> providersContext = providersContext(project);
-    Optional<ActionType.ImageRegistry> registry = registry(project);
+    Optional<ImageRegistry> registry = project.registry();
     Map<ActionRef, LoadedProject.ResolvedAction> resolved = new LinkedHashMap<>();
     Set<ActionRef> failed = new HashSet<>();
     for (ActionRef ref : graph.topologicalOrder()) {
@@ -423,7 +426,7 @@ public final class ProjectLoader {
       Map<String, Object> spec,
       String version,
       Optional<String> buildDir,
-      Optional<ActionType.ImageRegistry> registry) {
+      Optional<ImageRegistry> registry) {
     ActionRef ref = action.ref();
     Map<String, Object> outputs =
         new LinkedHashMap<>(
@@ -524,12 +527,11 @@ public final class ProjectLoader {
 
   private static Map<String, Object> providersContext(ProjectConfig project) {
     Map<String, Object> providers = new LinkedHashMap<>();
-    for (ProjectConfig.ProviderConfig provider : project.providers()) {
+    for (Provider provider : project.providers()) {
       Map<String, Object> outputs = new LinkedHashMap<>();
-      if (provider.name().endsWith("kubernetes")) {
+      if (provider instanceof KubernetesProvider kubernetes) {
         outputs.put("app-namespace", project.appNamespace());
-        Object hostname = provider.config().get("defaultHostname");
-        outputs.put("default-hostname", hostname == null ? "" : hostname);
+        outputs.put("default-hostname", kubernetes.defaultHostname().orElse(""));
       }
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("config", provider.config());
@@ -537,37 +539,6 @@ public final class ProjectLoader {
       providers.put(provider.name(), entry);
     }
     return providers;
-  }
-
-  /**
-   * A registry port: a number, or digits in a string (what a template such as {@code
-   * ${local.env.REGISTRY_PORT}} gives; Garden's schema converts them too); null otherwise.
-   */
-  static Integer port(Object value) {
-    if (value instanceof Number n) {
-      return n.intValue();
-    }
-    if (value instanceof String text && text.matches("[0-9]{1,5}")) {
-      return Integer.valueOf(text);
-    }
-    return null;
-  }
-
-  /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
-  public static Optional<ActionType.ImageRegistry> registry(ProjectConfig project) {
-    for (ProjectConfig.ProviderConfig provider : project.providers()) {
-      if (provider.name().endsWith("kubernetes")
-          && provider.config().get("deploymentRegistry") instanceof Map<?, ?> registry
-          && registry.get("hostname") instanceof String hostname) {
-        Integer port = port(registry.get("port"));
-        String namespace = registry.get("namespace") instanceof String ns ? ns : null;
-        boolean insecure = Boolean.TRUE.equals(registry.get("insecure"));
-        boolean create = Boolean.TRUE.equals(registry.get("createRepository"));
-        return Optional.of(
-            new ActionType.ImageRegistry(hostname, port, namespace, insecure, create));
-      }
-    }
-    return Optional.empty();
   }
 
   private Problem missing(ActionConfig action, ActionRef ref, String path, List<String> known) {

@@ -1,6 +1,8 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.kube.KubernetesProviderSchema;
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.TemplateValues;
@@ -58,19 +60,13 @@ final class ProjectResolver {
 
     // Providers enabled in this environment.
     Map<String, Object> providerContext = providerContext(base, vars, env.name(), namespace);
-    List<ProjectConfig.ProviderConfig> providers =
-        providers(doc, raw.get("providers"), env.name(), providerContext, diagnostics);
+    List<Provider> providers =
+        providers(doc, raw.get("providers"), name, env.name(), providerContext, diagnostics);
 
     String appNamespace = name + "-" + namespace;
-    for (ProjectConfig.ProviderConfig provider : providers) {
-      if (provider.name().endsWith("kubernetes")) {
-        Object ns = provider.config().get("namespace");
-        if (ns instanceof Map<?, ?> nsMap) {
-          ns = nsMap.get("name");
-        }
-        if (ns instanceof String text && !text.isEmpty()) {
-          appNamespace = text;
-        }
+    for (Provider provider : providers) {
+      if (provider instanceof KubernetesProvider kubernetes && kubernetes.namespace().isPresent()) {
+        appNamespace = kubernetes.namespace().get().name();
       }
     }
     Map<String, Integer> concurrency =
@@ -320,13 +316,14 @@ final class ProjectResolver {
     return out;
   }
 
-  private List<ProjectConfig.ProviderConfig> providers(
+  private List<Provider> providers(
       ConfigDocument doc,
       Object value,
+      String projectName,
       String envName,
       Map<String, Object> context,
       Diagnostics diagnostics) {
-    List<ProjectConfig.ProviderConfig> out = new ArrayList<>();
+    List<Provider> out = new ArrayList<>();
     if (!(value instanceof List<?> list)) {
       return out;
     }
@@ -351,7 +348,7 @@ final class ProjectResolver {
         continue;
       }
       Schema.Obj schema =
-          name.endsWith("kubernetes")
+          KubernetesProvider.isKubernetes(name)
               ? KubernetesProviderSchema.SCHEMA
               : KubernetesProviderSchema.PLAIN;
       new SchemaChecker(doc, diagnostics).check(map, schema, path, "the `" + name + "` provider");
@@ -363,10 +360,10 @@ final class ProjectResolver {
       }
       Object resolved = templating.resolveOrNull(doc, path, map, context, diagnostics, null);
       if (resolved instanceof Map<?, ?> config) {
-        if (name.endsWith("kubernetes")) {
+        if (KubernetesProvider.isKubernetes(name)) {
           checkKubernetes(doc, path, ValueTrees.map(config), diagnostics);
         }
-        out.add(new ProjectConfig.ProviderConfig(name, ValueTrees.map(config)));
+        out.add(Provider.of(name, ValueTrees.map(config), projectName));
       }
     }
     return out;
@@ -390,7 +387,7 @@ final class ProjectResolver {
             "`deploymentRegistry` needs a `hostname`.",
             "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
                 + " namespace: my-project/my-repo}`.");
-      } else if (map.get("port") != null && ProjectLoader.port(map.get("port")) == null) {
+      } else if (map.get("port") != null && KubernetesProvider.port(map.get("port")) == null) {
         diagnostics.error(
             doc,
             path + ".deploymentRegistry.port",

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.project;
 
+import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.registry.cleanup.ImageCleanup;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionType;
@@ -10,7 +11,6 @@ import dev.grove.api.cleanup.CleanupImagesResult;
 import dev.grove.api.cleanup.CleanupImagesResult.ImageCleanupInfo;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.orchestrator.config.LoadedProject;
-import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.error.NamedSelection;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class ImageCleanupService {
 
   public CleanupImagesResult cleanup(CleanupImagesRequest request) {
     LoadedProject project = projects.load(request.project());
-    Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
+    Optional<ImageRegistry> registry = project.project().registry();
     if (registry.isEmpty()) {
       throw new GroveException(
           ErrorCodes.BAD_REQUEST,
@@ -61,7 +61,7 @@ public final class ImageCleanupService {
       repo.builds().add(ref.name());
       repo.current().add(action.version());
     }
-    String host = host(registry.get());
+    String host = registry.get().host();
     List<ImageCleanupInfo> images = new ArrayList<>();
     for (Map.Entry<String, Repo> entry : repos.entrySet()) {
       String image = entry.getKey();
@@ -115,11 +115,5 @@ public final class ImageCleanupService {
         "build.",
         "container Build",
         "container Builds");
-  }
-
-  private static String host(ActionType.ImageRegistry registry) {
-    return registry.port() == null
-        ? registry.hostname()
-        : registry.hostname() + ":" + registry.port();
   }
 }

@@ -5,7 +5,6 @@ import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.cleanup.CleanupNamespaceRequest;
 import dev.grove.api.cleanup.CleanupNamespaceResult;
-import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +32,7 @@ public final class NamespaceService {
     try {
       KubeConfigResolver.Target target =
           KubeConfigResolver.resolve(
-              ActionContexts.kubernetesProvider(project),
+              project.project().kubernetesOrDefaults(),
               project.project().root(),
               request.project().env());
       KubernetesClient client = clients.apply(target);

@@ -3,14 +3,12 @@ package dev.grove.orchestrator.project;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.render.RenderRequest;
 import dev.grove.api.render.RenderResult;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
-import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.error.NamedSelection;
 import dev.grove.orchestrator.template.TemplateResolver;
@@ -67,7 +65,7 @@ public final class RenderService {
               + "@"
               + action.version()
               + "#"
-              + ActionContexts.kubernetesProvider(project).hashCode()
+              + project.project().kubernetes().hashCode()
               + "#"
               + project.project().appNamespace()
               // the config document (its line numbers) and where credentials are looked up
@@ -127,10 +125,9 @@ public final class RenderService {
       throw new GroveException(e.code(), e.getMessage(), e.suggestion());
     }
     List<RenderResult.Warning> warnings = new ArrayList<>();
-    for (Map<String, String> warning : rendered.warnings()) {
+    for (ActionHandler.Warning warning : rendered.warnings()) {
       warnings.add(
-          new RenderResult.Warning(
-              warning.get("code"), warning.get("message"), warning.get("suggestion")));
+          new RenderResult.Warning(warning.code(), warning.message(), warning.suggestion()));
     }
     return new RenderResult.RenderedDeploy(
         ref.toString(), yaml(rendered.objects()), warnings, null);
@@ -167,23 +164,12 @@ public final class RenderService {
         buildOutputs = ActionContexts.staticOutputs(project, built);
       }
     }
-    return new ActionContext(
-        ref,
-        action.config().type(),
-        action.version(),
-        action.spec(),
-        ActionContexts.sourceDir(project, action),
-        project.project().root(),
-        env,
-        Duration.ofMinutes(5),
-        log,
-        new Cancellation(),
-        ProjectLoader.registry(project.project()),
-        ActionContexts.staticOutputs(project, action),
-        ActionContext.Events.NONE,
-        ActionContexts.buildMode(project),
-        null,
-        ActionContexts.deployTarget(project, action, buildOutputs, templates));
+    return ActionContexts.context(project, action, action.spec())
+        .env(env)
+        .timeout(Duration.ofMinutes(5))
+        .log(log)
+        .deploy(ActionContexts.deployTarget(project, action, buildOutputs, templates))
+        .build();
   }
 
   /** Block style, keys in the order they were built: the same input gives the same bytes. */

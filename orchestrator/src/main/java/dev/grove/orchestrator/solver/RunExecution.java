@@ -3,7 +3,6 @@ package dev.grove.orchestrator.solver;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionKind;
@@ -17,12 +16,10 @@ import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
-import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
 import dev.grove.orchestrator.template.TemplateResolver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +28,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -278,7 +274,7 @@ final class RunExecution {
       if (node.ref.kind() == ActionKind.BUILD || node.ref.kind() == ActionKind.DEPLOY) {
         // a project on the sandbox needs it before its first push, not only at its first deploy
         dev.grove.actions.kube.KubeConfigResolver.ensureSandbox(
-            ActionContexts.kubernetesProvider(project),
+            context.kubernetes(),
             env,
             line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
       }
@@ -353,34 +349,17 @@ final class RunExecution {
   }
 
   private ActionContext context(Node node, Map<String, Object> spec) {
-    Path root = project.project().root();
-    String build = node.action.config().build();
-    Optional<ActionType.ImageRegistry> registry = ProjectLoader.registry(project.project());
-    Map<String, Object> staticOutputs =
-        node.action
-            .config()
-            .handler()
-            .staticOutputs(
-                new ActionType.OutputContext(
-                    node.ref.name(), spec, node.action.version(), registry));
-    return new ActionContext(
-        node.ref,
-        node.action.config().type(),
-        node.action.version(),
-        spec,
-        ActionContexts.sourceDir(project, node.action),
-        root,
-        env,
-        timeout(node),
-        (stream, line) ->
-            publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)),
-        node.cancellation,
-        registry,
-        staticOutputs,
-        (type, payload) -> publish(type, node.info, payload),
-        ActionContexts.buildMode(project),
-        node.action.sources().stream().map(FileEntry::path).toList(),
-        deployTarget(node, build));
+    return ActionContexts.context(project, node.action, spec)
+        .env(env)
+        .timeout(timeout(node))
+        .log(
+            (stream, line) ->
+                publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)))
+        .cancellation(node.cancellation)
+        .events((type, payload) -> publish(type, node.info, payload))
+        .sources(node.action.sources().stream().map(FileEntry::path).toList())
+        .deploy(deployTarget(node, node.action.config().build()))
+        .build();
   }
 
   /** Where a Deploy goes; its Build's outputs are known once the Build ran (or was ready). */

@@ -3,6 +3,9 @@ package dev.grove.orchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.Provider;
+import dev.grove.actions.provider.SecretRef;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.Problem;
@@ -238,6 +241,29 @@ class ProjectLoaderTest {
         .filteredOn(p -> p.location().path().endsWith("buildMode"))
         .first()
         .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `local-docker`?"));
+  }
+
+  @Test
+  void providersAreParsedOnceIntoTypedRecordsWithGardensDefaults() {
+    LoadedProject local = Fixtures.load("providers");
+    KubernetesProvider kubernetes = local.project().kubernetes().orElseThrow();
+    assertThat(kubernetes.name()).isEqualTo("local-kubernetes");
+    assertThat(kubernetes.defaultHostname()).contains("shop.local.demo.garden");
+    assertThat(kubernetes.namespaceSettings("shop-local").orElseThrow().labels())
+        .isEqualTo(Map.of("team", "checkout"));
+    assertThat(local.project().appNamespace()).isEqualTo("shop-local");
+    assertThat(local.project().provider("exec")).containsInstanceOf(Provider.Exec.class);
+    assertThat(local.actions().get(ref("build.hosts")).spec().get("command"))
+        .isEqualTo(List.of("echo", "shop.local.demo.garden", "shop-local", "checkout"));
+
+    LoadedProject remote = Fixtures.load("providers-remote");
+    kubernetes = remote.project().kubernetes().orElseThrow();
+    assertThat(kubernetes.context()).contains("gke_prod");
+    assertThat(kubernetes.buildMode()).isEqualTo("jib");
+    assertThat(kubernetes.imagePullSecrets()).containsExactly(new SecretRef("gar-pull", "default"));
+    assertThat(remote.project().registry().orElseThrow().prefix())
+        .isEqualTo("europe-west1-docker.pkg.dev/my-project/my-repo");
+    assertThat(remote.project().appNamespace()).isEqualTo("shop-default");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
+import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.registry.RegistryAuth;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
@@ -12,7 +13,6 @@ import dev.grove.actions.registry.artifact.ArtifactRepositories;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.event.EventTypes;
 import dev.grove.api.project.UserFiles;
@@ -54,13 +54,13 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
 
   /** Before a push to Artifact Registry: the repository must exist (or be created on request). */
   private void ensureRepository(ActionContext context, String image) throws ActionException {
-    Optional<ActionType.ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = context.registry();
     if (registry.isEmpty() || !ArtifactRegistryImage.isArtifactRegistryHost(hostOf(image))) {
       return;
     }
     // createRepository is the deployment registry's setting; elsewhere (a publishId) only check
     boolean create =
-        hostOf(image).equals(host(registry.get())) && registry.get().createRepository();
+        hostOf(image).equals(registry.get().host()) && registry.get().createRepository();
     ArtifactRegistryImage parsed;
     try {
       parsed = ArtifactRegistryImage.parse(image);
@@ -112,13 +112,13 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
 
   @Override
   public Status status(ActionContext context) throws ActionException {
-    Optional<ActionType.ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = context.registry();
     if (registry.isEmpty()) {
       return Files.isRegularFile(localArchive(context))
           ? new Status(true, "ready", context.outputs())
           : Status.notReady("missing");
     }
-    String host = host(registry.get());
+    String host = registry.get().host();
     Optional<RegistryAuth> auth = credentials.find(host, context.env());
     boolean exists =
         registryStatus.tagExists(
@@ -150,7 +150,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
       return new Outputs(context.outputs());
     }
     JibContainerBuilder plan = jibPlan(context);
-    Optional<ActionType.ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = context.registry();
     JibBuilder.Target target;
     if (registry.isEmpty()) {
       if (strings(context.spec().get("platforms")).size() > 1) {
@@ -199,7 +199,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     ensureRepository(context, image);
     boolean insecure =
         context.registry().isPresent()
-            && hostOf(image).equals(host(context.registry().get()))
+            && hostOf(image).equals(context.registry().get().host())
             && context.registry().get().insecure();
     if (useDocker(context)) {
       String built = String.valueOf(context.outputs().get("deploymentImageId"));
@@ -452,12 +452,6 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
             "Write FROM as image[:tag|@digest], e.g. alpine:3.20.");
       }
     };
-  }
-
-  static String host(ActionType.ImageRegistry registry) {
-    return registry.port() == null
-        ? registry.hostname()
-        : registry.hostname() + ":" + registry.port();
   }
 
   /** The repository part of the deployment image name: {@code namespace/name}. */

@@ -18,7 +18,8 @@ public final class ExecBuildHandler implements ActionHandler {
 
   @Override
   public Status status(ActionContext ctx) throws ActionException {
-    ExecBuildSpec spec = ExecBuildSpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecBuildSpec spec =
+        ctx.spec(ExecBuildSpec.class, c -> ExecBuildSpec.parse(c.spec(), c.ref().toString()));
     Optional<ShellCommand> statusCommand = spec.statusCommand();
     if (statusCommand.isEmpty()) {
       return Status.notReady("not-ready");
@@ -31,7 +32,8 @@ public final class ExecBuildHandler implements ActionHandler {
 
   @Override
   public Outputs process(ActionContext ctx) throws ActionException {
-    ExecBuildSpec spec = ExecBuildSpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecBuildSpec spec =
+        ctx.spec(ExecBuildSpec.class, c -> ExecBuildSpec.parse(c.spec(), c.ref().toString()));
     if (spec.command().isEmpty()) {
       return ActionCommands.noOutputs();
     }

@@ -1,13 +1,14 @@
 package dev.grove.actions.deploy.container;
 
 import dev.grove.actions.kube.KubeCluster;
-import dev.grove.actions.kube.SecretCopier;
+import dev.grove.actions.kube.KubeDeployer;
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.provider.SecretRef;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,25 +24,20 @@ final class ContainerDeployHandler
         ActionHandler.Renderer,
         dev.grove.actions.spi.Cleanable,
         dev.grove.actions.kube.Workloads {
-  private final KubeCluster.Opener clusters;
-  private final Duration pollInterval;
+  private final KubeDeployer deployer;
 
   ContainerDeployHandler(KubeCluster.Opener clusters, Duration pollInterval) {
-    this.clusters = clusters;
-    this.pollInterval = pollInterval;
+    this.deployer = new KubeDeployer(clusters, pollInterval);
   }
 
   @Override
   public Found workloads(ActionContext context) throws ActionException {
-    return clusters
-        .open(context)
-        .workloads(context.ref().toString(), KubeCluster.deployTarget(context).namespace());
+    return deployer.workloads(context, KubeDeployer.target(context).namespace());
   }
 
   @Override
   public Status status(ActionContext context) throws ActionException {
-    DeployTarget target = KubeCluster.deployTarget(context);
-    return clusters.open(context).status(context, target.namespace(), true, pollInterval);
+    return deployer.status(context, KubeDeployer.target(context).namespace(), true);
   }
 
   /** What deploy applies: the generated objects, without touching a cluster. */
@@ -51,12 +47,15 @@ final class ContainerDeployHandler
   }
 
   private static ContainerDeploySpec spec(ActionContext context) throws ActionException {
-    return ContainerDeploySpec.parse(context.spec(), context.ref().name(), context.sourceDir());
+    return context.spec(
+        ContainerDeploySpec.class,
+        c -> ContainerDeploySpec.parse(c.spec(), c.ref().name(), c.sourceDir()));
   }
 
   private static Rendered render(ActionContext context, ContainerDeploySpec spec)
       throws ActionException {
-    DeployTarget target = KubeCluster.deployTarget(context);
+    DeployTarget target = KubeDeployer.target(context);
+    KubernetesProvider provider = context.kubernetes();
     return new Rendered(
         ContainerManifests.generate(
             context.ref().name(),
@@ -65,27 +64,18 @@ final class ContainerDeployHandler
             image(context, spec),
             new ContainerManifests.Target(
                 target.namespace(),
-                SecretCopier.refs(target.provider(), "imagePullSecrets").stream()
-                    .map(SecretCopier.SecretRef::name)
-                    .toList(),
-                text(target.provider(), "ingressClass"),
-                text(target.provider(), "defaultHostname"),
+                provider.imagePullSecrets().stream().map(SecretRef::name).toList(),
+                provider.ingressClass(),
+                provider.defaultHostname(),
                 target.production())),
         List.of());
   }
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
-    DeployTarget target = KubeCluster.deployTarget(context);
+    DeployTarget target = KubeDeployer.target(context);
     ContainerDeploySpec spec = spec(context);
-    List<Map<String, Object>> objects = render(context, spec).objects();
-    KubeCluster cluster = clusters.open(context);
-    cluster.ensureNamespace(target, target.namespace());
-    List<SecretCopier.SecretRef> copies =
-        new ArrayList<>(SecretCopier.refs(target.provider(), "imagePullSecrets"));
-    copies.addAll(SecretCopier.refs(target.provider(), "copySecrets"));
-    SecretCopier.copy(cluster.client(), cluster.target(), copies, target.namespace());
-    cluster.applyAndWait(context, target.namespace(), objects, true, pollInterval);
+    deployer.deploy(context, target.namespace(), render(context, spec).objects(), true);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
     outputs.put("deployedImageId", image(context, spec));
     return new Outputs(outputs);
@@ -93,21 +83,15 @@ final class ContainerDeployHandler
 
   private static String image(ActionContext context, ContainerDeploySpec spec)
       throws ActionException {
-    Object built = KubeCluster.deployTarget(context).buildOutputs().get("deploymentImageId");
+    Object built = KubeDeployer.target(context).buildOutputs().get("deploymentImageId");
     return spec.imageId(
         built == null ? Optional.empty() : Optional.of(String.valueOf(built)),
         context.ref().name());
   }
 
-  private static Optional<String> text(Map<String, Object> provider, String key) {
-    return provider.get(key) instanceof String value && !value.isBlank()
-        ? Optional.of(value)
-        : Optional.empty();
-  }
-
   /** Deletes what the action's inventory names (and the inventory). */
   @Override
   public void cleanup(ActionContext context) throws ActionException {
-    clusters.open(context).deleteAction(context, KubeCluster.deployTarget(context).namespace());
+    deployer.delete(context, KubeDeployer.target(context).namespace());
   }
 }

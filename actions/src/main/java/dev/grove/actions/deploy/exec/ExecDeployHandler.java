@@ -34,7 +34,8 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Ready when {@code statusCommand} exits 0 within {@code statusTimeout}. */
   @Override
   public Status status(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec = ExecDeploySpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecDeploySpec spec =
+        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
     if (spec.persistent()) {
       // the process must run here, at this version: the daemon that started it may have restarted
       var process = processes.get(key(ctx));
@@ -71,7 +72,8 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Runs {@code deployCommand}, {@code persistent} or not (see {@link ExecDeploySpec}). */
   @Override
   public Outputs process(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec = ExecDeploySpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecDeploySpec spec =
+        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
     if (spec.persistent()) {
       return persistent(ctx, spec);
     }
@@ -159,7 +161,8 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Runs {@code cleanupCommand}; without one there is nothing Grove knows to remove. */
   @Override
   public void cleanup(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec = ExecDeploySpec.parse(ctx.spec(), ctx.ref().toString());
+    ExecDeploySpec spec =
+        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
     processes.stop(key(ctx));
     if (spec.cleanupCommand().isPresent()) {
       commands.runToSuccess(ctx, spec.cleanupCommand().get(), spec.env());

@@ -1,7 +1,8 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.kube.KubeCluster;
-import dev.grove.actions.kube.SecretCopier;
+import dev.grove.actions.kube.KubeDeployer;
+import dev.grove.actions.provider.SecretRef;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -10,10 +11,7 @@ import dev.grove.actions.spi.DeployTarget;
 import dev.grove.actions.spi.LogSink;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,44 +25,39 @@ final class KubernetesDeployHandler
         ActionHandler.Renderer,
         dev.grove.actions.spi.Cleanable,
         dev.grove.actions.kube.Workloads {
-  private final KubeCluster.Opener clusters;
+  private final KubeDeployer deployer;
   private final RegistryCredentials credentials;
-  private final Duration pollInterval;
 
   KubernetesDeployHandler(
       KubeCluster.Opener clusters, RegistryCredentials credentials, Duration pollInterval) {
-    this.clusters = clusters;
+    this.deployer = new KubeDeployer(clusters, pollInterval);
     this.credentials = credentials;
-    this.pollInterval = pollInterval;
   }
 
   private static KubernetesDeploySpec spec(ActionContext context) throws ActionException {
-    return KubernetesDeploySpec.parse(context.spec(), context.ref().toString());
+    return context.spec(
+        KubernetesDeploySpec.class, c -> KubernetesDeploySpec.parse(c.spec(), c.ref().toString()));
   }
 
   private static String namespace(ActionContext context, KubernetesDeploySpec spec)
       throws ActionException {
-    return spec.namespace().orElse(KubeCluster.deployTarget(context).namespace());
+    return spec.namespace().orElse(KubeDeployer.target(context).namespace());
   }
 
   @Override
   public Found workloads(ActionContext context) throws ActionException {
-    return clusters
-        .open(context)
-        .workloads(context.ref().toString(), namespace(context, spec(context)));
+    return deployer.workloads(context, namespace(context, spec(context)));
   }
 
   @Override
   public Status status(ActionContext context) throws ActionException {
     KubernetesDeploySpec spec = spec(context);
-    return clusters
-        .open(context)
-        .status(context, namespace(context, spec), spec.waitForJobs(), pollInterval);
+    return deployer.status(context, namespace(context, spec), spec.waitForJobs());
   }
 
   @Override
   public Rendered render(ActionContext context) throws ActionException {
-    DeployTarget target = KubeCluster.deployTarget(context);
+    DeployTarget target = KubeDeployer.target(context);
     KubernetesDeploySpec spec = spec(context);
     KubernetesManifests.Rendered rendered =
         KubernetesManifests.render(
@@ -75,28 +68,19 @@ final class KubernetesDeployHandler
             namespace(context, spec),
             (document, file, index) ->
                 target.templates().resolve(document, file + " document " + (index + 1)),
-            pullSecrets(context, target));
-    List<Map<String, String>> warnings = new ArrayList<>();
-    for (KubernetesManifests.Warning warning : rendered.warnings()) {
-      Map<String, String> entry = new LinkedHashMap<>();
-      entry.put("code", warning.code());
-      entry.put("message", warning.message());
-      entry.put("suggestion", warning.suggestion());
-      warnings.add(entry);
-    }
-    return new Rendered(rendered.objects(), warnings);
+            pullSecrets(context));
+    return new Rendered(
+        rendered.objects(),
+        rendered.warnings().stream()
+            .map(w -> new Warning(w.code(), w.message(), w.suggestion()))
+            .toList());
   }
 
-  private PullSecrets pullSecrets(ActionContext context, DeployTarget target) {
+  private PullSecrets pullSecrets(ActionContext context) {
     List<String> registries = new ArrayList<>();
-    context
-        .registry()
-        .ifPresent(
-            r -> registries.add(r.port() == null ? r.hostname() : r.hostname() + ":" + r.port()));
+    context.registry().ifPresent(r -> registries.add(r.host()));
     List<String> names =
-        SecretCopier.refs(target.provider(), "imagePullSecrets").stream()
-            .map(SecretCopier.SecretRef::name)
-            .toList();
+        context.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
     return new PullSecrets(
         registries,
         names,
@@ -112,46 +96,28 @@ final class KubernetesDeployHandler
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
-    DeployTarget target = KubeCluster.deployTarget(context);
     KubernetesDeploySpec spec = spec(context);
     Rendered rendered = render(context);
-    for (Map<String, String> warning : rendered.warnings()) {
+    for (Warning warning : rendered.warnings()) {
       context
           .log()
           .line(
               LogSink.STDERR,
               "warning "
-                  + warning.get("code")
+                  + warning.code()
                   + ": "
-                  + warning.get("message")
+                  + warning.message()
                   + "\n  → "
-                  + warning.get("suggestion"));
-      context.events().emit(dev.grove.api.event.EventTypes.WARNING, Map.copyOf(warning));
+                  + warning.suggestion());
+      context.events().emit(dev.grove.api.event.EventTypes.WARNING, warning.payload());
     }
-    String namespace = namespace(context, spec);
-    Set<String> namespaces = new LinkedHashSet<>();
-    namespaces.add(namespace);
-    for (Map<String, Object> object : rendered.objects()) {
-      if (object.get("metadata") instanceof Map<?, ?> metadata
-          && metadata.get("namespace") instanceof String ns) {
-        namespaces.add(ns);
-      }
-    }
-    KubeCluster cluster = clusters.open(context);
-    List<SecretCopier.SecretRef> copies =
-        new ArrayList<>(SecretCopier.refs(target.provider(), "imagePullSecrets"));
-    copies.addAll(SecretCopier.refs(target.provider(), "copySecrets"));
-    for (String ns : namespaces) {
-      cluster.ensureNamespace(target, ns);
-      SecretCopier.copy(cluster.client(), cluster.target(), copies, ns);
-    }
-    cluster.applyAndWait(context, namespace, rendered.objects(), spec.waitForJobs(), pollInterval);
+    deployer.deploy(context, namespace(context, spec), rendered.objects(), spec.waitForJobs());
     return new Outputs(context.outputs());
   }
 
   /** Deletes what the action's inventory names (and the inventory). */
   @Override
   public void cleanup(ActionContext context) throws ActionException {
-    clusters.open(context).deleteAction(context, namespace(context, spec(context)));
+    deployer.delete(context, namespace(context, spec(context)));
   }
 }

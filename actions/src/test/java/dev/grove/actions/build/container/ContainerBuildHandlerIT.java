@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.actions.provider.ImageRegistry;
+import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.registry.LocalRegistry;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -92,33 +94,29 @@ class ContainerBuildHandlerIT {
 
   private ActionContext context(String name, String version, Map<String, Object> extraSpec) {
     String[] hostPort = registry.host().split(":");
-    var imageRegistry =
-        new ActionType.ImageRegistry(hostPort[0], Integer.valueOf(hostPort[1]), "shop", true);
+    var imageRegistry = new ImageRegistry(hostPort[0], Integer.valueOf(hostPort[1]), "shop", true);
     Map<String, Object> spec = new java.util.HashMap<>(extraSpec);
     spec.put("buildArgs", Map.of("FLAVOUR", "fancy"));
     Map<String, Object> outputs =
         type.staticOutputs(
             new ActionType.OutputContext(name, spec, version, Optional.of(imageRegistry)));
-    return new ActionContext(
-        ActionRef.parse("build." + name).orElseThrow(),
-        "container",
-        version,
-        spec,
-        context,
-        dir.resolve("project"),
-        Map.of("HOME", home.toString(), "PATH", System.getenv("PATH")),
-        Duration.ofSeconds(60),
-        (stream, line) -> lines.add(line),
-        new Cancellation(),
-        Optional.of(imageRegistry),
-        outputs,
-        (type, payload) -> {
-          if (type.equals("imagePushed")) {
-            pushed.add(payload);
-          }
-        },
-        "jib",
-        null);
+    return ActionContext.builder(
+            ActionRef.parse("build." + name).orElseThrow(), "container", version)
+        .spec(spec)
+        .dirs(context, dir.resolve("project"))
+        .env(Map.of("HOME", home.toString(), "PATH", System.getenv("PATH")))
+        .timeout(Duration.ofSeconds(60))
+        .log((stream, line) -> lines.add(line))
+        .cancellation(new Cancellation())
+        .outputs(outputs)
+        .events(
+            (type, payload) -> {
+              if (type.equals("imagePushed")) {
+                pushed.add(payload);
+              }
+            })
+        .kubernetes(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"))
+        .build();
   }
 
   private static JsonNode inspect(String image, boolean config) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
 import dev.grove.actions.spi.ActionContext;
@@ -87,22 +88,17 @@ class DockerBuilderTest {
     Path source = Files.createDirectories(dir.resolve("web"));
     Files.writeString(source.resolve("Dockerfile"), "FROM scratch\nCOPY index.html /srv/\n");
     Files.writeString(source.resolve("index.html"), "<h1>hi</h1>");
-    return new ActionContext(
-        ActionRef.parse("build.web").orElseThrow(),
-        "container",
-        "v-0000000042",
-        Map.of(),
-        source,
-        dir,
-        Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()),
-        Duration.ofSeconds(60),
-        (stream, line) -> lines.add(line),
-        new Cancellation(),
-        Optional.empty(),
-        Map.of("deploymentImageId", "web:v-0000000042"),
-        ActionContext.Events.NONE,
-        buildMode,
-        null);
+    return ActionContext.builder(
+            ActionRef.parse("build.web").orElseThrow(), "container", "v-0000000042")
+        .spec(Map.of())
+        .dirs(source, dir)
+        .env(Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()))
+        .timeout(Duration.ofSeconds(60))
+        .log((stream, line) -> lines.add(line))
+        .cancellation(new Cancellation())
+        .outputs(Map.of("deploymentImageId", "web:v-0000000042"))
+        .kubernetes(TestProviders.kubernetes(Optional.empty(), buildMode))
+        .build();
   }
 
   private static ContainerBuildHandler handler() {
@@ -143,22 +139,17 @@ class DockerBuilderTest {
   @Test
   void theBuildContextIsTheActionsSourcesAsTheVersionCountsThem() {
     ActionContext context =
-        new ActionContext(
-            ActionRef.parse("build.web").orElseThrow(),
-            "container",
-            "v-1",
-            Map.of(),
-            dir.resolve("web"),
-            dir,
-            Map.of(),
-            Duration.ofSeconds(1),
-            (stream, line) -> {},
-            new Cancellation(),
-            Optional.empty(),
-            Map.of(),
-            ActionContext.Events.NONE,
-            "jib",
-            List.of("web/Dockerfile", "web/app/run", "web/app/lib/x.so", "other/file"));
+        ActionContext.builder(ActionRef.parse("build.web").orElseThrow(), "container", "v-1")
+            .spec(Map.of())
+            .dirs(dir.resolve("web"), dir)
+            .env(Map.of())
+            .timeout(Duration.ofSeconds(1))
+            .log((stream, line) -> {})
+            .cancellation(new Cancellation())
+            .outputs(Map.of())
+            .sources(List.of("web/Dockerfile", "web/app/run", "web/app/lib/x.so", "other/file"))
+            .kubernetes(TestProviders.kubernetes(Optional.empty(), "jib"))
+            .build();
     var inContext = ContainerBuildHandler.buildContext(context);
     assertThat(inContext.test("Dockerfile")).isTrue();
     assertThat(inContext.test("app")).isTrue();
@@ -186,27 +177,23 @@ class DockerBuilderTest {
     Path source = Files.createDirectories(dir.resolve("api"));
     Files.writeString(source.resolve("Dockerfile"), "FROM scratch\n");
     var registry =
-        new dev.grove.actions.spi.ActionType.ImageRegistry(
+        new dev.grove.actions.provider.ImageRegistry(
             "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false, true);
     ActionContext context =
-        new ActionContext(
-            ActionRef.parse("build.api").orElseThrow(),
-            "container",
-            "v-0000000007",
-            Map.of(),
-            source,
-            dir,
-            Map.of(),
-            Duration.ofSeconds(30),
-            (stream, line) -> {},
-            new Cancellation(),
-            Optional.of(registry),
-            Map.of(
-                "deploymentImageId",
-                "europe-west1-docker.pkg.dev/my-project/my-repo/api:v-0000000007"),
-            ActionContext.Events.NONE,
-            "jib",
-            null);
+        ActionContext.builder(
+                ActionRef.parse("build.api").orElseThrow(), "container", "v-0000000007")
+            .spec(Map.of())
+            .dirs(source, dir)
+            .env(Map.of())
+            .timeout(Duration.ofSeconds(30))
+            .log((stream, line) -> {})
+            .cancellation(new Cancellation())
+            .outputs(
+                Map.of(
+                    "deploymentImageId",
+                    "europe-west1-docker.pkg.dev/my-project/my-repo/api:v-0000000007"))
+            .kubernetes(TestProviders.kubernetes(Optional.of(registry), "jib"))
+            .build();
     assertThatThrownBy(() -> handler.process(context))
         .isInstanceOfSatisfying(
             ActionException.class, e -> assertThat(e.code()).isEqualTo("AR_REPOSITORY_NOT_FOUND"));

@@ -3,6 +3,7 @@ package dev.grove.actions.build.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.action.ActionRef;
@@ -33,22 +34,17 @@ class DockerEngineIT {
     Files.writeString(source.resolve("Dockerfile"), "FROM busybox\nRUN echo built > /built\n");
     List<String> lines = new ArrayList<>();
     ActionContext context =
-        new ActionContext(
-            ActionRef.parse("build.tool").orElseThrow(),
-            "container",
-            "v-0000000001",
-            Map.of(),
-            source,
-            dir,
-            env,
-            Duration.ofMinutes(5),
-            (stream, line) -> lines.add(line),
-            new Cancellation(),
-            Optional.empty(),
-            Map.of("deploymentImageId", "grove-it-tool:v-0000000001"),
-            ActionContext.Events.NONE,
-            "local-docker",
-            null);
+        ActionContext.builder(
+                ActionRef.parse("build.tool").orElseThrow(), "container", "v-0000000001")
+            .spec(Map.of())
+            .dirs(source, dir)
+            .env(env)
+            .timeout(Duration.ofMinutes(5))
+            .log((stream, line) -> lines.add(line))
+            .cancellation(new Cancellation())
+            .outputs(Map.of("deploymentImageId", "grove-it-tool:v-0000000001"))
+            .kubernetes(TestProviders.kubernetes(Optional.empty(), "local-docker"))
+            .build();
     new ContainerBuildType().handler().process(context);
     assertThat(lines).isNotEmpty();
   }

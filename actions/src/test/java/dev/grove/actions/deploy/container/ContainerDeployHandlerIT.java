@@ -8,10 +8,10 @@ import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.RolloutWatcher;
 import dev.grove.actions.kube.SecretCopier;
 import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -72,30 +72,24 @@ class ContainerDeployHandlerIT {
 
   private ActionContext context(
       String version, Map<String, Object> spec, Map<String, Object> provider, Duration timeout) {
-    return new ActionContext(
-        ActionRef.parse("deploy.web").orElseThrow(),
-        "container",
-        version,
-        spec,
-        dir,
-        dir,
-        Map.of(),
-        timeout,
-        (stream, line) -> log.add(line),
-        new Cancellation(),
-        java.util.Optional.empty(),
-        Map.of(),
-        (type, payload) -> {
-          if (type.equals("rolloutProgress")) {
-            progress.add(payload);
-          }
-          if (type.equals("deployStatus")) {
-            statuses.add(payload);
-          }
-        },
-        "jib",
-        null,
-        new DeployTarget("shop", "dev", NS, false, provider, Map.of()));
+    return ActionContext.builder(ActionRef.parse("deploy.web").orElseThrow(), "container", version)
+        .spec(spec)
+        .dirs(dir, dir)
+        .env(Map.of())
+        .timeout(timeout)
+        .log((stream, line) -> log.add(line))
+        .events(
+            (type, payload) -> {
+              if (type.equals("rolloutProgress")) {
+                progress.add(payload);
+              }
+              if (type.equals("deployStatus")) {
+                statuses.add(payload);
+              }
+            })
+        .kubernetes(KubernetesProvider.of(KubernetesProvider.KUBERNETES, provider, "shop"))
+        .deploy(new DeployTarget("shop", "dev", NS, false, Map.of(), null))
+        .build();
   }
 
   private ActionContext context(String version, Map<String, Object> spec) {

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.ActionType;
-import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -72,38 +70,36 @@ class KubernetesDeployHandlerIT {
 
   private ActionContext context(Map<String, Object> spec) {
     Map<String, Object> vars = Map.of("tag", "v1", "greeting", "hello\nworld: not yaml");
-    return new ActionContext(
-        ActionRef.parse("deploy.backend").orElseThrow(),
-        "kubernetes",
-        "v-00000000b1",
-        spec,
-        SEED,
-        SEED,
-        Map.of("HOME", SEED.toString()),
-        Duration.ofSeconds(20),
-        (stream, line) -> log.add(line),
-        new Cancellation(),
-        Optional.of(
-            new ActionType.ImageRegistry(
-                "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false)),
-        Map.of(),
-        (type, payload) -> {
-          if (type.equals("warning")) {
-            warnings.add(payload);
-          }
-        },
-        "jib",
-        null,
-        new DeployTarget(
-            "seed",
-            "dev",
-            NS,
-            false,
-            Map.of(
-                "imagePullSecrets",
-                List.of(Map.of("name", "gar-pull-secret", "namespace", "default"))),
-            Map.of(),
-            (tree, where) -> resolveVars(tree, vars)));
+    return ActionContext.builder(
+            ActionRef.parse("deploy.backend").orElseThrow(), "kubernetes", "v-00000000b1")
+        .spec(spec)
+        .dirs(SEED, SEED)
+        .env(Map.of("HOME", SEED.toString()))
+        .timeout(Duration.ofSeconds(20))
+        .log((stream, line) -> log.add(line))
+        .events(
+            (type, payload) -> {
+              if (type.equals("warning")) {
+                warnings.add(payload);
+              }
+            })
+        .kubernetes(
+            KubernetesProvider.of(
+                KubernetesProvider.KUBERNETES,
+                Map.of(
+                    "buildMode",
+                    "jib",
+                    "deploymentRegistry",
+                    Map.of(
+                        "hostname", "europe-west1-docker.pkg.dev",
+                        "namespace", "my-project/my-repo"),
+                    "imagePullSecrets",
+                    List.of(Map.of("name", "gar-pull-secret", "namespace", "default"))),
+                "seed"))
+        .deploy(
+            new DeployTarget(
+                "seed", "dev", NS, false, Map.of(), (tree, where) -> resolveVars(tree, vars)))
+        .build();
   }
 
   /** A stand-in for the orchestrator's templates: ${var.x} only. */

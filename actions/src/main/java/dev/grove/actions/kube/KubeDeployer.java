@@ -1,0 +1,156 @@
+package dev.grove.actions.kube;
+
+import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.LogSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a Kubernetes Deploy does with a cluster once its type rendered the objects: status, deploy
+ * (namespaces with the provider's secrets, server-side apply, rollout wait), delete and the
+ * workloads for logs. Both Deploy types ({@code container} and {@code kubernetes}) go through it.
+ */
+public final class KubeDeployer {
+  private final KubeCluster.Opener clusters;
+  private final Duration pollInterval;
+
+  public KubeDeployer(KubeCluster.Opener clusters, Duration pollInterval) {
+    this.clusters = clusters;
+    this.pollInterval = pollInterval;
+  }
+
+  /** The Deploy's target; a context without one is a bug in the caller. */
+  public static DeployTarget target(ActionContext context) throws ActionException {
+    return KubeCluster.deployTarget(context);
+  }
+
+  /** See {@link KubeCluster#status}. */
+  public ActionHandler.Status status(ActionContext context, String namespace, boolean waitForJobs)
+      throws ActionException {
+    return clusters.open(context).status(context, namespace, waitForJobs, pollInterval);
+  }
+
+  /**
+   * Creates {@code namespace} and every other namespace the objects name, copies the provider's
+   * {@code imagePullSecrets} and {@code copySecrets} into each (as Garden does since 0.13.50),
+   * applies the objects with the action's inventory in {@code namespace}, and waits for the
+   * rollout.
+   */
+  public void deploy(
+      ActionContext context,
+      String namespace,
+      List<Map<String, Object>> objects,
+      boolean waitForJobs)
+      throws ActionException {
+    Set<String> namespaces = new LinkedHashSet<>();
+    namespaces.add(namespace);
+    for (Map<String, Object> object : objects) {
+      if (object.get("metadata") instanceof Map<?, ?> metadata
+          && metadata.get("namespace") instanceof String ns) {
+        namespaces.add(ns);
+      }
+    }
+    KubeCluster cluster = clusters.open(context);
+    KubernetesProvider provider = context.kubernetes();
+    for (String ns : namespaces) {
+      ensureNamespace(cluster, provider, ns);
+      SecretCopier.copy(cluster.client(), cluster.target(), provider.secretsToCopy(), ns);
+    }
+    cluster.applyAndWait(context, namespace, objects, waitForJobs, pollInterval);
+  }
+
+  /**
+   * Creates the namespace when missing; the app namespace gets the labels and annotations of the
+   * provider's {@code namespace: {name, labels, annotations}}.
+   */
+  private static void ensureNamespace(
+      KubeCluster cluster, KubernetesProvider provider, String namespace) throws ActionException {
+    var settings = provider.namespaceSettings(namespace);
+    cluster
+        .applier()
+        .ensureNamespace(
+            namespace,
+            settings.map(KubernetesProvider.Namespace::labels).orElse(Map.of()),
+            settings.map(KubernetesProvider.Namespace::annotations).orElse(Map.of()));
+  }
+
+  /**
+   * Deletes what the action's inventory names in the namespace (and the inventory), saying on the
+   * action's log what went and what was kept (a Namespace: it may hold other actions' objects).
+   */
+  public void delete(ActionContext context, String namespace) throws ActionException {
+    KubeApplier applier = clusters.open(context).applier();
+    for (var id : applier.deleteAction(context.ref().toString(), namespace)) {
+      context
+          .log()
+          .line(
+              LogSink.STDOUT,
+              KubeApplier.keptOnDelete(id)
+                  ? "kept " + id + " (it may hold more than this action: `grove cleanup namespace`)"
+                  : "deleted " + id);
+    }
+  }
+
+  /** Kinds whose pods {@link #workloads} finds, by their {@code spec.selector}. */
+  private static final List<String> WORKLOAD_KINDS =
+      List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
+
+  /**
+   * The workloads the action's inventory names and their pod selectors. Pods of a {@code
+   * kubernetes} Deploy carry the user's labels, not Grove's, so they are found through their
+   * workload's selector.
+   */
+  public Workloads.Found workloads(ActionContext context, String namespace) throws ActionException {
+    KubeCluster cluster = clusters.open(context);
+    KubeApplier applier = cluster.applier();
+    String action = context.ref().toString();
+    String version = applier.deployedVersion(action, namespace);
+    List<Workloads.Workload> workloads = new ArrayList<>();
+    if (version != null) {
+      for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+        if (!WORKLOAD_KINDS.contains(id.kind())) {
+          continue;
+        }
+        var live = applier.get(id);
+        if (live == null
+            || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+            || !(spec.get("selector") instanceof Map<?, ?> selector)) {
+          continue;
+        }
+        workloads.add(new Workloads.Workload(id.kind(), id.name(), labelSelector(selector)));
+      }
+    }
+    return new Workloads.Found(cluster, namespace, version, workloads);
+  }
+
+  private static io.fabric8.kubernetes.api.model.LabelSelector labelSelector(Map<?, ?> selector) {
+    var builder = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
+    if (selector.get("matchLabels") instanceof Map<?, ?> labels) {
+      labels.forEach((k, v) -> builder.addToMatchLabels(String.valueOf(k), String.valueOf(v)));
+    }
+    if (selector.get("matchExpressions") instanceof List<?> expressions) {
+      for (Object item : expressions) {
+        if (item instanceof Map<?, ?> expression) {
+          List<String> values = new ArrayList<>();
+          if (expression.get("values") instanceof List<?> list) {
+            list.forEach(v -> values.add(String.valueOf(v)));
+          }
+          builder.addToMatchExpressions(
+              new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+                  String.valueOf(expression.get("key")),
+                  String.valueOf(expression.get("operator")),
+                  values));
+        }
+      }
+    }
+    return builder.build();
+  }
+}
