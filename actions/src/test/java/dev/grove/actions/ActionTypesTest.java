@@ -1,10 +1,14 @@
 package dev.grove.actions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.build.container.ContainerBuildType;
+import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
+import dev.grove.actions.spi.Capability;
 import dev.grove.api.action.ActionKind;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +21,30 @@ class ActionTypesTest {
 
   @Test
   void exactlyOneHandlerPerKindAndType() {
+    ActionTypeRegistry types = ActionTypes.standard();
     Set<String> seen = new HashSet<>();
-    for (ActionType type : ActionTypes.builtin()) {
+    for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
     }
-    assertThat(ActionTypes.typesOf(ActionKind.DEPLOY))
-        .containsExactly("container", "kubernetes", "exec");
-    assertThat(ActionTypes.find(ActionKind.BUILD, "kubernetes")).isEmpty();
+    assertThat(types.typesOf(ActionKind.DEPLOY)).containsExactly("container", "kubernetes", "exec");
+    assertThat(types.find(ActionKind.BUILD, "kubernetes")).isEmpty();
+    assertThatThrownBy(
+            () -> new ActionTypeRegistry(List.of(new ExecDeployType(), new ExecDeployType())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Deploy/exec");
+  }
+
+  @Test
+  void eachTypeDeclaresTheOperationsItsHandlerHas() {
+    ActionTypeRegistry types = ActionTypes.standard();
+    assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
+    assertThat(types.route(ActionKind.DEPLOY, "exec").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.DELETE);
+    assertThat(types.route(ActionKind.DEPLOY, "kubernetes").orElseThrow().capabilities())
+        .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
+    assertThat(types.route(ActionKind.BUILD, "exec").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS);
   }
 
   @Test

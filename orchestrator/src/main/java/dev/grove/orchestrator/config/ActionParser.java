@@ -1,7 +1,7 @@
 package dev.grove.orchestrator.config;
 
-import dev.grove.actions.ActionTypes;
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.Problem;
@@ -19,12 +19,15 @@ final class ActionParser {
   private final ProjectConfig project;
   private final LoadOptions options;
   private final Map<String, Object> baseContext;
+  private final ActionTypeRegistry types;
 
   ActionParser(
       Templating templating,
       ProjectConfig project,
       LoadOptions options,
-      Map<String, Object> baseContext) {
+      Map<String, Object> baseContext,
+      ActionTypeRegistry types) {
+    this.types = types;
     this.templating = templating;
     this.project = project;
     this.options = options;
@@ -48,9 +51,9 @@ final class ActionParser {
               "type",
               "MISSING_TYPE",
               "The " + kind.displayName() + " action has no `type`.",
-              "Add one of: " + String.join(", ", ActionTypes.typesOf(kind)) + "."));
+              "Add one of: " + String.join(", ", types.typesOf(kind)) + "."));
     } else {
-      handler = ActionTypes.find(kind, type).orElse(null);
+      handler = types.find(kind, type).orElse(null);
       if (handler == null) {
         errors.add(
             Problems.at(
@@ -61,9 +64,9 @@ final class ActionParser {
                 "Known "
                     + kind.displayName()
                     + " types: "
-                    + String.join(", ", ActionTypes.typesOf(kind))
+                    + String.join(", ", types.typesOf(kind))
                     + "."
-                    + Problems.closest(type, ActionTypes.typesOf(kind))
+                    + Problems.closest(type, types.typesOf(kind))
                         .map(m -> " Did you mean `" + m + "`?")
                         .orElse("")));
       }

@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ErrorCodes;
@@ -47,6 +48,7 @@ public final class ProjectLoader {
 
   private final Path root;
   private final TemplateResolver templates;
+  private final ActionTypeRegistry types;
   private final FileHashCache hashes = new FileHashCache();
   private final Map<String, CachedFile> parsed = new ConcurrentHashMap<>();
 
@@ -78,9 +80,13 @@ public final class ProjectLoader {
     }
   }
 
-  public ProjectLoader(Path root, TemplateResolver templates) {
+  /**
+   * @param types the action types the project's actions may have
+   */
+  public ProjectLoader(Path root, TemplateResolver templates, ActionTypeRegistry types) {
     this.root = root.toAbsolutePath().normalize();
     this.templates = templates;
+    this.types = types;
   }
 
   public Path root() {
@@ -205,7 +211,7 @@ public final class ProjectLoader {
     environment.put("fullName", project.namespace() + "." + project.environment());
     environment.put("namespace", project.namespace());
     baseContext.put("environment", environment);
-    ActionParser parser = new ActionParser(templating, project, options, baseContext);
+    ActionParser parser = new ActionParser(templating, project, options, baseContext, types);
     Map<ActionRef, ActionConfig> actions = new TreeMap<>();
     Map<ActionRef, ConfigDocument> firstDefined = new HashMap<>();
     // Actions whose own errors were reported: what depends on them is not reported again.

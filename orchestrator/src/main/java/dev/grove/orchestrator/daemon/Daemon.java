@@ -10,6 +10,7 @@ import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.http.DaemonVerticle;
 import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.solver.Limits;
 import dev.grove.orchestrator.solver.Runs;
 import dev.grove.orchestrator.watch.Watches;
@@ -61,7 +62,7 @@ public final class Daemon {
    * @param exit runs after a requested shutdown has closed everything (System.exit in production)
    */
   public static Future<Daemon> start(
-      Path groveHome, ProjectService service, String buildId, Runnable exit) {
+      Path groveHome, ActionRouter router, ProjectService service, String buildId, Runnable exit) {
     Objects.requireNonNull(service, "service");
     DaemonLock lock;
     try {
@@ -103,6 +104,7 @@ public final class Daemon {
     Runs runs =
         new Runs(
             service,
+            router,
             (runId, type, action, payload) -> {
               events.publish(runId, type, action, payload);
               Watches watches = watching.get();
@@ -121,6 +123,7 @@ public final class Daemon {
             new DaemonVerticle.Settings(
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
             service,
+            router,
             runs,
             events,
             new ImageCleanupService(

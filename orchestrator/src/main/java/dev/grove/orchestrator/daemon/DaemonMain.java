@@ -1,6 +1,8 @@
 package dev.grove.orchestrator.daemon;
 
+import dev.grove.actions.ActionTypes;
 import dev.grove.orchestrator.project.DefaultProjectService;
+import dev.grove.orchestrator.router.ActionRouter;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -24,7 +26,14 @@ public final class DaemonMain {
       System.exit(1);
       return;
     }
-    Daemon.start(home, new DefaultProjectService(), BuildId.current(), DaemonMain::exitSoon)
+    ActionRouter router =
+        new ActionRouter(ActionTypes.standard(), ActionRouter.Preparation.SANDBOX);
+    Daemon.start(
+            home,
+            router,
+            new DefaultProjectService(router),
+            BuildId.current(),
+            DaemonMain::exitSoon)
         .onSuccess(
             daemon ->
                 Runtime.getRuntime()

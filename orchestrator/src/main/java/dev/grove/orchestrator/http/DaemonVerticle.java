@@ -17,6 +17,7 @@ import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.NamespaceService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,6 +73,7 @@ public final class DaemonVerticle extends VerticleBase {
 
   private final Settings settings;
   private final ProjectService projects;
+  private final ActionRouter actionRouter;
   private final Runs runs;
   private final EventBus events;
   private final Runnable onShutdown;
@@ -91,27 +93,16 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   /**
-   * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
-   */
-  public DaemonVerticle(Settings settings, ProjectService projects, Runnable onShutdown) {
-    this(settings, projects, null, null, onShutdown);
-  }
-
-  /**
+   * @param router where render and logs requests go, by action type
    * @param runs the run service; null serves no run routes
    * @param events the event bus; null serves no event stream
-   */
-  public DaemonVerticle(
-      Settings settings, ProjectService projects, Runs runs, EventBus events, Runnable onShutdown) {
-    this(settings, projects, runs, events, null, onShutdown);
-  }
-
-  /**
    * @param imageCleanup serves {@link Routes#CLEANUP_IMAGES}; null serves no cleanup route
+   * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
    */
   public DaemonVerticle(
       Settings settings,
       ProjectService projects,
+      ActionRouter router,
       Runs runs,
       EventBus events,
       ImageCleanupService imageCleanup,
@@ -119,6 +110,7 @@ public final class DaemonVerticle extends VerticleBase {
     this.imageCleanup = imageCleanup;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
+    this.actionRouter = Objects.requireNonNull(router, "router");
     this.runs = runs;
     this.events = events;
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
@@ -155,7 +147,7 @@ public final class DaemonVerticle extends VerticleBase {
         Routes.RENDER,
         RenderRequest.class,
         RenderRequest::project,
-        new RenderService(projects)::render);
+        new RenderService(projects, actionRouter)::render);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answerNow(ctx, runs::list));
@@ -206,6 +198,7 @@ public final class DaemonVerticle extends VerticleBase {
             vertx,
             new LogsService(
                 projects,
+                actionRouter,
                 task ->
                     logWorkers.executeBlocking(
                         () -> {

@@ -11,6 +11,7 @@ import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -40,6 +42,7 @@ public final class LogsService {
   static final int READ_LIMIT_BYTES = 10 << 20;
 
   private final ProjectService projects;
+  private final ActionRouter router;
   private final KubeLogReaders readers;
   private final PersistentProcesses processes;
   private final LogHub hub;
@@ -48,16 +51,19 @@ public final class LogsService {
   /**
    * @param opener runs the hub's (blocking) opens of log reads
    */
-  public LogsService(ProjectService projects, Executor opener, LogHub.Scheduler scheduler) {
-    this(projects, opener, scheduler, PersistentProcesses.shared());
+  public LogsService(
+      ProjectService projects, ActionRouter router, Executor opener, LogHub.Scheduler scheduler) {
+    this(projects, router, opener, scheduler, PersistentProcesses.shared());
   }
 
   LogsService(
       ProjectService projects,
+      ActionRouter router,
       Executor opener,
       LogHub.Scheduler scheduler,
       PersistentProcesses processes) {
     this.projects = projects;
+    this.router = router;
     this.readers = new KubeLogReaders();
     this.processes = processes;
     ExecLogReaders exec = new ExecLogReaders(processes);
@@ -144,7 +150,8 @@ public final class LogsService {
         notes.add(note(ref, null, why + " (`grove deploy " + name + "`)."));
         continue;
       }
-      if (!(action.config().handler().handler() instanceof Workloads workloads)) {
+      Optional<Workloads> pods = router.logs(action.config().ref().kind(), action.config().type());
+      if (pods.isEmpty()) {
         notes.add(
             note(
                 ref,
@@ -160,17 +167,18 @@ public final class LogsService {
       Workloads.Found found;
       try {
         found =
-            workloads.workloads(
-                RenderService.context(
-                    project,
-                    action,
-                    request.project().env(),
-                    templates,
-                    // what opening the cluster says (the sandbox being started) is a note
-                    (stream, line) -> {
-                      notes.add(note(ref, null, line));
-                      said.add(line);
-                    }));
+            pods.get()
+                .workloads(
+                    RenderService.context(
+                        project,
+                        action,
+                        request.project().env(),
+                        templates,
+                        // what opening the cluster says (the sandbox being started) is a note
+                        (stream, line) -> {
+                          notes.add(note(ref, null, line));
+                          said.add(line);
+                        }));
       } catch (ActionException e) {
         throw new GroveException(e.code(), ref + ": " + e.getMessage(), e.suggestion());
       }

@@ -7,6 +7,7 @@ import dev.grove.api.run.RunResult;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -52,12 +53,16 @@ public final class Runs {
     }
   }
 
-  public Runs(ProjectService projects, RunEvents events, Limits limits) {
-    this(projects, events, limits, workerPool(), timerPool());
+  /**
+   * @param router where the runs' operations go: the registry the projects were loaded with
+   */
+  public Runs(ProjectService projects, ActionRouter router, RunEvents events, Limits limits) {
+    this(projects, router, events, limits, workerPool(), timerPool());
   }
 
   Runs(
       ProjectService projects,
+      ActionRouter router,
       RunEvents events,
       Limits limits,
       ExecutorService workers,
@@ -65,7 +70,8 @@ public final class Runs {
     this.projects = projects;
     this.limits = limits;
     this.services =
-        new RunExecution.Services(events, workers, timers, new InFlight(), new TemplateResolver());
+        new RunExecution.Services(
+            events, workers, timers, new InFlight(), new TemplateResolver(), router);
   }
 
   /**

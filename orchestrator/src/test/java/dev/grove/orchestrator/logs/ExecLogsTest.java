@@ -3,6 +3,7 @@ package dev.grove.orchestrator.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.orchestrator.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,8 @@ class ExecLogsTest {
     deploy("first");
     List<Runnable> backOff = new CopyOnWriteArrayList<>();
     LogsService logs =
-        new LogsService(null, Runnable::run, (delay, task) -> backOff.add(task), processes);
+        new LogsService(
+            null, Fixtures.router(), Runnable::run, (delay, task) -> backOff.add(task), processes);
     List<String> lines = new CopyOnWriteArrayList<>();
     logs.hub()
         .subscribe(

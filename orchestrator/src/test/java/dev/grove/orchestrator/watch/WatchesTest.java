@@ -59,13 +59,13 @@ class WatchesTest {
   }
 
   private WatchInfo watch(Path root, String command, List<String> names, long quietMs) {
-    DefaultProjectService projects = new DefaultProjectService();
+    DefaultProjectService projects = new DefaultProjectService(Fixtures.router());
     RunEvents publish =
         (runId, type, action, payload) -> {
           record(runId, type, action, payload);
           watches.onRunEvent(runId, type, action, payload);
         };
-    Runs runs = new Runs(projects, publish, Limits.defaults());
+    Runs runs = new Runs(projects, Fixtures.router(), publish, Limits.defaults());
     watches = new Watches(projects, runs, this::record);
     RunRequest run =
         new RunRequest(
