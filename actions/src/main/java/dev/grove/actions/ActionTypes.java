@@ -5,6 +5,8 @@ import dev.grove.actions.build.exec.ExecBuildType;
 import dev.grove.actions.deploy.container.ContainerDeployType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
@@ -19,15 +21,20 @@ public final class ActionTypes {
 
   private ActionTypes() {}
 
-  /** A registry of the built-in types, with handlers of its own. */
-  public static ActionTypeRegistry standard() {
+  /**
+   * A registry of the built-in types, with handlers of its own.
+   *
+   * @param clients how Kubernetes Deploys reach their clusters
+   * @param processes where persistent exec Deploys keep running
+   */
+  public static ActionTypeRegistry standard(KubeClients clients, PersistentProcesses processes) {
     return new ActionTypeRegistry(
         List.of(
             new ContainerBuildType(),
             new ExecBuildType(),
-            new ContainerDeployType(),
-            new KubernetesDeployType(),
-            new ExecDeployType(),
+            new ContainerDeployType(clients),
+            new KubernetesDeployType(clients),
+            new ExecDeployType(processes),
             new ExecRunType(ActionKind.RUN),
             new ContainerRunType(ActionKind.RUN),
             new ExecRunType(ActionKind.TEST),

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.grove.actions.build.container.ContainerBuildType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.actions.spi.Capability;
@@ -21,7 +23,8 @@ class ActionTypesTest {
 
   @Test
   void exactlyOneHandlerPerKindAndType() {
-    ActionTypeRegistry types = ActionTypes.standard();
+    ActionTypeRegistry types =
+        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
     Set<String> seen = new HashSet<>();
     for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
@@ -29,14 +32,19 @@ class ActionTypesTest {
     assertThat(types.typesOf(ActionKind.DEPLOY)).containsExactly("container", "kubernetes", "exec");
     assertThat(types.find(ActionKind.BUILD, "kubernetes")).isEmpty();
     assertThatThrownBy(
-            () -> new ActionTypeRegistry(List.of(new ExecDeployType(), new ExecDeployType())))
+            () ->
+                new ActionTypeRegistry(
+                    List.of(
+                        new ExecDeployType(new PersistentProcesses()),
+                        new ExecDeployType(new PersistentProcesses()))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Deploy/exec");
   }
 
   @Test
   void eachTypeDeclaresTheOperationsItsHandlerHas() {
-    ActionTypeRegistry types = ActionTypes.standard();
+    ActionTypeRegistry types =
+        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
     assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
     assertThat(types.route(ActionKind.DEPLOY, "exec").orElseThrow().capabilities())
@@ -86,7 +94,7 @@ class ActionTypesTest {
             "files", List.of("a.yml"),
             "manifestFiles", List.of("b.yml"),
             "kustomize", Map.of("path", "overlays/dev"));
-    assertThat(new KubernetesDeployType().defaultIncludes(spec))
+    assertThat(new KubernetesDeployType(new KubeClients(null, null)).defaultIncludes(spec))
         .contains(List.of("a.yml", "b.yml", "overlays/dev/**"));
   }
 }

@@ -1,6 +1,8 @@
 package dev.grove.orchestrator;
 
 import dev.grove.actions.ActionTypes;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.config.LoadOptions;
@@ -19,8 +21,11 @@ import java.util.stream.Stream;
 
 /** The scenario projects under src/test/resources/projects/, loaded or copied for editing. */
 public final class Fixtures {
+  private static final KubeClients CLIENTS = new KubeClients(null, null);
   private static final ActionRouter ROUTER =
-      new ActionRouter(ActionTypes.standard(), ActionRouter.Preparation.SANDBOX);
+      new ActionRouter(
+          ActionTypes.standard(CLIENTS, new PersistentProcesses()),
+          ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}
 

@@ -110,7 +110,7 @@ class KubeConfigResolverTest {
     Files.writeString(
         dir.resolve("k.yaml"), kubeconfig("https://127.0.0.1:" + port, "gone", "gone"));
     var target = KubeConfigResolver.resolve(Map.of("kubeconfig", "k.yaml"), dir, Map.of());
-    var applier = new KubeApplier(KubeClients.client(target), target);
+    var applier = new KubeApplier(new KubeClients(null, null).client(target), target);
     long start = System.nanoTime();
     assertThatThrownBy(() -> applier.ensureNamespace("shop-dev"))
         .isInstanceOfSatisfying(

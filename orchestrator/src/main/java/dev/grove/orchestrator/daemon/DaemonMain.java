@@ -1,8 +1,6 @@
 package dev.grove.orchestrator.daemon;
 
-import dev.grove.actions.ActionTypes;
 import dev.grove.orchestrator.project.DefaultProjectService;
-import dev.grove.orchestrator.router.ActionRouter;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -26,14 +24,7 @@ public final class DaemonMain {
       System.exit(1);
       return;
     }
-    ActionRouter router =
-        new ActionRouter(ActionTypes.standard(), ActionRouter.Preparation.SANDBOX);
-    Daemon.start(
-            home,
-            router,
-            new DefaultProjectService(router),
-            BuildId.current(),
-            DaemonMain::exitSoon)
+    Daemon.start(home, DefaultProjectService::new, BuildId.current(), DaemonMain::exitSoon)
         .onSuccess(
             daemon ->
                 Runtime.getRuntime()

@@ -51,17 +51,15 @@ public final class LogsService {
   /**
    * @param opener runs the hub's (blocking) opens of log reads
    */
+  /**
+   * @param processes the daemon's persistent exec Deploy processes, whose output is read too
+   */
   public LogsService(
-      ProjectService projects, ActionRouter router, Executor opener, LogHub.Scheduler scheduler) {
-    this(projects, router, opener, scheduler, PersistentProcesses.shared());
-  }
-
-  LogsService(
       ProjectService projects,
       ActionRouter router,
+      PersistentProcesses processes,
       Executor opener,
-      LogHub.Scheduler scheduler,
-      PersistentProcesses processes) {
+      LogHub.Scheduler scheduler) {
     this.projects = projects;
     this.router = router;
     this.readers = new KubeLogReaders();

@@ -10,21 +10,15 @@ import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.function.Function;
 
 /** {@code grove cleanup namespace}: deletes the app namespace. Blocking: a worker pool's. */
 public final class NamespaceService {
   private final ProjectService projects;
-  private final Function<KubeConfigResolver.Target, KubernetesClient> clients;
+  private final KubeClients clients;
 
-  public NamespaceService(
-      ProjectService projects, Function<KubeConfigResolver.Target, KubernetesClient> clients) {
+  public NamespaceService(ProjectService projects, KubeClients clients) {
     this.projects = projects;
     this.clients = clients;
-  }
-
-  public NamespaceService(ProjectService projects) {
-    this(projects, KubeClients::client);
   }
 
   public CleanupNamespaceResult cleanup(CleanupNamespaceRequest request) {
@@ -32,11 +26,12 @@ public final class NamespaceService {
     String namespace = project.project().appNamespace();
     try {
       KubeConfigResolver.Target target =
-          KubeConfigResolver.resolve(
+          clients.resolve(
               ActionContexts.kubernetesProvider(project),
               project.project().root(),
-              request.project().env());
-      KubernetesClient client = clients.apply(target);
+              request.project().env(),
+              line -> {});
+      KubernetesClient client = clients.client(target);
       boolean exists;
       try {
         exists = client.namespaces().withName(namespace).get() != null;

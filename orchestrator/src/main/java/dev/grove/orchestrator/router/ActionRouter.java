@@ -1,6 +1,6 @@
 package dev.grove.orchestrator.router;
 
-import dev.grove.actions.kube.KubeConfigResolver;
+import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.Workloads;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -30,9 +30,10 @@ public final class ActionRouter {
     Preparation NONE = (project, env, say) -> {};
 
     /** Starts the sandbox when the project's kubernetes provider uses it and it is not running. */
-    Preparation SANDBOX =
-        (project, env, say) ->
-            KubeConfigResolver.ensureSandbox(ActionContexts.kubernetesProvider(project), env, say);
+    static Preparation sandbox(KubeClients clients) {
+      return (project, env, say) ->
+          clients.ensureSandbox(ActionContexts.kubernetesProvider(project), env, say);
+    }
 
     void prepare(LoadedProject project, Map<String, String> env, Consumer<String> say)
         throws ActionException;

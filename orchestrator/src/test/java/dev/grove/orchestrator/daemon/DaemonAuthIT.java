@@ -14,7 +14,6 @@ import dev.grove.api.http.Health;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
-import dev.grove.orchestrator.Fixtures;
 import dev.grove.orchestrator.error.ConfigException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -60,7 +59,7 @@ class DaemonAuthIT {
   @BeforeEach
   void start() throws Exception {
     daemon =
-        Daemon.start(home, Fixtures.router(), projects, "test-build", exited::countDown)
+        Daemon.start(home, router -> projects, "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

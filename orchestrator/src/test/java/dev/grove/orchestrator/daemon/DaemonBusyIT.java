@@ -7,7 +7,6 @@ import dev.grove.api.http.DaemonInfo;
 import dev.grove.api.http.Routes;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.project.ProjectSummary;
-import dev.grove.orchestrator.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +54,7 @@ class DaemonBusyIT {
   @BeforeEach
   void startAndFillTheProjectPool() throws Exception {
     daemon =
-        Daemon.start(home, Fixtures.router(), projects, "test-build", exited::countDown)
+        Daemon.start(home, router -> projects, "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

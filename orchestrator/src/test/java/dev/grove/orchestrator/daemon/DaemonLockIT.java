@@ -3,7 +3,6 @@ package dev.grove.orchestrator.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.api.http.DaemonInfo;
-import dev.grove.orchestrator.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -83,8 +82,7 @@ class DaemonLockIT {
   }
 
   private static Daemon start(Path home, CountDownLatch exited) throws Exception {
-    return Daemon.start(
-            home, Fixtures.router(), new FakeProjectService(), "test-build", exited::countDown)
+    return Daemon.start(home, router -> new FakeProjectService(), "test-build", exited::countDown)
         .toCompletionStage()
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.api.http.DaemonInfo;
 import dev.grove.api.http.Routes;
-import dev.grove.orchestrator.Fixtures;
 import dev.grove.orchestrator.http.DaemonVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -32,8 +31,7 @@ class LogsWebSocketIT {
   @BeforeEach
   void start() throws Exception {
     daemon =
-        Daemon.start(
-                home, Fixtures.router(), new FakeProjectService(), "test-build", exited::countDown)
+        Daemon.start(home, router -> new FakeProjectService(), "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

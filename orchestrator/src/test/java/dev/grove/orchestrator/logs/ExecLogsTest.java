@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A persistent exec Deploy's output through the hub, with real processes. */
 class ExecLogsTest {
   @TempDir Path root;
-  private final PersistentProcesses processes = PersistentProcesses.shared();
+  private final PersistentProcesses processes = new PersistentProcesses();
   private String key;
 
   @AfterEach
@@ -49,7 +49,7 @@ class ExecLogsTest {
     List<Runnable> backOff = new CopyOnWriteArrayList<>();
     LogsService logs =
         new LogsService(
-            null, Fixtures.router(), Runnable::run, (delay, task) -> backOff.add(task), processes);
+            null, Fixtures.router(), processes, Runnable::run, (delay, task) -> backOff.add(task));
     List<String> lines = new CopyOnWriteArrayList<>();
     logs.hub()
         .subscribe(
