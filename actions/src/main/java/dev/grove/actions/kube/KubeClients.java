@@ -45,6 +45,26 @@ public final class KubeClients {
         });
   }
 
+  /**
+   * Deletes a namespace ({@code grove cleanup namespace}).
+   *
+   * @param dryRun only look whether it is there
+   * @return whether it was there
+   */
+  public boolean deleteNamespace(KubeConfigResolver.Target target, String namespace, boolean dryRun)
+      throws ActionException {
+    KubernetesClient client = client(target);
+    try {
+      boolean exists = client.namespaces().withName(namespace).get() != null;
+      if (exists && !dryRun) {
+        client.namespaces().withName(namespace).delete();
+      }
+      return exists;
+    } catch (KubernetesClientException e) {
+      throw failure(target, "delete the namespace " + namespace, e);
+    }
+  }
+
   /** {@link KubeConfigResolver#resolve}, starting the sandbox when the project needs it. */
   public KubeConfigResolver.Target resolve(
       Map<String, Object> provider,

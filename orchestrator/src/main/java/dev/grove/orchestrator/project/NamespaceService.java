@@ -8,8 +8,6 @@ import dev.grove.api.cleanup.CleanupNamespaceResult;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** {@code grove cleanup namespace}: deletes the app namespace. Blocking: a worker pool's. */
 public final class NamespaceService {
@@ -31,16 +29,7 @@ public final class NamespaceService {
               project.project().root(),
               request.project().env(),
               line -> {});
-      KubernetesClient client = clients.client(target);
-      boolean exists;
-      try {
-        exists = client.namespaces().withName(namespace).get() != null;
-        if (exists && !request.dryRun()) {
-          client.namespaces().withName(namespace).delete();
-        }
-      } catch (KubernetesClientException e) {
-        throw KubeClients.failure(target, "delete the namespace " + namespace, e);
-      }
+      boolean exists = clients.deleteNamespace(target, namespace, request.dryRun());
       return new CleanupNamespaceResult(
           namespace,
           target.context(),

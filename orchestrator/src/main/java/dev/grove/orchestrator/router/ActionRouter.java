@@ -1,13 +1,13 @@
 package dev.grove.orchestrator.router;
 
 import dev.grove.actions.kube.KubeClients;
-import dev.grove.actions.kube.Workloads;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.actions.spi.Capability;
 import dev.grove.actions.spi.Cleanable;
+import dev.grove.actions.spi.DeployLogs;
 import dev.grove.api.action.ActionKind;
 import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
@@ -110,14 +110,12 @@ public final class ActionRouter {
     return ((ActionHandler.Renderer) route.handler()).render(context);
   }
 
-  /** Where a Deploy's pods are; empty when its type runs none. */
-  public Optional<Workloads> logs(ActionKind kind, String type) {
+  /** Where a Deploy's logs are; empty when its type runs nothing that logs there. */
+  public Optional<DeployLogs> logs(ActionKind kind, String type) {
     return types
         .route(kind, type)
         .filter(route -> route.can(Capability.LOGS))
-        .map(route -> route.handler())
-        .filter(Workloads.class::isInstance)
-        .map(Workloads.class::cast);
+        .map(route -> (DeployLogs) route.handler());
   }
 
   private static ActionException unsupported(ActionContext context, String what) {

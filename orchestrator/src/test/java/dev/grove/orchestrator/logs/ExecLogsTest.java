@@ -3,6 +3,7 @@ package dev.grove.orchestrator.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.spi.LogSource;
 import dev.grove.orchestrator.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
