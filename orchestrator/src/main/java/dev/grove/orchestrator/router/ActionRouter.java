@@ -118,6 +118,8 @@ public final class ActionRouter {
         .map(route -> (DeployLogs) route.handler());
   }
 
+  // Run and Test actions come next: a method each here, behind a Capability of their own.
+
   private static ActionException unsupported(ActionContext context, String what) {
     return new ActionException(
         ActionException.NOT_SUPPORTED,
