@@ -1,11 +1,17 @@
 package dev.grove.actions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.build.container.ContainerBuildType;
+import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
+import dev.grove.actions.spi.Capability;
 import dev.grove.api.action.ActionKind;
 import java.util.HashSet;
 import java.util.List;
@@ -18,13 +24,36 @@ class ActionTypesTest {
 
   @Test
   void exactlyOneHandlerPerKindAndType() {
+    ActionTypeRegistry types =
+        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
     Set<String> seen = new HashSet<>();
-    for (ActionType type : ActionTypes.builtin()) {
+    for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
     }
-    assertThat(ActionTypes.typesOf(ActionKind.DEPLOY))
-        .containsExactly("container", "kubernetes", "exec");
-    assertThat(ActionTypes.find(ActionKind.BUILD, "kubernetes")).isEmpty();
+    assertThat(types.typesOf(ActionKind.DEPLOY)).containsExactly("container", "kubernetes", "exec");
+    assertThat(types.find(ActionKind.BUILD, "kubernetes")).isEmpty();
+    assertThatThrownBy(
+            () ->
+                new ActionTypeRegistry(
+                    List.of(
+                        new ExecDeployType(new PersistentProcesses()),
+                        new ExecDeployType(new PersistentProcesses()))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Deploy/exec");
+  }
+
+  @Test
+  void eachTypeDeclaresTheOperationsItsHandlerHas() {
+    ActionTypeRegistry types =
+        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
+    assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
+    assertThat(types.route(ActionKind.DEPLOY, "exec").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.DELETE);
+    assertThat(types.route(ActionKind.DEPLOY, "kubernetes").orElseThrow().capabilities())
+        .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
+    assertThat(types.route(ActionKind.BUILD, "exec").orElseThrow().capabilities())
+        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS);
   }
 
   @Test
@@ -65,7 +94,7 @@ class ActionTypesTest {
             "files", List.of("a.yml"),
             "manifestFiles", List.of("b.yml"),
             "kustomize", Map.of("path", "overlays/dev"));
-    assertThat(new KubernetesDeployType().defaultIncludes(spec))
+    assertThat(new KubernetesDeployType(new KubeClients(null, null)).defaultIncludes(spec))
         .contains(List.of("a.yml", "b.yml", "overlays/dev/**"));
   }
 }

@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN §2: the orchestrator never uses the CLI; the config engine knows nothing of the HTTP
- * layer; the packages form no cycles.
+ * DESIGN §2: the orchestrator never uses the CLI nor fabric8; the config engine knows nothing of
+ * the HTTP layer; the packages form no cycles.
  */
 @AnalyzeClasses(
     packages = "dev.grove.orchestrator",
@@ -34,6 +34,11 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.vertx..", "dev.grove.orchestrator.http..");
+
+  /** Kubernetes goes through the action handlers (actions' kube package), never fabric8 here. */
+  @ArchTest
+  static final ArchRule noFabric8 =
+      noClasses().should().dependOnClassesThat().resideInAnyPackage("io.fabric8..");
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -1,10 +1,15 @@
 package dev.grove.orchestrator;
 
+import dev.grove.actions.ActionTypes;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.config.LoadOptions;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.ConfigException;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +21,23 @@ import java.util.stream.Stream;
 
 /** The scenario projects under src/test/resources/projects/, loaded or copied for editing. */
 public final class Fixtures {
+  private static final KubeClients CLIENTS = new KubeClients(null, null);
+  private static final ActionRouter ROUTER =
+      new ActionRouter(
+          ActionTypes.standard(CLIENTS, new PersistentProcesses()),
+          ActionRouter.Preparation.sandbox(CLIENTS));
+
   private Fixtures() {}
+
+  /** The built-in action types, routed as the daemon routes them. */
+  public static ActionRouter router() {
+    return ROUTER;
+  }
+
+  /** The built-in action types. */
+  public static ActionTypeRegistry types() {
+    return ROUTER.types();
+  }
 
   public static Path project(String name) {
     return Path.of("src/test/resources/projects", name).toAbsolutePath();
@@ -28,7 +49,7 @@ public final class Fixtures {
 
   public static LoadedProject load(
       Path root, String environment, Map<String, String> vars, Map<String, String> env) {
-    return new ProjectLoader(root, new TemplateResolver())
+    return new ProjectLoader(root, new TemplateResolver(), types())
         .load(new LoadOptions(environment, vars, env))
         .project();
   }

@@ -13,33 +13,75 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * fabric8 clients, one per kubeconfig file (as last modified) and context, on the daemon's own
- * {@link Vertx} when {@link #useVertx} was called (the daemon does at start), else on fabric8's.
+ * The daemon's way to its clusters: fabric8 clients, one per kubeconfig file (as last modified) and
+ * context, on the daemon's own {@link Vertx} (else on fabric8's), and the sandbox started when a
+ * project's context is the sandbox's and it is not running. The composition root makes one.
  */
 public final class KubeClients {
-  private static volatile Vertx vertx;
-  private static final Map<String, KubernetesClient> CLIENTS = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final KubeConfigResolver.SandboxStarter sandbox;
+  private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
 
-  private KubeClients() {}
-
-  /** The daemon's event loops carry the Kubernetes API traffic too. */
-  public static void useVertx(Vertx shared) {
-    vertx = shared;
+  /**
+   * @param vertx whose event loops carry the Kubernetes API traffic; null: fabric8's own
+   * @param sandbox starts the sandbox; null: a project on a stopped sandbox is told to start it
+   */
+  public KubeClients(Vertx vertx, KubeConfigResolver.SandboxStarter sandbox) {
+    this.vertx = vertx;
+    this.sandbox = sandbox;
   }
 
-  public static KubernetesClient client(KubeConfigResolver.Target target) {
+  public KubernetesClient client(KubeConfigResolver.Target target) {
     String key = target.kubeconfig() + "#" + stamp(target) + "#" + target.context();
-    return CLIENTS.computeIfAbsent(
+    return clients.computeIfAbsent(
         key,
         k -> {
           KubernetesClientBuilder builder =
               new KubernetesClientBuilder().withConfig(target.config());
-          Vertx shared = vertx;
-          if (shared != null) {
-            builder.withHttpClientFactory(new Vertx5HttpClientFactory(shared));
+          if (vertx != null) {
+            builder.withHttpClientFactory(new Vertx5HttpClientFactory(vertx));
           }
           return builder.build();
         });
+  }
+
+  /**
+   * Deletes a namespace ({@code grove cleanup namespace}).
+   *
+   * @param dryRun only look whether it is there
+   * @return whether it was there
+   */
+  public boolean deleteNamespace(KubeConfigResolver.Target target, String namespace, boolean dryRun)
+      throws ActionException {
+    KubernetesClient client = client(target);
+    try {
+      boolean exists = client.namespaces().withName(namespace).get() != null;
+      if (exists && !dryRun) {
+        client.namespaces().withName(namespace).delete();
+      }
+      return exists;
+    } catch (KubernetesClientException e) {
+      throw failure(target, "delete the namespace " + namespace, e);
+    }
+  }
+
+  /** {@link KubeConfigResolver#resolve}, starting the sandbox when the project needs it. */
+  public KubeConfigResolver.Target resolve(
+      dev.grove.actions.provider.KubernetesProvider provider,
+      java.nio.file.Path projectRoot,
+      Map<String, String> env,
+      java.util.function.Consumer<String> say)
+      throws ActionException {
+    return KubeConfigResolver.resolve(provider, projectRoot, env, say, sandbox);
+  }
+
+  /** Starts the sandbox when the provider uses it and it is not running; {@code say} tells. */
+  public void ensureSandbox(
+      dev.grove.actions.provider.KubernetesProvider provider,
+      Map<String, String> env,
+      java.util.function.Consumer<String> say)
+      throws ActionException {
+    KubeConfigResolver.ensureSandbox(provider, env, say, sandbox);
   }
 
   /** A client for tests and callers that built their own config (e.g. a mock API server). */

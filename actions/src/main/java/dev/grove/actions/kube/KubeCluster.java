@@ -23,16 +23,17 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     KubeCluster open(ActionContext context) throws ActionException;
 
     /** The provider's kubeconfig and context, from the invoking shell's environment. */
-    Opener KUBECONFIG =
-        context -> {
-          KubeConfigResolver.Target target =
-              KubeConfigResolver.resolve(
-                  context.kubernetes(),
-                  context.projectRoot(),
-                  context.env(),
-                  line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
-          return new KubeCluster(KubeClients.client(target), target);
-        };
+    static Opener kubeconfig(KubeClients clients) {
+      return context -> {
+        KubeConfigResolver.Target target =
+            clients.resolve(
+                context.kubernetes(),
+                context.projectRoot(),
+                context.env(),
+                line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
+        return new KubeCluster(clients.client(target), target);
+      };
+    }
   }
 
   /** The Deploy's target; a context without one is a bug in the caller. */

@@ -26,13 +26,6 @@ public final class KubeConfigResolver {
         throws ActionException;
   }
 
-  private static volatile SandboxStarter sandboxStarter;
-
-  /** The daemon starts the sandbox when a project needs it and it is not running. */
-  public static void useSandboxStarter(SandboxStarter starter) {
-    sandboxStarter = starter;
-  }
-
   /** Where a cluster is: the kubeconfig file, the context in it, and fabric8's config. */
   public record Target(Path kubeconfig, String context, Config config) {}
 
@@ -41,24 +34,25 @@ public final class KubeConfigResolver {
   public static Target resolve(
       KubernetesProvider provider, Path projectRoot, Map<String, String> env)
       throws ActionException {
-    return resolve(provider, projectRoot, env, line -> {});
+    return resolve(provider, projectRoot, env, line -> {}, null);
   }
 
   /**
    * As {@link #resolve(KubernetesProvider, Path, Map)}; the {@code grove-sandbox} context (with no
-   * kubeconfig of the provider's own) is the sandbox's, started when it is not running, which
-   * {@code say} tells.
+   * kubeconfig of the provider's own) is the sandbox's, started by {@code sandbox} when it is not
+   * running, which {@code say} tells.
    */
   public static Target resolve(
       KubernetesProvider provider,
       Path projectRoot,
       Map<String, String> env,
-      java.util.function.Consumer<String> say)
+      java.util.function.Consumer<String> say,
+      SandboxStarter sandbox)
       throws ActionException {
     Path file = kubeconfigFile(provider, projectRoot, env);
     if (usesSandbox(provider)) {
       file = SandboxFiles.kubeconfig(env);
-      ensureSandbox(provider, env, say);
+      ensureSandbox(provider, env, say, sandbox);
     }
     String text;
     try {
@@ -130,12 +124,14 @@ public final class KubeConfigResolver {
    * ask at the same time); {@code say} tells the user.
    */
   public static synchronized void ensureSandbox(
-      KubernetesProvider provider, Map<String, String> env, java.util.function.Consumer<String> say)
+      KubernetesProvider provider,
+      Map<String, String> env,
+      java.util.function.Consumer<String> say,
+      SandboxStarter starter)
       throws ActionException {
     if (!usesSandbox(provider) || SandboxFiles.running(env)) {
       return;
     }
-    SandboxStarter starter = sandboxStarter;
     if (starter == null) {
       throw new ActionException(
           KUBE_CONFIG,

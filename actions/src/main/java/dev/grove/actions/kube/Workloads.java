@@ -2,17 +2,23 @@ package dev.grove.actions.kube;
 
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.DeployLogs;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
 /**
- * An optional capability of a Kubernetes Deploy handler: where the pods of what it deployed are,
- * for {@code grove logs}. Blocks like the handler's other operations.
+ * The logs capability of a Kubernetes Deploy handler: where the pods of what it deployed are, for
+ * {@code grove logs}. Blocks like the handler's other operations.
  */
-public interface Workloads {
+public interface Workloads extends DeployLogs {
 
   /** The workloads the action's inventory names, with their pod selectors, as they are now. */
   Found workloads(ActionContext context) throws ActionException;
+
+  @Override
+  default Pods pods(ActionContext context) throws ActionException {
+    return new KubePods(context.ref().toString(), workloads(context));
+  }
 
   /**
    * What a Deploy has running.

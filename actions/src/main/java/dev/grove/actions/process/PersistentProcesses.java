@@ -29,13 +29,6 @@ public final class PersistentProcesses {
   /** Lines kept per process; older ones are dropped. */
   public static final int KEPT_LINES = 5_000;
 
-  private static final PersistentProcesses SHARED = new PersistentProcesses();
-
-  /** The daemon's processes. */
-  public static PersistentProcesses shared() {
-    return SHARED;
-  }
-
   /** A line of output and when it came. */
   public record Line(Instant time, String stream, String text) {}
 
@@ -63,7 +56,8 @@ public final class PersistentProcesses {
 
   private final List<Consumer<String>> startListeners = new CopyOnWriteArrayList<>();
 
-  PersistentProcesses() {
+  /** The daemon makes one, for its exec Deploys and their logs. */
+  public PersistentProcesses() {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(this::stopAll, "grove-persistent-processes-stop"));
   }

@@ -119,7 +119,7 @@ class KubeConfigResolverTest {
         dir.resolve("k.yaml"), kubeconfig("https://127.0.0.1:" + port, "gone", "gone"));
     var target =
         KubeConfigResolver.resolve(provider(Map.of("kubeconfig", "k.yaml")), dir, Map.of());
-    var applier = new KubeApplier(KubeClients.client(target), target);
+    var applier = new KubeApplier(new KubeClients(null, null).client(target), target);
     long start = System.nanoTime();
     assertThatThrownBy(() -> applier.ensureNamespace("shop-dev"))
         .isInstanceOfSatisfying(

@@ -1,7 +1,7 @@
 package dev.grove.orchestrator.config;
 
-import dev.grove.actions.ActionTypes;
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.value.ValueTrees;
@@ -19,12 +19,15 @@ final class ActionParser {
   private final ProjectConfig project;
   private final LoadOptions options;
   private final Map<String, Object> baseContext;
+  private final ActionTypeRegistry types;
 
   ActionParser(
       Templating templating,
       ProjectConfig project,
       LoadOptions options,
-      Map<String, Object> baseContext) {
+      Map<String, Object> baseContext,
+      ActionTypeRegistry types) {
+    this.types = types;
     this.templating = templating;
     this.project = project;
     this.options = options;
@@ -97,17 +100,17 @@ final class ActionParser {
   }
 
   /** The handler of the action's {@code type}, or null (reported) when it has none. */
-  private static ActionType handler(ConfigDocument doc, ActionKind kind, Diagnostics diagnostics) {
+  private ActionType handler(ConfigDocument doc, ActionKind kind, Diagnostics diagnostics) {
     if (!(doc.content().get("type") instanceof String type)) {
       diagnostics.error(
           doc,
           "type",
           "MISSING_TYPE",
           "The " + kind.displayName() + " action has no `type`.",
-          "Add one of: " + String.join(", ", ActionTypes.typesOf(kind)) + ".");
+          "Add one of: " + String.join(", ", types.typesOf(kind)) + ".");
       return null;
     }
-    ActionType handler = ActionTypes.find(kind, type).orElse(null);
+    ActionType handler = types.find(kind, type).orElse(null);
     if (handler == null) {
       diagnostics.error(
           doc,
@@ -117,9 +120,9 @@ final class ActionParser {
           "Known "
               + kind.displayName()
               + " types: "
-              + String.join(", ", ActionTypes.typesOf(kind))
+              + String.join(", ", types.typesOf(kind))
               + "."
-              + Problems.closest(type, ActionTypes.typesOf(kind))
+              + Problems.closest(type, types.typesOf(kind))
                   .map(m -> " Did you mean `" + m + "`?")
                   .orElse(""));
     }

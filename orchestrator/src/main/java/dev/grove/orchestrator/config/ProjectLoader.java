@@ -4,6 +4,7 @@ import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.ActionType;
+import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ErrorCodes;
@@ -51,6 +52,7 @@ public final class ProjectLoader {
 
   private final Path root;
   private final TemplateResolver templates;
+  private final ActionTypeRegistry types;
   private final FileHashCache hashes = new FileHashCache();
   private final Map<String, CachedFile> parsed = new ConcurrentHashMap<>();
 
@@ -82,9 +84,13 @@ public final class ProjectLoader {
     }
   }
 
-  public ProjectLoader(Path root, TemplateResolver templates) {
+  /**
+   * @param types the action types the project's actions may have
+   */
+  public ProjectLoader(Path root, TemplateResolver templates, ActionTypeRegistry types) {
     this.root = root.toAbsolutePath().normalize();
     this.templates = templates;
+    this.types = types;
   }
 
   public Path root() {
@@ -189,7 +195,9 @@ public final class ProjectLoader {
         "environment", TemplateContexts.environment(project.environment(), project.namespace()));
     ParsedActions parsed =
         parseActions(
-            documents, new ActionParser(templating, project, options, baseContext), diagnostics);
+            documents,
+            new ActionParser(templating, project, options, baseContext, types),
+            diagnostics);
     Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);
     diagnostics.throwIfErrors();
     ActionGraph graph = graph(parsed.actions(), edges, diagnostics);

@@ -1,5 +1,8 @@
 package dev.grove.orchestrator.daemon;
 
+import dev.grove.actions.ActionTypes;
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.registry.GoogleAdc;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
@@ -10,6 +13,7 @@ import dev.grove.orchestrator.events.EventBus;
 import dev.grove.orchestrator.http.DaemonVerticle;
 import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.solver.Limits;
 import dev.grove.orchestrator.solver.Runs;
 import dev.grove.orchestrator.watch.Watches;
@@ -20,6 +24,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +63,19 @@ public final class Daemon {
    * daemon.json. Fails with {@link DaemonAlreadyRunningException} when another daemon holds the
    * lock, with an {@link java.io.IOException} when the home cannot be written (a full disk).
    *
+   * <p>This is the composition root: the daemon's Vertx, its cluster clients (on that Vertx, with
+   * the sandbox starter), its persistent processes, the action types' registry and router built
+   * from them, and the services given the router; nothing is reached through a global.
+   *
+   * @param projects the project service, given the router (its action types)
    * @param exit runs after a requested shutdown has closed everything (System.exit in production)
    */
   public static Future<Daemon> start(
-      Path groveHome, ProjectService service, String buildId, Runnable exit) {
-    Objects.requireNonNull(service, "service");
+      Path groveHome,
+      Function<ActionRouter, ProjectService> projects,
+      String buildId,
+      Runnable exit) {
+    Objects.requireNonNull(projects, "projects");
     DaemonLock lock;
     try {
       // first: a second daemon must not touch what the first one runs (its processes below)
@@ -71,16 +84,15 @@ public final class Daemon {
       return Future.failedFuture(e);
     }
     Vertx vertx = Vertx.vertx();
-    // the Kubernetes API traffic of Deploys rides the daemon's event loops (FACTS.md)
-    dev.grove.actions.kube.KubeClients.useVertx(vertx);
-    SandboxProcess sandbox = SandboxProcess.fromSystem();
-    if (sandbox != null) {
-      dev.grove.actions.kube.KubeConfigResolver.useSandboxStarter(sandbox);
-    }
+    // the Kubernetes API traffic of Deploys rides the daemon's event loops, not a second pool
+    KubeClients clients = new KubeClients(vertx, SandboxProcess.fromSystem());
+    PersistentProcesses processes = new PersistentProcesses();
+    ActionRouter router =
+        new ActionRouter(
+            ActionTypes.standard(clients, processes), ActionRouter.Preparation.sandbox(clients));
+    ProjectService service = Objects.requireNonNull(projects.apply(router), "service");
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);
-    int orphans =
-        dev.grove.actions.process.PersistentProcesses.shared()
-            .useRecords(groveHome.resolve("processes"));
+    int orphans = processes.useRecords(groveHome.resolve("processes"));
     if (orphans > 0) {
       LOG.warn(
           "Stopped {} persistent process(es) a previous daemon left running (it did not exit"
@@ -98,21 +110,8 @@ public final class Daemon {
     }
     String token = newToken();
     EventBus events = new EventBus();
-    java.util.concurrent.atomic.AtomicReference<Watches> watching =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Runs runs =
-        new Runs(
-            service,
-            (runId, type, action, payload) -> {
-              events.publish(runId, type, action, payload);
-              Watches watches = watching.get();
-              if (watches != null) {
-                watches.onRunEvent(runId, type, action, payload);
-              }
-            },
-            Limits.defaults());
+    Runs runs = new Runs(service, router, events::publish, Limits.defaults());
     Watches watches = new Watches(service, runs, events::publish);
-    watching.set(watches);
     Housekeeping housekeeping = new Housekeeping(service, runs);
     vertx.setPeriodic(
         HOUSEKEEPING_PERIOD_MS, id -> vertx.executeBlocking(housekeeping::tick, false));
@@ -121,6 +120,8 @@ public final class Daemon {
             new DaemonVerticle.Settings(
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
             service,
+            router,
+            new DaemonVerticle.Cluster(clients, processes),
             runs,
             events,
             new ImageCleanupService(

@@ -24,7 +24,7 @@ public final class DaemonMain {
       System.exit(1);
       return;
     }
-    Daemon.start(home, new DefaultProjectService(), BuildId.current(), DaemonMain::exitSoon)
+    Daemon.start(home, DefaultProjectService::new, BuildId.current(), DaemonMain::exitSoon)
         .onSuccess(
             daemon ->
                 Runtime.getRuntime()

@@ -1,5 +1,7 @@
 package dev.grove.orchestrator.http;
 
+import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.api.cleanup.CleanupImagesRequest;
 import dev.grove.api.cleanup.CleanupNamespaceRequest;
 import dev.grove.api.error.ErrorCodes;
@@ -17,6 +19,7 @@ import dev.grove.orchestrator.project.ImageCleanupService;
 import dev.grove.orchestrator.project.NamespaceService;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.solver.Runs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,6 +75,8 @@ public final class DaemonVerticle extends VerticleBase {
 
   private final Settings settings;
   private final ProjectService projects;
+  private final ActionRouter actionRouter;
+  private final Cluster cluster;
   private final Runs runs;
   private final EventBus events;
   private final Runnable onShutdown;
@@ -91,27 +96,24 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   /**
-   * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
+   * What reaches outside the daemon: its cluster clients, and the processes its exec Deploys left
+   * running (whose output {@code grove logs} reads).
    */
-  public DaemonVerticle(Settings settings, ProjectService projects, Runnable onShutdown) {
-    this(settings, projects, null, null, onShutdown);
-  }
+  public record Cluster(KubeClients clients, PersistentProcesses processes) {}
 
   /**
+   * @param router where render and logs requests go, by action type
+   * @param cluster the daemon's clusters and processes
    * @param runs the run service; null serves no run routes
    * @param events the event bus; null serves no event stream
-   */
-  public DaemonVerticle(
-      Settings settings, ProjectService projects, Runs runs, EventBus events, Runnable onShutdown) {
-    this(settings, projects, runs, events, null, onShutdown);
-  }
-
-  /**
    * @param imageCleanup serves {@link Routes#CLEANUP_IMAGES}; null serves no cleanup route
+   * @param onShutdown runs once the answer to {@link Routes#SHUTDOWN} is sent; it stops the daemon
    */
   public DaemonVerticle(
       Settings settings,
       ProjectService projects,
+      ActionRouter router,
+      Cluster cluster,
       Runs runs,
       EventBus events,
       ImageCleanupService imageCleanup,
@@ -119,6 +121,8 @@ public final class DaemonVerticle extends VerticleBase {
     this.imageCleanup = imageCleanup;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
+    this.actionRouter = Objects.requireNonNull(router, "router");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.runs = runs;
     this.events = events;
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
@@ -149,13 +153,13 @@ public final class DaemonVerticle extends VerticleBase {
         Routes.CLEANUP_NAMESPACE,
         CleanupNamespaceRequest.class,
         CleanupNamespaceRequest::project,
-        new NamespaceService(projects)::cleanup);
+        new NamespaceService(projects, cluster.clients())::cleanup);
     projectRoute(
         router,
         Routes.RENDER,
         RenderRequest.class,
         RenderRequest::project,
-        new RenderService(projects)::render);
+        new RenderService(projects, actionRouter)::render);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answerNow(ctx, runs::list));
@@ -206,6 +210,8 @@ public final class DaemonVerticle extends VerticleBase {
             vertx,
             new LogsService(
                 projects,
+                actionRouter,
+                cluster.processes(),
                 task ->
                     logWorkers.executeBlocking(
                         () -> {

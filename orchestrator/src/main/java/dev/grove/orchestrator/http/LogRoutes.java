@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.http;
 
+import dev.grove.actions.kube.LogLines;
 import dev.grove.api.error.ApiError;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.http.Routes;
@@ -8,7 +9,6 @@ import dev.grove.api.logs.LogsRequest;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.logs.FollowSession;
 import dev.grove.orchestrator.logs.LogItem;
-import dev.grove.orchestrator.logs.LogLines;
 import dev.grove.orchestrator.logs.LogPump;
 import dev.grove.orchestrator.logs.LogQueue;
 import dev.grove.orchestrator.logs.LogsService;

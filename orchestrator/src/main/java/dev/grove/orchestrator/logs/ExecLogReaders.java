@@ -1,6 +1,8 @@
 package dev.grove.orchestrator.logs;
 
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.spi.LogReaders;
+import dev.grove.actions.spi.LogSource;
 import java.time.Instant;
 import java.util.List;
 

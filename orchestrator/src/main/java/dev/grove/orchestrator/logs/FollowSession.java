@@ -1,18 +1,15 @@
 package dev.grove.orchestrator.logs;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.DeployLogs;
+import dev.grove.actions.spi.LogSource;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * One client's {@code grove logs -f}: watches the pods of each Deploy's workloads (by their
@@ -26,7 +23,7 @@ public final class FollowSession implements AutoCloseable {
   private final Instant started;
   private final Instant cutoff;
   private final Integer tail;
-  private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+  private final List<DeployLogs.Watch> watches = new ArrayList<>();
   private final Map<String, PodState> pods = new HashMap<>();
   private boolean closed;
 
@@ -45,43 +42,18 @@ public final class FollowSession implements AutoCloseable {
   }
 
   /** Starts watching the target's pods; blocks for the first list of them. */
-  void watch(LogsService.Target target) {
-    for (var workload : target.workloads()) {
-      SharedIndexInformer<Pod> informer =
-          target
-              .client()
-              .pods()
-              .inNamespace(target.namespace())
-              .withLabelSelector(workload.selector())
-              .inform(
-                  new ResourceEventHandler<Pod>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                      sync(target, pod);
-                    }
-
-                    @Override
-                    public void onUpdate(Pod before, Pod pod) {
-                      sync(target, pod);
-                    }
-
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                      gone(target, pod.getMetadata().getName());
-                    }
-                  },
-                  0);
-      boolean stop;
-      synchronized (this) {
-        stop = closed;
-        if (!stop) {
-          informers.add(informer);
-        }
+  void watch(LogsService.Target target) throws ActionException {
+    DeployLogs.Watch watch =
+        target.pods().watch(pod -> sync(target, pod), name -> gone(target, name));
+    boolean stop;
+    synchronized (this) {
+      stop = closed;
+      if (!stop) {
+        watches.add(watch);
       }
-      if (stop) {
-        informer.stop();
-        return;
-      }
+    }
+    if (stop) {
+      watch.stop();
     }
   }
 
@@ -97,11 +69,11 @@ public final class FollowSession implements AutoCloseable {
         hub.subscribe(source, new Follower(target.action(), pod, source.container(), true)));
   }
 
-  private synchronized void sync(LogsService.Target target, Pod pod) {
-    if (closed || pod.getStatus() == null) {
+  private synchronized void sync(LogsService.Target target, DeployLogs.Pod pod) {
+    if (closed) {
       return;
     }
-    String name = pod.getMetadata().getName();
+    String name = pod.name();
     String key = target.action() + "/" + name;
     PodState state = pods.get(key);
     if (state == null) {
@@ -112,40 +84,26 @@ public final class FollowSession implements AutoCloseable {
       }
     }
     boolean initial = existedBefore(pod);
-    for (ContainerStatus status :
-        Stream.concat(
-                pod.getStatus().getInitContainerStatuses().stream(),
-                pod.getStatus().getContainerStatuses().stream())
-            .toList()) {
-      if (!LogsService.hasLog(status)) {
+    for (DeployLogs.Container status : pod.containers()) {
+      if (!status.hasLog()) {
         continue;
       }
-      String container = status.getName();
+      String container = status.name();
       LogSource source = new LogSource(target.cluster(), target.namespace(), name, container);
       if (!state.subscriptions.containsKey(container)) {
-        state.containerIds.put(container, status.getContainerID());
+        state.containerIds.put(container, status.id());
         state.subscriptions.put(
             container,
             hub.subscribe(source, new Follower(target.action(), name, container, initial)));
-      } else if (!Objects.equals(state.containerIds.get(container), status.getContainerID())) {
+      } else if (!Objects.equals(state.containerIds.get(container), status.id())) {
         // restarted: read the new container's log now, not after the hub's back-off
-        state.containerIds.put(container, status.getContainerID());
+        state.containerIds.put(container, status.id());
         hub.restarted(source);
       }
-      if (finishedForGood(pod, status)) {
+      if (status.finished()) {
         hub.finished(source);
       }
     }
-  }
-
-  /** Terminated, and the pod's restart policy will not start it again. */
-  static boolean finishedForGood(Pod pod, ContainerStatus status) {
-    if (status.getState() == null || status.getState().getTerminated() == null) {
-      return false;
-    }
-    String policy = pod.getSpec() == null ? null : pod.getSpec().getRestartPolicy();
-    Integer exit = status.getState().getTerminated().getExitCode();
-    return "Never".equals(policy) || ("OnFailure".equals(policy) && exit != null && exit == 0);
   }
 
   private void gone(LogsService.Target target, String name) {
@@ -162,16 +120,8 @@ public final class FollowSession implements AutoCloseable {
     }
   }
 
-  private boolean existedBefore(Pod pod) {
-    String created = pod.getMetadata().getCreationTimestamp();
-    if (created == null) {
-      return true;
-    }
-    try {
-      return OffsetDateTime.parse(created).toInstant().isBefore(started);
-    } catch (java.time.format.DateTimeParseException e) {
-      return true;
-    }
+  private boolean existedBefore(DeployLogs.Pod pod) {
+    return pod.created() == null || pod.created().isBefore(started);
   }
 
   private void note(String action, String pod, String message) {
@@ -185,19 +135,19 @@ public final class FollowSession implements AutoCloseable {
 
   @Override
   public void close() {
-    List<SharedIndexInformer<Pod>> stop;
+    List<DeployLogs.Watch> stop;
     List<PodState> states;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      stop = List.copyOf(informers);
-      informers.clear();
+      stop = List.copyOf(watches);
+      watches.clear();
       states = List.copyOf(pods.values());
       pods.clear();
     }
-    stop.forEach(SharedIndexInformer::stop);
+    stop.forEach(DeployLogs.Watch::stop);
     states.forEach(state -> state.subscriptions.values().forEach(LogHub.Subscription::close));
     queue.close();
   }

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.logs;
 
+import dev.grove.actions.spi.LogSource;
 import java.time.Instant;
 
 /**

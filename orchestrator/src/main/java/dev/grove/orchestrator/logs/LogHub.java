@@ -1,5 +1,7 @@
 package dev.grove.orchestrator.logs;
 
+import dev.grove.actions.spi.LogReaders;
+import dev.grove.actions.spi.LogSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,7 +27,7 @@ import java.util.function.Predicate;
  */
 public final class LogHub {
   /** Lines a source keeps for late subscribers; also the backlog it loads before its first read. */
-  public static final int HISTORY = 5_000;
+  public static final int HISTORY = LogReaders.HISTORY;
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofSeconds(30);

@@ -1,33 +1,27 @@
 package dev.grove.orchestrator.logs;
 
-import dev.grove.actions.kube.KubeClients;
-import dev.grove.actions.kube.KubeConfigResolver;
-import dev.grove.actions.kube.Workloads;
+import dev.grove.actions.kube.LogLines;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.DeployLogs;
+import dev.grove.actions.spi.LogReaders;
+import dev.grove.actions.spi.LogSource;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.logs.LogsRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Loggable;
-import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
-import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
 
 /**
  * {@code grove logs}: finds the pods of a project's Deploys (through what each deployed, so a
@@ -40,7 +34,11 @@ public final class LogsService {
   static final int READ_LIMIT_BYTES = 10 << 20;
 
   private final ProjectService projects;
-  private final KubeLogReaders readers;
+  private final ActionRouter router;
+
+  /** The reader of each cluster a plan named, by {@link LogSource#cluster()}. */
+  private final Map<String, LogReaders> clusters = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final PersistentProcesses processes;
   private final LogHub hub;
   private final TemplateResolver templates = new TemplateResolver();
@@ -48,17 +46,17 @@ public final class LogsService {
   /**
    * @param opener runs the hub's (blocking) opens of log reads
    */
-  public LogsService(ProjectService projects, Executor opener, LogHub.Scheduler scheduler) {
-    this(projects, opener, scheduler, PersistentProcesses.shared());
-  }
-
-  LogsService(
+  /**
+   * @param processes the daemon's persistent exec Deploy processes, whose output is read too
+   */
+  public LogsService(
       ProjectService projects,
+      ActionRouter router,
+      PersistentProcesses processes,
       Executor opener,
-      LogHub.Scheduler scheduler,
-      PersistentProcesses processes) {
+      LogHub.Scheduler scheduler) {
     this.projects = projects;
-    this.readers = new KubeLogReaders();
+    this.router = router;
     this.processes = processes;
     ExecLogReaders exec = new ExecLogReaders(processes);
     this.hub =
@@ -66,20 +64,23 @@ public final class LogsService {
             new LogReaders() {
               @Override
               public List<Stamped> backlog(LogSource source, int lines) {
-                return isExec(source)
-                    ? exec.backlog(source, lines)
-                    : readers.backlog(source, lines);
+                return readers(source).backlog(source, lines);
               }
 
               @Override
               public Reader open(LogSource source, Instant since, Sink sink) {
-                return isExec(source)
-                    ? exec.open(source, since, sink)
-                    : readers.open(source, since, sink);
+                return readers(source).open(source, since, sink);
               }
 
-              private boolean isExec(LogSource source) {
-                return ExecLogReaders.CLUSTER.equals(source.cluster());
+              private LogReaders readers(LogSource source) {
+                if (ExecLogReaders.CLUSTER.equals(source.cluster())) {
+                  return exec;
+                }
+                LogReaders readers = clusters.get(source.cluster());
+                if (readers == null) {
+                  throw new IllegalStateException("no client for the cluster " + source.cluster());
+                }
+                return readers;
               }
             },
             opener,
@@ -99,17 +100,11 @@ public final class LogsService {
 
   /**
    * A Deploy whose pods are followed, or a persistent exec Deploy's process (then {@code cluster}
-   * is {@link ExecLogReaders#CLUSTER}, {@code namespace} the process's key, no client).
+   * is {@link ExecLogReaders#CLUSTER}, {@code namespace} the process's key, no pods).
    *
    * @param cluster the cluster's identity in {@link LogSource}s
    */
-  public record Target(
-      String action,
-      String cluster,
-      KubernetesClient client,
-      KubeConfigResolver.Target kube,
-      String namespace,
-      List<Workloads.Workload> workloads) {}
+  public record Target(String action, String cluster, DeployLogs.Pods pods, String namespace) {}
 
   /**
    * The Deploys to read and what to tell the user first.
@@ -132,7 +127,7 @@ public final class LogsService {
       String name = action.config().ref().name();
       String key = PersistentProcesses.key(project.project().root(), ref);
       if (processes.get(key).isPresent()) {
-        targets.add(new Target(ref, ExecLogReaders.CLUSTER, null, null, key, List.of()));
+        targets.add(new Target(ref, ExecLogReaders.CLUSTER, null, key));
         continue;
       }
       if (Boolean.TRUE.equals(action.spec().get("persistent"))) {
@@ -144,7 +139,8 @@ public final class LogsService {
         notes.add(note(ref, null, why + " (`grove deploy " + name + "`)."));
         continue;
       }
-      if (!(action.config().handler().handler() instanceof Workloads workloads)) {
+      Optional<DeployLogs> logs = router.logs(action.config().ref().kind(), action.config().type());
+      if (logs.isEmpty()) {
         notes.add(
             note(
                 ref,
@@ -157,25 +153,25 @@ public final class LogsService {
                     + "`."));
         continue;
       }
-      Workloads.Found found;
+      DeployLogs.Pods found;
       try {
         found =
-            workloads.workloads(
-                RenderService.context(
-                    project,
-                    action,
-                    request.project().env(),
-                    templates,
-                    // what opening the cluster says (the sandbox being started) is a note
-                    (stream, line) -> {
-                      notes.add(note(ref, null, line));
-                      said.add(line);
-                    }));
+            logs.get()
+                .pods(
+                    RenderService.context(
+                        project,
+                        action,
+                        request.project().env(),
+                        templates,
+                        // what opening the cluster says (the sandbox being started) is a note
+                        (stream, line) -> {
+                          notes.add(note(ref, null, line));
+                          said.add(line);
+                        }));
       } catch (ActionException e) {
         throw new GroveException(e.code(), ref + ": " + e.getMessage(), e.suggestion());
       }
-      KubeConfigResolver.Target kube = found.cluster().target();
-      String where = "namespace " + found.namespace() + " (context `" + kube.context() + "`)";
+      String where = "namespace " + found.namespace() + " (context `" + found.context() + "`)";
       if (found.deployedVersion() == null) {
         if (named) {
           throw new GroveException(
@@ -200,11 +196,8 @@ public final class LogsService {
             note(ref, null, ref + " deployed no workloads to " + where + ": it has no pods."));
         continue;
       }
-      String cluster = kube.kubeconfig() + "#" + kube.context();
-      readers.register(cluster, found.cluster().client());
-      targets.add(
-          new Target(
-              ref, cluster, found.cluster().client(), kube, found.namespace(), found.workloads()));
+      clusters.put(found.cluster(), found.readers());
+      targets.add(new Target(ref, found.cluster(), found, found.namespace()));
     }
     if (targets.isEmpty() && undeployed > 0 && !named) {
       throw new GroveException(
@@ -232,7 +225,12 @@ public final class LogsService {
         lines.addAll(execLines(target, sinceSeconds, tail));
         continue;
       }
-      Map<String, Pod> pods = pods(target);
+      List<DeployLogs.Pod> pods;
+      try {
+        pods = target.pods().list();
+      } catch (ActionException e) {
+        throw failure(target, e);
+      }
       if (pods.isEmpty()) {
         notes.add(
             note(
@@ -240,28 +238,20 @@ public final class LogsService {
                 null,
                 target.action()
                     + " has no pods right now (its "
-                    + String.join(", ", target.workloads().stream().map(this::describe).toList())
+                    + String.join(", ", target.pods().workloads())
                     + " run none)."));
       }
-      for (Pod pod : pods.values()) {
-        String podName = pod.getMetadata().getName();
+      for (DeployLogs.Pod pod : pods) {
+        String podName = pod.name();
         for (String container : containers(pod, notes, target.action())) {
           String text;
           try {
-            TimeTailPrettyLoggable limited =
-                stamped(target, podName, container).limitBytes(READ_LIMIT_BYTES);
-            TailPrettyLoggable timed =
-                sinceSeconds == null
-                    ? limited
-                    : limited.sinceSeconds((int) Math.min(Integer.MAX_VALUE, sinceSeconds));
-            Loggable loggable = tail == null ? timed : timed.tailingLines(tail);
-            text = loggable.getLog();
-          } catch (KubernetesClientException e) {
-            if (e.getCode() == 400 || e.getCode() == 404) {
-              notes.add(note(target.action(), podName, podName + ": " + reason(e)));
-              continue;
-            }
-            throw failure(target, "read the log of pod " + podName, e);
+            text = target.pods().read(podName, container, sinceSeconds, tail, READ_LIMIT_BYTES);
+          } catch (DeployLogs.NoLog e) {
+            notes.add(note(target.action(), podName, podName + ": " + e.getMessage()));
+            continue;
+          } catch (ActionException e) {
+            throw failure(target, e);
           }
           if (text.length() >= READ_LIMIT_BYTES / 4
               && text.getBytes(StandardCharsets.UTF_8).length >= READ_LIMIT_BYTES) {
@@ -320,8 +310,8 @@ public final class LogsService {
         }
         try {
           session.watch(target);
-        } catch (KubernetesClientException e) {
-          throw failure(target, "watch the pods of " + target.action(), e);
+        } catch (ActionException e) {
+          throw failure(target, e);
         }
       }
     } catch (RuntimeException e) {
@@ -367,79 +357,26 @@ public final class LogsService {
         .toList();
   }
 
-  private io.fabric8.kubernetes.client.dsl.BytesLimitTerminateTimeTailPrettyLoggable stamped(
-      Target target, String pod, String container) {
-    return target
-        .client()
-        .pods()
-        .inNamespace(target.namespace())
-        .withName(pod)
-        .inContainer(container)
-        .usingTimestamps();
-  }
-
-  /** The pods every workload selects, by name. */
-  private Map<String, Pod> pods(Target target) {
-    Map<String, Pod> pods = new TreeMap<>();
-    for (Workloads.Workload workload : target.workloads()) {
-      try {
-        for (Pod pod :
-            target
-                .client()
-                .pods()
-                .inNamespace(target.namespace())
-                .withLabelSelector(workload.selector())
-                .list()
-                .getItems()) {
-          pods.put(pod.getMetadata().getName(), pod);
-        }
-      } catch (KubernetesClientException e) {
-        throw failure(target, "list the pods of " + describe(workload), e);
-      }
-    }
-    return pods;
-  }
-
-  private String describe(Workloads.Workload workload) {
-    return workload.kind() + "/" + workload.name();
-  }
-
   /** The pod's containers that have a log (started, running or not), init containers first. */
-  static List<String> containers(Pod pod, List<LogItem> notes, String action) {
+  static List<String> containers(DeployLogs.Pod pod, List<LogItem> notes, String action) {
     List<String> started = new ArrayList<>();
-    if (pod.getStatus() == null) {
-      return started;
-    }
-    for (ContainerStatus status :
-        Stream.concat(
-                pod.getStatus().getInitContainerStatuses().stream(),
-                pod.getStatus().getContainerStatuses().stream())
-            .toList()) {
-      if (hasLog(status)) {
-        started.add(status.getName());
-      } else if (notes != null
-          && status.getState() != null
-          && status.getState().getWaiting() != null) {
+    for (DeployLogs.Container container : pod.containers()) {
+      if (container.hasLog()) {
+        started.add(container.name());
+      } else if (notes != null && container.waiting() != null) {
         notes.add(
             note(
                 action,
-                pod.getMetadata().getName(),
+                pod.name(),
                 "container "
-                    + status.getName()
+                    + container.name()
                     + " of pod "
-                    + pod.getMetadata().getName()
+                    + pod.name()
                     + " has not started: "
-                    + status.getState().getWaiting().getReason()));
+                    + container.waiting()));
       }
     }
     return started;
-  }
-
-  static boolean hasLog(ContainerStatus status) {
-    return (status.getState() != null
-            && (status.getState().getRunning() != null
-                || status.getState().getTerminated() != null))
-        || (status.getLastState() != null && status.getLastState().getTerminated() != null);
   }
 
   /** What opening the cluster said (the sandbox started just now), to lead an error with. */
@@ -451,14 +388,8 @@ public final class LogsService {
     return new LogItem.Note(Instant.now(), action, pod, message);
   }
 
-  private static String reason(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
-  }
-
-  static GroveException failure(Target target, String what, KubernetesClientException e) {
-    ActionException mapped = KubeClients.failure(target.kube(), what, e);
+  /** A cluster's failure, told as the action's. */
+  static GroveException failure(Target target, ActionException mapped) {
     return new GroveException(
         mapped.code(), target.action() + ": " + mapped.getMessage(), mapped.suggestion());
   }

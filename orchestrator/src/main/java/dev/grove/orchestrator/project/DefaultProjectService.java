@@ -10,6 +10,7 @@ import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.ProjectLoader;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.ScanResult;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ public final class DefaultProjectService implements ProjectService {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultProjectService.class);
 
   private final TemplateResolver templates = new TemplateResolver();
-  private final RenderService render = new RenderService(this);
+  private final ActionRouter router;
+  private final RenderService render;
   private final Map<Path, Warm> projects = new ConcurrentHashMap<>();
   private final WarmPolicy policy;
 
@@ -73,12 +75,17 @@ public final class DefaultProjectService implements ProjectService {
     }
   }
 
-  public DefaultProjectService() {
-    this(WarmPolicy.defaults());
+  /**
+   * @param router the action types projects are loaded with, and where their renders go
+   */
+  public DefaultProjectService(ActionRouter router) {
+    this(router, WarmPolicy.defaults());
   }
 
-  public DefaultProjectService(WarmPolicy policy) {
+  public DefaultProjectService(ActionRouter router, WarmPolicy policy) {
+    this.router = java.util.Objects.requireNonNull(router, "router");
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.render = new RenderService(this, router);
   }
 
   @Override
@@ -120,7 +127,11 @@ public final class DefaultProjectService implements ProjectService {
     Path root = resolveRoot(request);
     Warm warm =
         projects.computeIfAbsent(
-            root, r -> new Warm(new ProjectLoader(r, templates), policy.nanoClock().getAsLong()));
+            root,
+            r ->
+                new Warm(
+                    new ProjectLoader(r, templates, router.types()),
+                    policy.nanoClock().getAsLong()));
     warm.lastUsed = policy.nanoClock().getAsLong();
     try {
       return load(root, warm, request, changed);

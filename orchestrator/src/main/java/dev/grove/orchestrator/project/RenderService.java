@@ -3,6 +3,7 @@ package dev.grove.orchestrator.project;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.Capability;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.render.RenderRequest;
@@ -11,6 +12,7 @@ import dev.grove.orchestrator.config.ActionContexts;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.error.NamedSelection;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class RenderService {
   private final ProjectService projects;
+  private final ActionRouter router;
   private final TemplateResolver templates = new TemplateResolver();
 
   /**
@@ -36,8 +39,9 @@ public final class RenderService {
 
   private static final int LINT_CACHE_LIMIT = 20_000;
 
-  public RenderService(ProjectService projects) {
+  public RenderService(ProjectService projects, ActionRouter router) {
     this.projects = projects;
+    this.router = router;
   }
 
   public RenderResult render(RenderRequest request) {
@@ -109,8 +113,7 @@ public final class RenderService {
   private RenderResult.RenderedDeploy render(
       LoadedProject project, LoadedProject.ResolvedAction action, Map<String, String> env) {
     ActionRef ref = action.config().ref();
-    ActionHandler handler = action.config().handler().handler();
-    if (!(handler instanceof ActionHandler.Renderer renderer)) {
+    if (!router.can(ref.kind(), action.config().type(), Capability.RENDER)) {
       return new RenderResult.RenderedDeploy(
           ref.toString(),
           "",
@@ -120,7 +123,7 @@ public final class RenderService {
     ActionContext context = context(project, action, env, templates);
     ActionHandler.Rendered rendered;
     try {
-      rendered = renderer.render(context);
+      rendered = router.render(context);
     } catch (ActionException e) {
       throw new GroveException(e.code(), e.getMessage(), e.suggestion());
     }

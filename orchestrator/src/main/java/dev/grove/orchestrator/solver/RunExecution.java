@@ -19,6 +19,7 @@ import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.config.RuntimeSpecs;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,6 +29,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -55,7 +57,8 @@ final class RunExecution {
       Executor workers,
       ScheduledExecutorService timers,
       InFlight inFlight,
-      TemplateResolver templates) {}
+      TemplateResolver templates,
+      ActionRouter router) {}
 
   private final String runId;
   private final LoadedProject project;
@@ -259,7 +262,6 @@ final class RunExecution {
   /** Status first; process when not ready or forced. */
   private Outcome execute(Node node) {
     node.started = System.nanoTime();
-    ActionHandler handler = node.action.config().handler().handler();
     ScheduledFuture<?> timer =
         services
             .timers()
@@ -271,18 +273,16 @@ final class RunExecution {
       Map<String, Object> spec =
           RuntimeSpecs.resolve(services.templates(), project, node.action, outputs);
       ActionContext context = context(node, spec);
-      if (node.ref.kind() == ActionKind.BUILD || node.ref.kind() == ActionKind.DEPLOY) {
-        // a project on the sandbox needs it before its first push, not only at its first deploy
-        dev.grove.actions.kube.KubeConfigResolver.ensureSandbox(
-            context.kubernetes(),
-            env,
-            line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
-      }
+      services
+          .router()
+          .prepare(
+              node.ref.kind(),
+              project,
+              env,
+              line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
       if (plan.deletes()) {
         transition(node, ActionState.PROCESSING, Map.of("detail", "deleting"));
-        if (handler instanceof dev.grove.actions.spi.Cleanable cleanable) {
-          cleanable.cleanup(context);
-        } else {
+        if (!services.router().delete(context)) {
           context
               .log()
               .line(
@@ -292,7 +292,7 @@ final class RunExecution {
         return new Outcome(ActionState.SUCCEEDED, Map.of(), null, "deleted", null);
       }
       transition(node, ActionState.CHECKING, Map.of());
-      ActionHandler.Status status = handler.status(context);
+      ActionHandler.Status status = services.router().status(context);
       boolean forced = plan.forced().contains(node.ref);
       if (plan.statusOnly()) {
         return new Outcome(
@@ -312,17 +312,16 @@ final class RunExecution {
             node,
             ActionState.PROCESSING,
             status.detail() == null ? Map.of() : Map.of("detail", status.detail()));
-        values = handler.process(context).values();
+        values = services.router().process(context).values();
       }
       if (publish) {
         transition(node, ActionState.PROCESSING, Map.of("detail", "publishing"));
-        if (handler instanceof ActionHandler.Publisher publisher) {
-          Map<String, Object> published = new java.util.LinkedHashMap<>(values);
-          published.putAll(
-              publisher
-                  .publish(context, java.util.Optional.ofNullable(plan.publishTag()))
-                  .values());
-          values = published;
+        Optional<ActionHandler.Outputs> published =
+            services.router().publish(context, Optional.ofNullable(plan.publishTag()));
+        if (published.isPresent()) {
+          Map<String, Object> merged = new LinkedHashMap<>(values);
+          merged.putAll(published.get().values());
+          values = merged;
         } else {
           context
               .log()

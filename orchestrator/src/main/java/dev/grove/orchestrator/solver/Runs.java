@@ -7,6 +7,7 @@ import dev.grove.api.run.RunResult;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.project.ProjectService;
+import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,7 @@ public final class Runs {
   private final Limits limits;
   private final Map<String, Entry> runs = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final List<RunEvents> listeners = new CopyOnWriteArrayList<>();
 
   private static final class Entry {
     // Dropped once the run ends: it holds the loaded project, which must not outlive the run.
@@ -52,20 +55,37 @@ public final class Runs {
     }
   }
 
-  public Runs(ProjectService projects, RunEvents events, Limits limits) {
-    this(projects, events, limits, workerPool(), timerPool());
+  /**
+   * @param router where the runs' operations go: the registry the projects were loaded with
+   */
+  public Runs(ProjectService projects, ActionRouter router, RunEvents events, Limits limits) {
+    this(projects, router, events, limits, workerPool(), timerPool());
   }
 
   Runs(
       ProjectService projects,
+      ActionRouter router,
       RunEvents events,
       Limits limits,
       ExecutorService workers,
       ScheduledExecutorService timers) {
     this.projects = projects;
     this.limits = limits;
+    RunEvents all =
+        (runId, type, action, payload) -> {
+          events.publish(runId, type, action, payload);
+          for (RunEvents listener : listeners) {
+            listener.publish(runId, type, action, payload);
+          }
+        };
     this.services =
-        new RunExecution.Services(events, workers, timers, new InFlight(), new TemplateResolver());
+        new RunExecution.Services(
+            all, workers, timers, new InFlight(), new TemplateResolver(), router);
+  }
+
+  /** Hands every event of every run to {@code listener} too, after the run's own events. */
+  public void listen(RunEvents listener) {
+    listeners.add(listener);
   }
 
   /**

@@ -31,17 +31,16 @@ public final class Watches {
 
   private record Entry(Watch watch, String project) {}
 
+  /** Listens to the events of {@code runs}: the watches' runs tell what they did. */
   public Watches(ProjectService projects, Runs runs, RunEvents events) {
     this.projects = projects;
     this.runs = runs;
     this.events = events;
+    runs.listen(this::onRunEvent);
   }
 
-  /**
-   * The events of runs, for the watches (their runs' exec actions writing). Pass every event the
-   * runs publish.
-   */
-  public void onRunEvent(
+  /** The events of runs, for the watches (their runs' exec actions writing). */
+  private void onRunEvent(
       String runId, String type, ActionInfo action, Map<String, Object> payload) {
     int dot = runId == null ? -1 : runId.indexOf('.');
     if (dot < 0) {

@@ -140,7 +140,7 @@ class UnsafeFilesTest {
   @Test
   void anUnreadableFolderSaysPermissionDenied() throws Exception {
     Path root = project();
-    ProjectLoader loader = new ProjectLoader(root, new TemplateResolver());
+    ProjectLoader loader = new ProjectLoader(root, new TemplateResolver(), Fixtures.types());
     ScanResult walked = loader.scan(".gardenignore");
     List<ScanResult.NonFile> nonFiles = new ArrayList<>(walked.nonFiles());
     nonFiles.add(

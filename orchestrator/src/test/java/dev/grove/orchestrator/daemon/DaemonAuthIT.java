@@ -59,7 +59,7 @@ class DaemonAuthIT {
   @BeforeEach
   void start() throws Exception {
     daemon =
-        Daemon.start(home, projects, "test-build", exited::countDown)
+        Daemon.start(home, router -> projects, "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

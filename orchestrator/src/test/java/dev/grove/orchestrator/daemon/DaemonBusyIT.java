@@ -54,7 +54,7 @@ class DaemonBusyIT {
   @BeforeEach
   void startAndFillTheProjectPool() throws Exception {
     daemon =
-        Daemon.start(home, projects, "test-build", exited::countDown)
+        Daemon.start(home, router -> projects, "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

@@ -82,7 +82,7 @@ class DaemonLockIT {
   }
 
   private static Daemon start(Path home, CountDownLatch exited) throws Exception {
-    return Daemon.start(home, new FakeProjectService(), "test-build", exited::countDown)
+    return Daemon.start(home, router -> new FakeProjectService(), "test-build", exited::countDown)
         .toCompletionStage()
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);

@@ -31,7 +31,7 @@ class LogsWebSocketIT {
   @BeforeEach
   void start() throws Exception {
     daemon =
-        Daemon.start(home, new FakeProjectService(), "test-build", exited::countDown)
+        Daemon.start(home, router -> new FakeProjectService(), "test-build", exited::countDown)
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);

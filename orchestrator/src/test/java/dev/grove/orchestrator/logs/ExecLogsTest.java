@@ -3,6 +3,8 @@ package dev.grove.orchestrator.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.spi.LogSource;
+import dev.grove.orchestrator.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A persistent exec Deploy's output through the hub, with real processes. */
 class ExecLogsTest {
   @TempDir Path root;
-  private final PersistentProcesses processes = PersistentProcesses.shared();
+  private final PersistentProcesses processes = new PersistentProcesses();
   private String key;
 
   @AfterEach
@@ -47,7 +49,8 @@ class ExecLogsTest {
     deploy("first");
     List<Runnable> backOff = new CopyOnWriteArrayList<>();
     LogsService logs =
-        new LogsService(null, Runnable::run, (delay, task) -> backOff.add(task), processes);
+        new LogsService(
+            null, Fixtures.router(), processes, Runnable::run, (delay, task) -> backOff.add(task));
     List<String> lines = new CopyOnWriteArrayList<>();
     logs.hub()
         .subscribe(

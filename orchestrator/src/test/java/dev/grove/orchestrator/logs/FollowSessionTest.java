@@ -2,10 +2,7 @@ package dev.grove.orchestrator.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import dev.grove.actions.spi.LogReaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +14,7 @@ class FollowSessionTest {
   private final LogHub hub =
       new LogHub(readers, Runnable::run, (Duration delay, Runnable task) -> {});
   private final LogsService.Target target =
-      new LogsService.Target("deploy.api", "exec", null, null, "root#deploy.api", List.of());
+      new LogsService.Target("deploy.api", "exec", null, "root#deploy.api");
 
   private List<String> texts(LogQueue queue) {
     return queue.poll(100).stream().map(item -> ((LogItem.Line) item).text()).toList();
@@ -56,35 +53,5 @@ class FollowSessionTest {
               LogItem.Note.class,
               note -> assertThat(note.message()).contains("deploy.api", "forbidden"));
     }
-  }
-
-  @Test
-  void aTerminatedContainerIsFinishedForGoodOnlyWhenItsPodWillNotRestartIt() {
-    ContainerStatus exited0 =
-        new ContainerStatusBuilder()
-            .withName("job")
-            .withNewState()
-            .withNewTerminated()
-            .withExitCode(0)
-            .endTerminated()
-            .endState()
-            .build();
-    ContainerStatus exited1 =
-        new ContainerStatusBuilder(exited0)
-            .editState()
-            .editTerminated()
-            .withExitCode(1)
-            .endTerminated()
-            .endState()
-            .build();
-
-    assertThat(FollowSession.finishedForGood(pod("Never"), exited1)).isTrue();
-    assertThat(FollowSession.finishedForGood(pod("OnFailure"), exited0)).isTrue();
-    assertThat(FollowSession.finishedForGood(pod("OnFailure"), exited1)).isFalse();
-    assertThat(FollowSession.finishedForGood(pod("Always"), exited0)).isFalse();
-  }
-
-  private static Pod pod(String restartPolicy) {
-    return new PodBuilder().withNewSpec().withRestartPolicy(restartPolicy).endSpec().build();
   }
 }

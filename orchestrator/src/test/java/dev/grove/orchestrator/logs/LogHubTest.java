@@ -2,6 +2,8 @@ package dev.grove.orchestrator.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.actions.spi.LogReaders;
+import dev.grove.actions.spi.LogSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The daemon keeps projects warm and reloads exactly when a file or the request changed. */
 class DefaultProjectServiceTest {
   @TempDir Path root;
-  private final DefaultProjectService service = new DefaultProjectService();
+  private final DefaultProjectService service = new DefaultProjectService(Fixtures.router());
 
   private ProjectRequest request(Map<String, String> env) {
     return new ProjectRequest(root.toString(), root.toString(), null, Map.of(), env);
@@ -64,6 +64,7 @@ class DefaultProjectServiceTest {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
     DefaultProjectService kept =
         new DefaultProjectService(
+            Fixtures.router(),
             new DefaultProjectService.WarmPolicy(
                 Long.MAX_VALUE, java.time.Duration.ofMinutes(30), now::get));
     Fixtures.copy("versions", root);
@@ -82,6 +83,7 @@ class DefaultProjectServiceTest {
   void overTheMemoryBudgetTheLeastRecentlyUsedProjectsGo(@TempDir Path other) {
     DefaultProjectService kept =
         new DefaultProjectService(
+            Fixtures.router(),
             new DefaultProjectService.WarmPolicy(
                 1, java.time.Duration.ofHours(1), System::nanoTime));
     Fixtures.copy("versions", root);

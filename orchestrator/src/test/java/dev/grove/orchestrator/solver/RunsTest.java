@@ -21,7 +21,12 @@ import org.junit.jupiter.api.Test;
 /** The solver on real exec actions: real processes, real timing. */
 class RunsTest {
   private final RecordingEvents events = new RecordingEvents();
-  private final Runs runs = new Runs(new DefaultProjectService(), events, Limits.defaults());
+  private final Runs runs =
+      new Runs(
+          new DefaultProjectService(Fixtures.router()),
+          Fixtures.router(),
+          events,
+          Limits.defaults());
 
   private RunRequest request(String fixture, String command, List<String> names, boolean force) {
     return request(fixture, command, names, force, Map.of());

@@ -29,7 +29,7 @@ class VersionSensitivityTest {
   @BeforeEach
   void load() {
     Fixtures.copy("versions", root);
-    loader = new ProjectLoader(root, new TemplateResolver());
+    loader = new ProjectLoader(root, new TemplateResolver(), Fixtures.types());
     before = versions();
   }
 
@@ -66,7 +66,7 @@ class VersionSensitivityTest {
   void versionsAreDeterministicAndWellFormed() {
     assertThat(before.values()).allMatch(v -> v.matches("v-[0-9a-f]{10}"));
     assertThat(
-            new ProjectLoader(root, new TemplateResolver())
+            new ProjectLoader(root, new TemplateResolver(), Fixtures.types())
                 .load(new LoadOptions(null, Map.of(), Map.of()))
                 .project()
                 .actions()
@@ -122,7 +122,7 @@ class VersionSensitivityTest {
     // Loading again after an edit re-reads only the edited file.
     write("web/index.html", "<h1>again</h1>");
     TemplateResolver templates = new TemplateResolver();
-    ProjectLoader fresh = new ProjectLoader(root, templates);
+    ProjectLoader fresh = new ProjectLoader(root, templates, Fixtures.types());
     fresh.load(new LoadOptions(null, Map.of(), Map.of()));
     long reads = fresh.hashReads();
     fresh.load(new LoadOptions(null, Map.of(), Map.of()));

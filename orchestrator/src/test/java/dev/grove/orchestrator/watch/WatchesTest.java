@@ -10,7 +10,6 @@ import dev.grove.api.watch.WatchRequest;
 import dev.grove.orchestrator.Fixtures;
 import dev.grove.orchestrator.project.DefaultProjectService;
 import dev.grove.orchestrator.solver.Limits;
-import dev.grove.orchestrator.solver.RunEvents;
 import dev.grove.orchestrator.solver.Runs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,13 +58,8 @@ class WatchesTest {
   }
 
   private WatchInfo watch(Path root, String command, List<String> names, long quietMs) {
-    DefaultProjectService projects = new DefaultProjectService();
-    RunEvents publish =
-        (runId, type, action, payload) -> {
-          record(runId, type, action, payload);
-          watches.onRunEvent(runId, type, action, payload);
-        };
-    Runs runs = new Runs(projects, publish, Limits.defaults());
+    DefaultProjectService projects = new DefaultProjectService(Fixtures.router());
+    Runs runs = new Runs(projects, Fixtures.router(), this::record, Limits.defaults());
     watches = new Watches(projects, runs, this::record);
     RunRequest run =
         new RunRequest(

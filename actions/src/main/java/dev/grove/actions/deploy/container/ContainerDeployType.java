@@ -55,12 +55,17 @@ public final class ContainerDeployType extends BaseActionType {
           .notActedOn("sync", "localMode", "limits")
           .build();
 
-  private final ActionHandler handler =
-      new ContainerDeployHandler(
-          dev.grove.actions.kube.KubeCluster.Opener.KUBECONFIG, java.time.Duration.ofSeconds(1));
+  private final ActionHandler handler;
 
-  public ContainerDeployType() {
+  /**
+   * @param clients how its handler reaches clusters
+   */
+  public ContainerDeployType(dev.grove.actions.kube.KubeClients clients) {
     super(ActionKind.DEPLOY, "container", SPEC, Set.of("deployedImageId"));
+    this.handler =
+        new ContainerDeployHandler(
+            dev.grove.actions.kube.KubeCluster.Opener.kubeconfig(clients),
+            java.time.Duration.ofSeconds(1));
   }
 
   @Override

@@ -22,10 +22,6 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   private final ActionCommands commands;
   private final PersistentProcesses processes;
 
-  public ExecDeployHandler(ProcessRunner runner) {
-    this(runner, PersistentProcesses.shared());
-  }
-
   public ExecDeployHandler(ProcessRunner runner, PersistentProcesses processes) {
     this.commands = new ActionCommands(runner);
     this.processes = processes;

@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.exec;
 
+import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -26,10 +27,14 @@ public final class ExecDeployType extends BaseActionType implements Cleanable {
           .notActedOn("stopCommand")
           .build();
 
-  private final ExecDeployHandler handler = new ExecDeployHandler(new ProcessRunner());
+  private final ExecDeployHandler handler;
 
-  public ExecDeployType() {
+  /**
+   * @param processes where persistent deploy commands keep running (the daemon's)
+   */
+  public ExecDeployType(PersistentProcesses processes) {
     super(ActionKind.DEPLOY, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+    this.handler = new ExecDeployHandler(new ProcessRunner(), processes);
   }
 
   @Override

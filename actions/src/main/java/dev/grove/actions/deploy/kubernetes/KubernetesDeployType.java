@@ -43,14 +43,18 @@ public final class KubernetesDeployType extends BaseActionType {
           .notActedOn("portForwards", "sync", "localMode")
           .build();
 
-  private final ActionHandler handler =
-      new KubernetesDeployHandler(
-          dev.grove.actions.kube.KubeCluster.Opener.KUBECONFIG,
-          new dev.grove.actions.registry.RegistryCredentials(),
-          java.time.Duration.ofSeconds(1));
+  private final ActionHandler handler;
 
-  public KubernetesDeployType() {
+  /**
+   * @param clients how its handler reaches clusters
+   */
+  public KubernetesDeployType(dev.grove.actions.kube.KubeClients clients) {
     super(ActionKind.DEPLOY, "kubernetes", SPEC, Set.of());
+    this.handler =
+        new KubernetesDeployHandler(
+            dev.grove.actions.kube.KubeCluster.Opener.kubeconfig(clients),
+            new dev.grove.actions.registry.RegistryCredentials(),
+            java.time.Duration.ofSeconds(1));
   }
 
   @Override

@@ -25,7 +25,9 @@ class ExecDeployTypeTest {
   @TempDir Path root;
   private Path source;
   private TestContexts contexts;
-  private final ExecDeployType type = new ExecDeployType();
+  private final dev.grove.actions.process.PersistentProcesses processes =
+      new dev.grove.actions.process.PersistentProcesses();
+  private final ExecDeployType type = new ExecDeployType(processes);
   private final ActionHandler handler = type.handler();
 
   @BeforeEach
@@ -169,7 +171,7 @@ class ExecDeployTypeTest {
     handler.process(context);
     String key =
         dev.grove.actions.process.PersistentProcesses.key(context.projectRoot(), "deploy.db");
-    var process = dev.grove.actions.process.PersistentProcesses.shared().get(key).orElseThrow();
+    var process = processes.get(key).orElseThrow();
     assertThat(process.awaitExit(Duration.ofSeconds(5))).isTrue();
     ((Cleanable) handler).cleanup(context);
     assertThat(process.lines()).extracting(line -> line.text()).containsExactly("once");

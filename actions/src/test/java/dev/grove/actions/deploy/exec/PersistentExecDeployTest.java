@@ -29,7 +29,7 @@ class PersistentExecDeployTest {
   @TempDir Path root;
   private Path source;
   private TestContexts contexts;
-  private final PersistentProcesses processes = PersistentProcesses.shared();
+  private final PersistentProcesses processes = new PersistentProcesses();
   private ExecDeployHandler handler;
   private String key;
 

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

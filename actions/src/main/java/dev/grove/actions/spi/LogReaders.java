@@ -1,10 +1,15 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.spi;
 
 import java.time.Instant;
 import java.util.List;
 
-/** Opens following reads of container logs: the cluster in production, a fake in tests. */
+/**
+ * Opens following reads of container logs: the cluster in production, a fake in tests. A Deploy's
+ * {@link DeployLogs.Pods} give the reader of their cluster.
+ */
 public interface LogReaders {
+  /** The most lines a source keeps, and so the most a first read asks for. */
+  int HISTORY = 5_000;
 
   /**
    * The last {@code lines} lines a container logged so far, oldest first: what a source holds

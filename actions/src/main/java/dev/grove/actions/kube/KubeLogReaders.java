@@ -1,5 +1,7 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.kube;
 
+import dev.grove.actions.spi.LogReaders;
+import dev.grove.actions.spi.LogSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -7,27 +9,16 @@ import io.fabric8.kubernetes.client.dsl.Loggable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Container logs read through the Kubernetes API ({@code pods/NAME/log?follow&timestamps}), with
- * the client of each cluster the daemon resolved for a request.
+ * Container logs read through the Kubernetes API ({@code pods/NAME/log?follow&timestamps}) of one
+ * cluster.
  */
 final class KubeLogReaders implements LogReaders {
-  private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+  private final KubernetesClient client;
 
-  /** The client of a cluster, by the identity {@link LogSource#cluster()} names. */
-  void register(String cluster, KubernetesClient client) {
-    clients.put(cluster, client);
-  }
-
-  KubernetesClient client(String cluster) {
-    KubernetesClient client = clients.get(cluster);
-    if (client == null) {
-      throw new IllegalStateException("no client for the cluster " + cluster);
-    }
-    return client;
+  KubeLogReaders(KubernetesClient client) {
+    this.client = client;
   }
 
   @Override
@@ -59,7 +50,7 @@ final class KubeLogReaders implements LogReaders {
   public Reader open(LogSource source, Instant since, Sink sink) {
     var stamped = stamped(source);
     Loggable loggable =
-        since == null ? stamped.tailingLines(LogHub.HISTORY) : stamped.sinceTime(since.toString());
+        since == null ? stamped.tailingLines(HISTORY) : stamped.sinceTime(since.toString());
     // fabric8 hands an error answer's body to the stream like a log: its first line is a
     // Status object, not a stamped line. Such a read fails (the hub retries it) and moves nothing.
     LogReaders.Refused[] refused = {null};
@@ -111,7 +102,7 @@ final class KubeLogReaders implements LogReaders {
 
   private io.fabric8.kubernetes.client.dsl.BytesLimitTerminateTimeTailPrettyLoggable stamped(
       LogSource source) {
-    return client(source.cluster())
+    return client
         .pods()
         .inNamespace(source.namespace())
         .withName(source.pod())

@@ -1,7 +1,7 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.spi;
 
 /**
- * One container's log in one cluster: what the {@link LogHub} reads once for every subscriber.
+ * One container's log in one cluster: what the daemon's log hub reads once for every subscriber.
  *
  * @param cluster the cluster's identity (kubeconfig and context)
  */

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
