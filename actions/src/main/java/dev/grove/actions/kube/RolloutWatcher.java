@@ -2,6 +2,7 @@ package dev.grove.actions.kube;
 
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -81,16 +82,8 @@ public final class RolloutWatcher {
       List<String> waiting) {
 
     /** The {@code rolloutProgress} event's payload. */
-    public Map<String, Object> payload() {
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("kind", kind);
-      payload.put("name", name);
-      payload.put("desired", desired);
-      payload.put("updated", updated);
-      payload.put("ready", ready);
-      payload.put("done", done);
-      payload.put("waiting", waiting);
-      return payload;
+    public EventPayload.RolloutProgress payload() {
+      return new EventPayload.RolloutProgress(kind, name, desired, updated, ready, done, waiting);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.grove.actions.spi;
 
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,9 +47,9 @@ public record ActionContext(
   /** Typed events of the action, published by the run with the action attached. */
   @FunctionalInterface
   public interface Events {
-    Events NONE = (type, payload) -> {};
+    Events NONE = payload -> {};
 
-    void emit(String type, Map<String, Object> payload);
+    void emit(EventPayload payload);
   }
 
   public ActionContext {

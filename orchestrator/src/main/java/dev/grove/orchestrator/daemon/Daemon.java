@@ -103,11 +103,11 @@ public final class Daemon {
     Runs runs =
         new Runs(
             service,
-            (runId, type, action, payload) -> {
-              events.publish(runId, type, action, payload);
+            (runId, action, payload) -> {
+              events.publish(runId, action, payload);
               Watches watches = watching.get();
               if (watches != null) {
-                watches.onRunEvent(runId, type, action, payload);
+                watches.onRunEvent(runId, action, payload);
               }
             },
             Limits.defaults());

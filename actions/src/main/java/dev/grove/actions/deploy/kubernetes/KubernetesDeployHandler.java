@@ -126,7 +126,11 @@ final class KubernetesDeployHandler
                   + warning.get("message")
                   + "\n  → "
                   + warning.get("suggestion"));
-      context.events().emit(dev.grove.api.event.EventTypes.WARNING, Map.copyOf(warning));
+      context
+          .events()
+          .emit(
+              new dev.grove.api.event.EventPayload.Warning(
+                  warning.get("code"), warning.get("message"), warning.get("suggestion")));
     }
     String namespace = namespace(context, spec);
     Set<String> namespaces = new LinkedHashSet<>();

@@ -13,6 +13,7 @@ import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -39,7 +40,7 @@ class KubernetesDeployHandlerIT {
   KubernetesClient client;
   KubernetesDeployHandler handler;
   final List<String> log = new CopyOnWriteArrayList<>();
-  final List<Map<String, Object>> warnings = new CopyOnWriteArrayList<>();
+  final List<EventPayload.Warning> warnings = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -87,9 +88,9 @@ class KubernetesDeployHandlerIT {
             new ActionType.ImageRegistry(
                 "europe-west1-docker.pkg.dev", null, "my-project/my-repo", false)),
         Map.of(),
-        (type, payload) -> {
-          if (type.equals("warning")) {
-            warnings.add(payload);
+        payload -> {
+          if (payload instanceof EventPayload.Warning warning) {
+            warnings.add(warning);
           }
         },
         "jib",
@@ -199,8 +200,8 @@ class KubernetesDeployHandlerIT {
 
     assertThat(pullSecrets(deployment)).isEmpty();
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).get("code")).isEqualTo("GROVE_PULL_SECRET");
-    assertThat(String.valueOf(warnings.get(0).get("suggestion")))
+    assertThat(warnings.get(0).code()).isEqualTo("GROVE_PULL_SECRET");
+    assertThat(warnings.get(0).suggestion())
         .contains("patchResources")
         .contains("imagePullSecrets: provider");
     assertThat(log).anyMatch(line -> line.startsWith("warning GROVE_PULL_SECRET"));
