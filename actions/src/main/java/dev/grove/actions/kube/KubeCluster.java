@@ -227,11 +227,6 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     }
     List<KubeApplier.ObjectId> ids = new ArrayList<>(applier.inventory(action, namespace));
     watcher(pollInterval)
-        .await(
-            ids,
-            waitForJobs,
-            context.timeout(),
-            context.cancellation(),
-            progress -> context.events().emit(progress.payload()));
+        .await(ids, waitForJobs, context.timeout(), context.cancellation(), context.events()::emit);
   }
 }
