@@ -3,10 +3,12 @@ package dev.grove.orchestrator;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.grove.api.event.Event;
 
 /**
  * DESIGN §2: the orchestrator never uses the CLI nor fabric8; the config engine knows nothing of
@@ -43,4 +45,18 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule noPackageCycles =
       slices().matching("dev.grove.orchestrator.(*)..").should().beFreeOfCycles();
+
+  /**
+   * Issue 13: events are numbered and stamped by the bus (and a subscriber's gap), from payload
+   * records; nothing else makes an {@link Event}.
+   */
+  @ArchTest
+  static final ArchRule onlyTheBusMakesEvents =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.grove.orchestrator.events")
+          .should()
+          .callConstructorWhere(
+              DescribedPredicate.describe(
+                  "it makes an Event", call -> call.getTargetOwner().isEquivalentTo(Event.class)));
 }

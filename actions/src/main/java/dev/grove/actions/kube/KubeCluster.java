@@ -4,6 +4,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,16 +72,13 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
       return ActionHandler.Status.notReady("missing");
     }
     RolloutWatcher watcher = watcher(pollInterval);
-    List<Map<String, Object>> objects = new ArrayList<>();
+    List<EventPayload.DeployStatus.DeployedObject> objects = new ArrayList<>();
     String worst = "ready";
     for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
       String state = objectState(applier, watcher, id, context.version(), waitForJobs);
-      Map<String, Object> entry = new java.util.LinkedHashMap<>();
-      entry.put("kind", id.kind());
-      entry.put("name", id.name());
-      entry.put("namespace", id.namespace());
-      entry.put("state", state);
-      objects.add(entry);
+      objects.add(
+          new EventPayload.DeployStatus.DeployedObject(
+              id.kind(), id.name(), id.namespace(), state));
       if (RANK.indexOf(state) < RANK.indexOf(worst)) {
         worst = state;
       }
@@ -88,11 +86,7 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     if (!deployed.equals(context.version()) && RANK.indexOf("outdated") < RANK.indexOf(worst)) {
       worst = "outdated";
     }
-    context
-        .events()
-        .emit(
-            dev.grove.api.event.EventTypes.DEPLOY_STATUS,
-            Map.of("state", worst, "objects", objects));
+    context.events().emit(new EventPayload.DeployStatus(worst, objects));
     return worst.equals("ready")
         ? new ActionHandler.Status(true, "ready", context.outputs())
         : ActionHandler.Status.notReady(worst);
@@ -145,14 +139,6 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
     }
     List<KubeApplier.ObjectId> ids = new ArrayList<>(applier.inventory(action, namespace));
     watcher(pollInterval)
-        .await(
-            ids,
-            waitForJobs,
-            context.timeout(),
-            context.cancellation(),
-            progress ->
-                context
-                    .events()
-                    .emit(dev.grove.api.event.EventTypes.ROLLOUT_PROGRESS, progress.payload()));
+        .await(ids, waitForJobs, context.timeout(), context.cancellation(), context.events()::emit);
   }
 }

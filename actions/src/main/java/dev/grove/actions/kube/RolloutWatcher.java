@@ -2,6 +2,7 @@ package dev.grove.actions.kube;
 
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.event.EventPayload.RolloutProgress;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -70,30 +71,6 @@ public final class RolloutWatcher {
     this.interval = interval;
   }
 
-  /** One workload's rollout, as {@code rolloutProgress} events carry it. */
-  public record Progress(
-      String kind,
-      String name,
-      int desired,
-      int updated,
-      int ready,
-      boolean done,
-      List<String> waiting) {
-
-    /** The {@code rolloutProgress} event's payload. */
-    public Map<String, Object> payload() {
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("kind", kind);
-      payload.put("name", name);
-      payload.put("desired", desired);
-      payload.put("updated", updated);
-      payload.put("ready", ready);
-      payload.put("done", done);
-      payload.put("waiting", waiting);
-      return payload;
-    }
-  }
-
   /**
    * Waits for the workloads among {@code ids} (Deployments, StatefulSets, DaemonSets, and Jobs when
    * {@code waitForJobs}).
@@ -103,7 +80,7 @@ public final class RolloutWatcher {
       boolean waitForJobs,
       Duration timeout,
       Cancellation cancellation,
-      Consumer<Progress> progress)
+      Consumer<RolloutProgress> progress)
       throws ActionException {
     List<KubeApplier.ObjectId> workloads = new ArrayList<>();
     for (KubeApplier.ObjectId id : ids) {
@@ -118,14 +95,14 @@ public final class RolloutWatcher {
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<KubeApplier.ObjectId, Progress> last = new LinkedHashMap<>();
+    Map<KubeApplier.ObjectId, RolloutProgress> last = new LinkedHashMap<>();
     long start = System.nanoTime();
     while (true) {
       boolean allDone = true;
       boolean unobserved = false;
       for (KubeApplier.ObjectId id : workloads) {
         Look look = look(id);
-        Progress now = look.progress();
+        RolloutProgress now = look.progress();
         unobserved |= !look.observed();
         if (!now.equals(last.get(id))) {
           last.put(id, now);
@@ -227,7 +204,7 @@ public final class RolloutWatcher {
   }
 
   /** One look at one workload; a pod that cannot start throws as in {@link #await}. */
-  public Progress progress(KubeApplier.ObjectId id) throws ActionException {
+  public RolloutProgress progress(KubeApplier.ObjectId id) throws ActionException {
     return look(id).progress();
   }
 
@@ -235,7 +212,7 @@ public final class RolloutWatcher {
    * One look at a workload; {@code observed} is false while its controller has not seen its current
    * generation.
    */
-  private record Look(Progress progress, boolean observed) {}
+  private record Look(RolloutProgress progress, boolean observed) {}
 
   private Look look(KubeApplier.ObjectId id) throws ActionException {
     GenericKubernetesResource live;
@@ -251,7 +228,8 @@ public final class RolloutWatcher {
     }
     if (live == null) {
       return new Look(
-          new Progress(id.kind(), id.name(), 0, 0, 0, false, List.of("not created yet")), false);
+          new RolloutProgress(id.kind(), id.name(), 0, 0, 0, false, List.of("not created yet")),
+          false);
     }
     Map<String, Object> spec = map(live.getAdditionalProperties().get("spec"));
     Map<String, Object> status = map(live.getAdditionalProperties().get("status"));
@@ -304,7 +282,7 @@ public final class RolloutWatcher {
       // the previous generation's, whose failures are not this rollout's (kubectl rollout status
       // and kstatus wait for observedGeneration too)
       return new Look(
-          new Progress(
+          new RolloutProgress(
               id.kind(),
               id.name(),
               desired,
@@ -326,7 +304,7 @@ public final class RolloutWatcher {
       failIfPastProgressDeadline(id, status);
     }
     return new Look(
-        new Progress(id.kind(), id.name(), desired, updated, ready, done, waiting), true);
+        new RolloutProgress(id.kind(), id.name(), desired, updated, ready, done, waiting), true);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.grove.actions.spi;
 import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +50,9 @@ public record ActionContext(
   /** Typed events of the action, published by the run with the action attached. */
   @FunctionalInterface
   public interface Events {
-    Events NONE = (type, payload) -> {};
+    Events NONE = payload -> {};
 
-    void emit(String type, Map<String, Object> payload);
+    void emit(EventPayload payload);
   }
 
   /** Parses the raw spec into an action type's {@code *Spec} record. */

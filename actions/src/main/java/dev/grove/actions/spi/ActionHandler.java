@@ -41,8 +41,8 @@ public interface ActionHandler {
   /** A lint finding: a machine code, what is wrong, and what to do. */
   record Warning(String code, String message, String suggestion) {
     /** The payload of a {@code warning} event. */
-    public Map<String, Object> payload() {
-      return Map.of("code", code, "message", message, "suggestion", suggestion);
+    public dev.grove.api.event.EventPayload.Warning payload() {
+      return new dev.grove.api.event.EventPayload.Warning(code, message, suggestion);
     }
   }
 

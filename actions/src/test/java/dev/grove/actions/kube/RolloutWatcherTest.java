@@ -7,6 +7,7 @@ import dev.grove.actions.kube.mock.MockCluster;
 import dev.grove.actions.kube.mock.TestController;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -77,7 +78,7 @@ class RolloutWatcherTest {
 
     setTemplate(ns, template(REGISTRY_IMAGE, "regcred")); // the fix: generation 2
 
-    RolloutWatcher.Progress before = watcher.progress(id(ns, "Deployment"));
+    EventPayload.RolloutProgress before = watcher.progress(id(ns, "Deployment"));
     assertThat(before.done()).isFalse();
     assertThat(before.waiting())
         .singleElement()
@@ -86,7 +87,7 @@ class RolloutWatcherTest {
         .contains("observed 1");
 
     Pod fixed = controller.createPod(ns, "web"); // ReplicaSet revision 2, generation 2 observed
-    RolloutWatcher.Progress rolling = watcher.progress(id(ns, "Deployment"));
+    EventPayload.RolloutProgress rolling = watcher.progress(id(ns, "Deployment"));
     assertThat(rolling.done()).isFalse();
     assertThat(rolling.waiting()).singleElement().asString().contains("ContainerCreating");
     assertThat(client.pods().inNamespace(ns).withName(broken.getMetadata().getName()).get())
@@ -227,7 +228,7 @@ class RolloutWatcherTest {
     setTemplate(ns, good); // generation 3: back to revision 1's template
     controller.observeDeployment(ns, "web"); // observed before the old ReplicaSet is re-annotated
 
-    RolloutWatcher.Progress progress = watcher.progress(id(ns, "Deployment"));
+    EventPayload.RolloutProgress progress = watcher.progress(id(ns, "Deployment"));
     assertThat(progress.done()).isFalse();
   }
 
@@ -241,7 +242,7 @@ class RolloutWatcherTest {
 
     controller.observeDeployment(ns, "web"); // generation 2 observed, its ReplicaSet not made yet
 
-    RolloutWatcher.Progress progress = watcher.progress(id(ns, "Deployment"));
+    EventPayload.RolloutProgress progress = watcher.progress(id(ns, "Deployment"));
     assertThat(progress.done()).isFalse();
     assertThat(progress.waiting()).isEmpty();
   }

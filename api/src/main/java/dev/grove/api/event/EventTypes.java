@@ -1,15 +1,18 @@
 package dev.grove.api.event;
 
-/** The event types, and the payload each carries. */
+/**
+ * The event types, and the payload each carries: the fields of its {@link EventPayload} record, in
+ * wire order.
+ */
 public final class EventTypes {
-  /** {@code {command, actions: [refs requested], project, environment}}. */
+  /** {@code {command, project, environment, actions: [refs requested]}}. */
   public static final String RUN_STARTED = "runStarted";
 
-  /** {@code {actions: [{ref, dependencies}]}}: the actions of the run, in graph order. */
+  /** {@code {actions: [{ref, version, dependencies}]}}: the actions of the run, in graph order. */
   public static final String GRAPH_RESOLVED = "graphResolved";
 
   /**
-   * {@code {state, previous?, durationMs?, reusedFrom?, error?: {code, message, suggestion}}} with
+   * {@code {state, durationMs?, detail?, reusedFrom?, error?: {code, message, suggestion?}}} with
    * {@code state} one of {@code pending checking ready processing succeeded failed aborted
    * cancelled}.
    */
@@ -47,7 +50,10 @@ public final class EventTypes {
   /** {@code {missed, fromSeq, toSeq}}: a slow client was sent no events in that range. */
   public static final String GAP = "gap";
 
-  /** A watch saw saved files: {@code {paths}} (relative to the root; ignored files left out). */
+  /**
+   * A watch saw saved files: {@code {paths, count}} (the first paths, relative to the root; ignored
+   * files left out; how many there were).
+   */
   public static final String FILE_CHANGED = "fileChanged";
 
   /** A watch starts a run: {@code {runId, actions, changed}} (what runs, whose version changed). */

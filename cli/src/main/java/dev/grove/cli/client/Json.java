@@ -2,6 +2,9 @@ package dev.grove.cli.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.grove.api.event.ActionInfo;
+import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -105,7 +108,8 @@ public final class Json {
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read " + component.getName(), e);
       }
-      JsonInclude rule = component.getAnnotation(JsonInclude.class);
+      // on a component, Jackson's annotations (not meant for components) land on its accessor
+      JsonInclude rule = component.getAccessor().getAnnotation(JsonInclude.class);
       if (rule == null) {
         rule = classRule;
       }
@@ -182,6 +186,30 @@ public final class Json {
 
   public static <T> T read(String text, Class<T> type) {
     return type.cast(convert(parse(text), type));
+  }
+
+  /**
+   * An event of the daemon's stream (a parsed line), its payload read into the record of its type;
+   * null for a type this CLI does not know (a newer daemon's) or a payload that does not fit its
+   * record.
+   */
+  public static Event event(Map<?, ?> event) {
+    String type = String.valueOf(event.get("type"));
+    Class<? extends EventPayload> record = EventPayload.recordOf(type);
+    if (record == null || !(event.get("payload") instanceof Map<?, ?> payload)) {
+      return null;
+    }
+    try {
+      return new Event(
+          event.get("seq") instanceof Number seq ? seq.longValue() : 0,
+          event.get("time") instanceof Number time ? time.longValue() : 0,
+          event.get("runId") == null ? null : event.get("runId").toString(),
+          type,
+          (ActionInfo) convert(event.get("action"), ActionInfo.class),
+          record.cast(convert(payload, record)));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      return null;
+    }
   }
 
   private static Object convert(Object value, Type type) {

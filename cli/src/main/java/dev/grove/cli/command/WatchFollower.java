@@ -1,6 +1,7 @@
 package dev.grove.cli.command;
 
-import dev.grove.api.error.ApiError;
+import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.run.RunRequest;
 import dev.grove.api.watch.WatchRequest;
 import dev.grove.cli.client.DaemonClient;
@@ -79,10 +80,10 @@ final class WatchFollower {
 
     /** One event line; false once the watch stopped. */
     boolean event(String line) {
-      if (!(Json.parse(line) instanceof Map<?, ?> event)) {
+      if (!(Json.parse(line) instanceof Map<?, ?> parsed)) {
         return true;
       }
-      String runId = String.valueOf(event.get("runId"));
+      String runId = String.valueOf(parsed.get("runId"));
       if (!runId.equals(watchId)) { // an event of one of the watch's runs
         if (run == null) {
           run = app.renderer().runView(mode);
@@ -96,48 +97,40 @@ final class WatchFollower {
         }
         return true;
       }
-      String type = String.valueOf(event.get("type"));
-      Map<?, ?> payload = event.get("payload") instanceof Map<?, ?> p ? p : Map.of();
+      Event event = Json.event(parsed);
+      EventPayload payload = event == null ? null : event.payload();
       if (mode.isJson()) {
         if (mode == OutputMode.JSONL) {
           app.renderer().result(line);
         }
-        return !type.equals("watchStopped");
+        return !(payload instanceof EventPayload.WatchStopped);
       }
-      switch (type) {
-        case "fileChanged" -> app.renderer().note("changed: " + paths(payload));
-        case "watchTriggered" ->
-            app.renderer().note("→ " + payload.get("runId") + ": " + list(payload.get("actions")));
-        case "watchError" -> {
-          if (payload.get("error") instanceof Map<?, ?> error) {
-            app.renderer().apiError(Json.read(Json.write(error), ApiError.class), mode);
-          }
-          app.renderer().note("watching goes on: the next good save runs.");
+      if (payload instanceof EventPayload.FileChanged changed) {
+        app.renderer().note("changed: " + paths(changed));
+      } else if (payload instanceof EventPayload.WatchTriggered triggered) {
+        app.renderer().note("→ " + triggered.runId() + ": " + list(triggered.actions()));
+      } else if (payload instanceof EventPayload.WatchError error) {
+        if (error.error() != null) {
+          app.renderer().apiError(error.error(), mode);
         }
-        case "watchStopped" -> {
-          app.renderer().note("watch stopped.");
-          return false;
-        }
-        default -> {}
+        app.renderer().note("watching goes on: the next good save runs.");
+      } else if (payload instanceof EventPayload.WatchStopped) {
+        app.renderer().note("watch stopped.");
+        return false;
       }
       return true;
     }
 
-    private static String paths(Map<?, ?> payload) {
-      String shown = list(payload.get("paths"));
-      Object count = payload.get("count");
-      int listed = payload.get("paths") instanceof List<?> l ? l.size() : 0;
-      if (count instanceof Number n && n.intValue() > listed) {
-        shown += " (+" + (n.intValue() - listed) + " more)";
+    private static String paths(EventPayload.FileChanged changed) {
+      String shown = list(changed.paths());
+      if (changed.count() > changed.paths().size()) {
+        shown += " (+" + (changed.count() - changed.paths().size()) + " more)";
       }
       return shown;
     }
 
-    private static String list(Object value) {
-      if (value instanceof List<?> items) {
-        return String.join(", ", items.stream().map(String::valueOf).toList());
-      }
-      return String.valueOf(value);
+    private static String list(List<String> items) {
+      return String.join(", ", items);
     }
   }
 }

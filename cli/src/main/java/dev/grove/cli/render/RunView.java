@@ -1,7 +1,10 @@
 package dev.grove.cli.render;
 
 import dev.grove.api.error.ApiError;
+import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.run.ActionResult;
+import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
 import dev.grove.cli.client.Json;
 import java.io.PrintStream;
@@ -41,7 +44,7 @@ public final class RunView {
   /** One action's line in the live view. */
   private static final class Row {
     final String ref;
-    String state = "pending";
+    ActionState state = ActionState.PENDING;
     long startedNanos;
     long durationMs = -1;
     String lastLine = "";
@@ -65,38 +68,32 @@ public final class RunView {
     if (mode == OutputMode.JSONL) {
       out.println(line);
     }
-    if (!(Json.parse(line) instanceof Map<?, ?> event)) {
+    if (!(Json.parse(line) instanceof Map<?, ?> parsed)) {
       return true;
     }
-    // lines show when the event happened: an attach replays history
-    eventTime = event.get("time") instanceof Number t ? t.longValue() : System.currentTimeMillis();
-    String type = String.valueOf(event.get("type"));
-    Map<?, ?> payload = event.get("payload") instanceof Map<?, ?> p ? p : Map.of();
-    Map<?, ?> action = event.get("action") instanceof Map<?, ?> a ? a : null;
-    String ref = action == null ? null : String.valueOf(action.get("ref"));
-    switch (type) {
-      case "graphResolved" -> {
-        if (payload.get("actions") instanceof List<?> actions) {
-          for (Object entry : actions) {
-            if (entry instanceof Map<?, ?> map) {
-              String each = String.valueOf(map.get("ref"));
-              rows.putIfAbsent(each, new Row(each));
-            }
-          }
-        }
+    Event event = Json.event(parsed);
+    EventPayload payload = event == null ? null : event.payload();
+    if (event != null) {
+      // lines show when the event happened: an attach replays history
+      eventTime = event.time();
+    }
+    String ref = event == null || event.action() == null ? null : event.action().ref();
+    if (payload instanceof EventPayload.GraphResolved graph) {
+      for (EventPayload.GraphResolved.Action action : graph.actions()) {
+        rows.putIfAbsent(action.ref(), new Row(action.ref()));
       }
-      case "actionStatus" -> status(ref, payload);
-      case "log" -> log(ref, payload);
-      case "gap" ->
-          plain("(missed " + payload.get("missed") + " events: the terminal was too slow)");
-      case "runFinished" -> {
-        result = toResult(payload);
-        if (live) {
-          draw(true);
-        }
-        return false;
+    } else if (payload instanceof EventPayload.ActionStatus status) {
+      status(ref, status);
+    } else if (payload instanceof EventPayload.Log log) {
+      log(ref, log);
+    } else if (payload instanceof EventPayload.Gap gap) {
+      plain("(missed " + gap.missed() + " events: the terminal was too slow)");
+    } else if (payload instanceof EventPayload.RunFinished finished) {
+      result = finished.runResult();
+      if (live) {
+        draw(true);
       }
-      default -> {}
+      return false;
     }
     if (live && System.nanoTime() - lastDraw > REDRAW_NANOS) {
       draw(false);
@@ -137,15 +134,15 @@ public final class RunView {
       // a status run processes nothing: what it would process is not ready
       counts.append(", ").append(notReady.size()).append(" not ready");
     }
-    long failed = bad.stream().filter(a -> a.state().wireName().equals("failed")).count();
+    long failed = bad.stream().filter(a -> a.state() == ActionState.FAILED).count();
     if (failed > 0) {
       counts.append(", ").append(failed).append(" failed");
     }
-    long aborted = bad.stream().filter(a -> a.state().wireName().equals("aborted")).count();
+    long aborted = bad.stream().filter(a -> a.state() == ActionState.ABORTED).count();
     if (aborted > 0) {
       counts.append(", ").append(aborted).append(" aborted");
     }
-    long cancelled = bad.stream().filter(a -> a.state().wireName().equals("cancelled")).count();
+    long cancelled = bad.stream().filter(a -> a.state() == ActionState.CANCELLED).count();
     if (cancelled > 0) {
       counts.append(", ").append(cancelled).append(" cancelled");
     }
@@ -161,9 +158,7 @@ public final class RunView {
           "  "
               + paint(RED, action.ref() + " " + action.state().wireName())
               + (error == null ? "" : ": " + error.message()));
-      if (error != null
-          && error.suggestion() != null
-          && action.state().wireName().equals("failed")) {
+      if (error != null && error.suggestion() != null && action.state() == ActionState.FAILED) {
         out.println("    → " + error.suggestion());
       }
     }
@@ -194,46 +189,46 @@ public final class RunView {
     return document;
   }
 
-  private void status(String ref, Map<?, ?> payload) {
+  private void status(String ref, EventPayload.ActionStatus status) {
     Row row = rows.computeIfAbsent(ref, Row::new);
-    String state = String.valueOf(payload.get("state"));
-    if (state.equals("checking") || state.equals("processing") && row.startedNanos == 0) {
+    ActionState state = status.state();
+    if (state == ActionState.CHECKING || state == ActionState.PROCESSING && row.startedNanos == 0) {
       row.startedNanos = System.nanoTime();
     }
     row.state = state;
-    Object detail = payload.get("detail");
+    String detail = status.detail();
     // "ready (ready)" says nothing; "processing (missing)", "pending (outdated)" do
-    row.detail = detail == null || detail.equals(state) ? null : String.valueOf(detail);
-    if (payload.get("durationMs") instanceof Number duration) {
-      row.durationMs = duration.longValue();
+    row.detail = detail == null || detail.equals(state.wireName()) ? null : detail;
+    if (status.durationMs() != null) {
+      row.durationMs = status.durationMs();
     }
-    if (payload.get("reusedFrom") != null) {
-      row.reusedFrom = String.valueOf(payload.get("reusedFrom"));
+    if (status.reusedFrom() != null) {
+      row.reusedFrom = status.reusedFrom();
     }
-    if (!live && mode == OutputMode.TEXT && (!state.equals("pending") || row.detail != null)) {
-      StringBuilder line = new StringBuilder(ref).append(' ').append(state);
+    if (!live && mode == OutputMode.TEXT && (state != ActionState.PENDING || row.detail != null)) {
+      StringBuilder line = new StringBuilder(ref).append(' ').append(state.wireName());
       if (row.detail != null) {
         line.append(" (").append(row.detail).append(')');
       }
-      if (row.durationMs >= 0 && isFinal(state)) {
+      if (row.durationMs >= 0 && state.isFinal()) {
         line.append(" (").append(seconds(row.durationMs)).append(')');
       }
-      if (row.reusedFrom != null && isFinal(state)) {
+      if (row.reusedFrom != null && state.isFinal()) {
         line.append(" [from ").append(row.reusedFrom).append(']');
       }
-      if (payload.get("error") instanceof Map<?, ?> error) {
-        line.append(": ").append(error.get("message"));
+      if (status.error() != null) {
+        line.append(": ").append(status.error().message());
       }
       plain(line.toString());
     }
   }
 
-  private void log(String ref, Map<?, ?> payload) {
+  private void log(String ref, EventPayload.Log log) {
     Row row = rows.computeIfAbsent(ref, Row::new);
-    String text = String.valueOf(payload.get("line"));
+    String text = String.valueOf(log.line());
     row.lastLine = text;
     if (!live && mode == OutputMode.TEXT) {
-      boolean stderr = "stderr".equals(payload.get("stream"));
+      boolean stderr = "stderr".equals(log.stream());
       plain(ref + (stderr ? " ! " : " | ") + text);
     }
   }
@@ -262,13 +257,13 @@ public final class RunView {
       frame.append("\u001b[2K");
       frame.append(symbol(row.state)).append(' ');
       frame.append(String.format(Locale.ROOT, "%-" + width + "s", row.ref)).append("  ");
-      frame.append(String.format(Locale.ROOT, "%-10s", row.state));
+      frame.append(String.format(Locale.ROOT, "%-10s", row.state.wireName()));
       long elapsed =
           row.durationMs >= 0
               ? row.durationMs
               : row.startedNanos == 0 ? -1 : (System.nanoTime() - row.startedNanos) / 1_000_000;
       frame.append(String.format(Locale.ROOT, "%8s", elapsed < 0 ? "" : seconds(elapsed)));
-      if (!row.lastLine.isEmpty() && !(last && isFinal(row.state))) {
+      if (!row.lastLine.isEmpty() && !(last && row.state.isFinal())) {
         String tail =
             row.lastLine.length() > 60 ? row.lastLine.substring(0, 60) + "…" : row.lastLine;
         frame.append("  ").append(paint(DIM, tail));
@@ -280,20 +275,13 @@ public final class RunView {
     out.flush();
   }
 
-  private String symbol(String state) {
+  private String symbol(ActionState state) {
     return switch (state) {
-      case "succeeded", "ready" -> paint(GREEN, "✔");
-      case "failed" -> paint(RED, "✖");
-      case "aborted", "cancelled" -> paint(YELLOW, "⊘");
-      case "checking", "processing" -> paint(YELLOW, "…");
+      case SUCCEEDED, READY -> paint(GREEN, "✔");
+      case FAILED -> paint(RED, "✖");
+      case ABORTED, CANCELLED -> paint(YELLOW, "⊘");
+      case CHECKING, PROCESSING -> paint(YELLOW, "…");
       default -> " ";
-    };
-  }
-
-  private static boolean isFinal(String state) {
-    return switch (state) {
-      case "succeeded", "ready", "failed", "aborted", "cancelled" -> true;
-      default -> false;
     };
   }
 
@@ -303,9 +291,5 @@ public final class RunView {
 
   private String paint(String code, String text) {
     return colour ? code + text + RESET : text;
-  }
-
-  private static RunResult toResult(Map<?, ?> payload) {
-    return Json.read(Json.write(payload), RunResult.class);
   }
 }

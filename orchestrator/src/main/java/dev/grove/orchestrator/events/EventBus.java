@@ -2,9 +2,9 @@ package dev.grove.orchestrator.events;
 
 import dev.grove.api.event.ActionInfo;
 import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.event.EventTypes;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -64,20 +64,16 @@ public final class EventBus {
   }
 
   /**
-   * Numbers, stamps, buffers and delivers one event. The payload is copied; it may hold nulls.
+   * Numbers, stamps, buffers and delivers one event.
    *
    * @param action null for events about the run as a whole
    */
-  public Event publish(String runId, String type, ActionInfo action, Map<String, Object> payload) {
-    Objects.requireNonNull(type, "type");
-    Map<String, Object> copy =
-        payload == null || payload.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(payload));
+  public Event publish(String runId, ActionInfo action, EventPayload payload) {
+    Objects.requireNonNull(payload, "payload");
     synchronized (publishLock) {
       long seq = ++lastSeq;
       runStarts.saw(runId, seq);
-      Event event = new Event(seq, System.currentTimeMillis(), runId, type, action, copy);
+      Event event = new Event(seq, System.currentTimeMillis(), runId, action, payload);
       ring.set(slot(seq), event);
       published = seq;
       for (Subscription subscriber : subscribers) {

@@ -1,13 +1,11 @@
 package dev.grove.orchestrator.events;
 
 import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.event.EventTypes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One subscriber's view of an {@link EventBus}: first the replay (read straight from the bus's
@@ -182,16 +180,11 @@ public final class Subscription implements AutoCloseable {
   }
 
   private Event gap(long count, long fromSeq, long toSeq) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("missed", count);
-    payload.put("fromSeq", fromSeq);
-    payload.put("toSeq", toSeq);
     return new Event(
         toSeq,
         System.currentTimeMillis(),
         filter.runId(),
-        EventTypes.GAP,
         null,
-        Collections.unmodifiableMap(payload));
+        new EventPayload.Gap(count, fromSeq, toSeq));
   }
 }

@@ -2,7 +2,7 @@ package dev.grove.orchestrator.http;
 
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.event.Event;
-import dev.grove.api.event.EventTypes;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.http.Routes;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.events.EventBus;
@@ -153,7 +153,7 @@ public final class EventRoutes {
     private final AtomicReferenceArray<Encoded> recent = new AtomicReferenceArray<>(RECENT);
 
     String json(Event event) {
-      if (EventTypes.GAP.equals(event.type())) {
+      if (event.payload() instanceof EventPayload.Gap) {
         return encode(event);
       }
       int slot = (int) (event.seq() % RECENT);

@@ -10,7 +10,7 @@ import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ApiError;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.event.ActionInfo;
-import dev.grove.api.event.EventTypes;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
@@ -133,28 +133,27 @@ final class RunExecution {
 
   /** Publishes the run's opening events and starts what can start. */
   void start() {
-    Map<String, Object> started = new LinkedHashMap<>();
-    started.put("command", plan.command());
-    started.put("project", project.project().name());
-    started.put("environment", project.project().environment());
-    started.put("actions", plan.requested().stream().map(ActionRef::toString).sorted().toList());
-    publish(EventTypes.RUN_STARTED, null, started);
-    List<Map<String, Object>> graph = new ArrayList<>();
+    publish(
+        null,
+        new EventPayload.RunStarted(
+            plan.command(),
+            project.project().name(),
+            project.project().environment(),
+            plan.requested().stream().map(ActionRef::toString).sorted().toList()));
+    List<EventPayload.GraphResolved.Action> graph = new ArrayList<>();
     for (Node node : nodes.values()) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("ref", node.ref.toString());
-      entry.put("version", node.action.version());
-      entry.put(
-          "dependencies",
-          node.action.dependencies().stream()
-              .filter(nodes::containsKey)
-              .map(ActionRef::toString)
-              .toList());
-      graph.add(entry);
+      graph.add(
+          new EventPayload.GraphResolved.Action(
+              node.ref.toString(),
+              node.action.version(),
+              node.action.dependencies().stream()
+                  .filter(nodes::containsKey)
+                  .map(ActionRef::toString)
+                  .toList()));
     }
-    publish(EventTypes.GRAPH_RESOLVED, null, Map.of("actions", graph));
+    publish(null, new EventPayload.GraphResolved(graph));
     for (Node node : nodes.values()) {
-      publish(EventTypes.ACTION_STATUS, node.info, Map.of("state", ActionState.PENDING.wireName()));
+      publish(node.info, new EventPayload.ActionStatus(ActionState.PENDING));
     }
     schedule();
   }
@@ -247,9 +246,8 @@ final class RunExecution {
 
   private Outcome join(Node node, InFlight.Owner owner) {
     publish(
-        EventTypes.ACTION_STATUS,
         node.info,
-        Map.of("state", ActionState.PROCESSING.wireName(), "reusedFrom", owner.runId()));
+        new EventPayload.ActionStatus(ActionState.PROCESSING, null, null, owner.runId(), null));
     node.started = System.nanoTime();
     CompletableFuture<Outcome> waiting = owner.outcome().thenApply(o -> o.reused(owner.runId()));
     node.cancellation.onCancel(
@@ -281,7 +279,7 @@ final class RunExecution {
               env,
               line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
       if (plan.deletes()) {
-        transition(node, ActionState.PROCESSING, Map.of("detail", "deleting"));
+        transition(node, ActionState.PROCESSING, "deleting");
         if (!services.router().delete(context)) {
           context
               .log()
@@ -291,7 +289,7 @@ final class RunExecution {
         }
         return new Outcome(ActionState.SUCCEEDED, Map.of(), null, "deleted", null);
       }
-      transition(node, ActionState.CHECKING, Map.of());
+      transition(node, ActionState.CHECKING, null);
       ActionHandler.Status status = services.router().status(context);
       boolean forced = plan.forced().contains(node.ref);
       if (plan.statusOnly()) {
@@ -308,14 +306,11 @@ final class RunExecution {
       }
       Map<String, Object> values = status.outputs();
       if (!status.ready() || forced) {
-        transition(
-            node,
-            ActionState.PROCESSING,
-            status.detail() == null ? Map.of() : Map.of("detail", status.detail()));
+        transition(node, ActionState.PROCESSING, status.detail());
         values = services.router().process(context).values();
       }
       if (publish) {
-        transition(node, ActionState.PROCESSING, Map.of("detail", "publishing"));
+        transition(node, ActionState.PROCESSING, "publishing");
         Optional<ActionHandler.Outputs> published =
             services.router().publish(context, Optional.ofNullable(plan.publishTag()));
         if (published.isPresent()) {
@@ -351,11 +346,9 @@ final class RunExecution {
     return ActionContexts.context(project, node.action, spec)
         .env(env)
         .timeout(timeout(node))
-        .log(
-            (stream, line) ->
-                publish(EventTypes.LOG, node.info, Map.of("stream", stream, "line", line)))
+        .log((stream, line) -> publish(node.info, new EventPayload.Log(stream, line)))
         .cancellation(node.cancellation)
-        .events((type, payload) -> publish(type, node.info, payload))
+        .events(payload -> publish(node.info, payload))
         .sources(node.action.sources().stream().map(FileEntry::path).toList())
         .deploy(deployTarget(node, node.action.config().build()))
         .build();
@@ -380,14 +373,14 @@ final class RunExecution {
     return Duration.ofSeconds(Math.max(1, seconds));
   }
 
-  private void transition(Node node, ActionState state, Map<String, Object> extra) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("state", state.wireName());
-    payload.putAll(extra);
+  /**
+   * @param detail what the action is doing, or null
+   */
+  private void transition(Node node, ActionState state, String detail) {
     synchronized (this) {
       node.state = state;
     }
-    publish(EventTypes.ACTION_STATUS, node.info, payload);
+    publish(node.info, EventPayload.ActionStatus.withDetail(state, detail));
   }
 
   /** Records a final state, publishes it, and aborts dependants on failure. Holds the lock. */
@@ -400,19 +393,14 @@ final class RunExecution {
     node.state = state;
     node.error = error;
     node.durationMs = node.started == 0 ? 0 : (System.nanoTime() - node.started) / 1_000_000;
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("state", state.wireName());
-    payload.put("durationMs", node.durationMs);
-    if (detail != null) {
-      payload.put("detail", detail);
-    }
-    if (reusedFrom != null) {
-      payload.put("reusedFrom", reusedFrom);
-    }
-    if (error != null) {
-      payload.put("error", errorPayload(error));
-    }
-    publish(EventTypes.ACTION_STATUS, node.info, payload);
+    publish(
+        node.info,
+        new EventPayload.ActionStatus(
+            state,
+            node.durationMs,
+            detail,
+            reusedFrom,
+            error == null ? null : EventPayload.ActionError.of(error)));
     if (state.isSuccess() || state == ActionState.PENDING) {
       node.dependants.forEach(dependant -> dependant.waitingFor--);
       return;
@@ -444,11 +432,7 @@ final class RunExecution {
     String outcome =
         cancelled ? RunResult.CANCELLED : failed ? RunResult.FAILED : RunResult.SUCCEEDED;
     RunResult runResult = new RunResult(runId, outcome, actions);
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("runId", runId);
-    payload.put("result", outcome);
-    payload.put("actions", actions);
-    publish(EventTypes.RUN_FINISHED, null, payload);
+    publish(null, EventPayload.RunFinished.of(runResult));
     result.complete(runResult);
   }
 
@@ -456,17 +440,7 @@ final class RunExecution {
     return ApiError.of(ActionException.CANCELLED, "The run was cancelled.", "Run it again.");
   }
 
-  static Map<String, Object> errorPayload(ApiError error) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("code", error.code());
-    payload.put("message", error.message());
-    if (error.suggestion() != null) {
-      payload.put("suggestion", error.suggestion());
-    }
-    return payload;
-  }
-
-  private void publish(String type, ActionInfo action, Map<String, Object> payload) {
-    services.events().publish(runId, type, action, payload);
+  private void publish(ActionInfo action, EventPayload payload) {
+    services.events().publish(runId, action, payload);
   }
 }

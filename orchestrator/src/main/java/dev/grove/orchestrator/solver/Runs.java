@@ -72,10 +72,10 @@ public final class Runs {
     this.projects = projects;
     this.limits = limits;
     RunEvents all =
-        (runId, type, action, payload) -> {
-          events.publish(runId, type, action, payload);
+        (runId, action, payload) -> {
+          events.publish(runId, action, payload);
           for (RunEvents listener : listeners) {
-            listener.publish(runId, type, action, payload);
+            listener.publish(runId, action, payload);
           }
         };
     this.services =

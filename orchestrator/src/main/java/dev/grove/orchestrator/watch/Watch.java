@@ -3,7 +3,8 @@ package dev.grove.orchestrator.watch;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.ActionInfo;
-import dev.grove.api.event.EventTypes;
+import dev.grove.api.event.EventPayload;
+import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunRequest;
 import dev.grove.api.watch.WatchInfo;
 import dev.grove.api.watch.WatchRequest;
@@ -21,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +186,7 @@ final class Watch {
               // stopping anyway
             }
           }
-          events.publish(id, EventTypes.WATCH_STOPPED, null, Map.of());
+          events.publish(id, null, new EventPayload.WatchStopped());
           onStopped.run();
           thread.shutdown();
         });
@@ -272,7 +272,7 @@ final class Watch {
           projects.load(
               request.run().project(), batch.contains(TreeWatcher.EVERYTHING) ? null : batch);
     } catch (GroveException e) {
-      events.publish(id, EventTypes.WATCH_ERROR, null, Map.of("error", e.error()));
+      events.publish(id, null, new EventPayload.WatchError(e.error()));
       return;
     }
     ScanResult scan = projects.lastScan(request.run().project()).orElse(null);
@@ -281,13 +281,9 @@ final class Watch {
     if (!relevant.isEmpty()) {
       events.publish(
           id,
-          EventTypes.FILE_CHANGED,
           null,
-          Map.of(
-              "paths",
-              relevant.subList(0, Math.min(relevant.size(), MAX_PATHS_IN_EVENT)),
-              "count",
-              relevant.size()));
+          new EventPayload.FileChanged(
+              relevant.subList(0, Math.min(relevant.size(), MAX_PATHS_IN_EVENT)), relevant.size()));
     }
     Map<ActionRef, String> now = versions(project);
     Set<ActionRef> changed = new TreeSet<>();
@@ -323,16 +319,15 @@ final class Watch {
             false,
             first.concurrency(),
             first.publishTag());
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("runId", id + "." + (runCount + 1));
-    payload.put("actions", targets);
-    payload.put("changed", changed.stream().map(ActionRef::toString).toList());
+    EventPayload.WatchTriggered triggered =
+        new EventPayload.WatchTriggered(
+            id + "." + (runCount + 1), targets, changed.stream().map(ActionRef::toString).toList());
     synchronized (this) {
       if (stopped) {
         return;
       }
     }
-    events.publish(id, EventTypes.WATCH_TRIGGERED, null, payload);
+    events.publish(id, null, triggered);
     startRun(project, next, now);
   }
 
@@ -350,7 +345,7 @@ final class Watch {
       if (runCount == 1) {
         throw e; // the first run: its client hears it
       }
-      events.publish(id, EventTypes.WATCH_ERROR, null, Map.of("error", e.error()));
+      events.publish(id, null, new EventPayload.WatchError(e.error()));
       processed = versions;
       return;
     }
@@ -433,8 +428,10 @@ final class Watch {
   }
 
   /** The run's events: which exec actions are writing into their folders now. */
-  void onRunEvent(String runId, String type, ActionInfo action, Map<String, Object> payload) {
-    if (action == null || !EventTypes.ACTION_STATUS.equals(type) || !runId.equals(currentRunId)) {
+  void onRunEvent(String runId, ActionInfo action, EventPayload payload) {
+    if (action == null
+        || !(payload instanceof EventPayload.ActionStatus status)
+        || !runId.equals(currentRunId)) {
       return;
     }
     LoadedProject project = runProject;
@@ -450,13 +447,13 @@ final class Watch {
         root.relativize(ActionContexts.sourceDir(project, resolved).normalize())
             .toString()
             .replace('\\', '/');
-    Object state = payload.get("state");
-    if ("processing".equals(state)) {
+    ActionState state = status.state();
+    if (state == ActionState.PROCESSING) {
       long[] counts = writing.computeIfAbsent(dir, d -> new long[2]);
       synchronized (counts) {
         counts[0]++;
       }
-    } else if (!"pending".equals(state) && !"checking".equals(state)) {
+    } else if (state != ActionState.PENDING && state != ActionState.CHECKING) {
       long[] counts = writing.get(dir);
       if (counts != null) {
         synchronized (counts) {
@@ -536,10 +533,8 @@ final class Watch {
       }
       events.publish(
           id,
-          EventTypes.WATCH_ERROR,
           null,
-          Map.of(
-              "error",
+          new EventPayload.WatchError(
               dev.grove.api.error.ApiError.of(
                   dev.grove.api.error.ErrorCodes.INTERNAL,
                   "The watch failed to handle a change: " + e,

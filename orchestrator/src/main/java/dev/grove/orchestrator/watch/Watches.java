@@ -2,6 +2,7 @@ package dev.grove.orchestrator.watch;
 
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.event.ActionInfo;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.watch.WatchInfo;
 import dev.grove.api.watch.WatchRequest;
 import dev.grove.orchestrator.error.GroveException;
@@ -40,15 +41,14 @@ public final class Watches {
   }
 
   /** The events of runs, for the watches (their runs' exec actions writing). */
-  private void onRunEvent(
-      String runId, String type, ActionInfo action, Map<String, Object> payload) {
+  private void onRunEvent(String runId, ActionInfo action, EventPayload payload) {
     int dot = runId == null ? -1 : runId.indexOf('.');
     if (dot < 0) {
       return;
     }
     Entry entry = watches.get(runId.substring(0, dot));
     if (entry != null) {
-      entry.watch().onRunEvent(runId, type, action, payload);
+      entry.watch().onRunEvent(runId, action, payload);
     }
   }
 

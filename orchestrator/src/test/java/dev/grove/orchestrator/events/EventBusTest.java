@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.api.event.ActionInfo;
 import dev.grove.api.event.Event;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.event.EventTypes;
+import dev.grove.api.run.ActionState;
+import dev.grove.api.run.RunResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +23,12 @@ import org.junit.jupiter.api.Test;
 class EventBusTest {
   private static final ActionInfo API = new ActionInfo("deploy.api", "Deploy", "api", "v-1");
   private static final ActionInfo WEB = new ActionInfo("deploy.web", "Deploy", "web", "v-2");
+  private static final EventPayload LINE = new EventPayload.Log("stdout", "hello");
+  private static final EventPayload STARTED =
+      new EventPayload.RunStarted("deploy", "shop", "dev", List.of());
+  private static final EventPayload PENDING = new EventPayload.ActionStatus(ActionState.PENDING);
+  private static final EventPayload FINISHED =
+      new EventPayload.RunFinished("r1", RunResult.SUCCEEDED, List.of());
 
   @Test
   void seqStrictlyIncreasesAcrossConcurrentPublishers() throws Exception {
@@ -35,7 +43,8 @@ class EventBusTest {
                 () -> {
                   List<Long> seqs = new ArrayList<>();
                   for (int i = 0; i < 2_000; i++) {
-                    seqs.add(bus.publish("r1", EventTypes.LOG, null, Map.of("i", i)).seq());
+                    seqs.add(
+                        bus.publish("r1", null, new EventPayload.Log("stdout", "line " + i)).seq());
                   }
                   return seqs;
                 }));
@@ -63,7 +72,7 @@ class EventBusTest {
         new Thread(
             () -> {
               while (!stop.get()) {
-                bus.publish("r1", EventTypes.LOG, null, null);
+                bus.publish("r1", null, LINE);
               }
             });
     publisher.start();
@@ -90,13 +99,13 @@ class EventBusTest {
   @Test
   void sinceZeroReplaysEverythingBufferedAndNowOnlyNewEvents() {
     EventBus bus = new EventBus();
-    bus.publish("r1", EventTypes.RUN_STARTED, null, Map.of());
-    bus.publish("r1", EventTypes.LOG, API, Map.of("line", "hello"));
+    bus.publish("r1", null, STARTED);
+    bus.publish("r1", API, LINE);
 
     Subscription fromStart = bus.subscribe(EventFilter.ALL, 0, () -> {});
     Subscription fromNow = bus.subscribe(EventFilter.ALL, EventBus.NOW, () -> {});
     Subscription fromOne = bus.subscribe(EventFilter.ALL, 1, () -> {});
-    bus.publish("r1", EventTypes.RUN_FINISHED, null, Map.of());
+    bus.publish("r1", null, FINISHED);
 
     assertThat(drain(fromStart)).extracting(Event::seq).containsExactly(1L, 2L, 3L);
     assertThat(drain(fromNow)).extracting(Event::seq).containsExactly(3L);
@@ -106,9 +115,9 @@ class EventBusTest {
   @Test
   void sinceBeyondTheLastEventFollowsNewEvents() {
     EventBus bus = new EventBus();
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
     Subscription sub = bus.subscribe(EventFilter.ALL, 500, () -> {});
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
     assertThat(drain(sub)).extracting(Event::seq).containsExactly(2L);
   }
 
@@ -118,11 +127,11 @@ class EventBusTest {
     Subscription run2 = bus.subscribe(new EventFilter("r2", null), EventBus.NOW, () -> {});
     Subscription api = bus.subscribe(new EventFilter(null, "deploy.api"), EventBus.NOW, () -> {});
     Subscription r1Web = bus.subscribe(new EventFilter("r1", "deploy.web"), EventBus.NOW, () -> {});
-    bus.publish("r1", EventTypes.RUN_STARTED, null, null); // 1
-    bus.publish("r1", EventTypes.ACTION_STATUS, API, null); // 2
-    bus.publish("r2", EventTypes.ACTION_STATUS, API, null); // 3
-    bus.publish("r1", EventTypes.ACTION_STATUS, WEB, null); // 4
-    bus.publish("r2", EventTypes.ACTION_STATUS, WEB, null); // 5
+    bus.publish("r1", null, STARTED); // 1
+    bus.publish("r1", API, PENDING); // 2
+    bus.publish("r2", API, PENDING); // 3
+    bus.publish("r1", WEB, PENDING); // 4
+    bus.publish("r2", WEB, PENDING); // 5
 
     assertThat(drain(run2)).extracting(Event::seq).containsExactly(3L, 5L);
     assertThat(drain(api)).extracting(Event::seq).containsExactly(2L, 3L);
@@ -137,14 +146,13 @@ class EventBusTest {
   void sinceOlderThanTheBufferStartsWithAGap() {
     EventBus bus = new EventBus(10, 100);
     for (int i = 0; i < 25; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null);
+      bus.publish("r1", null, LINE);
     }
     List<Event> got = drain(bus.subscribe(EventFilter.ALL, 3, () -> {}));
 
     Event gap = got.get(0);
     assertThat(gap.type()).isEqualTo(EventTypes.GAP);
-    assertThat(gap.payload()).containsEntry("missed", 12L);
-    assertThat(gap.payload()).containsEntry("fromSeq", 4L).containsEntry("toSeq", 15L);
+    assertThat(gap.payload()).isEqualTo(new EventPayload.Gap(12, 4, 15));
     assertThat(gap.seq()).isEqualTo(15L);
     assertThat(got.subList(1, got.size()))
         .extracting(Event::seq)
@@ -155,10 +163,10 @@ class EventBusTest {
   void aRunStartedAfterTheBufferWrappedIsFollowedFromItsStartWithoutAGap() {
     EventBus bus = new EventBus(10, 100);
     for (int i = 0; i < 25; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null); // a big run: 1..25, the buffer holds 16..25
+      bus.publish("r1", null, LINE); // a big run: 1..25, the buffer holds 16..25
     }
-    bus.publish("r2", EventTypes.RUN_STARTED, null, null); // 26
-    bus.publish("r2", EventTypes.LOG, null, null); // 27
+    bus.publish("r2", null, STARTED); // 26
+    bus.publish("r2", null, LINE); // 27
 
     assertThat(drain(bus.subscribe(new EventFilter("r2", null), 0, () -> {})))
         .extracting(Event::seq)
@@ -169,12 +177,12 @@ class EventBusTest {
   void aRunNotStartedYetIsFollowedWithoutAGapForOlderEvents() {
     EventBus bus = new EventBus(10, 100);
     for (int i = 0; i < 25; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null);
+      bus.publish("r1", null, LINE);
     }
     // The CLI picks a watch's id and follows it before the watch's first event.
     Subscription sub = bus.subscribe(new EventFilter("watch-1", null), 0, () -> {});
-    bus.publish("watch-1", EventTypes.LOG, null, null); // 26
-    bus.publish("watch-1.1", EventTypes.RUN_STARTED, null, null); // 27
+    bus.publish("watch-1", null, LINE); // 26
+    bus.publish("watch-1.1", null, STARTED); // 27
 
     assertThat(drain(sub)).extracting(Event::seq).containsExactly(26L, 27L);
   }
@@ -182,14 +190,17 @@ class EventBusTest {
   @Test
   void aRunWhoseOwnStartWasOverwrittenStillGetsAGap() {
     EventBus bus = new EventBus(10, 100);
-    bus.publish("r0", EventTypes.LOG, null, null); // 1
+    bus.publish("r0", null, LINE); // 1
     for (int i = 0; i < 24; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null); // 2..25, r1's first 6 overwritten
+      bus.publish("r1", null, LINE); // 2..25, r1's first 6 overwritten
     }
     List<Event> got = drain(bus.subscribe(new EventFilter("r1", null), 0, () -> {}));
 
     assertThat(got.get(0).type()).isEqualTo(EventTypes.GAP);
-    assertThat(got.get(0).payload()).containsEntry("fromSeq", 2L).containsEntry("toSeq", 15L);
+    assertThat(got.get(0).payload())
+        .isInstanceOfSatisfying(
+            EventPayload.Gap.class,
+            gap -> assertThat(List.of(gap.fromSeq(), gap.toSeq())).containsExactly(2L, 15L));
     assertThat(got.subList(1, got.size()))
         .extracting(Event::seq)
         .containsExactlyElementsOf(range(16, 25));
@@ -199,20 +210,17 @@ class EventBusTest {
   void replayOvertakenByThePublisherReportsTheOverwrittenRangeAndGoesOn() {
     EventBus bus = new EventBus(10, 100);
     for (int i = 0; i < 10; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null);
+      bus.publish("r1", null, LINE);
     }
     Subscription sub = bus.subscribe(EventFilter.ALL, 0, () -> {});
     assertThat(sub.poll(3)).extracting(Event::seq).containsExactly(1L, 2L, 3L);
     for (int i = 0; i < 5; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null); // 11..15 overwrite 1..5 in the buffer
+      bus.publish("r1", null, LINE); // 11..15 overwrite 1..5 in the buffer
     }
     List<Event> rest = drain(sub);
 
     assertThat(rest.get(0).type()).isEqualTo(EventTypes.GAP);
-    assertThat(rest.get(0).payload())
-        .containsEntry("missed", 2L)
-        .containsEntry("fromSeq", 4L)
-        .containsEntry("toSeq", 5L);
+    assertThat(rest.get(0).payload()).isEqualTo(new EventPayload.Gap(2, 4, 5));
     assertThat(rest.subList(1, rest.size()))
         .extracting(Event::seq)
         .containsExactlyElementsOf(range(6, 15));
@@ -221,10 +229,10 @@ class EventBusTest {
   @Test
   void replayOnlySubscriptionIsDoneAfterTheBufferedEvents() {
     EventBus bus = new EventBus();
-    bus.publish("r1", EventTypes.LOG, null, null);
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
+    bus.publish("r1", null, LINE);
     Subscription replay = bus.replay(EventFilter.ALL, 0);
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
 
     assertThat(replay.isDone()).isFalse();
     assertThat(drain(replay)).extracting(Event::seq).containsExactly(1L, 2L);
@@ -240,13 +248,13 @@ class EventBusTest {
 
     long start = System.nanoTime();
     for (int i = 0; i < 1_000_000; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null);
+      bus.publish("r1", null, LINE);
       if (i % 100_000 == 0) {
         assertThat(slow.queued()).isLessThanOrEqualTo(slow.queueBound());
       }
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    bus.publish("r2", EventTypes.LOG, null, null); // 1,000,001: the other one is not stalled
+    bus.publish("r2", null, LINE); // 1,000,001: the other one is not stalled
 
     assertThat(elapsedMs).as("publishing never waits for the slow one").isLessThan(10_000);
     assertThat(slow.queued()).isEqualTo(10_000);
@@ -260,13 +268,10 @@ class EventBusTest {
         .containsExactlyElementsOf(range(1, 10_000));
     Event gap = got.get(10_000);
     assertThat(gap.type()).isEqualTo(EventTypes.GAP);
-    assertThat(gap.payload())
-        .containsEntry("missed", 990_001L)
-        .containsEntry("fromSeq", 10_001L)
-        .containsEntry("toSeq", 1_000_001L);
+    assertThat(gap.payload()).isEqualTo(new EventPayload.Gap(990_001, 10_001, 1_000_001));
 
     // Caught up: delivery resumes, with no second gap.
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
     assertThat(drain(slow)).extracting(Event::seq).containsExactly(1_000_002L);
   }
 
@@ -275,12 +280,12 @@ class EventBusTest {
     EventBus bus = new EventBus();
     AtomicInteger told = new AtomicInteger();
     Subscription sub = bus.subscribe(EventFilter.ALL, EventBus.NOW, told::incrementAndGet);
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
     assertThat(told).hasValue(0); // nobody waits yet: the first poll sees it
     assertThat(sub.poll(10)).hasSize(1);
     assertThat(sub.poll(10)).isEmpty();
-    bus.publish("r1", EventTypes.LOG, null, null);
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
+    bus.publish("r1", null, LINE);
     assertThat(told).hasValue(1);
   }
 
@@ -290,7 +295,7 @@ class EventBusTest {
     Subscription sub = bus.subscribe(EventFilter.ALL, EventBus.NOW, () -> {});
     assertThat(bus.subscriberCount()).isEqualTo(1);
     sub.close();
-    bus.publish("r1", EventTypes.LOG, null, null);
+    bus.publish("r1", null, LINE);
     assertThat(bus.subscriberCount()).isZero();
     assertThat(sub.poll(10)).isEmpty();
     assertThat(sub.isDone()).isTrue();
@@ -299,14 +304,14 @@ class EventBusTest {
   @Test
   void publishesAtLeastAMillionEventsPerSecondWithoutSubscribers() {
     EventBus bus = new EventBus();
-    Map<String, Object> payload = Map.of("stream", "stdout", "line", "hello");
+    EventPayload payload = LINE;
     for (int i = 0; i < 500_000; i++) {
-      bus.publish("r1", EventTypes.LOG, API, payload);
+      bus.publish("r1", API, payload);
     }
     int n = 2_000_000;
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      bus.publish("r1", EventTypes.LOG, API, payload);
+      bus.publish("r1", API, payload);
     }
     double perSecond = n / ((System.nanoTime() - start) / 1e9);
     // Generous against a busy shared machine; the real figure is printed.
@@ -330,7 +335,7 @@ class EventBusTest {
             });
     reader.start();
     for (int i = 0; i < 100_000; i++) {
-      bus.publish("r1", EventTypes.LOG, null, null);
+      bus.publish("r1", null, LINE);
     }
     assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(got).extracting(Event::seq).containsExactlyElementsOf(range(1, 100_000));

@@ -1,7 +1,7 @@
 package dev.grove.orchestrator.events;
 
 import dev.grove.api.event.ActionInfo;
-import dev.grove.api.event.EventTypes;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.http.Routes;
 import dev.grove.orchestrator.http.EventRoutes;
 import io.vertx.core.Future;
@@ -14,7 +14,6 @@ import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -111,14 +110,14 @@ public final class EventsThroughput {
 
   /** Publishes, pausing whenever a client is half a queue behind so nothing is dropped. */
   private static void publish(EventBus bus, List<Client> clients, int events) {
-    Map<String, Object> payload = Map.of("stream", "stdout", "line", "Step 3/7 : RUN npm ci");
+    EventPayload payload = new EventPayload.Log("stdout", "Step 3/7 : RUN npm ci");
     long limit = EventBus.DEFAULT_QUEUE_BOUND / 2;
     for (int i = 0; i < events; i++) {
       if (i % 256 == 0) {
         long published = bus.lastSeq();
         awaitClients(clients, published - limit);
       }
-      bus.publish("r1", EventTypes.LOG, API, payload);
+      bus.publish("r1", API, payload);
     }
   }
 

@@ -1,44 +1,46 @@
 package dev.grove.orchestrator.solver;
 
 import dev.grove.api.event.ActionInfo;
+import dev.grove.api.event.EventPayload;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Keeps every event a run publishes, for assertions. */
 final class RecordingEvents implements RunEvents {
   /** One published event. */
-  record Recorded(
-      long nanos, String runId, String type, ActionInfo action, Map<String, Object> payload) {
+  record Recorded(long nanos, String runId, ActionInfo action, EventPayload payload) {
     String ref() {
       return action == null ? null : action.ref();
     }
 
-    Object get(String key) {
-      return payload.get(key);
+    String type() {
+      return payload.type();
     }
   }
 
   private final List<Recorded> events = new ArrayList<>();
 
   @Override
-  public synchronized void publish(
-      String runId, String type, ActionInfo action, Map<String, Object> payload) {
-    events.add(new Recorded(System.nanoTime(), runId, type, action, payload));
+  public synchronized void publish(String runId, ActionInfo action, EventPayload payload) {
+    events.add(new Recorded(System.nanoTime(), runId, action, payload));
   }
 
   synchronized List<Recorded> all() {
     return List.copyOf(events);
   }
 
-  List<Recorded> of(String type, String ref) {
+  /** The payloads of that type, of one action ({@code ref}) or all. */
+  <T extends EventPayload> List<T> of(Class<T> type, String ref) {
     return all().stream()
-        .filter(e -> e.type().equals(type) && (ref == null || ref.equals(e.ref())))
+        .filter(e -> type.isInstance(e.payload()) && (ref == null || ref.equals(e.ref())))
+        .map(e -> type.cast(e.payload()))
         .toList();
   }
 
   /** The states an action went through, in order. */
-  List<Object> states(String ref) {
-    return of("actionStatus", ref).stream().map(e -> e.get("state")).toList();
+  List<String> states(String ref) {
+    return of(EventPayload.ActionStatus.class, ref).stream()
+        .map(status -> status.state().wireName())
+        .toList();
   }
 }

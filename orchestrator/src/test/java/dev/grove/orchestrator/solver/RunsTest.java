@@ -3,6 +3,7 @@ package dev.grove.orchestrator.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
@@ -94,9 +95,13 @@ class RunsTest {
   @Test
   void logLinesArriveInOrderTiedToTheirAction() throws Exception {
     run(runs, request("run-failure", "build", List.of("docs"), false));
-    List<Object> lines = events.of("log", "build.docs").stream().map(e -> e.get("line")).toList();
+    List<String> lines =
+        events.of(EventPayload.Log.class, "build.docs").stream()
+            .map(EventPayload.Log::line)
+            .toList();
     assertThat(lines).containsExactly("line 1", "line 2", "line 3", "line 4", "line 5");
-    assertThat(events.of("log", "build.docs")).allMatch(e -> "stdout".equals(e.get("stream")));
+    assertThat(events.of(EventPayload.Log.class, "build.docs"))
+        .allMatch(log -> "stdout".equals(log.stream()));
     assertThat(events.all().get(0).type()).isEqualTo("runStarted");
     assertThat(events.all().get(events.all().size() - 1).type()).isEqualTo("runFinished");
   }
@@ -105,7 +110,7 @@ class RunsTest {
   void runtimeOutputsOfADependencyAreResolvedAfterItRan() throws Exception {
     RunResult result = run(runs, request("run-outputs", "deploy", List.of("use"), false));
     assertThat(result.result()).isEqualTo("succeeded");
-    assertThat(events.of("log", "deploy.use").get(0).get("line").toString())
+    assertThat(events.of(EventPayload.Log.class, "deploy.use").get(0).line())
         .startsWith("got generated-42 at v-");
   }
 
@@ -113,11 +118,11 @@ class RunsTest {
   void readyActionsAreNotProcessedUnlessForced() throws Exception {
     RunResult first = run(runs, request("run-outputs", "build", List.of("cached"), false));
     assertThat(action(first, "build.cached").state()).isEqualTo(ActionState.READY);
-    assertThat(events.of("log", "build.cached")).isEmpty();
+    assertThat(events.of(EventPayload.Log.class, "build.cached")).isEmpty();
     RunResult forced = run(runs, request("run-outputs", "build", List.of("cached"), true));
     assertThat(action(forced, "build.cached").state()).isEqualTo(ActionState.SUCCEEDED);
-    assertThat(events.of("log", "build.cached"))
-        .extracting(e -> e.get("line"))
+    assertThat(events.of(EventPayload.Log.class, "build.cached"))
+        .extracting(EventPayload.Log::line)
         .contains("building");
   }
 
@@ -133,7 +138,7 @@ class RunsTest {
   @Test
   void cancelStopsTheProcessTreeWithinTwoSeconds() throws Exception {
     RunInfo info = runs.start(request("run-slow", "deploy", List.of("tree"), false));
-    while (events.of("log", "deploy.tree").isEmpty()) {
+    while (events.of(EventPayload.Log.class, "deploy.tree").isEmpty()) {
       Thread.sleep(20);
     }
     List<ProcessHandle> sleeps =
@@ -170,13 +175,14 @@ class RunsTest {
   private int mostBuildsAtOnce() {
     int running = 0;
     int most = 0;
-    for (var event : events.of("actionStatus", null)) {
-      if (!event.ref().startsWith("build.")) {
+    for (var event : events.all()) {
+      if (!(event.payload() instanceof EventPayload.ActionStatus status)
+          || !event.ref().startsWith("build.")) {
         continue;
       }
-      if ("checking".equals(event.get("state"))) {
+      if (status.state() == ActionState.CHECKING) {
         most = Math.max(most, ++running);
-      } else if ("succeeded".equals(event.get("state"))) {
+      } else if (status.state() == ActionState.SUCCEEDED) {
         running--;
       }
     }
@@ -208,13 +214,13 @@ class RunsTest {
     RunResult b = runs.result(second.runId()).orElseThrow().get(10, TimeUnit.SECONDS);
     assertThat(a.result()).isEqualTo("succeeded");
     assertThat(b.result()).isEqualTo("succeeded");
-    assertThat(events.of("log", "deploy.second")).hasSize(1);
+    assertThat(events.of(EventPayload.Log.class, "deploy.second")).hasSize(1);
     // whichever run reached it first ran it; the other reused that run's work
-    assertThat(events.of("actionStatus", "deploy.second"))
+    assertThat(events.of(EventPayload.ActionStatus.class, "deploy.second"))
         .anyMatch(
-            e ->
-                first.runId().equals(e.get("reusedFrom"))
-                    || second.runId().equals(e.get("reusedFrom")));
+            status ->
+                first.runId().equals(status.reusedFrom())
+                    || second.runId().equals(status.reusedFrom()));
   }
 
   @Test
@@ -234,6 +240,6 @@ class RunsTest {
     RunResult result = run(runs, request("run-outputs", "status", List.of(), false));
     assertThat(action(result, "build.cached").state()).isEqualTo(ActionState.READY);
     assertThat(action(result, "build.gen").state()).isEqualTo(ActionState.PENDING);
-    assertThat(events.of("log", "build.gen")).isEmpty();
+    assertThat(events.of(EventPayload.Log.class, "build.gen")).isEmpty();
   }
 }

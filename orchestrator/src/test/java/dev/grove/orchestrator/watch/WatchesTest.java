@@ -3,7 +3,9 @@ package dev.grove.orchestrator.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.api.event.ActionInfo;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunRequest;
 import dev.grove.api.watch.WatchInfo;
 import dev.grove.api.watch.WatchRequest;
@@ -24,10 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Watches on real files, real exec processes and the real file watcher. */
 class WatchesTest {
-  private record Recorded(
-      String runId, String type, ActionInfo action, Map<String, Object> payload) {
+  private record Recorded(String runId, ActionInfo action, EventPayload payload) {
     String ref() {
       return action == null ? null : action.ref();
+    }
+
+    <T extends EventPayload> T payload(Class<T> type) {
+      return type.cast(payload);
     }
   }
 
@@ -36,9 +41,8 @@ class WatchesTest {
 
   @TempDir Path dir;
 
-  private synchronized void record(
-      String runId, String type, ActionInfo action, Map<String, Object> payload) {
-    events.add(new Recorded(runId, type, action, payload));
+  private synchronized void record(String runId, ActionInfo action, EventPayload payload) {
+    events.add(new Recorded(runId, action, payload));
   }
 
   private synchronized List<Recorded> events(Predicate<Recorded> which) {
@@ -108,21 +112,21 @@ class WatchesTest {
   }
 
   private static Predicate<Recorded> finished(String runId) {
-    return e -> e.type().equals("runFinished") && e.runId().equals(runId);
+    return e -> e.payload() instanceof EventPayload.RunFinished && e.runId().equals(runId);
   }
 
-  private static Predicate<Recorded> type(String type) {
-    return e -> e.type().equals(type);
+  private static Predicate<Recorded> type(Class<? extends EventPayload> type) {
+    return e -> type.isInstance(e.payload());
+  }
+
+  private static boolean processing(Recorded event) {
+    return event.payload() instanceof EventPayload.ActionStatus status
+        && status.state() == ActionState.PROCESSING;
   }
 
   /** The actions a run processed (ran their command). */
   private List<String> processed(String runId) {
-    return events(
-            e ->
-                e.runId().equals(runId)
-                    && e.type().equals("actionStatus")
-                    && "processing".equals(e.payload().get("state")))
-        .stream()
+    return events(e -> e.runId().equals(runId) && processing(e)).stream()
         .map(Recorded::ref)
         .sorted()
         .toList();
@@ -147,9 +151,13 @@ class WatchesTest {
     await(finished(info.watchId() + ".2"));
     Thread.sleep(1500); // a second run would have started by now
 
-    assertThat(events(type("watchTriggered"))).hasSize(1);
+    assertThat(events(type(EventPayload.WatchTriggered.class))).hasSize(1);
     assertThat(events(finished(info.watchId() + ".3"))).isEmpty();
-    assertThat(events(type("fileChanged")).get(0).payload().get("paths"))
+    assertThat(
+            events(type(EventPayload.FileChanged.class))
+                .get(0)
+                .payload(EventPayload.FileChanged.class)
+                .paths())
         .isEqualTo(List.of("api/main.txt"));
   }
 
@@ -162,12 +170,13 @@ class WatchesTest {
         .contains("build.api", "build.web", "deploy.gateway", "deploy.web");
 
     save(root.resolve("api/main.txt"), "a change");
-    Recorded triggered = await(type("watchTriggered"));
+    Recorded triggered = await(type(EventPayload.WatchTriggered.class));
     await(finished(info.watchId() + ".2"));
 
-    assertThat(triggered.payload().get("actions"))
+    assertThat(triggered.payload(EventPayload.WatchTriggered.class).actions())
         .isEqualTo(List.of("deploy.api", "deploy.gateway"));
-    assertThat(triggered.payload().get("changed").toString()).contains("build.api", "deploy.api");
+    assertThat(triggered.payload(EventPayload.WatchTriggered.class).changed().toString())
+        .contains("build.api", "deploy.api");
     assertThat(processed(info.watchId() + ".2"))
         .containsExactly("build.api", "deploy.api", "deploy.gateway");
   }
@@ -184,24 +193,20 @@ class WatchesTest {
     save(root.resolve(".grove/state"), "Grove's own");
     Thread.sleep(1500);
 
-    assertThat(events(type("watchTriggered"))).isEmpty();
-    assertThat(events(type("fileChanged"))).isEmpty();
-    assertThat(events(type("runStarted"))).hasSize(1);
+    assertThat(events(type(EventPayload.WatchTriggered.class))).isEmpty();
+    assertThat(events(type(EventPayload.FileChanged.class))).isEmpty();
+    assertThat(events(type(EventPayload.RunStarted.class))).hasSize(1);
 
     // a real save still runs (and its build writes again, without a loop)
     save(root.resolve("writer/input.txt"), "a change");
     await(finished(info.watchId() + ".2"));
     Thread.sleep(1500);
-    assertThat(events(type("runStarted"))).hasSize(2);
+    assertThat(events(type(EventPayload.RunStarted.class))).hasSize(2);
   }
 
   /** The run's first {@code processing} event, waited for. */
   private void awaitProcessing(String runId) throws InterruptedException {
-    await(
-        e ->
-            e.runId().equals(runId)
-                && e.type().equals("actionStatus")
-                && "processing".equals(e.payload().get("state")));
+    await(e -> e.runId().equals(runId) && processing(e));
   }
 
   @Test
@@ -219,7 +224,7 @@ class WatchesTest {
     awaitRun(info.watchId() + ".3");
     Thread.sleep(1000);
 
-    assertThat(events(type("runStarted"))).hasSize(3);
+    assertThat(events(type(EventPayload.RunStarted.class))).hasSize(3);
     assertThat(processed(info.watchId() + ".3")).containsExactly("build.api", "deploy.api");
   }
 
@@ -250,7 +255,7 @@ class WatchesTest {
     awaitRun(info.watchId() + ".2");
     Thread.sleep(2500); // a loop would have started run 3 (and 4) by now
 
-    assertThat(events(type("runStarted"))).hasSize(2);
+    assertThat(events(type(EventPayload.RunStarted.class))).hasSize(2);
   }
 
   @Test
@@ -262,8 +267,9 @@ class WatchesTest {
     String good = Files.readString(config);
 
     save(config, good.replace("name: web\nspec:", "name: web\nspec: [unclosed"));
-    Recorded error = await(type("watchError"));
-    assertThat(error.payload().get("error").toString()).contains("web/garden.yml");
+    Recorded error = await(type(EventPayload.WatchError.class));
+    assertThat(error.payload(EventPayload.WatchError.class).error().toString())
+        .contains("web/garden.yml");
 
     save(config, good.replace("deploying web", "deploying web again"));
     awaitRun(info.watchId() + ".2"); // and watching again
@@ -279,12 +285,13 @@ class WatchesTest {
     awaitProcessing(info.watchId() + ".2");
 
     watches.stop(info.watchId());
-    await(type("watchStopped"));
+    await(type(EventPayload.WatchStopped.class));
 
     Recorded finished = await(finished(info.watchId() + ".2"));
-    assertThat(finished.payload().get("result")).isEqualTo("cancelled");
+    assertThat(finished.payload(EventPayload.RunFinished.class).result()).isEqualTo("cancelled");
     List<Recorded> all = events(e -> true);
-    assertThat(all.indexOf(finished)).isLessThan(all.indexOf(await(type("watchStopped"))));
+    assertThat(all.indexOf(finished))
+        .isLessThan(all.indexOf(await(type(EventPayload.WatchStopped.class))));
   }
 
   @Test
@@ -295,7 +302,11 @@ class WatchesTest {
     save(root.resolve("web/main.txt"), "a change");
     awaitRun(info.watchId() + ".2");
     assertThat(processed(info.watchId() + ".2")).containsExactly("build.web");
-    assertThat(events(type("watchTriggered")).get(0).payload().get("actions"))
+    assertThat(
+            events(type(EventPayload.WatchTriggered.class))
+                .get(0)
+                .payload(EventPayload.WatchTriggered.class)
+                .actions())
         .isEqualTo(List.of("build.web"));
   }
 
@@ -305,10 +316,10 @@ class WatchesTest {
     WatchInfo info = watch(root, List.of("api"));
     awaitRun(info.watchId() + ".1");
     assertThat(watches.stop(info.watchId())).isTrue();
-    await(type("watchStopped"));
+    await(type(EventPayload.WatchStopped.class));
     save(root.resolve("api/main.txt"), "after the stop");
     Thread.sleep(800);
-    assertThat(events(type("runStarted"))).hasSize(1);
+    assertThat(events(type(EventPayload.RunStarted.class))).hasSize(1);
     assertThat(watches.get(info.watchId())).isEmpty();
   }
 }

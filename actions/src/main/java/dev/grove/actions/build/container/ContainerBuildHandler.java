@@ -14,7 +14,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.LogSink;
-import dev.grove.api.event.EventTypes;
+import dev.grove.api.event.EventPayload;
 import dev.grove.api.project.UserFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -345,14 +345,16 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
                 + "), "
                 + result.blobsReused()
                 + " already there)");
-    Map<String, Object> pushed = new LinkedHashMap<>();
-    pushed.put("image", result.imageReference());
-    pushed.put("digest", result.digest());
-    pushed.put("bytesUploaded", result.bytesUploaded());
-    // jib's events count blobs: the layers and the image config.
-    pushed.put("layersUploaded", result.blobsUploaded());
-    pushed.put("layersReused", result.blobsReused());
-    context.events().emit(EventTypes.IMAGE_PUSHED, pushed);
+    context
+        .events()
+        .emit(
+            new EventPayload.ImagePushed(
+                result.imageReference(),
+                result.digest(),
+                result.bytesUploaded(),
+                // jib's events count blobs: the layers and the image config.
+                result.blobsUploaded(),
+                result.blobsReused()));
     return result;
   }
 

@@ -109,7 +109,7 @@ final class KubernetesDeployHandler
                   + warning.message()
                   + "\n  → "
                   + warning.suggestion());
-      context.events().emit(dev.grove.api.event.EventTypes.WARNING, warning.payload());
+      context.events().emit(warning.payload());
     }
     deployer.deploy(context, namespace(context, spec), rendered.objects(), spec.waitForJobs());
     return new Outputs(context.outputs());

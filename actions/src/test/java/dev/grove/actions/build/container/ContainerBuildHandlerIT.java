@@ -14,6 +14,7 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ContainerBuildHandlerIT {
   private static Path context;
   private final ContainerBuildType type = new ContainerBuildType();
   private final List<String> lines = new ArrayList<>();
-  private final List<Map<String, Object>> pushed = new ArrayList<>();
+  private final List<EventPayload.ImagePushed> pushed = new ArrayList<>();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -110,9 +111,9 @@ class ContainerBuildHandlerIT {
         .cancellation(new Cancellation())
         .outputs(outputs)
         .events(
-            (type, payload) -> {
-              if (type.equals("imagePushed")) {
-                pushed.add(payload);
+            payload -> {
+              if (payload instanceof EventPayload.ImagePushed image) {
+                pushed.add(image);
               }
             })
         .kubernetes(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"))
@@ -145,9 +146,9 @@ class ContainerBuildHandlerIT {
         .isEqualTo(registry.host() + "/shop/web:v-0000000001");
     assertThat((Integer) outputs.values().get("blobsUploaded")).isPositive();
     assertThat(pushed).hasSize(1);
-    assertThat(pushed.get(0).get("image")).isEqualTo(registry.host() + "/shop/web:v-0000000001");
-    assertThat(pushed.get(0).get("digest").toString()).startsWith("sha256:");
-    assertThat((Long) pushed.get(0).get("bytesUploaded")).isPositive();
+    assertThat(pushed.get(0).image()).isEqualTo(registry.host() + "/shop/web:v-0000000001");
+    assertThat(pushed.get(0).digest()).startsWith("sha256:");
+    assertThat(pushed.get(0).bytesUploaded()).isPositive();
     assertThat(handler.status(first).ready()).isTrue();
 
     JsonNode config = inspect(registry.host() + "/shop/web:v-0000000001", true).get("config");
@@ -168,8 +169,8 @@ class ContainerBuildHandlerIT {
     // The app layer is already there; the changed static layer and the config are new.
     assertThat((Integer) edited.values().get("blobsReused")).isGreaterThanOrEqualTo(1);
     assertThat((Integer) edited.values().get("blobsUploaded")).isLessThanOrEqualTo(2);
-    long full = (Long) pushed.get(pushed.size() - 2).get("bytesUploaded");
-    long changed = (Long) pushed.get(pushed.size() - 1).get("bytesUploaded");
+    long full = pushed.get(pushed.size() - 2).bytesUploaded();
+    long changed = pushed.get(pushed.size() - 1).bytesUploaded();
     assertThat(changed).isPositive().isLessThan(full);
   }
 
@@ -226,7 +227,7 @@ class ContainerBuildHandlerIT {
     ((ActionHandler.Publisher) handler).publish(context, Optional.of("stable"));
     assertThat(inspect(released + ":stable", false).get("Digest").asText()).isEqualTo(built);
     // reproducible: the same image again, so the repository already had every blob
-    assertThat((Long) pushed.get(pushed.size() - 1).get("bytesUploaded")).isZero();
+    assertThat(pushed.get(pushed.size() - 1).bytesUploaded()).isZero();
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,8 +39,8 @@ class ContainerDeployHandlerIT {
   MockCluster cluster;
   KubernetesClient client;
   ContainerDeployHandler handler;
-  final List<Map<String, Object>> progress = new CopyOnWriteArrayList<>();
-  final List<Map<String, Object>> statuses = new CopyOnWriteArrayList<>();
+  final List<EventPayload.RolloutProgress> progress = new CopyOnWriteArrayList<>();
+  final List<EventPayload.DeployStatus> statuses = new CopyOnWriteArrayList<>();
   final List<String> log = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -79,12 +80,12 @@ class ContainerDeployHandlerIT {
         .timeout(timeout)
         .log((stream, line) -> log.add(line))
         .events(
-            (type, payload) -> {
-              if (type.equals("rolloutProgress")) {
-                progress.add(payload);
+            payload -> {
+              if (payload instanceof EventPayload.RolloutProgress rollout) {
+                progress.add(rollout);
               }
-              if (type.equals("deployStatus")) {
-                statuses.add(payload);
+              if (payload instanceof EventPayload.DeployStatus status) {
+                statuses.add(status);
               }
             })
         .kubernetes(KubernetesProvider.of(KubernetesProvider.KUBERNETES, provider, "shop"))
@@ -173,7 +174,7 @@ class ContainerDeployHandlerIT {
         .containsExactly("gar-pull");
     assertThat(client.services().inNamespace(NS).withName("web").get()).isNotNull();
     assertThat(progress).isNotEmpty();
-    assertThat(progress.get(progress.size() - 1)).containsEntry("done", true);
+    assertThat(progress.get(progress.size() - 1).done()).isTrue();
 
     assertThat(handler.status(context("v-1", web(true))).ready()).isTrue();
     assertThat(handler.status(context("v-2", web(true))).detail()).isEqualTo("outdated");
@@ -275,9 +276,9 @@ class ContainerDeployHandlerIT {
     client.services().inNamespace(NS).withName("web").delete();
 
     assertThat(handler.status(context("v-1", web(true))).detail()).isEqualTo("missing");
-    Map<String, Object> last = statuses.get(statuses.size() - 1);
-    assertThat(last.get("state")).isEqualTo("missing");
-    assertThat(last.get("objects").toString())
+    EventPayload.DeployStatus last = statuses.get(statuses.size() - 1);
+    assertThat(last.state()).isEqualTo("missing");
+    assertThat(last.objects().toString())
         .contains("kind=Deployment, name=web, namespace=shop-dev, state=ready")
         .contains("kind=Service, name=web, namespace=shop-dev, state=missing");
   }

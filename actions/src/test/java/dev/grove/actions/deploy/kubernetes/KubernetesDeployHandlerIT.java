@@ -12,6 +12,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.event.EventPayload;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,7 +38,7 @@ class KubernetesDeployHandlerIT {
   KubernetesClient client;
   KubernetesDeployHandler handler;
   final List<String> log = new CopyOnWriteArrayList<>();
-  final List<Map<String, Object>> warnings = new CopyOnWriteArrayList<>();
+  final List<EventPayload.Warning> warnings = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -78,9 +79,9 @@ class KubernetesDeployHandlerIT {
         .timeout(Duration.ofSeconds(20))
         .log((stream, line) -> log.add(line))
         .events(
-            (type, payload) -> {
-              if (type.equals("warning")) {
-                warnings.add(payload);
+            payload -> {
+              if (payload instanceof EventPayload.Warning warning) {
+                warnings.add(warning);
               }
             })
         .kubernetes(
@@ -195,8 +196,8 @@ class KubernetesDeployHandlerIT {
 
     assertThat(pullSecrets(deployment)).isEmpty();
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).get("code")).isEqualTo("GROVE_PULL_SECRET");
-    assertThat(String.valueOf(warnings.get(0).get("suggestion")))
+    assertThat(warnings.get(0).code()).isEqualTo("GROVE_PULL_SECRET");
+    assertThat(warnings.get(0).suggestion())
         .contains("patchResources")
         .contains("imagePullSecrets: provider");
     assertThat(log).anyMatch(line -> line.startsWith("warning GROVE_PULL_SECRET"));
