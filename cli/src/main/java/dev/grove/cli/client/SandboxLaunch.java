@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the sandbox tool ({@code dev.grove.e2e.sandbox.SandboxTool}, the e2e module's main code) as
- * its own process with the classpath the launcher script names, and answers its JSON document.
+ * Runs the sandbox tool ({@code dev.grove.sandbox.tool.SandboxTool}, e2e/sandbox-tool's main code)
+ * as its own process with the classpath the launcher script names, and answers its JSON document.
  */
 public final class SandboxLaunch {
   public static final String CLASSPATH_PROPERTY = "grove.sandbox.classpath";
-  public static final String MAIN_CLASS = "dev.grove.e2e.sandbox.SandboxTool";
+  public static final String MAIN_CLASS = "dev.grove.sandbox.tool.SandboxTool";
 
   /** What the tool printed and how it exited. */
   public record Answer(int exitCode, Map<String, Object> document) {}

@@ -44,7 +44,7 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
             "-XX:TieredStopAtLevel=1",
             "-cp",
             classpath,
-            "dev.grove.e2e.sandbox.SandboxTool",
+            "dev.grove.sandbox.tool.SandboxTool",
             "up");
     try {
       ProcessBuilder builder =
