@@ -1,13 +1,14 @@
 package dev.grove.sandbox;
 
-import java.util.Locale;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import java.util.regex.Pattern;
 
 /**
- * An image reference taken apart by Docker's rules, as the container runtime resolves it: the
- * registry host is the first path component when it has a {@code .} or {@code :}, is {@code
- * localhost} or has upper-case letters, else {@code docker.io} (where one-component names are under
- * {@code library/}); the tag defaults to {@code latest}; a digest wins over a tag.
+ * An image reference as the container runtime resolves it: jib's {@link
+ * com.google.cloud.tools.jib.api.ImageReference} parses it (Docker's grammar: the registry host is
+ * the first path component when it has a {@code .} or {@code :} or is {@code localhost}, the tag
+ * defaults to {@code latest}, a digest wins over a tag), and it is named the way containerd reports
+ * it: Docker Hub as {@code docker.io}, its one-component names under {@code library/}.
  *
  * @param host the registry host, with its port when it has one
  * @param repository the path in the registry, e.g. {@code shop/web} or {@code library/nginx}
@@ -18,15 +19,10 @@ public record ImageReference(String host, String repository, String reference, S
 
   public static final String DOCKER_HUB = "docker.io";
 
-  private static final Pattern REPOSITORY =
-      Pattern.compile(
-          "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
-  private static final Pattern DIGEST =
-      Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}");
-  private static final Pattern HOST =
-      Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9-]+)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?");
+  /** jib's grammar has no IPv6 hosts, containerd's has: such a host is swapped for this one. */
+  private static final String IPV6_STAND_IN = "ipv6-host.invalid";
+
+  private static final Pattern IPV6_HOST = Pattern.compile("\\[[0-9a-fA-F:]+\\](?::[0-9]+)?");
 
   /** Thrown for what the runtime calls an invalid reference format. */
   public static final class InvalidReference extends Exception {
@@ -41,55 +37,36 @@ public record ImageReference(String host, String repository, String reference, S
     if (image == null || image.isBlank() || !image.equals(image.strip())) {
       throw new InvalidReference(String.valueOf(image));
     }
-    String rest = image;
-    String digest = null;
-    int at = rest.indexOf('@');
-    if (at >= 0) {
-      digest = rest.substring(at + 1);
-      rest = rest.substring(0, at);
-      if (!DIGEST.matcher(digest).matches()) {
-        throw new InvalidReference(image);
-      }
+    String ipv6Host = null;
+    String parsable = image;
+    int slash = image.indexOf('/');
+    if (slash > 0 && IPV6_HOST.matcher(image.substring(0, slash)).matches()) {
+      ipv6Host = image.substring(0, slash);
+      parsable = IPV6_STAND_IN + image.substring(slash);
     }
-    String host = DOCKER_HUB;
-    int slash = rest.indexOf('/');
-    if (slash > 0) {
-      String first = rest.substring(0, slash);
-      if (first.contains(".")
-          || first.contains(":")
-          || first.equals("localhost")
-          || !first.toLowerCase(Locale.ROOT).equals(first)) {
-        if (!HOST.matcher(first).matches()) {
-          throw new InvalidReference(image);
-        }
-        host = first;
-        rest = rest.substring(slash + 1);
-      }
+    com.google.cloud.tools.jib.api.ImageReference parsed;
+    try {
+      parsed = com.google.cloud.tools.jib.api.ImageReference.parse(parsable);
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidReference(image);
     }
-    String tag = null;
-    int colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-      tag = rest.substring(colon + 1);
-      rest = rest.substring(0, colon);
-      if (!TAG.matcher(tag).matches()) {
-        throw new InvalidReference(image);
-      }
-    }
+    String host = ipv6Host != null ? ipv6Host : parsed.getRegistry();
+    String repository = parsed.getRepository();
     if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
       host = DOCKER_HUB;
     }
-    if (host.equals(DOCKER_HUB) && !rest.contains("/")) {
-      rest = "library/" + rest;
+    if (host.equals(DOCKER_HUB) && !repository.contains("/")) {
+      repository = "library/" + repository;
     }
-    if (!REPOSITORY.matcher(rest).matches()) {
-      throw new InvalidReference(image);
-    }
-    if (digest == null && tag == null) {
-      tag = "latest";
-    }
+    String tag = parsed.getTag().orElse(null);
+    String digest = parsed.getDigest().orElse(null);
     String normalized =
-        host + "/" + rest + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
-    return new ImageReference(host, rest, digest != null ? digest : tag, normalized);
+        host
+            + "/"
+            + repository
+            + (tag == null ? "" : ":" + tag)
+            + (digest == null ? "" : "@" + digest);
+    return new ImageReference(host, repository, parsed.getQualifier(), normalized);
   }
 
   /** Whether the registry is on this machine: 127.0.0.0/8, localhost or [::1]. */
