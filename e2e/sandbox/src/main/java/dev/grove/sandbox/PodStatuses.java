@@ -149,7 +149,7 @@ final class PodStatuses {
         .build();
   }
 
-  private static ContainerState waiting(String reason, String message) {
+  static ContainerState waiting(String reason, String message) {
     return new ContainerStateBuilder()
         .withNewWaiting()
         .withReason(reason)

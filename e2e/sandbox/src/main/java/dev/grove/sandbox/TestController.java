@@ -4,12 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -18,8 +14,6 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
@@ -39,8 +33,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -55,22 +47,29 @@ import java.util.Random;
  * scheduler's and kubelet's pod states and the events they record. Each method does one step at
  * once, through the API, so watches and informers see what they would see on a cluster. Status
  * writes go through the status subresource, as the controllers' do.
+ *
+ * <p>It is the sandbox's cluster played by hand, for tests that need a state at a given moment (a
+ * rollout stalled, a pod in ImagePullBackOff): template hashes and name suffixes ({@link Names}),
+ * owner references ({@link ClusterState}) and events ({@link EventRecorder}) are those of the
+ * controllers that {@link SimulatedKubelet} runs on its own.
  */
 public final class TestController {
 
-  /** The alphabet Kubernetes generates name suffixes and template hashes from. */
-  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-  private static final String REVISION = "deployment.kubernetes.io/revision";
-  private static final String REVISION_HASH = "controller-revision-hash";
+  private static final String REVISION = DeploymentController.REVISION;
+  private static final String REVISION_HASH = ControllerRevisions.HASH_LABEL;
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final Random names = new Random(0);
+  private final Random random = new Random(0);
+  private final Names names = new Names(random);
+  private final EventRecorder events;
+  private final ControllerRevisions revisions;
 
   public TestController(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
+    this.events = new EventRecorder(client, clock);
+    this.revisions = new ControllerRevisions(client);
   }
 
   // ---- workloads ----
@@ -153,7 +152,7 @@ public final class TestController {
         .editStatus(
             s -> {
               int replicas = replicas(s.getSpec().getReplicas());
-              String revision = name + "-" + hash(s.getSpec().getTemplate());
+              String revision = name + "-" + Names.templateHash(s.getSpec().getTemplate());
               s.setStatus(
                   new StatefulSetStatusBuilder()
                       .withObservedGeneration(s.getMetadata().getGeneration())
@@ -253,12 +252,12 @@ public final class TestController {
    */
   public Pod createPod(String namespace, String deployment) {
     Deployment d = deployment(namespace, deployment).require();
-    String hash = hash(d.getSpec().getTemplate());
+    String hash = Names.templateHash(d.getSpec().getTemplate());
     String name = deployment + "-" + hash;
     PodTemplateSpec template =
         new PodTemplateSpecBuilder(d.getSpec().getTemplate())
             .editOrNewMetadata()
-            .addToLabels("pod-template-hash", hash)
+            .addToLabels(DeploymentController.TEMPLATE_HASH, hash)
             .endMetadata()
             .build();
     ReplicaSet replicaSet = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
@@ -273,12 +272,13 @@ public final class TestController {
                       .withNamespace(namespace)
                       .withLabels(template.getMetadata().getLabels())
                       .addToAnnotations(REVISION, revision)
-                      .withOwnerReferences(ownerReference(d))
+                      .withOwnerReferences(ClusterState.controllerReference(d))
                       .endMetadata()
                       .withNewSpec()
                       .withReplicas(replicas(d.getSpec().getReplicas()))
                       .withNewSelector()
-                      .withMatchLabels(merged(matchLabels(d), Map.of("pod-template-hash", hash)))
+                      .withMatchLabels(
+                          merged(matchLabels(d), Map.of(DeploymentController.TEMPLATE_HASH, hash)))
                       .endSelector()
                       .withTemplate(template)
                       .endSpec()
@@ -309,7 +309,7 @@ public final class TestController {
    */
   public Deployment observeDeployment(String namespace, String name) {
     Deployment d = deployment(namespace, name).require();
-    String current = name + "-" + hash(d.getSpec().getTemplate());
+    String current = name + "-" + Names.templateHash(d.getSpec().getTemplate());
     int replicas = 0;
     int updated = 0;
     int ready = 0;
@@ -320,7 +320,7 @@ public final class TestController {
       for (Pod pod : podsOf(namespace, rs)) {
         replicas++;
         updated += rs.getMetadata().getName().equals(current) ? 1 : 0;
-        ready += ready(pod) ? 1 : 0;
+        ready += Pods.ready(pod) ? 1 : 0;
       }
     }
     int[] counts = {replicas, updated, ready};
@@ -369,14 +369,14 @@ public final class TestController {
    */
   public StatefulSet observeStatefulSet(String namespace, String name) {
     StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(name).require();
-    String revision = name + "-" + hash(set.getSpec().getTemplate());
+    String revision = name + "-" + Names.templateHash(set.getSpec().getTemplate());
     List<Pod> pods = podsOf(namespace, set);
     int updated =
         (int)
             pods.stream()
                 .filter(p -> revision.equals(p.getMetadata().getLabels().get(REVISION_HASH)))
                 .count();
-    int ready = (int) pods.stream().filter(TestController::ready).count();
+    int ready = (int) pods.stream().filter(Pods::ready).count();
     return client
         .apps()
         .statefulSets()
@@ -411,11 +411,11 @@ public final class TestController {
     PodTemplateSpec template =
         new PodTemplateSpecBuilder(ds.getSpec().getTemplate())
             .editOrNewMetadata()
-            .addToLabels(REVISION_HASH, hash(ds.getSpec().getTemplate()))
+            .addToLabels(REVISION_HASH, Names.templateHash(ds.getSpec().getTemplate()))
             .addToLabels("pod-template-generation", "" + ds.getMetadata().getGeneration())
             .endMetadata()
             .build();
-    Pod pod = createPod(namespace, name + "-" + suffix(), ds, template);
+    Pod pod = createPod(namespace, name + "-" + names.suffix(), ds, template);
     observeDaemonSet(namespace, name);
     return pod;
   }
@@ -430,52 +430,20 @@ public final class TestController {
    */
   public DaemonSet observeDaemonSet(String namespace, String name) {
     DaemonSet ds = client.apps().daemonSets().inNamespace(namespace).withName(name).require();
-    String hash = hash(ds.getSpec().getTemplate());
-    List<ControllerRevision> revisions =
-        client.apps().controllerRevisions().inNamespace(namespace).list().getItems().stream()
-            .filter(r -> ownedBy(r, ds))
-            .toList();
-    long next =
-        1
-            + revisions.stream()
-                .mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision())
-                .max()
-                .orElse(0);
-    ControllerRevision current =
-        revisions.stream()
-            .filter(r -> r.getMetadata().getName().equals(name + "-" + hash))
-            .findFirst()
-            .orElse(null);
-    if (current == null) {
-      client
-          .apps()
-          .controllerRevisions()
-          .inNamespace(namespace)
-          .resource(
-              new ControllerRevisionBuilder()
-                  .withNewMetadata()
-                  .withName(name + "-" + hash)
-                  .withNamespace(namespace)
-                  .withLabels(
-                      merged(
-                          templateLabels(ds.getSpec().getTemplate()), Map.of(REVISION_HASH, hash)))
-                  .withOwnerReferences(ownerReference(ds))
-                  .endMetadata()
-                  .withRevision(next)
-                  .withData(Map.of("spec", Map.of("template", ds.getSpec().getTemplate())))
-                  .build())
-          .create();
-    } else if (current.getRevision() == null || current.getRevision() < next - 1) {
-      current.setRevision(next);
-      client.apps().controllerRevisions().inNamespace(namespace).resource(current).update();
-    }
+    String hash = Names.templateHash(ds.getSpec().getTemplate());
+    revisions.ensure(
+        ClusterState.ownedBy(
+            client.apps().controllerRevisions().inNamespace(namespace).list().getItems(), ds),
+        ds,
+        ds.getSpec().getTemplate(),
+        hash);
     List<Pod> pods = podsOf(namespace, ds);
     int updated =
         (int)
             pods.stream()
                 .filter(p -> hash.equals(p.getMetadata().getLabels().get(REVISION_HASH)))
                 .count();
-    int ready = (int) pods.stream().filter(TestController::ready).count();
+    int ready = (int) pods.stream().filter(Pods::ready).count();
     return client
         .apps()
         .daemonSets()
@@ -503,7 +471,8 @@ public final class TestController {
    * status is Pending, containers ContainerCreating.
    */
   public Pod createPod(String namespace, HasMetadata owner, PodTemplateSpec template) {
-    return createPod(namespace, owner.getMetadata().getName() + "-" + suffix(), owner, template);
+    return createPod(
+        namespace, owner.getMetadata().getName() + "-" + names.suffix(), owner, template);
   }
 
   private Pod createPod(
@@ -520,7 +489,7 @@ public final class TestController {
                     .withNamespace(namespace)
                     .withLabels(meta.getLabels())
                     .withAnnotations(meta.getAnnotations())
-                    .withOwnerReferences(ownerReference(owner))
+                    .withOwnerReferences(ClusterState.controllerReference(owner))
                     .endMetadata()
                     .withSpec(template.getSpec())
                     .build())
@@ -584,7 +553,7 @@ public final class TestController {
                   status(p)
                       .withPhase("Running")
                       .withHostIP("10.0.0.2")
-                      .withPodIP("10.1.0." + (1 + names.nextInt(250)))
+                      .withPodIP("10.1.0." + (1 + random.nextInt(250)))
                       .withStartTime(now)
                       .withConditions(
                           podCondition("PodReadyToStartContainers", "True", null, null),
@@ -623,7 +592,7 @@ public final class TestController {
                               : containerStatus(
                                   c.getName(),
                                   c.getImage(),
-                                  waiting("ContainerCreating", null),
+                                  PodStatuses.waiting("ContainerCreating", null),
                                   false,
                                   0));
                       continue;
@@ -631,7 +600,11 @@ public final class TestController {
                     int restarts = restarts(p, c.getName()) + (crashLoop ? 1 : 0);
                     ContainerStatus s =
                         containerStatus(
-                            c.getName(), c.getImage(), waiting(reason, message), false, restarts);
+                            c.getName(),
+                            c.getImage(),
+                            PodStatuses.waiting(reason, message),
+                            false,
+                            restarts);
                     if (crashLoop) {
                       s.setLastState(
                           new ContainerStateBuilder()
@@ -665,7 +638,7 @@ public final class TestController {
         reason.endsWith("BackOff")
             ? "BackOff"
             : reason.equals("InvalidImageName") ? "InspectFailed" : "Failed";
-    recordEvent(
+    events.record(
         updated, "spec.containers{" + container + "}", "Warning", eventReason, message, "kubelet");
     return updated;
   }
@@ -689,59 +662,9 @@ public final class TestController {
                           .build());
                   return p;
                 });
-    recordEvent(updated, null, "Warning", "FailedScheduling", message, "default-scheduler");
+    events.record(
+        updated, null, EventRecorder.WARNING, "FailedScheduling", message, "default-scheduler");
     return updated;
-  }
-
-  /**
-   * A core/v1 Event about {@code involved}, as {@code component} (kubelet, default-scheduler,
-   * deployment-controller) records it.
-   *
-   * @param fieldPath the part of the object it is about ({@code spec.containers{web}}), or null
-   */
-  public Event recordEvent(
-      HasMetadata involved,
-      String fieldPath,
-      String type,
-      String reason,
-      String message,
-      String component) {
-    String now = now();
-    String namespace = involved.getMetadata().getNamespace();
-    return client
-        .v1()
-        .events()
-        .inNamespace(namespace)
-        .resource(
-            new EventBuilder()
-                .withNewMetadata()
-                .withName(
-                    involved.getMetadata().getName()
-                        + "."
-                        + Long.toHexString(clock.millis() * 1000 + names.nextInt(1000)))
-                .withNamespace(namespace)
-                .endMetadata()
-                .withNewInvolvedObject()
-                .withApiVersion(involved.getApiVersion())
-                .withKind(involved.getKind())
-                .withNamespace(namespace)
-                .withName(involved.getMetadata().getName())
-                .withUid(involved.getMetadata().getUid())
-                .withResourceVersion(involved.getMetadata().getResourceVersion())
-                .withFieldPath(fieldPath)
-                .endInvolvedObject()
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message)
-                .withNewSource()
-                .withComponent(component)
-                .endSource()
-                .withReportingComponent(component)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withCount(1)
-                .build())
-        .create();
   }
 
   // ---- helpers ----
@@ -770,28 +693,11 @@ public final class TestController {
   }
 
   private static boolean ownedBy(HasMetadata object, HasMetadata owner) {
-    return object.getMetadata().getOwnerReferences() != null
-        && object.getMetadata().getOwnerReferences().stream()
-            .anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid()));
+    return ClusterState.ownerUid(object).filter(owner.getMetadata().getUid()::equals).isPresent();
   }
 
   private List<Pod> podsOf(String namespace, HasMetadata owner) {
-    return client.pods().inNamespace(namespace).list().getItems().stream()
-        .filter(p -> ownedBy(p, owner))
-        .toList();
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static Map<String, String> templateLabels(PodTemplateSpec template) {
-    return template.getMetadata() == null || template.getMetadata().getLabels() == null
-        ? Map.of()
-        : template.getMetadata().getLabels();
+    return ClusterState.ownedBy(client.pods().inNamespace(namespace).list().getItems(), owner);
   }
 
   private static int replicas(Integer replicas) {
@@ -799,7 +705,7 @@ public final class TestController {
   }
 
   private static String replicaSetName(Deployment d) {
-    return d.getMetadata().getName() + "-" + hash(d.getSpec().getTemplate());
+    return d.getMetadata().getName() + "-" + Names.templateHash(d.getSpec().getTemplate());
   }
 
   private static Map<String, String> matchLabels(Deployment d) {
@@ -814,41 +720,8 @@ public final class TestController {
     return m;
   }
 
-  /** A pod template's hash as the deployment controller names ReplicaSets: 10 safe characters. */
-  private static String hash(PodTemplateSpec template) {
-    long h = 0xcbf29ce484222325L; // FNV-1a, as the controller hashes (its input differs)
-    for (byte b : Serialization.asJson(template).getBytes(StandardCharsets.UTF_8)) {
-      h = (h ^ (b & 0xff)) * 0x100000001b3L;
-    }
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 10; i++) {
-      s.append(ALPHABET.charAt((int) Long.remainderUnsigned(h, ALPHABET.length())));
-      h = Long.divideUnsigned(h, ALPHABET.length());
-    }
-    return s.toString();
-  }
-
-  private synchronized String suffix() {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 5; i++) {
-      s.append(ALPHABET.charAt(names.nextInt(ALPHABET.length())));
-    }
-    return s.toString();
-  }
-
   private String now() {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static OwnerReference ownerReference(HasMetadata owner) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
   }
 
   private DeploymentCondition deploymentCondition(
@@ -907,15 +780,6 @@ public final class TestController {
         .withReady(ready)
         .withStarted(ready)
         .withRestartCount(restarts)
-        .build();
-  }
-
-  private static ContainerState waiting(String reason, String message) {
-    return new ContainerStateBuilder()
-        .withNewWaiting()
-        .withReason(reason)
-        .withMessage(message)
-        .endWaiting()
         .build();
   }
 
