@@ -1,14 +1,16 @@
 package dev.grove.sandbox;
 
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * An image reference as the container runtime resolves it: jib's {@link
  * com.google.cloud.tools.jib.api.ImageReference} parses it (Docker's grammar: the registry host is
- * the first path component when it has a {@code .} or {@code :} or is {@code localhost}, the tag
- * defaults to {@code latest}, a digest wins over a tag), and it is named the way containerd reports
- * it: Docker Hub as {@code docker.io}, its one-component names under {@code library/}.
+ * the first path component when it has a {@code .} or {@code :}, is {@code localhost} or has
+ * upper-case letters, the tag defaults to {@code latest}, a digest wins over a tag), and it is
+ * named the way containerd reports it: Docker Hub as {@code docker.io}, its one-component names
+ * under {@code library/}.
  *
  * @param host the registry host, with its port when it has one
  * @param repository the path in the registry, e.g. {@code shop/web} or {@code library/nginx}
@@ -39,10 +41,10 @@ public record ImageReference(String host, String repository, String reference, S
     }
     String ipv6Host = null;
     String parsable = image;
-    int slash = image.indexOf('/');
-    if (slash > 0 && IPV6_HOST.matcher(image.substring(0, slash)).matches()) {
-      ipv6Host = image.substring(0, slash);
-      parsable = IPV6_STAND_IN + image.substring(slash);
+    int hostEnd = image.indexOf('/');
+    if (hostEnd > 0 && IPV6_HOST.matcher(image.substring(0, hostEnd)).matches()) {
+      ipv6Host = image.substring(0, hostEnd);
+      parsable = IPV6_STAND_IN + image.substring(hostEnd);
     }
     com.google.cloud.tools.jib.api.ImageReference parsed;
     try {
@@ -52,6 +54,18 @@ public record ImageReference(String host, String repository, String reference, S
     }
     String host = ipv6Host != null ? ipv6Host : parsed.getRegistry();
     String repository = parsed.getRepository();
+    int slash = repository.indexOf('/');
+    if (slash > 0 && image.startsWith(repository.substring(0, slash) + "/")) {
+      // Docker reads an upper-case first component as a registry host; jib keeps it in the path
+      String first = repository.substring(0, slash);
+      if (!first.toLowerCase(Locale.ROOT).equals(first)) {
+        host = first;
+        repository = repository.substring(slash + 1);
+      }
+    }
+    if (!repository.toLowerCase(Locale.ROOT).equals(repository)) {
+      throw new InvalidReference(image);
+    }
     if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
       host = DOCKER_HUB;
     }

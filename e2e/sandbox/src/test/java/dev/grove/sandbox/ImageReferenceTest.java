@@ -61,4 +61,15 @@ class ImageReferenceTest {
           .hasMessageContaining("invalid reference format");
     }
   }
+
+  @Test
+  void an_upper_case_first_component_is_a_host_as_docker_reads_it() throws Exception {
+    ImageReference upper = ImageReference.parse("Registry/app:1");
+
+    assertThat(upper.host()).isEqualTo("Registry");
+    assertThat(upper.repository()).isEqualTo("app");
+    assertThat(upper.isDockerHub()).isFalse();
+    assertThatThrownBy(() -> ImageReference.parse("docker.io/Shop/web"))
+        .isInstanceOf(ImageReference.InvalidReference.class);
+  }
 }
