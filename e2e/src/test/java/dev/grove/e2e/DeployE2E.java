@@ -2,7 +2,8 @@ package dev.grove.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.kube.patch.GrovePatchRules;
+import dev.grove.sandbox.MockCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class DeployE2E {
 
   @BeforeAll
   static void setUp() throws Exception {
-    cluster = MockCluster.start();
+    cluster = MockCluster.start(GrovePatchRules.RULES);
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,

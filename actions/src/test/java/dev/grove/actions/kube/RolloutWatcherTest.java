@@ -3,11 +3,12 @@ package dev.grove.actions.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.grove.actions.kube.mock.MockCluster;
-import dev.grove.actions.kube.mock.TestController;
+import dev.grove.actions.kube.patch.GrovePatchRules;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.event.EventPayload;
+import dev.grove.sandbox.MockCluster;
+import dev.grove.sandbox.TestController;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -49,7 +50,7 @@ class RolloutWatcherTest {
 
   @BeforeAll
   static void start() {
-    cluster = MockCluster.start();
+    cluster = MockCluster.start(GrovePatchRules.RULES);
     client = cluster.client();
     controller = cluster.controller();
     watcher =

@@ -1,6 +1,7 @@
 package dev.grove.cli.client;
 
 import dev.grove.api.http.BuildId;
+import dev.grove.api.process.SandboxLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,9 +102,9 @@ public record DaemonLaunch(
     command.add("-D" + BUILD_ID_PROPERTY + "=" + buildId);
     command.add(homeArgument(groveHome));
     // the daemon starts the sandbox itself when a project names its context
-    String sandbox = System.getProperty(SandboxLaunch.CLASSPATH_PROPERTY);
+    String sandbox = System.getProperty(SandboxLauncher.CLASSPATH_PROPERTY);
     if (sandbox != null && !sandbox.isBlank()) {
-      command.add("-D" + SandboxLaunch.CLASSPATH_PROPERTY + "=" + sandbox);
+      command.add("-D" + SandboxLauncher.CLASSPATH_PROPERTY + "=" + sandbox);
     }
     command.add("-cp");
     command.add(classpath);

@@ -1,19 +1,20 @@
 package dev.grove.cli.client;
 
+import dev.grove.api.process.SandboxLauncher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the sandbox tool ({@code dev.grove.e2e.sandbox.SandboxTool}, the e2e module's main code) as
- * its own process with the classpath the launcher script names, and answers its JSON document.
+ * {@code grove sandbox}: runs the sandbox tool through {@link SandboxLauncher} and answers its JSON
+ * document.
  */
 public final class SandboxLaunch {
-  public static final String CLASSPATH_PROPERTY = "grove.sandbox.classpath";
-  public static final String MAIN_CLASS = "dev.grove.e2e.sandbox.SandboxTool";
+
+  /** How long the tool may take to exit once its output ended. */
+  private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(5);
 
   /** What the tool printed and how it exited. */
   public record Answer(int exitCode, Map<String, Object> document) {}
@@ -21,46 +22,32 @@ public final class SandboxLaunch {
   private SandboxLaunch() {}
 
   public static Answer run(List<String> args, GroveHome home) {
-    String classpath = System.getProperty(CLASSPATH_PROPERTY);
-    if (classpath == null || classpath.isBlank()) {
-      throw new DaemonUnreachableException(
-          "This grove was started without the sandbox's classpath.",
-          "Run grove through the ./grove launcher (it builds the sandbox too).");
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(classpath);
-    command.add(MAIN_CLASS);
-    command.addAll(args);
+    SandboxLauncher launcher =
+        SandboxLauncher.fromSystem()
+            .orElseThrow(
+                () ->
+                    new DaemonUnreachableException(
+                        "This grove was started without the sandbox's classpath.",
+                        "Run grove through the ./grove launcher (it builds the sandbox too)."));
     try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-      builder.environment().put("GROVE_HOME", home.dir().toString());
-      Process process = builder.start();
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int code = process.waitFor();
-      String last = out.strip();
-      int newline = last.lastIndexOf('\n');
-      if (newline >= 0) {
-        last = last.substring(newline + 1);
-      }
-      Object parsed = last.isEmpty() ? null : Json.parse(last);
+      SandboxLauncher.Answer answer = launcher.run(args, home.dir(), Map.of(), EXIT_TIMEOUT);
+      Object parsed = answer.lastLine().isEmpty() ? null : Json.parse(answer.lastLine());
       if (!(parsed instanceof Map<?, ?> map)) {
         throw new DaemonUnreachableException(
-            "The sandbox tool exited with " + code + " and printed no answer.",
+            "The sandbox tool exited with " + answer.exitCode() + " and printed no answer.",
             "Run `grove sandbox down` and try again.");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> document = (Map<String, Object>) map;
-      return new Answer(code, document);
+      return new Answer(answer.exitCode(), document);
     } catch (IOException e) {
       throw new DaemonUnreachableException(
           "Cannot start the sandbox tool: " + e.getMessage(),
-          "Check that java runs and the launcher built the e2e module.");
+          "Check that java runs and the launcher built the sandbox tool (e2e/sandbox-tool).");
+    } catch (TimeoutException e) {
+      throw new DaemonUnreachableException(
+          "The sandbox tool did not exit within " + EXIT_TIMEOUT.toMinutes() + " minutes.",
+          "Run `grove sandbox down` and try again.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DaemonUnreachableException("Interrupted.", "Run it again.");

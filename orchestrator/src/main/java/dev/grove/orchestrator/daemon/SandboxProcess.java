@@ -5,73 +5,53 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.SandboxFiles;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.process.SandboxLauncher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * Starts the sandbox for a project that names the {@code grove-sandbox} context while it is not
- * running: the sandbox tool ({@code grove sandbox up}) as a process, with the classpath the CLI's
- * launcher gave the daemon ({@code -Dgrove.sandbox.classpath}).
+ * running: {@code grove sandbox up}, through {@link SandboxLauncher} with the classpath the CLI's
+ * launcher gave the daemon.
  */
 final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
-  static final String CLASSPATH_PROPERTY = "grove.sandbox.classpath";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  private final String classpath;
+  private final SandboxLauncher launcher;
 
-  SandboxProcess(String classpath) {
-    this.classpath = classpath;
+  SandboxProcess(SandboxLauncher launcher) {
+    this.launcher = launcher;
   }
 
   /** The starter when the daemon knows the sandbox's classpath; null otherwise. */
   static SandboxProcess fromSystem() {
-    String classpath = System.getProperty(CLASSPATH_PROPERTY);
-    return classpath == null || classpath.isBlank() ? null : new SandboxProcess(classpath);
+    return SandboxLauncher.fromSystem().map(SandboxProcess::new).orElse(null);
   }
 
   @Override
   public void start(Map<String, String> env, Consumer<String> say) throws ActionException {
     Path groveHome = SandboxFiles.dir(env).getParent();
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            "dev.grove.e2e.sandbox.SandboxTool",
-            "up");
     try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-      builder.environment().put("GROVE_HOME", groveHome.toString());
       String path = env.get("PATH");
-      if (path != null) {
-        builder.environment().put("PATH", path); // the registry binary is looked up on it
-      }
-      Process process = builder.start();
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(90, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new ActionException(
-            "SANDBOX_FAILED",
-            "The sandbox did not start within 90 s.",
-            "See " + groveHome.resolve("sandbox") + "; `grove sandbox down` resets it.");
-      }
-      String last = out.strip();
-      last = last.substring(last.lastIndexOf('\n') + 1);
+      SandboxLauncher.Answer run =
+          launcher.run(
+              List.of("up"),
+              groveHome,
+              // the registry binary is looked up on the PATH of the shell that asked
+              path == null ? Map.of() : Map.of("PATH", path),
+              TIMEOUT);
+      String last = run.lastLine();
       JsonNode answer = last.isEmpty() ? JSON.createObjectNode() : JSON.readTree(last);
-      if (process.exitValue() != 0 || !answer.path("running").asBoolean()) {
+      if (run.exitCode() != 0 || !answer.path("running").asBoolean()) {
         throw new ActionException(
             "SANDBOX_FAILED",
-            "The sandbox did not start: "
-                + answer.path("error").asText("exit " + process.exitValue()),
+            "The sandbox did not start: " + answer.path("error").asText("exit " + run.exitCode()),
             answer.path("suggestion").asText("Run `grove sandbox up` to see why."));
       }
       say.accept(
@@ -80,6 +60,11 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
               + ", registry "
               + answer.path("registry").asText()
               + ".");
+    } catch (TimeoutException e) {
+      throw new ActionException(
+          "SANDBOX_FAILED",
+          "The sandbox did not start within 90 s.",
+          "See " + groveHome.resolve("sandbox") + "; `grove sandbox down` resets it.");
     } catch (IOException e) {
       throw new ActionException(
           "SANDBOX_FAILED",

@@ -7,7 +7,7 @@ import dev.grove.actions.kube.KubeApplier;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.RolloutWatcher;
 import dev.grove.actions.kube.SecretCopier;
-import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.kube.patch.GrovePatchRules;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -15,6 +15,7 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
+import dev.grove.sandbox.MockCluster;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,7 +46,7 @@ class ContainerDeployHandlerIT {
 
   @BeforeEach
   void start() {
-    cluster = MockCluster.start();
+    cluster = MockCluster.start(GrovePatchRules.RULES);
     client = cluster.client();
     var target =
         new KubeConfigResolver.Target(Path.of("mock-kubeconfig"), "mock", cluster.config());

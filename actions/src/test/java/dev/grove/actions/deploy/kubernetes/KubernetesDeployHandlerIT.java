@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.KubeConfigResolver;
-import dev.grove.actions.kube.mock.MockCluster;
+import dev.grove.actions.kube.patch.GrovePatchRules;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.spi.ActionContext;
@@ -13,6 +13,7 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
+import dev.grove.sandbox.MockCluster;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -42,7 +43,7 @@ class KubernetesDeployHandlerIT {
 
   @BeforeEach
   void start() {
-    cluster = MockCluster.start();
+    cluster = MockCluster.start(GrovePatchRules.RULES);
     client = cluster.client();
     var target =
         new KubeConfigResolver.Target(Path.of("mock-kubeconfig"), "mock", cluster.config());

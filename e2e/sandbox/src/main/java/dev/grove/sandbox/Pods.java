@@ -1,0 +1,42 @@
+package dev.grove.sandbox;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+
+/** What controllers ask of a pod's status. */
+public final class Pods {
+
+  private Pods() {}
+
+  /** Ready condition True. */
+  public static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Phase Succeeded or Failed: the pod will not run again. */
+  static boolean finished(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  static boolean succeeded(Pod pod) {
+    return pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+  }
+
+  static boolean failed(Pod pod) {
+    return pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+  }
+
+  static PodCondition condition(Pod pod, String type) {
+    if (pod.getStatus() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+}
