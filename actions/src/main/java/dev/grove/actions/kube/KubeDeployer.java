@@ -6,6 +6,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.api.event.EventPayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,12 +31,6 @@ public final class KubeDeployer {
   /** The Deploy's target; a context without one is a bug in the caller. */
   public static DeployTarget target(ActionContext context) throws ActionException {
     return KubeCluster.deployTarget(context);
-  }
-
-  /** See {@link KubeCluster#status}. */
-  public ActionHandler.Status status(ActionContext context, String namespace, boolean waitForJobs)
-      throws ActionException {
-    return clusters.open(context).status(context, namespace, waitForJobs, pollInterval);
   }
 
   /**
@@ -64,7 +59,7 @@ public final class KubeDeployer {
       ensureNamespace(cluster, provider, ns);
       SecretCopier.copy(cluster.client(), cluster.target(), provider.secretsToCopy(), ns);
     }
-    cluster.applyAndWait(context, namespace, objects, waitForJobs, pollInterval);
+    applyAndWait(cluster, context, namespace, objects, waitForJobs);
   }
 
   /**
@@ -152,5 +147,92 @@ public final class KubeDeployer {
       }
     }
     return builder.build();
+  }
+
+  /**
+   * A Deploy's status from its inventory and its objects: {@code missing} (never deployed, or an
+   * object is gone), {@code outdated} (another version), {@code unhealthy} (a pod cannot start),
+   * {@code deploying} (a rollout is not done), or ready. Each object's own state goes out as a
+   * {@code deployStatus} event.
+   */
+  public ActionHandler.Status status(ActionContext context, String namespace, boolean waitForJobs)
+      throws ActionException {
+    KubeCluster cluster = clusters.open(context);
+    KubeApplier applier = cluster.applier();
+    String action = context.ref().toString();
+    String deployed = applier.deployedVersion(action, namespace);
+    if (deployed == null) {
+      return ActionHandler.Status.notReady("missing");
+    }
+    RolloutWatcher watcher = cluster.watcher(pollInterval);
+    List<EventPayload.DeployStatus.DeployedObject> objects = new ArrayList<>();
+    String worst = "ready";
+    for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+      String state = objectState(applier, watcher, id, context.version(), waitForJobs);
+      objects.add(
+          new EventPayload.DeployStatus.DeployedObject(
+              id.kind(), id.name(), id.namespace(), state));
+      if (RANK.indexOf(state) < RANK.indexOf(worst)) {
+        worst = state;
+      }
+    }
+    if (!deployed.equals(context.version()) && RANK.indexOf("outdated") < RANK.indexOf(worst)) {
+      worst = "outdated";
+    }
+    context.events().emit(new EventPayload.DeployStatus(worst, objects));
+    return worst.equals("ready")
+        ? new ActionHandler.Status(true, "ready", context.outputs())
+        : ActionHandler.Status.notReady(worst);
+  }
+
+  /** Worst first. */
+  private static final List<String> RANK =
+      List.of("missing", "outdated", "unhealthy", "deploying", "ready");
+
+  private static String objectState(
+      KubeApplier applier,
+      RolloutWatcher watcher,
+      KubeApplier.ObjectId id,
+      String version,
+      boolean waitForJobs)
+      throws ActionException {
+    var live = applier.get(id);
+    if (live == null) {
+      return "missing";
+    }
+    Map<String, String> annotations = live.getMetadata().getAnnotations();
+    if (annotations == null || !version.equals(annotations.get(GroveLabels.VERSION))) {
+      return "outdated";
+    }
+    if (!RolloutWatcher.isWorkload(id.kind(), waitForJobs)) {
+      return "ready";
+    }
+    try {
+      return watcher.progress(id).done() ? "ready" : "deploying";
+    } catch (ActionException e) {
+      if (e.code().equals(RolloutWatcher.ROLLOUT_FAILED)) {
+        return "unhealthy";
+      }
+      throw e;
+    }
+  }
+
+  /** Applies, logs what was pruned, and waits for the rollout with progress events. */
+  private void applyAndWait(
+      KubeCluster cluster,
+      ActionContext context,
+      String namespace,
+      List<Map<String, Object>> objects,
+      boolean waitForJobs)
+      throws ActionException {
+    KubeApplier applier = cluster.applier();
+    String action = context.ref().toString();
+    for (KubeApplier.ObjectId id : applier.apply(action, context.version(), namespace, objects)) {
+      context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "pruned " + id);
+    }
+    List<KubeApplier.ObjectId> ids = new ArrayList<>(applier.inventory(action, namespace));
+    cluster
+        .watcher(pollInterval)
+        .await(ids, waitForJobs, context.timeout(), context.cancellation(), context.events()::emit);
   }
 }
