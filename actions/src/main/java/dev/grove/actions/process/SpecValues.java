@@ -15,18 +15,7 @@ public final class SpecValues {
   /** {@code spec.<field>} as a boolean: {@code true}/{@code false}, or those words as strings. */
   public static boolean flag(Map<String, Object> spec, String field, boolean absent, String action)
       throws ActionException {
-    Object value = spec.get(field);
-    if (value == null) {
-      return absent;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    if ("true".equals(value) || "false".equals(value)) {
-      return Boolean.parseBoolean((String) value);
-    }
-    throw new SpecReader(action)
-        .invalid(field, value, "true or false", "Set spec." + field + " to true or false.");
+    return new SpecReader(action).flag(spec.get(field), field, absent);
   }
 
   /** {@code spec.<field>} as a positive number of seconds. */

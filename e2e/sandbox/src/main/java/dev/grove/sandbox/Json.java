@@ -1,5 +1,6 @@
 package dev.grove.sandbox;
 
+import dev.grove.api.value.ValueTrees;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -47,14 +48,12 @@ final class Json {
     return SERIALIZATION.asJson(value);
   }
 
-  @SuppressWarnings("unchecked")
   static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
+    return ValueTrees.map(value);
   }
 
-  @SuppressWarnings("unchecked")
   static List<Object> list(Object value) {
-    return (List<Object>) value;
+    return ValueTrees.list(value);
   }
 
   /** The object under {@code key}, created empty when missing or not an object. */
@@ -82,17 +81,7 @@ final class Json {
 
   /** A deep copy into LinkedHashMap / ArrayList. */
   static Object copy(Object value) {
-    if (value instanceof Map<?, ?> m) {
-      Map<String, Object> copy = new LinkedHashMap<>();
-      m.forEach((k, v) -> copy.put(String.valueOf(k), copy(v)));
-      return copy;
-    }
-    if (value instanceof List<?> l) {
-      List<Object> copy = new ArrayList<>(l.size());
-      l.forEach(v -> copy.add(copy(v)));
-      return copy;
-    }
-    return value;
+    return ValueTrees.copy(value);
   }
 
   static Map<String, Object> copyMap(Map<String, Object> value) {
