@@ -1,5 +1,7 @@
 package dev.grove.actions.kube;
 
+import static dev.grove.actions.spi.ActionCodes.SECRET_NOT_FOUND;
+
 import dev.grove.actions.spi.ActionException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -15,8 +17,6 @@ import java.util.Map;
  * and data only.
  */
 public final class SecretCopier {
-  public static final String SECRET_NOT_FOUND = "SECRET_NOT_FOUND";
-
   /** A secret the provider names: {@code {name, namespace}}. */
   public record SecretRef(String name, String namespace) {}
 

@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.LogSink;
 import java.io.IOException;
@@ -217,7 +218,7 @@ public final class PersistentProcesses {
       throws ActionException {
     if (!Files.isDirectory(workDir)) {
       throw new ActionException(
-          ActionException.COMMAND_NOT_STARTED,
+          ActionCodes.COMMAND_NOT_STARTED,
           label + ": could not start `" + String.join(" ", command) + "`: no folder " + workDir,
           "Check the action's source folder.");
     }
@@ -227,7 +228,7 @@ public final class PersistentProcesses {
       process = builder.start();
     } catch (IOException e) {
       throw new ActionException(
-          ActionException.COMMAND_NOT_STARTED,
+          ActionCodes.COMMAND_NOT_STARTED,
           label + ": could not start `" + String.join(" ", command) + "`: " + e.getMessage(),
           "Check that `" + command.get(0) + "` is installed and on the PATH.");
     }

@@ -3,6 +3,7 @@ package dev.grove.actions.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class KubeConfigResolverTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(KubeConfigResolver.KUBE_CONFIG);
+              assertThat(e.code()).isEqualTo(ActionCodes.KUBE_CONFIG);
               assertThat(e.getMessage()).contains("`gke_prod`").contains("k.yaml");
               assertThat(e.suggestion()).contains("a, b");
             });
@@ -116,7 +117,7 @@ class KubeConfigResolverTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(KubeErrors.KUBE_UNREACHABLE);
+              assertThat(e.code()).isEqualTo(ActionCodes.KUBE_UNREACHABLE);
               assertThat(e.getMessage()).contains("`gone`").contains("k.yaml");
               assertThat(e.suggestion()).contains("cluster-info");
             });

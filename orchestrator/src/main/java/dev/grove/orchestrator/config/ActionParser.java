@@ -75,7 +75,7 @@ final class ActionParser {
     ActionConfig.VersionSettings versionSettings = versionSettings(doc, raw, context, diagnostics);
     Map<String, Object> spec = spec(doc, kind, handler, diagnostics);
     // Unknown fields are reported but do not stop the action from being graphed.
-    if (handler == null || diagnostics.errorsSinceOtherThan(before, SchemaChecker.UNKNOWN_FIELD)) {
+    if (handler == null || diagnostics.errorsSinceOtherThan(before, ConfigCodes.UNKNOWN_FIELD)) {
       return null;
     }
     return new ActionConfig(
@@ -102,7 +102,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "type",
-          "MISSING_TYPE",
+          ConfigCodes.MISSING_TYPE,
           "The " + kind.displayName() + " action has no `type`.",
           "Add one of: " + String.join(", ", ActionTypes.typesOf(kind)) + ".");
       return null;
@@ -112,7 +112,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "type",
-          "UNKNOWN_TYPE",
+          ConfigCodes.UNKNOWN_TYPE,
           "Grove does not know the " + kind.displayName() + " type `" + type + "`.",
           "Known "
               + kind.displayName()
@@ -142,7 +142,7 @@ final class ActionParser {
     diagnostics.error(
         doc,
         "name",
-        "INVALID_NAME",
+        ConfigCodes.INVALID_NAME,
         nameValue == null
             ? "The " + kind.displayName() + " action has no `name`."
             : "`" + nameValue + "` is not a valid action name.",
@@ -198,7 +198,7 @@ final class ActionParser {
         diagnostics.warning(
             doc,
             "environments[" + i + "]",
-            "UNKNOWN_ENVIRONMENT",
+            ConfigCodes.UNKNOWN_ENVIRONMENT,
             "`" + env + "` is not an environment of the project, so it never enables " + name + ".",
             Problems.didYouMean(env, defined, "environments"));
       }
@@ -225,7 +225,7 @@ final class ActionParser {
           diagnostics.error(
               doc,
               path,
-              "INVALID_DEPENDENCY",
+              ConfigCodes.INVALID_DEPENDENCY,
               "`" + dep + "` is not an action reference.",
               "Write `deploy.db` (kind.name) or `{kind: Deploy, name: db}`.");
         } else {
@@ -236,7 +236,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "dependencies",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`dependencies` must be a list.",
           "Write `dependencies: [build.api, deploy.db]`.");
     }
@@ -255,7 +255,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "build",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`build` must be the name of a Build action.",
           "Write e.g. `build: api`.");
     }
@@ -275,14 +275,14 @@ final class ActionParser {
         diagnostics.error(
             doc,
             "source.path",
-            "SOURCE_NOT_FOUND",
+            ConfigCodes.SOURCE_NOT_FOUND,
             "`source.path` `" + path + "` is not a folder.",
             "Give a folder relative to " + doc.displayFile() + "'s folder.");
       } else if (!dir.startsWith(project.root())) {
         diagnostics.error(
             doc,
             "source.path",
-            "SOURCE_OUTSIDE_PROJECT",
+            ConfigCodes.SOURCE_OUTSIDE_PROJECT,
             "`source.path` `" + path + "` is outside the project.",
             "Keep action sources inside the project root.");
       } else {
@@ -300,7 +300,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "timeout",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`timeout` must be a number of seconds.",
           "Write e.g. `timeout: 300`.");
     }
@@ -315,7 +315,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "spec",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`spec` must be a map.",
           "Write the type's fields under `spec:`.");
     }
@@ -414,7 +414,7 @@ final class ActionParser {
           diagnostics.error(
               doc,
               path,
-              "INVALID_FIELD",
+              ConfigCodes.INVALID_FIELD,
               "`" + path + "` must be a list of strings.",
               "Write e.g. `" + path + ": [\"src/**\"]`.");
           return null;
@@ -426,7 +426,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           path,
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`" + path + "` must be a list of strings, not " + ValueTrees.typeName(resolved) + ".",
           "Write e.g. `" + path + ": [\"src/**\"]`.");
     }

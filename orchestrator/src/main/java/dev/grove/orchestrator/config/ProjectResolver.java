@@ -111,7 +111,7 @@ final class ProjectResolver {
     diagnostics.error(
         doc,
         "name",
-        "INVALID_NAME",
+        ConfigCodes.INVALID_NAME,
         nameValue == null
             ? "The project has no `name`."
             : "The project name `" + nameValue + "` is not a valid name.",
@@ -148,7 +148,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "INVALID_ENVIRONMENT",
+          ConfigCodes.INVALID_ENVIRONMENT,
           "`--env " + requested + "` has more than one dot.",
           "Write `--env ENVIRONMENT` or `--env NAMESPACE.ENVIRONMENT` (one dot).");
       return null;
@@ -175,7 +175,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "NO_ENVIRONMENTS",
+          ConfigCodes.NO_ENVIRONMENTS,
           "The project defines no environments.",
           "Add at least one, e.g. `environments: [{name: dev}]`.");
       return null;
@@ -185,7 +185,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           requested != null ? "environments" : "defaultEnvironment",
-          "UNKNOWN_ENVIRONMENT",
+          ConfigCodes.UNKNOWN_ENVIRONMENT,
           "Environment `" + envName + "` is not defined in the project.",
           Problems.didYouMean(envName, envNames, "environments"));
       return null;
@@ -278,7 +278,7 @@ final class ProjectResolver {
             diagnostics.error(
                 doc,
                 "concurrency." + key,
-                "INVALID_FIELD",
+                ConfigCodes.INVALID_FIELD,
                 "`concurrency."
                     + key
                     + "` must be a whole number of at least 1, not `"
@@ -300,7 +300,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`environments` must be a list, not " + ValueTrees.typeName(value) + ".",
           "Write `environments: [{name: dev}]`.");
       return out;
@@ -312,7 +312,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             "environments[" + i + "]",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "Each environment needs a `name`.",
             "Write `- name: dev`.");
       }
@@ -336,7 +336,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path,
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "Each provider needs a `name`.",
             "Write `- name: kubernetes`.");
         continue;
@@ -345,7 +345,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".name",
-            "UNKNOWN_PROVIDER",
+            ConfigCodes.UNKNOWN_PROVIDER,
             "Grove does not know the provider `" + name + "`.",
             Problems.didYouMean(name, PROVIDERS, "providers"));
         continue;
@@ -386,7 +386,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".deploymentRegistry",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "`deploymentRegistry` needs a `hostname`.",
             "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
                 + " namespace: my-project/my-repo}`.");
@@ -394,7 +394,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".deploymentRegistry.port",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "`deploymentRegistry.port` must be a number, not `" + map.get("port") + "`.",
             "Write e.g. `port: 5000`, or leave it out.");
       }
@@ -413,7 +413,7 @@ final class ProjectResolver {
           diagnostics.error(
               doc,
               list == null ? path + "." + key : path + "." + key + "[" + i + "]",
-              "INVALID_FIELD",
+              ConfigCodes.INVALID_FIELD,
               "Each of `" + key + "` needs a `name` (and optionally a `namespace`).",
               "Write e.g. `" + key + ": [{name: my-registry-secret, namespace: default}]`.");
           break;
@@ -425,7 +425,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path + ".buildMode",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "Unknown `buildMode` `" + buildMode + "`.",
           Problems.didYouMean(String.valueOf(buildMode), BUILD_MODES, "build modes"));
     }
@@ -447,7 +447,7 @@ final class ProjectResolver {
     diagnostics.error(
         doc,
         path,
-        "INVALID_FIELD",
+        ConfigCodes.INVALID_FIELD,
         "`" + path + "` must be a map of variables, not " + ValueTrees.typeName(resolved) + ".",
         "Write `" + path + ": {key: value}`.");
     return new LinkedHashMap<>();
@@ -464,7 +464,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path,
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`" + path + "` must be a file path.",
           "Write e.g. `" + path + ": garden.env`.");
       return Map.of();
@@ -475,7 +475,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path,
-            "VARFILE_NOT_FOUND",
+            ConfigCodes.VARFILE_NOT_FOUND,
             "The varfile `" + name + "` does not exist.",
             "Create it, or fix the path (relative to " + baseDir + ").");
       }
@@ -484,7 +484,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path,
-          "VARFILE_INVALID",
+          ConfigCodes.VARFILE_INVALID,
           "The varfile `" + name + "` cannot be used: " + e.getMessage(),
           e.suggestion());
       return Map.of();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.SandboxFiles;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
       if (!process.waitFor(90, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new ActionException(
-            "SANDBOX_FAILED",
+            ActionCodes.SANDBOX_FAILED,
             "The sandbox did not start within 90 s.",
             "See " + groveHome.resolve("sandbox") + "; `grove sandbox down` resets it.");
       }
@@ -69,7 +70,7 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
       JsonNode answer = last.isEmpty() ? JSON.createObjectNode() : JSON.readTree(last);
       if (process.exitValue() != 0 || !answer.path("running").asBoolean()) {
         throw new ActionException(
-            "SANDBOX_FAILED",
+            ActionCodes.SANDBOX_FAILED,
             "The sandbox did not start: "
                 + answer.path("error").asText("exit " + process.exitValue()),
             answer.path("suggestion").asText("Run `grove sandbox up` to see why."));
@@ -82,13 +83,13 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
               + ".");
     } catch (IOException e) {
       throw new ActionException(
-          "SANDBOX_FAILED",
+          ActionCodes.SANDBOX_FAILED,
           "Cannot start the sandbox: " + e.getMessage(),
           "Run `grove sandbox up` to see why.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, "Cancelled while starting the sandbox.", "Run again.");
+          ActionCodes.CANCELLED, "Cancelled while starting the sandbox.", "Run again.");
     }
   }
 }

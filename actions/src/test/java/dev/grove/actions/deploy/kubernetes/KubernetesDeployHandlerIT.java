@@ -6,6 +6,7 @@ import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.mock.MockCluster;
 import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -300,7 +301,7 @@ class KubernetesDeployHandlerIT {
       throw new AssertionError("the deploy did not fail");
     } catch (java.util.concurrent.ExecutionException e) {
       ActionException failure = (ActionException) e.getCause();
-      assertThat(failure.code()).isEqualTo(dev.grove.actions.kube.RolloutWatcher.ROLLOUT_FAILED);
+      assertThat(failure.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED);
       assertThat(failure.getMessage()).contains("Job migrate failed").contains("backoff limit");
     }
   }
