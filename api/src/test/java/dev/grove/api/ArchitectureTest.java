@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** DESIGN §2: the api is a contract of JDK types, our records and Jackson annotations only. */
+/** Module arrows: the api is a contract of JDK types, our records and Jackson annotations only. */
 @AnalyzeClasses(packages = "dev.grove.api", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

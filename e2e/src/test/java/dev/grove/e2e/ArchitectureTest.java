@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN §2 and §8 for e2e's main code: the sandbox is a cluster, so it knows nothing of the daemon
- * or the CLI; fabric8's mock server and the actions test fixtures stay inside it.
+ * Module arrows for e2e's main code: the sandbox is a cluster, so it knows nothing of the daemon or
+ * the CLI; fabric8's mock server and the actions test fixtures stay inside it.
  */
 @AnalyzeClasses(packages = "dev.grove.e2e", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {

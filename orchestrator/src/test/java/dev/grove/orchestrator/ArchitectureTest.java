@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN §2: the orchestrator never uses the CLI; the config engine knows nothing of the HTTP
+ * Module arrows: the orchestrator never uses the CLI; the config engine knows nothing of the HTTP
  * layer; the packages form no cycles.
  */
 @AnalyzeClasses(

@@ -456,7 +456,11 @@ public final class ProjectLoader {
     }
   }
 
-  /** Which files count for the action's version (GARDEN.md, Versions). */
+  /**
+   * Which files count for the action's version, as Garden counts them: the source path's files
+   * after include/exclude and ignore files; without include, the type's default includes (a
+   * kubernetes Deploy's manifests), or none for a Deploy with {@code build} and no exclude.
+   */
   private static VersionCalculator.SourceSelection sourceSelection(
       ActionConfig action, Map<String, Object> spec, Optional<String> buildDir) {
     Optional<List<String>> includes;

@@ -71,7 +71,8 @@ public final class Daemon {
       return Future.failedFuture(e);
     }
     Vertx vertx = Vertx.vertx();
-    // the Kubernetes API traffic of Deploys rides the daemon's event loops (FACTS.md)
+    // the Kubernetes API traffic of Deploys rides the daemon's event loops (fabric8's vert.x 5
+    // client)
     dev.grove.actions.kube.KubeClients.useVertx(vertx);
     SandboxProcess sandbox = SandboxProcess.fromSystem();
     if (sandbox != null) {

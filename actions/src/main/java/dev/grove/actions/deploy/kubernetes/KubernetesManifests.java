@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * The objects a {@code Deploy/kubernetes} applies, computed from its spec and files. The steps
- * follow Garden's pipeline (GARDEN.md): read the manifests (expanding {@code List}s), apply {@code
+ * follow Garden 0.13's pipeline: read the manifests (expanding {@code List}s), apply {@code
  * patchResources}, default namespaces, reject duplicates, then Grove's labels and annotation; then
  * Grove's own step, pull secrets: the opt-in injection of the provider's secrets and the lint that
- * warns before a pod fails with {@code ImagePullBackOff} (DESIGN §1).
+ * warns before a pod fails with {@code ImagePullBackOff} (Garden never injects pull secrets).
  *
  * <p>Pure but for reading the manifest files: the same input gives the same maps, in the same key
  * order, so a render is byte-stable.

@@ -15,7 +15,7 @@ import java.util.Set;
  * provider's, or one Grove has credentials for). With {@code spec.imagePullSecrets: provider} it
  * adds the provider's secrets that a pod template lacks; otherwise it warns about each pod template
  * that has none and whose service account is not known to have any, since those pods end in {@code
- * ImagePullBackOff} (the user's story, DESIGN §1; Garden never injects, garden issue 6486). Runs
+ * ImagePullBackOff} (the story Grove started from; Garden never injects, garden issue 6486). Runs
  * after the patches, so a {@code patchResources} entry that adds the secret silences the warning.
  */
 final class PullSecretEnricher {

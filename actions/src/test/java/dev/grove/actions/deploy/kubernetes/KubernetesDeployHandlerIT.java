@@ -30,7 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §1's story against the mock API server: the patch, the lint, and the injection. */
+/**
+ * The story Grove started from (private-registry pulls) against the mock API server: the patch, the
+ * lint, and the injection.
+ */
 class KubernetesDeployHandlerIT {
   private static final Path SEED =
       Path.of("src/test/resources/deploy/kubernetes/seed").toAbsolutePath();

@@ -829,7 +829,10 @@ class KubernetesManifestsTest {
     }
   }
 
-  /** DESIGN §1: the story that started the project, with {@code ${var.*}} already resolved. */
+  /**
+   * The story that started the project (a kubernetes Deploy pulling from a private registry), with
+   * {@code ${var.*}} already resolved.
+   */
   @Nested
   class SeedStory {
 
