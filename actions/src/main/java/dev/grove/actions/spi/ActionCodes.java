@@ -3,8 +3,8 @@ package dev.grove.actions.spi;
 /**
  * Every stable machine code the actions module reports: the code of an {@link ActionException} (it
  * reaches users as {@code actionStatus.error.code}, and the daemon maps some to HTTP statuses by
- * prefix) and the code of a render warning. The one place for them; a source scan (ActionCodesTest)
- * fails on a code literal anywhere else in the module.
+ * prefix) and the code of a render warning. The one place for them; e2e's CodeLiteralsTest fails on
+ * a code literal anywhere else in the module.
  */
 public final class ActionCodes {
 
@@ -30,7 +30,7 @@ public final class ActionCodes {
 
   // -- container builds
 
-  /** An image build failed (jib or {@code docker build}). */
+  /** An image build failed (jib, {@code docker build}, or its output folder). */
   public static final String BUILD_FAILED = "BUILD_FAILED";
 
   /** The Dockerfile uses something the daemonless builder cannot do. */
@@ -60,8 +60,7 @@ public final class ActionCodes {
   public static final String REGISTRY_ERROR = "REGISTRY_ERROR";
 
   /**
-   * The Artifact Registry repository of an image does not exist and Grove was not asked to create
-   * it.
+   * An image's Artifact Registry repository does not exist and Grove was not asked to create it.
    */
   public static final String AR_REPOSITORY_NOT_FOUND = "AR_REPOSITORY_NOT_FOUND";
 
@@ -88,7 +87,10 @@ public final class ActionCodes {
   /** A Deploy reached its handler without a namespace and provider (a bug outside the daemon). */
   public static final String NO_DEPLOY_TARGET = "NO_DEPLOY_TARGET";
 
-  /** A rollout cannot finish: a pod crashes, cannot pull its image or cannot be scheduled. */
+  /**
+   * A rollout cannot finish: a pod fails fast (pull, crash loop, bad config), a Job fails, or a
+   * Deployment exceeds its progress deadline.
+   */
   public static final String ROLLOUT_FAILED = "ROLLOUT_FAILED";
 
   /** A rollout did not finish within the action's timeout. */

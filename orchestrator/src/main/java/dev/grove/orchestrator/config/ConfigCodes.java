@@ -3,8 +3,8 @@ package dev.grove.orchestrator.config;
 /**
  * Every stable code of a config problem or warning: each reaches users as a {@code problems[]} or
  * {@code warnings[]} entry of a {@code CONFIG_INVALID} answer or a project summary (docs/API.md).
- * The one place for the orchestrator's codes; a source scan (ConfigCodesTest) fails on a code
- * literal anywhere else in the module. The daemon's own answer codes are api's {@code ErrorCodes}.
+ * The one place for the orchestrator's codes; e2e's CodeLiteralsTest fails on a code literal
+ * anywhere else in the module. The daemon's own answer codes are api's {@code ErrorCodes}.
  */
 public final class ConfigCodes {
 
