@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemon's memory (DESIGN §10: ≤ 250 MiB RSS with the 1,000-action project loaded): its RSS
+# The daemon's memory (budget: ≤ 250 MiB RSS with the 1,000-action project loaded): its RSS
 #   1. with the 1,000-action project loaded (bench/GenerateProject.java, as bench/validate.sh);
 #   2. right after a 1,000-action run (Garden's exec shape: 500 echo Builds, 500 Deploys) and
 #      once the daemon's housekeeping had its turn (every 20 s: idle projects go, and a full

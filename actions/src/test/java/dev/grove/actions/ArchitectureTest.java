@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** DESIGN §2: actions use the api, never the orchestrator, the CLI or vert.x web. */
+/** Module arrows: actions use the api, never the orchestrator, the CLI or vert.x web. */
 @AnalyzeClasses(
     packages = "dev.grove.actions",
     importOptions = ImportOption.DoNotIncludeTests.class)

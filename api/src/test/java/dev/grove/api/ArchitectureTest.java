@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.grove.api.event.EventPayload;
 import java.util.Map;
 
-/** DESIGN §2: the api is a contract of JDK types, our records and Jackson annotations only. */
+/** Module arrows: the api is a contract of JDK types, our records and Jackson annotations only. */
 @AnalyzeClasses(packages = "dev.grove.api", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

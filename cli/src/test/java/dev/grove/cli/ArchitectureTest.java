@@ -8,7 +8,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** DESIGN §2: the CLI is thin: the api, picocli and the JDK, never the engine or its libraries. */
+/**
+ * Module arrows: the CLI is thin: the api, picocli and the JDK, never the engine or its libraries.
+ */
 @AnalyzeClasses(packages = "dev.grove.cli", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code grove render} and the pull-secret lint on DESIGN §1's project, through the real CLI and
- * daemon, with no cluster and no registry.
+ * {@code grove render} and the pull-secret lint on the private-registry story's project, through
+ * the real CLI and daemon, with no cluster and no registry.
  */
 class RenderE2E {
   private static final Path SEED =

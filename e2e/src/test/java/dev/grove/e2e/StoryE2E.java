@@ -25,9 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN §1's story across real processes: the CLI, the daemon, the sandbox (API + simulated
- * kubelet that really asks the registry for each image with the pod's pull secrets) and the
- * registry. {@code examples/shop} is deployed in variants.
+ * The private-registry story across real processes: the CLI, the daemon, the sandbox (API +
+ * simulated kubelet that really asks the registry for each image with the pod's pull secrets) and
+ * the registry. {@code examples/shop} is deployed in variants.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoryE2E {

@@ -11,8 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.grove.api.event.Event;
 
 /**
- * DESIGN §2: the orchestrator never uses the CLI nor fabric8; the config engine knows nothing of
- * the HTTP layer; the packages form no cycles.
+ * Module arrows: the orchestrator never uses the CLI nor fabric8; the config engine knows nothing
+ * of the HTTP layer; the packages form no cycles.
  */
 @AnalyzeClasses(
     packages = "dev.grove.orchestrator",

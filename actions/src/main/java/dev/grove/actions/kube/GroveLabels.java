@@ -4,9 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The labels and annotations Grove puts on what it deploys (DESIGN §5–6). The action label finds an
- * action's objects (delete, prune); the version annotation tells a deployed object from an outdated
- * one.
+ * The labels and annotations Grove puts on what it deploys. The action label finds an action's
+ * objects (delete, prune); the version annotation tells a deployed object from an outdated one.
  */
 public final class GroveLabels {
 

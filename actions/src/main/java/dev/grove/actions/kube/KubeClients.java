@@ -1,5 +1,6 @@
 package dev.grove.actions.kube;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -108,7 +109,7 @@ public final class KubeClients {
     int code = e.getCode();
     if (code == 401) {
       return new ActionException(
-          KubeErrors.KUBE_UNAUTHORIZED,
+          ActionCodes.KUBE_UNAUTHORIZED,
           "The cluster of " + where + " refused the credentials while trying to " + what + ".",
           "Refresh them: `gcloud container clusters get-credentials ...` for GKE, or check the"
               + " user of the context with `kubectl --context "
@@ -117,13 +118,13 @@ public final class KubeClients {
     }
     if (code == 403) {
       return new ActionException(
-          KubeErrors.KUBE_FORBIDDEN,
+          ActionCodes.KUBE_FORBIDDEN,
           "The cluster of " + where + " forbade Grove to " + what + ": " + reason(e),
           "Grant the context's user the RBAC permissions (e.g. edit on the namespace).");
     }
     if (code == 0 || e.getCause() instanceof IOException) {
       return new ActionException(
-          KubeErrors.KUBE_UNREACHABLE,
+          ActionCodes.KUBE_UNREACHABLE,
           "The cluster of "
               + where
               + " could not be reached at "
@@ -136,7 +137,7 @@ public final class KubeClients {
               + " cluster-info`), choose another context, or run `grove sandbox up`.");
     }
     return new ActionException(
-        KubeErrors.KUBE_API_ERROR,
+        ActionCodes.KUBE_API_ERROR,
         "The cluster of " + where + " answered HTTP " + code + " to " + what + ": " + reason(e),
         "Fix what the API server says above, then run again.");
   }

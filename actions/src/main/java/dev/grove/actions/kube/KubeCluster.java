@@ -1,5 +1,6 @@
 package dev.grove.actions.kube;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.DeployTarget;
@@ -11,8 +12,6 @@ import java.time.Duration;
  * does the work on it.
  */
 public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target target) {
-  public static final String NO_TARGET = "NO_DEPLOY_TARGET";
-
   /** How handlers reach a cluster: production resolves the kubeconfig; tests use a mock. */
   @FunctionalInterface
   public interface Opener {
@@ -36,7 +35,7 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
   public static DeployTarget deployTarget(ActionContext context) throws ActionException {
     if (context.deploy() == null) {
       throw new ActionException(
-          NO_TARGET,
+          ActionCodes.NO_DEPLOY_TARGET,
           context.ref() + " has no deploy target (namespace, provider).",
           "Run it through the daemon (grove deploy); this is a bug if it happened there.");
     }

@@ -1,5 +1,7 @@
 package dev.grove.actions.kube;
 
+import static dev.grove.actions.spi.ActionCodes.KUBE_CONFIG;
+
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
@@ -17,8 +19,6 @@ import java.util.Map;
  * context. Errors name the file, the context and what to do.
  */
 public final class KubeConfigResolver {
-  public static final String KUBE_CONFIG = "KUBE_CONFIG";
-
   /** Starts the sandbox for a project whose context is {@code grove-sandbox} (the daemon's). */
   @FunctionalInterface
   public interface SandboxStarter {

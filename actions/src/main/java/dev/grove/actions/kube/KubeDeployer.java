@@ -1,6 +1,7 @@
 package dev.grove.actions.kube;
 
 import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -210,7 +211,7 @@ public final class KubeDeployer {
     try {
       return watcher.progress(id).done() ? "ready" : "deploying";
     } catch (ActionException e) {
-      if (e.code().equals(RolloutWatcher.ROLLOUT_FAILED)) {
+      if (e.code().equals(ActionCodes.ROLLOUT_FAILED)) {
         return "unhealthy";
       }
       throw e;

@@ -1,5 +1,9 @@
 package dev.grove.actions.kube;
 
+import static dev.grove.actions.spi.ActionCodes.ROLLOUT_FAILED;
+import static dev.grove.actions.spi.ActionCodes.ROLLOUT_TIMEOUT;
+
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.event.EventPayload.RolloutProgress;
@@ -39,8 +43,6 @@ import java.util.function.Consumer;
  * ones roll out are not this rollout's failure.
  */
 public final class RolloutWatcher {
-  public static final String ROLLOUT_FAILED = "ROLLOUT_FAILED";
-  public static final String ROLLOUT_TIMEOUT = "ROLLOUT_TIMEOUT";
 
   static final Set<String> FATAL_WAITING =
       Set.of(
@@ -115,7 +117,7 @@ public final class RolloutWatcher {
       }
       if (cancellation.isCancelled()) {
         throw new ActionException(
-            ActionException.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
+            ActionCodes.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
       }
       if (System.nanoTime() > deadline) {
         List<String> pending = new ArrayList<>();
@@ -155,7 +157,7 @@ public final class RolloutWatcher {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ActionException(
-            ActionException.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
+            ActionCodes.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
       } finally {
         cancellation.removeListener(wake);
       }

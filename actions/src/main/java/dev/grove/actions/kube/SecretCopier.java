@@ -1,5 +1,7 @@
 package dev.grove.actions.kube;
 
+import static dev.grove.actions.spi.ActionCodes.SECRET_NOT_FOUND;
+
 import dev.grove.actions.provider.SecretRef;
 import dev.grove.actions.spi.ActionException;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -14,7 +16,6 @@ import java.util.List;
  * and data only.
  */
 public final class SecretCopier {
-  public static final String SECRET_NOT_FOUND = "SECRET_NOT_FOUND";
 
   private SecretCopier() {}
 

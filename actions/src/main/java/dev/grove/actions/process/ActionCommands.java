@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -99,7 +100,7 @@ public final class ActionCommands {
       last.forEach(line -> message.append("\n  ").append(line));
     }
     return new ActionException(
-        ActionException.COMMAND_FAILED,
+        ActionCodes.COMMAND_FAILED,
         message.toString(),
         "Look at the command's log above for the cause, fix it, and run " + ctx.ref() + " again.");
   }

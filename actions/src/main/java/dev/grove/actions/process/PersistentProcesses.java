@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.LogSink;
 import java.io.IOException;
@@ -211,7 +212,7 @@ public final class PersistentProcesses {
       throws ActionException {
     if (!Files.isDirectory(workDir)) {
       throw new ActionException(
-          ActionException.COMMAND_NOT_STARTED,
+          ActionCodes.COMMAND_NOT_STARTED,
           label + ": could not start `" + String.join(" ", command) + "`: no folder " + workDir,
           "Check the action's source folder.");
     }
@@ -221,7 +222,7 @@ public final class PersistentProcesses {
       process = builder.start();
     } catch (IOException e) {
       throw new ActionException(
-          ActionException.COMMAND_NOT_STARTED,
+          ActionCodes.COMMAND_NOT_STARTED,
           label + ": could not start `" + String.join(" ", command) + "`: " + e.getMessage(),
           "Check that `" + command.get(0) + "` is installed and on the PATH.");
     }

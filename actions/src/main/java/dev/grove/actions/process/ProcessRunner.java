@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.LogSink;
@@ -320,7 +321,7 @@ public final class ProcessRunner {
   private static ActionException notStarted(
       String label, List<String> command, Path workDir, String reason) {
     return new ActionException(
-        ActionException.COMMAND_NOT_STARTED,
+        ActionCodes.COMMAND_NOT_STARTED,
         label
             + ": could not start `"
             + String.join(" ", command)
@@ -337,12 +338,12 @@ public final class ProcessRunner {
       String label, String shown, Cancellation.Reason reason, Duration timeout) {
     if (reason == Cancellation.Reason.TIMEOUT) {
       return new ActionException(
-          ActionException.TIMEOUT,
+          ActionCodes.TIMEOUT,
           label + ": `" + shown + "` timed out after " + seconds(timeout) + " s",
           "Raise the action's `timeout` or make the command faster.");
     }
     return new ActionException(
-        ActionException.CANCELLED,
+        ActionCodes.CANCELLED,
         label + ": `" + shown + "` was cancelled",
         "Nothing to fix: the run was cancelled. Run the command again when needed.");
   }

@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public record ShellCommand(String field, List<String> argv, String shown) {
 
   private static ActionException invalid(String action, String field, String what) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         action + ": spec." + field + " " + what + "; it must be a list of strings or one string.",
         "Write spec."
             + field

@@ -1,5 +1,6 @@
 package dev.grove.actions.process;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.value.ValueTrees;
 import java.math.BigDecimal;
@@ -50,7 +51,7 @@ public final class SpecReader {
 
   public ActionException invalid(String path, Object value, String expected, String suggestion) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         action
             + ": spec."
             + path
@@ -64,7 +65,7 @@ public final class SpecReader {
 
   public ActionException problem(String path, String what, String suggestion) {
     return new ActionException(
-        ActionException.INVALID_SPEC, action + ": spec." + path + " " + what + ".", suggestion);
+        ActionCodes.INVALID_SPEC, action + ": spec." + path + " " + what + ".", suggestion);
   }
 
   public ActionException missing(String path, String needed, String suggestion) {

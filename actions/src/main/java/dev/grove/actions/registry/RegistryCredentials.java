@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
 import java.io.File;
@@ -59,7 +60,7 @@ public final class RegistryCredentials {
    *
    * @param env the invoking CLI's environment: {@code HOME}, {@code DOCKER_CONFIG}, {@code PATH},
    *     {@code GOOGLE_APPLICATION_CREDENTIALS}, ...
-   * @throws ActionException {@link RegistryErrors#REGISTRY_CREDENTIALS} when a config file is
+   * @throws ActionException {@link ActionCodes#REGISTRY_CREDENTIALS} when a config file is
    *     malformed, a helper fails or ADC cannot be refreshed
    */
   public Optional<RegistryAuth> find(String registryHost, Map<String, String> env)
@@ -112,7 +113,7 @@ public final class RegistryCredentials {
         return Optional.empty();
       }
       throw new ActionException(
-          RegistryErrors.REGISTRY_CREDENTIALS,
+          ActionCodes.REGISTRY_CREDENTIALS,
           "Could not read the docker config " + file + ": " + e.getMessage(),
           e.suggestion() + " Or point DOCKER_CONFIG at another directory.");
     } catch (JsonParseException e) {
@@ -273,7 +274,7 @@ public final class RegistryCredentials {
     Optional<Path> executable = onPath(command, env.get("PATH"));
     if (executable.isEmpty()) {
       throw new ActionException(
-          RegistryErrors.REGISTRY_CREDENTIALS,
+          ActionCodes.REGISTRY_CREDENTIALS,
           "The docker "
               + kind
               + " `"
@@ -331,7 +332,7 @@ public final class RegistryCredentials {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, "Cancelled while running " + command, "Run again");
+          ActionCodes.CANCELLED, "Cancelled while running " + command, "Run again");
     }
   }
 
@@ -360,7 +361,7 @@ public final class RegistryCredentials {
       token = adc.accessToken(env);
     } catch (IOException | RuntimeException e) {
       throw new ActionException(
-          RegistryErrors.REGISTRY_CREDENTIALS,
+          ActionCodes.REGISTRY_CREDENTIALS,
           "Google Application Default Credentials for "
               + registryHost
               + " could not give an access token: "
@@ -412,7 +413,7 @@ public final class RegistryCredentials {
 
   private static ActionException malformed(Path file, String registryHost, String what) {
     return new ActionException(
-        RegistryErrors.REGISTRY_CREDENTIALS,
+        ActionCodes.REGISTRY_CREDENTIALS,
         "The docker config " + file + " " + what,
         "Fix or remove " + file + ", then " + RegistryErrors.loginFix(registryHost));
   }
@@ -420,7 +421,7 @@ public final class RegistryCredentials {
   private static ActionException helperFailed(
       String command, String source, String registryHost, String why) {
     return new ActionException(
-        RegistryErrors.REGISTRY_CREDENTIALS,
+        ActionCodes.REGISTRY_CREDENTIALS,
         "The docker credential helper "
             + command
             + " ("

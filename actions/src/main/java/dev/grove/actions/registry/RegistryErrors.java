@@ -3,29 +3,8 @@ package dev.grove.actions.registry;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The machine codes of registry failures and the fixes their messages suggest. */
+/** The fixes that registry failures suggest (their codes are {@code ActionCodes.REGISTRY_*}). */
 public final class RegistryErrors {
-
-  /** A docker config file, credential helper or Google ADC could not give credentials. */
-  public static final String REGISTRY_CREDENTIALS = "REGISTRY_CREDENTIALS";
-
-  /** The registry refused the credentials (or their absence): HTTP 401. */
-  public static final String REGISTRY_UNAUTHORIZED = "REGISTRY_UNAUTHORIZED";
-
-  /** The registry accepted who we are but not what we asked: HTTP 403. */
-  public static final String REGISTRY_FORBIDDEN = "REGISTRY_FORBIDDEN";
-
-  /** The repository or image does not exist in the registry (pulling a base image). */
-  public static final String REGISTRY_NOT_FOUND = "REGISTRY_NOT_FOUND";
-
-  /** The registry could not be reached: refused, unknown host, timeout, TLS failure. */
-  public static final String REGISTRY_UNREACHABLE = "REGISTRY_UNREACHABLE";
-
-  /** The registry does not allow deleting manifests (distribution's default). */
-  public static final String REGISTRY_DELETE_DISABLED = "REGISTRY_DELETE_DISABLED";
-
-  /** The registry answered with something the protocol does not expect. */
-  public static final String REGISTRY_ERROR = "REGISTRY_ERROR";
 
   private RegistryErrors() {}
 

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -78,8 +79,8 @@ public final class RegistryStatus {
    * @param repository the repository path, e.g. {@code my-project/my-repo/api}
    * @param tag a tag, or a digest such as {@code sha256:...}
    * @param insecure plain http instead of https
-   * @throws ActionException {@link RegistryErrors#REGISTRY_UNAUTHORIZED}, {@link
-   *     RegistryErrors#REGISTRY_FORBIDDEN}, {@link RegistryErrors#REGISTRY_UNREACHABLE} or {@link
+   * @throws ActionException {@link ActionCodes#REGISTRY_UNAUTHORIZED}, {@link
+   *     RegistryErrors#REGISTRY_FORBIDDEN}, {@link ActionCodes#REGISTRY_UNREACHABLE} or {@link
    *     RegistryErrors#REGISTRY_ERROR}; messages never contain a password or token
    */
   public boolean tagExists(
@@ -191,8 +192,8 @@ public final class RegistryStatus {
    * Deletes a manifest by digest ({@code DELETE /v2/<name>/manifests/<digest>}); every tag that
    * points to it goes with it. A manifest already gone is not an error.
    *
-   * @throws ActionException {@link RegistryErrors#REGISTRY_DELETE_DISABLED} when the registry does
-   *     not allow deletion, and the errors of {@link #tagExists}
+   * @throws ActionException {@link ActionCodes#REGISTRY_DELETE_DISABLED} when the registry does not
+   *     allow deletion, and the errors of {@link #tagExists}
    */
   public void deleteManifest(
       String host, String repository, String digest, Optional<RegistryAuth> auth, boolean insecure)
@@ -212,7 +213,7 @@ public final class RegistryStatus {
     }
     if (status == 405 || status == 501) {
       throw new ActionException(
-          RegistryErrors.REGISTRY_DELETE_DISABLED,
+          ActionCodes.REGISTRY_DELETE_DISABLED,
           "The registry " + host + " does not allow deleting images (HTTP " + status + ").",
           "Enable deletion in the registry (distribution: storage.delete.enabled: true, or"
               + " REGISTRY_STORAGE_DELETE_ENABLED=true), or delete old tags in its own UI.");
@@ -287,7 +288,7 @@ public final class RegistryStatus {
 
   private static ActionException invalid(String what) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         "The image reference is invalid: " + what,
         "Use lower-case repository paths and tags of letters, digits, `_`, `.` and `-`");
   }
@@ -321,7 +322,7 @@ public final class RegistryStatus {
     String realm = challenge.params().get("realm");
     if (realm == null || realm.isBlank()) {
       throw new ActionException(
-          RegistryErrors.REGISTRY_ERROR,
+          ActionCodes.REGISTRY_ERROR,
           "The registry " + host + " asked for a Bearer token without a realm",
           "Check that " + host + " is a Docker/OCI registry");
     }
@@ -332,7 +333,7 @@ public final class RegistryStatus {
       realmUri = URI.create(realm);
     } catch (IllegalArgumentException e) {
       throw new ActionException(
-          RegistryErrors.REGISTRY_ERROR,
+          ActionCodes.REGISTRY_ERROR,
           "The registry " + host + " named a token realm that is not a URL: " + realm,
           "Check that " + host + " is a Docker/OCI registry");
     }
@@ -391,7 +392,7 @@ public final class RegistryStatus {
       // fall through: reported without the body, which might hold a token
     }
     throw new ActionException(
-        RegistryErrors.REGISTRY_ERROR,
+        ActionCodes.REGISTRY_ERROR,
         "The token endpoint of " + host + " answered without a token",
         "Check that " + host + " is a Docker/OCI registry");
   }
@@ -407,7 +408,7 @@ public final class RegistryStatus {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, "Cancelled while talking to " + host, "Run again");
+          ActionCodes.CANCELLED, "Cancelled while talking to " + host, "Run again");
     } catch (IOException e) {
       throw unreachable(host, request.uri(), auth, e);
     }
@@ -433,7 +434,7 @@ public final class RegistryStatus {
 
   private static ActionException unauthorized(String host, Optional<RegistryAuth> auth) {
     return new ActionException(
-        RegistryErrors.REGISTRY_UNAUTHORIZED,
+        ActionCodes.REGISTRY_UNAUTHORIZED,
         "The registry "
             + host
             + " refused the credentials (HTTP 401); tried: "
@@ -444,7 +445,7 @@ public final class RegistryStatus {
   private static ActionException forbidden(
       String host, String repository, Optional<RegistryAuth> auth) {
     return new ActionException(
-        RegistryErrors.REGISTRY_FORBIDDEN,
+        ActionCodes.REGISTRY_FORBIDDEN,
         "The registry "
             + host
             + " denied access to "
@@ -456,7 +457,7 @@ public final class RegistryStatus {
 
   private static ActionException unexpected(String host, String what, int status) {
     return new ActionException(
-        RegistryErrors.REGISTRY_ERROR,
+        ActionCodes.REGISTRY_ERROR,
         "The registry " + host + " answered HTTP " + status + " for " + what,
         "Try again later; if it persists, check the registry's status");
   }
@@ -477,7 +478,7 @@ public final class RegistryStatus {
       why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
     return new ActionException(
-        RegistryErrors.REGISTRY_UNREACHABLE,
+        ActionCodes.REGISTRY_UNREACHABLE,
         "The registry "
             + host
             + " could not be reached at "

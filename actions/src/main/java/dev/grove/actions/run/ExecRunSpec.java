@@ -2,6 +2,7 @@ package dev.grove.actions.run;
 
 import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ public record ExecRunSpec(ShellCommand command, Map<String, String> env) {
             .orElseThrow(
                 () ->
                     new ActionException(
-                        ActionException.INVALID_SPEC,
+                        ActionCodes.INVALID_SPEC,
                         action + ": spec.command is missing; an exec Run or Test needs one.",
                         "Add spec.command, such as [\"npm\", \"test\"]."));
     return new ExecRunSpec(command, SpecValues.env(spec, action));

@@ -61,7 +61,7 @@ public interface ActionType {
 
       private ActionException notSupported(ActionContext context) {
         return new ActionException(
-            ActionException.NOT_SUPPORTED,
+            ActionCodes.NOT_SUPPORTED,
             "Grove does not run "
                 + kind().displayName()
                 + "/"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class KubeConfigResolverTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(KubeConfigResolver.KUBE_CONFIG);
+              assertThat(e.code()).isEqualTo(ActionCodes.KUBE_CONFIG);
               assertThat(e.getMessage()).contains("`gke_prod`").contains("k.yaml");
               assertThat(e.suggestion()).contains("a, b");
             });
@@ -125,7 +126,7 @@ class KubeConfigResolverTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(KubeErrors.KUBE_UNREACHABLE);
+              assertThat(e.code()).isEqualTo(ActionCodes.KUBE_UNREACHABLE);
               assertThat(e.getMessage()).contains("`gone`").contains("k.yaml");
               assertThat(e.suggestion()).contains("cluster-info");
             });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.kube.patch.GrovePatchRules;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.api.event.EventPayload;
@@ -120,8 +121,7 @@ class RolloutWatcherTest {
         ns, bad.getMetadata().getName(), "web", "ErrImagePull", "127.0.0.1:5000/shop/web:nope");
     assertThatThrownBy(() -> watcher.progress(id(ns, "Deployment")))
         .isInstanceOfSatisfying(
-            ActionException.class,
-            e -> assertThat(e.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED))
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED))
         .hasMessageContaining("pod " + bad.getMetadata().getName() + " is ErrImagePull");
     assertThat(
             client
@@ -164,7 +164,7 @@ class RolloutWatcherTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED);
+              assertThat(e.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED);
               assertThat(e.suggestion()).contains("progressDeadlineSeconds");
             })
         .hasMessageContaining("exceeded its progress deadline")

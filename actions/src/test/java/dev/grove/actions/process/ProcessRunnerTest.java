@@ -3,6 +3,7 @@ package dev.grove.actions.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.LogSink;
@@ -181,7 +182,7 @@ class ProcessRunnerTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.COMMAND_NOT_STARTED);
+              assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_NOT_STARTED);
               assertThat(e.getMessage())
                   .contains("build.api", "no-such-program-grove --x", dir.toString());
             });
@@ -197,7 +198,7 @@ class ProcessRunnerTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.COMMAND_NOT_STARTED);
+              assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_NOT_STARTED);
               assertThat(e.getMessage()).contains(missing.toString());
             });
   }
@@ -218,7 +219,7 @@ class ProcessRunnerTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.TIMEOUT);
+              assertThat(e.code()).isEqualTo(ActionCodes.TIMEOUT);
               assertThat(e.getMessage()).contains("deploy.api", "timed out after 0.5 s");
               assertThat(e.suggestion()).contains("timeout");
             });
@@ -239,7 +240,7 @@ class ProcessRunnerTest {
                     new Cancellation(),
                     Duration.ofMillis(300)))
         .isInstanceOfSatisfying(
-            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionException.TIMEOUT));
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.TIMEOUT));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4000));
   }
 
@@ -275,7 +276,7 @@ class ProcessRunnerTest {
     ActionException thrown = running.get(5, TimeUnit.SECONDS);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-    assertThat(thrown.code()).isEqualTo(ActionException.CANCELLED);
+    assertThat(thrown.code()).isEqualTo(ActionCodes.CANCELLED);
     assertThat(tree).noneMatch(ProcessRunnerTest::running);
   }
 

@@ -3,6 +3,7 @@ package dev.grove.actions.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ class RegistryCredentialsTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_CREDENTIALS);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_CREDENTIALS);
               assertThat(e.getMessage())
                   .contains("docker-credential-broken", "r.example", "exited with 3");
               assertThat(e.suggestion()).contains("docker login r.example");
@@ -208,7 +209,7 @@ class RegistryCredentialsTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_CREDENTIALS);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_CREDENTIALS);
               assertThat(e.getMessage()).contains(file.toString(), "not valid JSON");
               assertThat(e.suggestion()).contains("docker login r.example");
             });
@@ -291,7 +292,7 @@ class RegistryCredentialsTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_CREDENTIALS);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_CREDENTIALS);
               assertThat(e.getMessage()).contains("invalid_grant", "us-docker.pkg.dev");
               assertThat(e.suggestion()).contains("gcloud auth application-default login");
             });

@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class RegistryStatusIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_UNAUTHORIZED);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains(registry.host(), "auths in /tmp/config.json")
                   .doesNotContain("wrong-pw-123");
@@ -91,7 +92,7 @@ class RegistryStatusIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_UNAUTHORIZED);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNAUTHORIZED);
               assertThat(e.getMessage()).contains("no credentials found");
             });
   }
@@ -109,7 +110,7 @@ class RegistryStatusIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_UNREACHABLE);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNREACHABLE);
               assertThat(e.getMessage())
                   .contains(host, "refused", "test htpasswd user")
                   .doesNotContain("s3cret-pw");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -114,7 +115,7 @@ class RegistryStatusTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_UNAUTHORIZED);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNAUTHORIZED);
               assertThat(e.getMessage()).contains(host, "credHelper gcloud").doesNotContain("ya29");
             });
   }
@@ -127,7 +128,7 @@ class RegistryStatusTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_FORBIDDEN);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_FORBIDDEN);
               assertThat(e.getMessage())
                   .contains(host, "proj/repo/api", "Google Application Default Credentials")
                   .doesNotContain("ya29");
@@ -140,16 +141,14 @@ class RegistryStatusTest {
 
     assertThatThrownBy(() -> status.tagExists(host, "proj/repo/api", "v1", good(), true))
         .isInstanceOfSatisfying(
-            ActionException.class,
-            e -> assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_ERROR));
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_ERROR));
   }
 
   @Test
   void invalid_reference_is_rejected_before_any_request() {
     assertThatThrownBy(() -> status.tagExists(host, "Proj/Repo", "v1", good(), true))
         .isInstanceOfSatisfying(
-            ActionException.class,
-            e -> assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC));
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC));
     assertThatThrownBy(() -> status.tagExists(host, "proj/repo", "bad tag", good(), true))
         .isInstanceOf(ActionException.class);
     assertThat(tokenQueries).isEmpty();

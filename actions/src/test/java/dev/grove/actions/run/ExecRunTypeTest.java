@@ -3,6 +3,7 @@ package dev.grove.actions.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.TestContexts;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.api.action.ActionKind;
@@ -41,7 +42,7 @@ class ExecRunTypeTest {
       handler.process(
           contexts.context(ActionKind.TEST, "unit", Map.of("command", "echo 2 failed; exit 1")));
     } catch (ActionException e) {
-      assertThat(e.code()).isEqualTo(ActionException.COMMAND_FAILED);
+      assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_FAILED);
       assertThat(e.getMessage()).contains("test.unit", "code 1", "2 failed");
       return;
     }
@@ -56,7 +57,7 @@ class ExecRunTypeTest {
     try {
       handler.process(contexts.context(ActionKind.RUN, "seed", Map.of("command", List.of())));
     } catch (ActionException e) {
-      assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+      assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
       assertThat(e.getMessage()).contains("run.seed", "spec.command");
       return;
     }

@@ -1,6 +1,11 @@
 package dev.grove.api.error;
 
-/** Stable machine codes of errors, shared by the daemon and its clients. */
+/**
+ * Stable machine codes of the daemon's own errors, shared by the daemon and its clients: the codes
+ * of error answers (docs/API.md maps each to its HTTP status) and of the action errors the daemon
+ * makes itself. Action operations report the actions module's codes ({@code ActionCodes}), config
+ * loading the orchestrator's ({@code ConfigCodes}).
+ */
 public final class ErrorCodes {
   /** One or more config problems; {@code problems} lists them. */
   public static final String CONFIG_INVALID = "CONFIG_INVALID";
@@ -28,6 +33,9 @@ public final class ErrorCodes {
 
   /** A bug in Grove: the message says so and where to report it. */
   public static final String INTERNAL = "INTERNAL";
+
+  /** An action was not run because an upstream dependency failed ({@code actionStatus.error}). */
+  public static final String ABORTED = "ABORTED";
 
   private ErrorCodes() {}
 }

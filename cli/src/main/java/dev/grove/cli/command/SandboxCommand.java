@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code grove sandbox up|status|down}: a local Kubernetes API with a simulated kubelet and a
- * private registry, for machines with no cluster (DESIGN §8). The work is the sandbox tool's, a
- * process of its own; this command renders its answer.
+ * private registry, for machines with no cluster. The work is the sandbox tool's, a process of its
+ * own; this command renders its answer.
  */
 @Command(
     name = "sandbox",

@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN §2 for the cluster simulation: actions' tests use it, so it stands on api alone among
+ * Module arrows for the cluster simulation: actions' tests use it, so it stands on api alone among
  * Grove's modules (what it needs of actions comes in through {@link PatchRules} and {@link
  * ImagePulls}), and it knows nothing of the daemon, the CLI or the sandbox tool built on it.
  */

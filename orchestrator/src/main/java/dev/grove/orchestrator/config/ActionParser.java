@@ -78,7 +78,7 @@ final class ActionParser {
     ActionConfig.VersionSettings versionSettings = versionSettings(doc, raw, context, diagnostics);
     Map<String, Object> spec = spec(doc, kind, handler, diagnostics);
     // Unknown fields are reported but do not stop the action from being graphed.
-    if (handler == null || diagnostics.errorsSinceOtherThan(before, SchemaChecker.UNKNOWN_FIELD)) {
+    if (handler == null || diagnostics.errorsSinceOtherThan(before, ConfigCodes.UNKNOWN_FIELD)) {
       return null;
     }
     return new ActionConfig(
@@ -105,7 +105,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "type",
-          "MISSING_TYPE",
+          ConfigCodes.MISSING_TYPE,
           "The " + kind.displayName() + " action has no `type`.",
           "Add one of: " + String.join(", ", types.typesOf(kind)) + ".");
       return null;
@@ -115,7 +115,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "type",
-          "UNKNOWN_TYPE",
+          ConfigCodes.UNKNOWN_TYPE,
           "Grove does not know the " + kind.displayName() + " type `" + type + "`.",
           "Known "
               + kind.displayName()
@@ -145,7 +145,7 @@ final class ActionParser {
     diagnostics.error(
         doc,
         "name",
-        "INVALID_NAME",
+        ConfigCodes.INVALID_NAME,
         nameValue == null
             ? "The " + kind.displayName() + " action has no `name`."
             : "`" + nameValue + "` is not a valid action name.",
@@ -201,7 +201,7 @@ final class ActionParser {
         diagnostics.warning(
             doc,
             "environments[" + i + "]",
-            "UNKNOWN_ENVIRONMENT",
+            ConfigCodes.UNKNOWN_ENVIRONMENT,
             "`" + env + "` is not an environment of the project, so it never enables " + name + ".",
             Problems.didYouMean(env, defined, "environments"));
       }
@@ -228,7 +228,7 @@ final class ActionParser {
           diagnostics.error(
               doc,
               path,
-              "INVALID_DEPENDENCY",
+              ConfigCodes.INVALID_DEPENDENCY,
               "`" + dep + "` is not an action reference.",
               "Write `deploy.db` (kind.name) or `{kind: Deploy, name: db}`.");
         } else {
@@ -239,7 +239,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "dependencies",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`dependencies` must be a list.",
           "Write `dependencies: [build.api, deploy.db]`.");
     }
@@ -258,7 +258,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "build",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`build` must be the name of a Build action.",
           "Write e.g. `build: api`.");
     }
@@ -278,14 +278,14 @@ final class ActionParser {
         diagnostics.error(
             doc,
             "source.path",
-            "SOURCE_NOT_FOUND",
+            ConfigCodes.SOURCE_NOT_FOUND,
             "`source.path` `" + path + "` is not a folder.",
             "Give a folder relative to " + doc.displayFile() + "'s folder.");
       } else if (!dir.startsWith(project.root())) {
         diagnostics.error(
             doc,
             "source.path",
-            "SOURCE_OUTSIDE_PROJECT",
+            ConfigCodes.SOURCE_OUTSIDE_PROJECT,
             "`source.path` `" + path + "` is outside the project.",
             "Keep action sources inside the project root.");
       } else {
@@ -303,7 +303,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "timeout",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`timeout` must be a number of seconds.",
           "Write e.g. `timeout: 300`.");
     }
@@ -318,7 +318,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           "spec",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`spec` must be a map.",
           "Write the type's fields under `spec:`.");
     }
@@ -417,7 +417,7 @@ final class ActionParser {
           diagnostics.error(
               doc,
               path,
-              "INVALID_FIELD",
+              ConfigCodes.INVALID_FIELD,
               "`" + path + "` must be a list of strings.",
               "Write e.g. `" + path + ": [\"src/**\"]`.");
           return null;
@@ -429,7 +429,7 @@ final class ActionParser {
       diagnostics.error(
           doc,
           path,
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`" + path + "` must be a list of strings, not " + ValueTrees.typeName(resolved) + ".",
           "Write e.g. `" + path + ": [\"src/**\"]`.");
     }

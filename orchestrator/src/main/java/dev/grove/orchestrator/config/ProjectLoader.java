@@ -272,7 +272,7 @@ public final class ProjectLoader {
         diagnostics.error(
             doc,
             "name",
-            "DUPLICATE_ACTION",
+            ConfigCodes.DUPLICATE_ACTION,
             "Action "
                 + action.ref()
                 + " is defined twice: here and at "
@@ -312,7 +312,7 @@ public final class ProjectLoader {
             diagnostics.error(
                 action.document(),
                 "spec",
-                Templating.TEMPLATE_ERROR,
+                ConfigCodes.TEMPLATE_ERROR,
                 "`actions." + reference.get(1) + "` is not an action kind.",
                 "Reference actions as actions.build.NAME, actions.deploy.NAME,"
                     + " actions.run.NAME or actions.test.NAME.");
@@ -355,7 +355,7 @@ public final class ProjectLoader {
     diagnostics.error(
         closing.document(),
         where,
-        "DEPENDENCY_CYCLE",
+        ConfigCodes.DEPENDENCY_CYCLE,
         "Dependency cycle: " + built.describeCycle(),
         "Remove one of these dependencies (explicit, `build`, or a ${actions...}"
             + " reference in spec) to break the cycle.");
@@ -467,7 +467,11 @@ public final class ProjectLoader {
     }
   }
 
-  /** Which files count for the action's version (GARDEN.md, Versions). */
+  /**
+   * Which files count for the action's version, as Garden counts them: the source path's files
+   * after include/exclude and ignore files; without include, the type's default includes (a
+   * kubernetes Deploy's manifests), or none for a Deploy with {@code build} and no exclude.
+   */
   private static VersionCalculator.SourceSelection sourceSelection(
       ActionConfig action, Map<String, Object> spec, Optional<String> buildDir) {
     Optional<List<String>> includes;
@@ -555,7 +559,7 @@ public final class ProjectLoader {
     return Problems.at(
         action.document(),
         path,
-        "MISSING_DEPENDENCY",
+        ConfigCodes.MISSING_DEPENDENCY,
         action.ref() + " depends on " + ref + ", which is not defined in the project.",
         Problems.closest(ref.toString(), known)
             .map(match -> "Did you mean `" + match + "`?")
@@ -575,21 +579,21 @@ public final class ProjectLoader {
       diagnostics.error(
           doc,
           "kind",
-          "MISSING_KIND",
+          ConfigCodes.MISSING_KIND,
           "Document " + (doc.index() + 1) + " of " + doc.displayFile() + " has no `kind`.",
           "Add `kind:` with one of: " + String.join(", ", kinds) + ".");
     } else if (kindValue.equals("Project")) {
       diagnostics.error(
           doc,
           "kind",
-          "EXTRA_PROJECT",
+          ConfigCodes.EXTRA_PROJECT,
           "Only the project file (project.garden.yml at the root) may hold the Project.",
           "Move this Project into " + PROJECT_FILES.get(0) + " or remove it.");
     } else if (IGNORED_GARDEN_KINDS.contains(String.valueOf(kindValue))) {
       diagnostics.warning(
           doc,
           "kind",
-          "GROVE_IGNORED_KIND",
+          ConfigCodes.GROVE_IGNORED_KIND,
           "Grove does not support Garden's `"
               + kindValue
               + "` configs yet; this document is ignored.",
@@ -598,7 +602,7 @@ public final class ProjectLoader {
       diagnostics.error(
           doc,
           "kind",
-          "UNKNOWN_KIND",
+          ConfigCodes.UNKNOWN_KIND,
           "Unknown kind `" + kindValue + "`.",
           Problems.didYouMean(String.valueOf(kindValue), kinds, "kinds"));
     }
@@ -637,7 +641,7 @@ public final class ProjectLoader {
     if (found == null && result.problems().isEmpty()) {
       diagnostics.error(
           Problems.at(
-              "MISSING_PROJECT",
+              ConfigCodes.MISSING_PROJECT,
               display + " has no document with `kind: Project`.",
               "Add `kind: Project` and `name:` to it.",
               display,
@@ -663,7 +667,7 @@ public final class ProjectLoader {
           if (isConfigFile(name)) {
             diagnostics.error(
                 Problems.at(
-                    YamlLoader.CONFIG_UNREADABLE,
+                    ConfigCodes.CONFIG_UNREADABLE,
                     path + " is a folder, not a config file.",
                     "Grove reads every garden.yml and *.garden.yml as a config file: rename the"
                         + " folder, or list it in the project's ignore file.",
@@ -686,7 +690,7 @@ public final class ProjectLoader {
           boolean ignoreFile = ignoreFileNames.contains(name);
           diagnostics.error(
               Problems.at(
-                  YamlLoader.CONFIG_UNREADABLE,
+                  ConfigCodes.CONFIG_UNREADABLE,
                   (ignoreFile ? "Cannot read " : "Cannot read the folder ")
                       + path
                       + ": "
@@ -716,7 +720,7 @@ public final class ProjectLoader {
       return cached.result();
     }
     YamlLoader.Result result = YamlLoader.load(root.resolve(entry.path()), entry.path());
-    if (result.problems().stream().noneMatch(p -> p.code().equals(YamlLoader.CONFIG_UNREADABLE))) {
+    if (result.problems().stream().noneMatch(p -> p.code().equals(ConfigCodes.CONFIG_UNREADABLE))) {
       // A file that could not be read may be readable next time without its stamp changing
       // (permissions, or what a symbolic link names): read it again then.
       parsed.put(entry.path(), new CachedFile(entry.size(), entry.modifiedNanos(), result));

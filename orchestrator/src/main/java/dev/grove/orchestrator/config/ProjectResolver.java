@@ -107,7 +107,7 @@ final class ProjectResolver {
     diagnostics.error(
         doc,
         "name",
-        "INVALID_NAME",
+        ConfigCodes.INVALID_NAME,
         nameValue == null
             ? "The project has no `name`."
             : "The project name `" + nameValue + "` is not a valid name.",
@@ -144,7 +144,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "INVALID_ENVIRONMENT",
+          ConfigCodes.INVALID_ENVIRONMENT,
           "`--env " + requested + "` has more than one dot.",
           "Write `--env ENVIRONMENT` or `--env NAMESPACE.ENVIRONMENT` (one dot).");
       return null;
@@ -171,7 +171,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "NO_ENVIRONMENTS",
+          ConfigCodes.NO_ENVIRONMENTS,
           "The project defines no environments.",
           "Add at least one, e.g. `environments: [{name: dev}]`.");
       return null;
@@ -181,7 +181,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           requested != null ? "environments" : "defaultEnvironment",
-          "UNKNOWN_ENVIRONMENT",
+          ConfigCodes.UNKNOWN_ENVIRONMENT,
           "Environment `" + envName + "` is not defined in the project.",
           Problems.didYouMean(envName, envNames, "environments"));
       return null;
@@ -274,7 +274,7 @@ final class ProjectResolver {
             diagnostics.error(
                 doc,
                 "concurrency." + key,
-                "INVALID_FIELD",
+                ConfigCodes.INVALID_FIELD,
                 "`concurrency."
                     + key
                     + "` must be a whole number of at least 1, not `"
@@ -296,7 +296,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           "environments",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`environments` must be a list, not " + ValueTrees.typeName(value) + ".",
           "Write `environments: [{name: dev}]`.");
       return out;
@@ -308,7 +308,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             "environments[" + i + "]",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "Each environment needs a `name`.",
             "Write `- name: dev`.");
       }
@@ -333,7 +333,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path,
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "Each provider needs a `name`.",
             "Write `- name: kubernetes`.");
         continue;
@@ -342,7 +342,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".name",
-            "UNKNOWN_PROVIDER",
+            ConfigCodes.UNKNOWN_PROVIDER,
             "Grove does not know the provider `" + name + "`.",
             Problems.didYouMean(name, PROVIDERS, "providers"));
         continue;
@@ -383,7 +383,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".deploymentRegistry",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "`deploymentRegistry` needs a `hostname`.",
             "Write e.g. `deploymentRegistry: {hostname: europe-west1-docker.pkg.dev,"
                 + " namespace: my-project/my-repo}`.");
@@ -391,7 +391,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path + ".deploymentRegistry.port",
-            "INVALID_FIELD",
+            ConfigCodes.INVALID_FIELD,
             "`deploymentRegistry.port` must be a number, not `" + map.get("port") + "`.",
             "Write e.g. `port: 5000`, or leave it out.");
       }
@@ -410,7 +410,7 @@ final class ProjectResolver {
           diagnostics.error(
               doc,
               list == null ? path + "." + key : path + "." + key + "[" + i + "]",
-              "INVALID_FIELD",
+              ConfigCodes.INVALID_FIELD,
               "Each of `" + key + "` needs a `name` (and optionally a `namespace`).",
               "Write e.g. `" + key + ": [{name: my-registry-secret, namespace: default}]`.");
           break;
@@ -422,7 +422,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path + ".buildMode",
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "Unknown `buildMode` `" + buildMode + "`.",
           Problems.didYouMean(String.valueOf(buildMode), BUILD_MODES, "build modes"));
     }
@@ -444,7 +444,7 @@ final class ProjectResolver {
     diagnostics.error(
         doc,
         path,
-        "INVALID_FIELD",
+        ConfigCodes.INVALID_FIELD,
         "`" + path + "` must be a map of variables, not " + ValueTrees.typeName(resolved) + ".",
         "Write `" + path + ": {key: value}`.");
     return new LinkedHashMap<>();
@@ -461,7 +461,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path,
-          "INVALID_FIELD",
+          ConfigCodes.INVALID_FIELD,
           "`" + path + "` must be a file path.",
           "Write e.g. `" + path + ": garden.env`.");
       return Map.of();
@@ -472,7 +472,7 @@ final class ProjectResolver {
         diagnostics.error(
             doc,
             path,
-            "VARFILE_NOT_FOUND",
+            ConfigCodes.VARFILE_NOT_FOUND,
             "The varfile `" + name + "` does not exist.",
             "Create it, or fix the path (relative to " + baseDir + ").");
       }
@@ -481,7 +481,7 @@ final class ProjectResolver {
       diagnostics.error(
           doc,
           path,
-          "VARFILE_INVALID",
+          ConfigCodes.VARFILE_INVALID,
           "The varfile `" + name + "` cannot be used: " + e.getMessage(),
           e.suggestion());
       return Map.of();

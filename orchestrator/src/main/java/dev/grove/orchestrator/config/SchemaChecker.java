@@ -10,8 +10,6 @@ import java.util.Map;
  * Structural template keys ({@code $merge}, {@code $if}, ...) are allowed anywhere.
  */
 final class SchemaChecker {
-  static final String NOT_ACTED_ON = "GROVE_NOT_ACTED_ON";
-  static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
 
   private final ConfigDocument document;
   private final Diagnostics diagnostics;
@@ -41,14 +39,14 @@ final class SchemaChecker {
           diagnostics.error(
               document,
               child,
-              UNKNOWN_FIELD,
+              ConfigCodes.UNKNOWN_FIELD,
               "Unknown field `" + child + "` in " + what + ".",
               Problems.didYouMean(key, known, "fields here"));
         } else if (obj.notActedOn().contains(key)) {
           diagnostics.warning(
               document,
               child,
-              NOT_ACTED_ON,
+              ConfigCodes.GROVE_NOT_ACTED_ON,
               "`" + child + "` of " + what + " is accepted but Grove does not act on it yet.",
               "It is ignored for now; remove it to silence this warning.");
         } else {

@@ -8,7 +8,6 @@ import java.util.Optional;
 
 /** Resolves template values of one document, turning template errors into located problems. */
 final class Templating {
-  static final String TEMPLATE_ERROR = "TEMPLATE_ERROR";
 
   private final TemplateResolver resolver;
 
@@ -41,7 +40,7 @@ final class Templating {
       diagnostics.error(
           document,
           where,
-          TEMPLATE_ERROR,
+          ConfigCodes.TEMPLATE_ERROR,
           "Invalid template in `"
               + where
               + "`: "

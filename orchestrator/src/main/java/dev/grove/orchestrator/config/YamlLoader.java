@@ -40,9 +40,6 @@ public final class YamlLoader {
   /** The result of reading one file: its documents and the problems found. */
   public record Result(List<ConfigDocument> documents, List<Problem> problems) {}
 
-  /** The code of a config file (or folder) that cannot be read. */
-  public static final String CONFIG_UNREADABLE = "CONFIG_UNREADABLE";
-
   private YamlLoader() {}
 
   /**
@@ -61,7 +58,7 @@ public final class YamlLoader {
   /** The problem of a config file that cannot be read, at the place an encoding error is. */
   static Problem unreadable(UserFiles.UnreadableException e, String displayFile) {
     return Problems.at(
-        CONFIG_UNREADABLE,
+        ConfigCodes.CONFIG_UNREADABLE,
         "Cannot read " + displayFile + ": " + e.getMessage(),
         e.suggestion(),
         displayFile,
@@ -93,7 +90,7 @@ public final class YamlLoader {
         } else {
           problems.add(
               Problems.at(
-                  "CONFIG_NOT_A_MAP",
+                  ConfigCodes.CONFIG_NOT_A_MAP,
                   "Document "
                       + (current + 1)
                       + " of "
@@ -118,7 +115,7 @@ public final class YamlLoader {
               : e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       problems.add(
           Problems.at(
-              "YAML_SYNTAX",
+              ConfigCodes.YAML_SYNTAX,
               "Invalid YAML in "
                   + displayFile
                   + ": "
@@ -133,7 +130,7 @@ public final class YamlLoader {
     } catch (AliasExpansionException e) {
       problems.add(
           Problems.at(
-              "YAML_TOO_LARGE",
+              ConfigCodes.YAML_TOO_LARGE,
               "Invalid YAML in "
                   + displayFile
                   + ": its aliases expand to more than "
@@ -151,7 +148,7 @@ public final class YamlLoader {
       Mark mark = tooDeep || tooManyAliases ? locateLimit(text, options, tooDeep) : null;
       problems.add(
           Problems.at(
-              tooDeep || tooManyAliases ? "YAML_TOO_LARGE" : "YAML_SYNTAX",
+              tooDeep || tooManyAliases ? ConfigCodes.YAML_TOO_LARGE : ConfigCodes.YAML_SYNTAX,
               "Invalid YAML in "
                   + displayFile
                   + ": "
@@ -282,7 +279,7 @@ public final class YamlLoader {
           if (rawKey == null) {
             problems.add(
                 Problems.at(
-                    "YAML_KEY",
+                    ConfigCodes.YAML_KEY,
                     "A key in " + displayFile + " is not a plain string.",
                     "Use plain string keys.",
                     displayFile,
@@ -297,7 +294,7 @@ public final class YamlLoader {
             Mark first = keyNodes.get(key).getStartMark();
             problems.add(
                 Problems.at(
-                    "YAML_DUPLICATE_KEY",
+                    ConfigCodes.YAML_DUPLICATE_KEY,
                     "Duplicate key `"
                         + childPath
                         + "` (first written at line "

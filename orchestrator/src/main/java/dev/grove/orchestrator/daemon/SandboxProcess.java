@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.SandboxFiles;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.process.SandboxLauncher;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
       JsonNode answer = last.isEmpty() ? JSON.createObjectNode() : JSON.readTree(last);
       if (run.exitCode() != 0 || !answer.path("running").asBoolean()) {
         throw new ActionException(
-            "SANDBOX_FAILED",
+            ActionCodes.SANDBOX_FAILED,
             "The sandbox did not start: " + answer.path("error").asText("exit " + run.exitCode()),
             answer.path("suggestion").asText("Run `grove sandbox up` to see why."));
       }
@@ -62,18 +63,18 @@ final class SandboxProcess implements KubeConfigResolver.SandboxStarter {
               + ".");
     } catch (TimeoutException e) {
       throw new ActionException(
-          "SANDBOX_FAILED",
+          ActionCodes.SANDBOX_FAILED,
           "The sandbox did not start within 90 s.",
           "See " + groveHome.resolve("sandbox") + "; `grove sandbox down` resets it.");
     } catch (IOException e) {
       throw new ActionException(
-          "SANDBOX_FAILED",
+          ActionCodes.SANDBOX_FAILED,
           "Cannot start the sandbox: " + e.getMessage(),
           "Run `grove sandbox up` to see why.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, "Cancelled while starting the sandbox.", "Run again.");
+          ActionCodes.CANCELLED, "Cancelled while starting the sandbox.", "Run again.");
     }
   }
 }

@@ -109,7 +109,6 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       case ErrorCodes.UNAUTHORIZED -> 401;
       case ErrorCodes.PROJECT_NOT_FOUND, ErrorCodes.NOT_FOUND -> 404;
       case ErrorCodes.CONFIG_INVALID -> 422;
-      case "NOT_IMPLEMENTED" -> 501;
       // a registry or cloud API failed: the daemon is fine, what it talked to was not
       default ->
           code.startsWith("REGISTRY_") || code.startsWith("AR_") || code.startsWith("KUBE_")

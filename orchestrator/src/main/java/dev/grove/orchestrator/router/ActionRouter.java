@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.router;
 
 import dev.grove.actions.kube.KubeClients;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -121,7 +122,7 @@ public final class ActionRouter {
 
   private static ActionException unsupported(ActionContext context, String what) {
     return new ActionException(
-        ActionException.NOT_SUPPORTED,
+        ActionCodes.NOT_SUPPORTED,
         context.ref() + " (type `" + context.type() + "`) " + what + ".",
         "Leave it out of this command.");
   }
@@ -133,7 +134,7 @@ public final class ActionRouter {
         .orElseThrow(
             () ->
                 new ActionException(
-                    ActionException.NOT_SUPPORTED,
+                    ActionCodes.NOT_SUPPORTED,
                     "Grove has no handler for "
                         + kind.displayName()
                         + "/"

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.solver;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -413,7 +414,7 @@ final class RunExecution {
       }
       ApiError aborted =
           ApiError.of(
-              "ABORTED",
+              ErrorCodes.ABORTED,
               "Aborted because upstream dependency " + node.ref + " " + state.wireName() + ".",
               "Fix " + node.ref + " first; see its error above.");
       finish(dependant, ActionState.ABORTED, aborted, null, null);
@@ -437,7 +438,7 @@ final class RunExecution {
   }
 
   private static ApiError cancelledError() {
-    return ApiError.of(ActionException.CANCELLED, "The run was cancelled.", "Run it again.");
+    return ApiError.of(ActionCodes.CANCELLED, "The run was cancelled.", "Run it again.");
   }
 
   private void publish(ActionInfo action, EventPayload payload) {

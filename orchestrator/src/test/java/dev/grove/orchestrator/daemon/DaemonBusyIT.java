@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonBusyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** DESIGN §10 says 100 ms; the bound leaves room for a loaded 2-core test machine. */
+  /** The budget is 100 ms; the bound leaves room for a loaded 2-core test machine. */
   private static final Duration ANSWER_BOUND = Duration.ofMillis(750);
 
   private static final int SLOW_LOADS = 8;

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.solver;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -100,7 +101,7 @@ final class FakeActionType extends BaseActionType {
             }
           }
           if (context.cancellation().isCancelled()) {
-            throw new ActionException(ActionException.CANCELLED, ref + " was stopped.", null);
+            throw new ActionException(ActionCodes.CANCELLED, ref + " was stopped.", null);
           }
         }
         if (failing.contains(ref)) {

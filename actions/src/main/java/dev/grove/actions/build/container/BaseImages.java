@@ -1,6 +1,7 @@
 package dev.grove.actions.build.container;
 
 import com.google.cloud.tools.jib.api.RegistryImage;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 
 /**
@@ -20,7 +21,7 @@ public interface BaseImages {
         return RegistryImage.named(reference);
       } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
         throw new ActionException(
-            ActionException.INVALID_SPEC,
+            ActionCodes.INVALID_SPEC,
             "'" + reference + "' is not a valid image reference.",
             "Write FROM as image[:tag|@digest], e.g. alpine:3.20.");
       }

@@ -10,6 +10,7 @@ import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
 import dev.grove.actions.registry.artifact.ArtifactRegistryImage;
 import dev.grove.actions.registry.artifact.ArtifactRepositories;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -66,7 +67,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
       parsed = ArtifactRegistryImage.parse(image);
     } catch (IllegalArgumentException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           context.ref()
               + ": `"
               + image
@@ -85,7 +86,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     String mode = context.buildMode();
     if (CLUSTER_MODES.contains(mode)) {
       throw new ActionException(
-          ActionException.NOT_SUPPORTED,
+          ActionCodes.NOT_SUPPORTED,
           context.ref()
               + ": buildMode `"
               + mode
@@ -155,7 +156,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     if (registry.isEmpty()) {
       if (strings(context.spec().get("platforms")).size() > 1) {
         throw new ActionException(
-            ActionException.INVALID_SPEC,
+            ActionCodes.INVALID_SPEC,
             context.ref()
                 + ": spec.platforms "
                 + strings(context.spec().get("platforms"))
@@ -168,7 +169,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
         Files.createDirectories(archive.getParent());
       } catch (IOException e) {
         throw new ActionException(
-            JibBuilder.BUILD_FAILED,
+            ActionCodes.BUILD_FAILED,
             "cannot create " + archive.getParent() + ": " + e.getMessage(),
             "Check that the project folder is writable.");
       }
@@ -232,7 +233,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
       com.google.cloud.tools.jib.api.ImageReference.parse(image);
     } catch (InvalidImageReferenceException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           context.ref() + ": `" + image + "` (from spec.publishId or --tag) is not an image name.",
           "Write publishId as [host/]repository[:tag] in lower case, e.g."
               + " europe-docker.pkg.dev/my-project/releases/api, and tags of letters, digits,"
@@ -273,7 +274,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
       text = UserFiles.readText(dockerfilePath);
     } catch (UserFiles.UnreadableException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           context.ref() + ": cannot read the Dockerfile " + dockerfilePath + ": " + e.getMessage(),
           e.reason() == UserFiles.Reason.MISSING
               ? "Put a Dockerfile in the action's folder, or point `spec.dockerfile` at one."
@@ -413,13 +414,13 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
       String[] parts = name.split("/");
       if (parts.length < 2 || parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
         throw new ActionException(
-            ActionException.INVALID_SPEC,
+            ActionCodes.INVALID_SPEC,
             context.ref() + ": spec.platforms entry `" + name + "` is not os/arch.",
             "Write platforms as os/arch, e.g. linux/amd64 or linux/arm64.");
       }
       if (parts.length == 3) {
         throw new ActionException(
-            ActionException.NOT_SUPPORTED,
+            ActionCodes.NOT_SUPPORTED,
             context.ref()
                 + ": spec.platforms entry `"
                 + name
@@ -449,7 +450,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
         return image;
       } catch (InvalidImageReferenceException e) {
         throw new ActionException(
-            ActionException.INVALID_SPEC,
+            ActionCodes.INVALID_SPEC,
             "'" + reference + "' is not a valid image reference.",
             "Write FROM as image[:tag|@digest], e.g. alpine:3.20.");
       }

@@ -1,6 +1,7 @@
 package dev.grove.actions.build.container;
 
 import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
@@ -113,7 +114,7 @@ final class DockerBuilder {
             context.timeout());
     if (!result.succeeded()) {
       throw new ActionException(
-          JibBuilder.BUILD_FAILED,
+          ActionCodes.BUILD_FAILED,
           context.ref() + ": `" + step + "` exited with code " + result.exitCode() + ".",
           "See the docker output above; `docker login HOST` if the registry refused the push.");
     }

@@ -1,5 +1,6 @@
 package dev.grove.actions.build.container;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -357,7 +358,7 @@ public record Dockerfile(String fileName, List<Instruction> instructions) {
 
   static ActionException invalid(String fileName, int line, String what) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         fileName + ":" + line + ": " + what + ".",
         "Fix the Dockerfile; `docker build` would reject it too.");
   }

@@ -1,5 +1,11 @@
 package dev.grove.actions.build.container;
 
+import static dev.grove.actions.spi.ActionCodes.BUILD_FAILED;
+import static dev.grove.actions.spi.ActionCodes.REGISTRY_FORBIDDEN;
+import static dev.grove.actions.spi.ActionCodes.REGISTRY_NOT_FOUND;
+import static dev.grove.actions.spi.ActionCodes.REGISTRY_UNAUTHORIZED;
+import static dev.grove.actions.spi.ActionCodes.REGISTRY_UNREACHABLE;
+
 import com.google.api.client.http.HttpResponseException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -10,7 +16,7 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.event.events.TimerEvent;
-import dev.grove.actions.registry.RegistryErrors;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import dev.grove.actions.spi.LogSink;
@@ -34,12 +40,6 @@ import java.util.regex.Pattern;
  * jib's log events become log lines; cancellation interrupts the build.
  */
 public final class JibBuilder {
-
-  public static final String REGISTRY_UNAUTHORIZED = RegistryErrors.REGISTRY_UNAUTHORIZED;
-  public static final String REGISTRY_FORBIDDEN = RegistryErrors.REGISTRY_FORBIDDEN;
-  public static final String REGISTRY_NOT_FOUND = RegistryErrors.REGISTRY_NOT_FOUND;
-  public static final String REGISTRY_UNREACHABLE = RegistryErrors.REGISTRY_UNREACHABLE;
-  public static final String BUILD_FAILED = "BUILD_FAILED";
 
   /**
    * jib tries https before http even for a registry marked insecure, and warns at each step; the
@@ -249,7 +249,7 @@ public final class JibBuilder {
       return Containerizer.to(TarImage.at(tar.file()).named(tar.imageReference()));
     } catch (InvalidImageReferenceException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "'" + target.imageReference() + "' is not a valid image reference.",
           "Use registry/repository:tag, e.g. registry.example.com/team/web:v1.");
     }
@@ -258,7 +258,7 @@ public final class JibBuilder {
   private static ActionException cancelled(Cancellation cancellation, Target target) {
     boolean timeout = cancellation.reason() == Cancellation.Reason.TIMEOUT;
     return new ActionException(
-        timeout ? ActionException.TIMEOUT : ActionException.CANCELLED,
+        timeout ? ActionCodes.TIMEOUT : ActionCodes.CANCELLED,
         "The image build of "
             + target.imageReference()
             + (timeout ? " timed out." : " was cancelled."),

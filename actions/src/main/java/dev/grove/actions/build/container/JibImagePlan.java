@@ -1,5 +1,7 @@
 package dev.grove.actions.build.container;
 
+import static dev.grove.actions.spi.ActionCodes.DOCKERFILE_UNSUPPORTED;
+
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
@@ -8,6 +10,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import dev.grove.actions.build.container.Dockerfile.Instruction;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.project.UserFiles;
@@ -35,9 +38,6 @@ import java.util.stream.Stream;
  * inputs give the same image digest. File modes are taken from the context, as Docker does.
  */
 public final class JibImagePlan {
-
-  /** The Dockerfile uses something the daemonless builder cannot do. */
-  public static final String DOCKERFILE_UNSUPPORTED = "DOCKERFILE_UNSUPPORTED";
 
   static final String WAY_OUT =
       "Use `buildMode: local-docker` with a Docker engine for RUN and multi-stage builds, or move"
@@ -78,7 +78,7 @@ public final class JibImagePlan {
       this.ignore = DockerIgnore.of(this.context);
     } catch (IOException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "Cannot read " + this.context.resolve(".dockerignore") + ": " + e.getMessage(),
           e instanceof UserFiles.UnreadableException unreadable
               ? unreadable.suggestion()
@@ -540,7 +540,7 @@ public final class JibImagePlan {
 
   private static ActionException readError(IOException e) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         "Cannot read the build context: " + e,
         "Check that the build context exists and is readable.");
   }

@@ -2,6 +2,7 @@ package dev.grove.actions.deploy.container;
 
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.value.ValueTrees;
 import java.nio.file.Path;
@@ -229,7 +230,7 @@ public record ContainerDeploySpec(
     return image.orElseThrow(
         () ->
             new ActionException(
-                ActionException.INVALID_SPEC,
+                ActionCodes.INVALID_SPEC,
                 action + " has neither a build nor spec.image; a Deploy/container needs one.",
                 "Add build: <a Build/container> to the action, or set spec.image to an image"
                     + " such as nginx:1.27."));

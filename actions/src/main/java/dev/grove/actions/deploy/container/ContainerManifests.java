@@ -8,6 +8,7 @@ import dev.grove.actions.deploy.container.ContainerDeploySpec.Probe;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Resources;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Volume;
 import dev.grove.actions.kube.GroveLabels;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -418,7 +419,7 @@ public final class ContainerManifests {
             .orElseThrow(
                 () ->
                     new ActionException(
-                        ActionException.INVALID_SPEC,
+                        ActionCodes.INVALID_SPEC,
                         ref
                             + ": spec.ingresses["
                             + index

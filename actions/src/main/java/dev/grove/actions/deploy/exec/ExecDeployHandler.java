@@ -4,6 +4,7 @@ import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.ShellCommand;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -52,7 +53,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
     try {
       result = commands.run(ctx, statusCommand, spec.env(), spec.statusTimeout());
     } catch (ActionException e) {
-      if (!ActionException.TIMEOUT.equals(e.code())) {
+      if (!ActionCodes.TIMEOUT.equals(e.code())) {
         throw e;
       }
       throw new ActionException(
@@ -110,13 +111,13 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
         if (ctx.cancellation().isCancelled()) {
           processes.stop(key(ctx), process);
           throw new ActionException(
-              ActionException.CANCELLED,
+              ActionCodes.CANCELLED,
               label + ": the persistent deploy command was cancelled before it was ready",
               "Nothing to fix: the run was cancelled.");
         }
         if (!process.alive()) {
           throw new ActionException(
-              ActionException.COMMAND_FAILED,
+              ActionCodes.COMMAND_FAILED,
               label
                   + ": the persistent deploy command `"
                   + String.join(" ", spec.deployCommand().argv())
@@ -136,7 +137,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
         if (System.nanoTime() - deadline > 0) {
           processes.stop(key(ctx), process);
           throw new ActionException(
-              ActionException.TIMEOUT,
+              ActionCodes.TIMEOUT,
               label + ": the persistent deploy command was not ready (statusCommand) in time",
               "Raise the action's `timeout`, or check what its statusCommand waits for.");
         }
@@ -146,7 +147,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
       processes.stop(key(ctx), process);
       Thread.currentThread().interrupt();
       throw new ActionException(
-          ActionException.CANCELLED, label + ": interrupted while starting", "Run it again.");
+          ActionCodes.CANCELLED, label + ": interrupted while starting", "Run it again.");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.grove.actions.deploy.exec;
 
 import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
 import java.util.Map;
@@ -42,7 +43,7 @@ public record ExecDeploySpec(
             .orElseThrow(
                 () ->
                     new ActionException(
-                        ActionException.INVALID_SPEC,
+                        ActionCodes.INVALID_SPEC,
                         action + ": spec.deployCommand is missing; a Deploy/exec needs one.",
                         "Add spec.deployCommand, such as [\"./deploy.sh\"]."));
     return new ExecDeploySpec(

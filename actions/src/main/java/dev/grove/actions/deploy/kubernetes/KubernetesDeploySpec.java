@@ -3,6 +3,7 @@ package dev.grove.actions.deploy.kubernetes;
 import dev.grove.actions.kube.patch.Patches;
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public record KubernetesDeploySpec(
     SpecReader read = new SpecReader(action);
     if (spec.get("kustomize") != null) {
       throw new ActionException(
-          ActionException.NOT_SUPPORTED,
+          ActionCodes.NOT_SUPPORTED,
           action + ": spec.kustomize is not supported by Grove yet.",
           "Render it to a file (kustomize build <path> > manifests.yml, or kubectl kustomize"
               + " <path>) and list that file in spec.manifestFiles instead of spec.kustomize.");

@@ -6,6 +6,7 @@ import dev.grove.actions.kube.ClusterScopedKinds;
 import dev.grove.actions.kube.GroveLabels;
 import dev.grove.actions.kube.patch.PatchException;
 import dev.grove.actions.kube.patch.Patches;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.value.ValueTrees;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ import java.util.Map;
 
 /**
  * The objects a {@code Deploy/kubernetes} applies, computed from its spec and files. The steps
- * follow Garden's pipeline (GARDEN.md): read the manifests (expanding {@code List}s), apply {@code
+ * follow Garden 0.13's pipeline: read the manifests (expanding {@code List}s), apply {@code
  * patchResources}, default namespaces, reject duplicates, then Grove's labels and annotation; then
  * Grove's own step, pull secrets: the opt-in injection of the provider's secrets and the lint that
- * warns before a pod fails with {@code ImagePullBackOff} (DESIGN §1).
+ * warns before a pod fails with {@code ImagePullBackOff} (Garden never injects pull secrets).
  *
  * <p>Pure but for reading the manifest files: the same input gives the same maps, in the same key
  * order, so a render is byte-stable.
@@ -32,21 +33,12 @@ import java.util.Map;
  */
 public final class KubernetesManifests {
 
-  /** A pod template pulls from a private registry with no pull secret Grove knows of. */
-  public static final String PULL_SECRET = "GROVE_PULL_SECRET";
-
-  /** A {@code patchResources} entry names no object of the manifests. */
-  public static final String PATCH_UNMATCHED = "GROVE_PATCH_UNMATCHED";
-
-  /** Both {@code files} and {@code manifestTemplates} are set; {@code files} is not read. */
-  public static final String FILES_IGNORED = "GROVE_FILES_IGNORED";
-
   private KubernetesManifests() {}
 
   /**
    * Something the user should fix that does not stop the deploy.
    *
-   * @param code stable, such as {@value #PULL_SECRET}
+   * @param code stable, such as {@value ActionCodes#GROVE_PULL_SECRET}
    */
   public record Warning(String code, String message, String suggestion) {}
 
@@ -128,7 +120,7 @@ public final class KubernetesManifests {
           result = Patches.apply(d.object(), entry.strategy(), entry.patch());
         } catch (PatchException e) {
           throw new ActionException(
-              ActionException.INVALID_SPEC,
+              ActionCodes.INVALID_SPEC,
               action
                   + ": "
                   + path
@@ -147,7 +139,7 @@ public final class KubernetesManifests {
         String missing = ManifestSources.missingField(result);
         if (missing != null) {
           throw new ActionException(
-              ActionException.INVALID_SPEC,
+              ActionCodes.INVALID_SPEC,
               action + ": " + path + " removes the " + missing + " of " + d.origin() + ".",
               "Patch other fields; every object keeps its apiVersion, kind and metadata.name.");
         }
@@ -183,7 +175,7 @@ public final class KubernetesManifests {
                 + (near.size() > 5 ? ", ..." : "")
                 + ".";
     return new Warning(
-        PATCH_UNMATCHED,
+        ActionCodes.GROVE_PATCH_UNMATCHED,
         action
             + ": "
             + path
@@ -230,7 +222,7 @@ public final class KubernetesManifests {
       Declared first = seen.putIfAbsent(key, d);
       if (first != null) {
         throw new ActionException(
-            ActionException.INVALID_SPEC,
+            ActionCodes.INVALID_SPEC,
             action
                 + ": "
                 + object.get("kind")
@@ -272,7 +264,7 @@ public final class KubernetesManifests {
     }
     if (!(value instanceof Map<?, ?>)) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           action + ": the metadata." + field + " of " + d.origin() + " is not a map.",
           "Write metadata." + field + " as a map of names to strings.");
     }

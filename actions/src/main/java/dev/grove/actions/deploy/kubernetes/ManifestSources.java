@@ -1,6 +1,7 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
 import dev.grove.api.value.ValueTrees;
@@ -52,7 +53,7 @@ final class ManifestSources {
     } else if (!spec.files().isEmpty()) {
       warnings.add(
           new Warning(
-              KubernetesManifests.FILES_IGNORED,
+              ActionCodes.GROVE_FILES_IGNORED,
               action
                   + " sets both spec.files and spec.manifestTemplates; as in Garden, the files"
                   + " of spec.files ("
@@ -86,7 +87,7 @@ final class ManifestSources {
       text = UserFiles.readText(buildDir.resolve(file));
     } catch (UserFiles.UnreadableException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           action + ": cannot read " + file + " in " + buildDir + ": " + e.getMessage(),
           e.suggestion());
     }
@@ -162,7 +163,7 @@ final class ManifestSources {
 
   static ActionException notAnObject(String action, String origin, String why) {
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         action + ": " + origin + " is not a Kubernetes object: " + why + ".",
         "Each manifest is a map with apiVersion, kind and metadata.name (Grove applies objects by"
             + " name, so generateName is not enough); complete it or remove it.");
@@ -180,7 +181,7 @@ final class ManifestSources {
     List<String> matches = glob(path, buildDir);
     if (matches.isEmpty()) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           action
               + ": spec."
               + key
@@ -218,7 +219,7 @@ final class ManifestSources {
       }
     }
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         action
             + ": spec."
             + key
@@ -264,7 +265,7 @@ final class ManifestSources {
           .toList();
     } catch (IOException | UncheckedIOException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "Cannot list the files for " + pattern + " in " + buildDir + ": " + e.getMessage(),
           "Check that the folder is readable.");
     }

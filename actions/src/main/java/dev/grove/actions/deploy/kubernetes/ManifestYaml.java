@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.kubernetes;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.io.Reader;
@@ -100,7 +101,7 @@ final class ManifestYaml {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           where
               + " is not valid YAML"
               + (mark == null
@@ -114,7 +115,7 @@ final class ManifestYaml {
               + " usual causes); kubectl would refuse it too.");
     } catch (YAMLException | IOException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           where + " is not valid YAML: " + e.getMessage(),
           "Fix the YAML of the file; kubectl would refuse it too.");
     }
@@ -315,7 +316,7 @@ final class ManifestYaml {
     private ActionException error(Node node, String what) {
       Mark mark = node.getStartMark();
       return new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           where
               + " at line "
               + (mark.getLine() + 1)

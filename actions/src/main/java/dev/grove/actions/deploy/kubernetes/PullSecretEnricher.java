@@ -1,6 +1,7 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +15,7 @@ import java.util.Set;
  * provider's, or one Grove has credentials for). With {@code spec.imagePullSecrets: provider} it
  * adds the provider's secrets that a pod template lacks; otherwise it warns about each pod template
  * that has none and whose service account is not known to have any, since those pods end in {@code
- * ImagePullBackOff} (the user's story, DESIGN §1; Garden never injects, garden issue 6486). Runs
+ * ImagePullBackOff} (the story Grove started from; Garden never injects, garden issue 6486). Runs
  * after the patches, so a {@code patchResources} entry that adds the secret silences the warning.
  */
 final class PullSecretEnricher {
@@ -192,7 +193,7 @@ final class PullSecretEnricher {
             : "or add imagePullSecrets to the kubernetes provider and set"
                 + " spec.imagePullSecrets: provider to have Grove add them.";
     return new Warning(
-        KubernetesManifests.PULL_SECRET,
+        ActionCodes.GROVE_PULL_SECRET,
         action
             + ": "
             + kind
@@ -216,7 +217,7 @@ final class PullSecretEnricher {
 
   private static Warning noProviderSecrets(String action) {
     return new Warning(
-        KubernetesManifests.PULL_SECRET,
+        ActionCodes.GROVE_PULL_SECRET,
         action
             + " sets spec.imagePullSecrets: provider, but the kubernetes provider has no"
             + " imagePullSecrets to add; pods pulling from its private registry will fail with"

@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.kubernetes;
 
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.value.ValueTrees;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class Trees {
   private static ActionException notJson(String where, ValueTrees.NotJson notJson) {
     Object what = notJson.what();
     return new ActionException(
-        ActionException.INVALID_SPEC,
+        ActionCodes.INVALID_SPEC,
         where
             + (notJson.path().isEmpty() ? "" : " at " + notJson.path())
             + " "

@@ -1,11 +1,14 @@
 package dev.grove.actions.kube.patch;
 
+import static dev.grove.actions.spi.ActionCodes.INVALID_SPEC;
+
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 
 /**
  * A patch could not be applied to a manifest: the patch is malformed, or it does not fit the
- * object. The code is {@link ActionException#INVALID_SPEC}: the fix is always in the action's
- * {@code patchResources}.
+ * object. The code is {@link ActionCodes#INVALID_SPEC}: the fix is always in the action's {@code
+ * patchResources}.
  */
 public final class PatchException extends ActionException {
   private static final long serialVersionUID = 1L;

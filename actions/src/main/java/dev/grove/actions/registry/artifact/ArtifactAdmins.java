@@ -3,7 +3,7 @@ package dev.grove.actions.registry.artifact;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import dev.grove.actions.registry.GoogleAdc;
-import dev.grove.actions.registry.RegistryErrors;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.util.Map;
@@ -29,7 +29,7 @@ public interface ArtifactAdmins {
       }
       if (token.isEmpty()) {
         throw new ActionException(
-            RegistryErrors.REGISTRY_CREDENTIALS,
+            ActionCodes.REGISTRY_CREDENTIALS,
             "No Google credentials to use the Artifact Registry API for " + what + ".",
             "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS"
                 + " to a service account key.");
@@ -39,7 +39,7 @@ public interface ArtifactAdmins {
             GoogleCredentials.create(new AccessToken(token.get(), null)));
       } catch (IOException e) {
         throw new ActionException(
-            RegistryErrors.REGISTRY_UNREACHABLE,
+            ActionCodes.REGISTRY_UNREACHABLE,
             "Cannot reach the Artifact Registry API for " + what + ".",
             "Check the network; the API is artifactregistry.googleapis.com.");
       }

@@ -1,5 +1,8 @@
 package dev.grove.actions.registry.artifact;
 
+import static dev.grove.actions.spi.ActionCodes.AR_REPOSITORY_NOT_DOCKER;
+import static dev.grove.actions.spi.ActionCodes.AR_REPOSITORY_NOT_FOUND;
+
 import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
@@ -15,7 +18,7 @@ import com.google.devtools.artifactregistry.v1.Tag;
 import com.google.devtools.artifactregistry.v1.Version;
 import com.google.devtools.artifactregistry.v1.VersionView;
 import com.google.protobuf.Timestamp;
-import dev.grove.actions.registry.RegistryErrors;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,12 +39,6 @@ import java.util.regex.Pattern;
  * <p>Every method blocks on the network; callers run them on a worker pool.
  */
 public final class ArtifactRegistryAdmin implements AutoCloseable {
-
-  /** The repository of an image does not exist and Grove was not asked to create it. */
-  public static final String AR_REPOSITORY_NOT_FOUND = "AR_REPOSITORY_NOT_FOUND";
-
-  /** The repository exists but does not hold Docker images. */
-  public static final String AR_REPOSITORY_NOT_DOCKER = "AR_REPOSITORY_NOT_DOCKER";
 
   private static final Pattern GROVE_VERSION = Pattern.compile("v-[0-9a-f]{10}");
 
@@ -174,7 +171,7 @@ public final class ArtifactRegistryAdmin implements AutoCloseable {
       throws ActionException {
     if (keep < 0) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "Cannot keep " + keep + " versions of " + image.withoutTag(),
           "Keep 0 or more versions");
     }
@@ -328,7 +325,7 @@ public final class ArtifactRegistryAdmin implements AutoCloseable {
     return switch (code) {
       case PERMISSION_DENIED ->
           new ActionException(
-              RegistryErrors.REGISTRY_FORBIDDEN,
+              ActionCodes.REGISTRY_FORBIDDEN,
               message,
               "Grant the account Grove uses the IAM role "
                   + role
@@ -336,18 +333,18 @@ public final class ArtifactRegistryAdmin implements AutoCloseable {
                   + " as an account that has it");
       case UNAUTHENTICATED ->
           new ActionException(
-              RegistryErrors.REGISTRY_UNAUTHORIZED,
+              ActionCodes.REGISTRY_UNAUTHORIZED,
               message,
               "Run `gcloud auth application-default login`, or point GOOGLE_APPLICATION_CREDENTIALS"
                   + " at a service account key");
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
           new ActionException(
-              RegistryErrors.REGISTRY_UNREACHABLE,
+              ActionCodes.REGISTRY_UNREACHABLE,
               message,
               "Check the network connection to artifactregistry.googleapis.com and try again");
       default ->
           new ActionException(
-              RegistryErrors.REGISTRY_ERROR,
+              ActionCodes.REGISTRY_ERROR,
               message,
               "Try again; if it persists, check the repository in the Cloud Console");
     };

@@ -7,6 +7,7 @@ import dev.grove.actions.registry.RegistryStatus;
 import dev.grove.actions.registry.artifact.ArtifactAdmins;
 import dev.grove.actions.registry.artifact.ArtifactRegistryAdmin;
 import dev.grove.actions.registry.artifact.ArtifactRegistryImage;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,7 +102,7 @@ public final class ImageCleanup {
       throws ActionException {
     if (keep < 0) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "Cannot keep " + keep + " versions of " + target.image() + ".",
           "Pass --keep 0 or more.");
     }
@@ -117,7 +118,7 @@ public final class ImageCleanup {
       image = ArtifactRegistryImage.parse(target.image() + ":latest");
     } catch (IllegalArgumentException e) {
       throw new ActionException(
-          ActionException.INVALID_SPEC,
+          ActionCodes.INVALID_SPEC,
           "`" + target.image() + "` is not an Artifact Registry image name: " + e.getMessage(),
           "Set deploymentRegistry.namespace to PROJECT/REPOSITORY, e.g. my-project/my-repo.");
     }

@@ -7,6 +7,7 @@ import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
@@ -131,7 +132,7 @@ class DockerBuilderTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.NOT_SUPPORTED);
+              assertThat(e.code()).isEqualTo(ActionCodes.NOT_SUPPORTED);
               assertThat(e.suggestion()).contains("buildMode: jib");
             });
   }

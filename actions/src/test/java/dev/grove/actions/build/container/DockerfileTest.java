@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.build.container.Dockerfile.Instruction;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ class DockerfileTest {
         .hasMessageContaining("web/Dockerfile:3")
         .hasMessageContaining("COPPY")
         .extracting(e -> ((ActionException) e).code())
-        .isEqualTo(ActionException.INVALID_SPEC);
+        .isEqualTo(ActionCodes.INVALID_SPEC);
   }
 
   @ParameterizedTest

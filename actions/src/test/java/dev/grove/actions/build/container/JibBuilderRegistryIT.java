@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import dev.grove.actions.registry.LocalRegistry;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class JibBuilderRegistryIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(JibBuilder.REGISTRY_UNAUTHORIZED);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNAUTHORIZED);
               assertThat(e.getMessage()).contains(withAuth).doesNotContain("wrong-pass");
             });
 
@@ -190,7 +191,7 @@ class JibBuilderRegistryIT {
           .isInstanceOfSatisfying(
               ActionException.class,
               e -> {
-                assertThat(e.code()).isEqualTo(JibBuilder.REGISTRY_UNREACHABLE);
+                assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNREACHABLE);
                 assertThat(e.getMessage()).contains(dying.host()).doesNotContain("\u001b");
                 assertThat(e.suggestion()).doesNotContain("\u001b");
               });

@@ -2,6 +2,7 @@ package dev.grove.actions.build.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.actions.spi.ActionCodes;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class JibBuilderTest {
                 "\u001b[33mI/O error\u001b[0m", new ConnectException("Connection refused")),
             TARGET);
 
-    assertThat(failure.code()).isEqualTo(JibBuilder.REGISTRY_UNREACHABLE);
+    assertThat(failure.code()).isEqualTo(ActionCodes.REGISTRY_UNREACHABLE);
     assertThat(failure.getMessage()).doesNotContain("\u001b").contains("127.0.0.1:5000");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
 import java.io.ByteArrayInputStream;
@@ -272,7 +273,7 @@ class JibImagePlanTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(JibImagePlan.DOCKERFILE_UNSUPPORTED);
+              assertThat(e.code()).isEqualTo(ActionCodes.DOCKERFILE_UNSUPPORTED);
               assertThat(e.getMessage()).contains(where).contains(what);
               assertThat(e.suggestion()).contains("buildMode: local-docker").contains("COPY it");
             });
@@ -297,7 +298,7 @@ class JibImagePlanTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+              assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
               assertThat(e.getMessage()).contains("Dockerfile:2").contains(what);
             });
   }
@@ -323,7 +324,7 @@ class JibImagePlanTest {
                         (s, t) -> {},
                         cancellation))
         .isInstanceOfSatisfying(
-            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionException.CANCELLED));
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.CANCELLED));
     assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
@@ -347,7 +348,7 @@ class JibImagePlanTest {
                         (s, t) -> cancellation.cancel(Cancellation.Reason.TIMEOUT),
                         cancellation))
         .isInstanceOfSatisfying(
-            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionException.TIMEOUT));
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.TIMEOUT));
     assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
@@ -372,7 +373,7 @@ class JibImagePlanTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(JibBuilder.REGISTRY_UNREACHABLE);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNREACHABLE);
               assertThat(e.getMessage()).contains("127.0.0.1:" + port).doesNotContain("s3cret");
             });
   }

@@ -3,6 +3,7 @@ package dev.grove.actions.build.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.TestContexts;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.api.action.ActionKind;
@@ -78,7 +79,7 @@ class ExecBuildTypeTest {
                     Map.of(
                         "command", List.of("sh", "-c", "echo early >&2; echo nope >&2; exit 7"))));
 
-    assertThat(e.code()).isEqualTo(ActionException.COMMAND_FAILED);
+    assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_FAILED);
     assertThat(e.getMessage()).contains("build.api", "sh -c", "code 7", "nope");
     assertThat(e.suggestion()).contains("log above");
   }
@@ -87,7 +88,7 @@ class ExecBuildTypeTest {
   void aMissingProgramIsNotStarted() {
     ActionException e = failure(() -> process(Map.of("command", List.of("no-such-grove-tool"))));
 
-    assertThat(e.code()).isEqualTo(ActionException.COMMAND_NOT_STARTED);
+    assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_NOT_STARTED);
     assertThat(e.getMessage()).contains("no-such-grove-tool", source.toString());
   }
 
@@ -174,7 +175,7 @@ class ExecBuildTypeTest {
     ActionException shell = failure(() -> process(Map.of("shell", "yes")));
 
     assertThat(List.of(map, item, statusCommand, env, shell))
-        .allSatisfy(e -> assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC));
+        .allSatisfy(e -> assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC));
     assertThat(map.getMessage()).contains("build.api", "spec.command ");
     assertThat(item.getMessage()).contains("spec.command[1]");
     assertThat(statusCommand.getMessage()).contains("spec.statusCommand");

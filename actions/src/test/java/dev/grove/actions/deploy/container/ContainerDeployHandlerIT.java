@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.actions.kube.KubeApplier;
 import dev.grove.actions.kube.KubeConfigResolver;
-import dev.grove.actions.kube.RolloutWatcher;
-import dev.grove.actions.kube.SecretCopier;
 import dev.grove.actions.kube.patch.GrovePatchRules;
 import dev.grove.actions.provider.KubernetesProvider;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -229,7 +228,7 @@ class ContainerDeployHandlerIT {
     long start = System.nanoTime();
     ActionException failure = failureOf(running);
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
-    assertThat(failure.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED);
+    assertThat(failure.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED);
     assertThat(failure.getMessage())
         .contains("ImagePullBackOff")
         .contains(IMAGE)
@@ -263,7 +262,7 @@ class ContainerDeployHandlerIT {
         .controller()
         .setWaiting(NS, pod.getMetadata().getName(), "web", reason, "the kubelet says " + reason);
     ActionException failure = failureOf(running);
-    assertThat(failure.code()).isEqualTo(RolloutWatcher.ROLLOUT_FAILED);
+    assertThat(failure.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED);
     assertThat(failure.getMessage()).contains(reason).contains("the kubelet says " + reason);
     assertThat(failure.suggestion()).isNotBlank();
     if (reason.contains("Pull")) {
@@ -322,7 +321,7 @@ class ContainerDeployHandlerIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(RolloutWatcher.ROLLOUT_TIMEOUT);
+              assertThat(e.code()).isEqualTo(ActionCodes.ROLLOUT_TIMEOUT);
               assertThat(e.getMessage()).contains("Deployment/web 0/1 ready");
             });
   }
@@ -339,7 +338,7 @@ class ContainerDeployHandlerIT {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(SecretCopier.SECRET_NOT_FOUND);
+              assertThat(e.code()).isEqualTo(ActionCodes.SECRET_NOT_FOUND);
               assertThat(e.getMessage())
                   .isEqualTo("Could not find secret 'nope' in namespace 'infra'.");
             });

@@ -12,6 +12,7 @@ import dev.grove.actions.deploy.container.ContainerDeploySpec.Probe;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Resources;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Volume;
 import dev.grove.actions.kube.Yamls;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,7 +256,7 @@ class ContainerDeploySpecTest {
     }
 
     assertThat(e).isNotNull();
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage())
         .isEqualTo(
             "deploy.web has neither a build nor spec.image; a" + " Deploy/container needs one.");
@@ -426,7 +427,7 @@ class ContainerDeploySpecTest {
       String yaml, String property, String problem) {
     ActionException e = failure(yaml);
 
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage()).startsWith("deploy.web: spec." + property + " ").contains(problem);
     assertThat(e.suggestion()).isNotBlank();
   }

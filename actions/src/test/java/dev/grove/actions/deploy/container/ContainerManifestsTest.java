@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.deploy.container.ContainerManifests.Target;
 import dev.grove.actions.kube.Yamls;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.util.List;
@@ -411,7 +412,7 @@ class ContainerManifestsTest {
     }
 
     assertThat(e).isNotNull();
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage())
         .isEqualTo(
             "deploy.web: spec.ingresses[0].hostname is missing and the kubernetes provider has"

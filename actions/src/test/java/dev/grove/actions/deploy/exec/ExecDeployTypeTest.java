@@ -3,6 +3,7 @@ package dev.grove.actions.deploy.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.TestContexts;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -80,7 +81,7 @@ class ExecDeployTypeTest {
     ActionException e =
         failure(() -> handler.process(context(Map.of("deployCommand", "echo no db >&2; exit 4"))));
 
-    assertThat(e.code()).isEqualTo(ActionException.COMMAND_FAILED);
+    assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_FAILED);
     assertThat(e.getMessage()).contains("deploy.db", "deployCommand", "code 4", "no db");
   }
 
@@ -110,7 +111,7 @@ class ExecDeployTypeTest {
                             "statusCommand", "sleep 30",
                             "statusTimeout", 0.5))));
 
-    assertThat(e.code()).isEqualTo(ActionException.TIMEOUT);
+    assertThat(e.code()).isEqualTo(ActionCodes.TIMEOUT);
     assertThat(e.getMessage()).contains("timed out after 0.5 s", "statusTimeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4000));
   }
@@ -128,7 +129,7 @@ class ExecDeployTypeTest {
                         Map.of("deployCommand", "sleep 30"),
                         Duration.ofMillis(500))));
 
-    assertThat(e.code()).isEqualTo(ActionException.TIMEOUT);
+    assertThat(e.code()).isEqualTo(ActionCodes.TIMEOUT);
     assertThat(e.suggestion()).contains("timeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4000));
   }
@@ -150,7 +151,7 @@ class ExecDeployTypeTest {
     long start = System.nanoTime();
     contexts.cancellation.cancel(Cancellation.Reason.CANCELLED);
 
-    assertThat(running.get(5, TimeUnit.SECONDS).code()).isEqualTo(ActionException.CANCELLED);
+    assertThat(running.get(5, TimeUnit.SECONDS).code()).isEqualTo(ActionCodes.CANCELLED);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(tree).noneMatch(ExecDeployTypeTest::running);
   }
@@ -185,9 +186,9 @@ class ExecDeployTypeTest {
             () ->
                 handler.status(context(Map.of("deployCommand", "true", "statusTimeout", "soon"))));
 
-    assertThat(missing.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(missing.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(missing.getMessage()).contains("deploy.db", "spec.deployCommand");
-    assertThat(timeout.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(timeout.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(timeout.getMessage()).contains("spec.statusTimeout");
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.action.ActionKind;
@@ -146,7 +147,7 @@ class PersistentExecDeployTest {
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ActionException.COMMAND_FAILED);
+              assertThat(e.code()).isEqualTo(ActionCodes.COMMAND_FAILED);
               assertThat(e.getMessage()).contains("exited with code 3 before it was ready");
             });
     assertThat(contexts.lines).contains("stdout:no port");

@@ -7,6 +7,7 @@ import dev.grove.actions.kube.KubeConfigResolver;
 import dev.grove.actions.kube.patch.GrovePatchRules;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.registry.RegistryCredentials;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §1's story against the mock API server: the patch, the lint, and the injection. */
+/**
+ * The story Grove started from (private-registry pulls) against the mock API server: the patch, the
+ * lint, and the injection.
+ */
 class KubernetesDeployHandlerIT {
   private static final Path SEED =
       Path.of("src/test/resources/deploy/kubernetes/seed").toAbsolutePath();
@@ -298,7 +302,7 @@ class KubernetesDeployHandlerIT {
       throw new AssertionError("the deploy did not fail");
     } catch (java.util.concurrent.ExecutionException e) {
       ActionException failure = (ActionException) e.getCause();
-      assertThat(failure.code()).isEqualTo(dev.grove.actions.kube.RolloutWatcher.ROLLOUT_FAILED);
+      assertThat(failure.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED);
       assertThat(failure.getMessage()).contains("Job migrate failed").contains("backoff limit");
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec.DefaultTarget;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec.PatchResource;
 import dev.grove.actions.kube.Yamls;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
 import java.util.List;
@@ -131,7 +132,7 @@ class KubernetesDeploySpecTest {
   void kustomizeIsNotSupportedYetAndTheErrorSaysToRenderItToAFile() {
     ActionException e = failure("kustomize: {path: overlays/dev}");
 
-    assertThat(e.code()).isEqualTo(ActionException.NOT_SUPPORTED);
+    assertThat(e.code()).isEqualTo(ActionCodes.NOT_SUPPORTED);
     assertThat(e.getMessage())
         .isEqualTo("deploy.backend: spec.kustomize is not supported by Grove yet.");
     assertThat(e.suggestion()).contains("kustomize build").contains("spec.manifestFiles");
@@ -141,7 +142,7 @@ class KubernetesDeploySpecTest {
   void imagePullSecretsAcceptsOnlyProviderAndSaysSo() {
     ActionException e = failure("imagePullSecrets: [{name: gar-pull-secret}]");
 
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage())
         .isEqualTo("deploy.backend: spec.imagePullSecrets is a list; it must be provider.");
     assertThat(e.suggestion())
@@ -198,7 +199,7 @@ class KubernetesDeploySpecTest {
     ActionException e = failure(yaml);
 
     assertThat(e).as(yaml).isNotNull();
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage()).startsWith("deploy.backend: ").contains(message);
     assertThat(e.suggestion()).isNotBlank();
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Rendered;
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
 import dev.grove.actions.kube.Yamls;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ class KubernetesManifestsTest {
       assertThat(names(rendered)).containsExactly("Deployment web", "Service web");
       assertThat(rendered.warnings())
           .extracting(Warning::code)
-          .containsExactly(KubernetesManifests.FILES_IGNORED);
+          .containsExactly(ActionCodes.GROVE_FILES_IGNORED);
       assertThat(rendered.warnings().get(0).message()).contains("raw/config.yml");
     }
 
@@ -201,7 +202,7 @@ class KubernetesManifestsTest {
       // Garden 0.13's pitfall: with build: backend, paths are relative to the Build's folder.
       ActionException e = failure("files: [backend/deployment.yml]", "build-pitfall/backend");
 
-      assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+      assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
       assertThat(e.getMessage())
           .isEqualTo(
               "deploy.web: spec.files lists backend/deployment.yml, but there is no such file in "
@@ -246,7 +247,7 @@ class KubernetesManifestsTest {
     void aDocumentThatIsNotAnObjectIsAnErrorNamingTheFileAndTheDocument() {
       ActionException e = failure("manifestFiles: [not-an-object.yml]", "broken");
 
-      assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+      assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
       // Documents are numbered from 1 in messages, with the line they start at.
       assertThat(e.getMessage())
           .isEqualTo(
@@ -307,7 +308,7 @@ class KubernetesManifestsTest {
               """,
               "lists");
 
-      assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+      assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
       assertThat(e.getMessage())
           .isEqualTo(
               "deploy.web: ConfigMap a (namespace shop-dev) is declared twice: in"
@@ -492,7 +493,7 @@ class KubernetesManifestsTest {
       assertThat(rendered.warnings())
           .containsExactly(
               new Warning(
-                  KubernetesManifests.PATCH_UNMATCHED,
+                  ActionCodes.GROVE_PATCH_UNMATCHED,
                   "deploy.web: spec.patchResources[1] patches deployment web, but the manifests"
                       + " have no deployment named web; the patch does nothing.",
                   "Set kind and name as the object's kind and metadata.name (both"
@@ -514,7 +515,7 @@ class KubernetesManifestsTest {
                   """,
               "app");
 
-      assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+      assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
       assertThat(e.getMessage())
           .startsWith(
               "deploy.web: spec.patchResources[0] (json patch of Deployment web) does not apply"
@@ -821,14 +822,17 @@ class KubernetesManifestsTest {
           .singleElement()
           .satisfies(
               w -> {
-                assertThat(w.code()).isEqualTo(KubernetesManifests.PULL_SECRET);
+                assertThat(w.code()).isEqualTo(ActionCodes.GROVE_PULL_SECRET);
                 assertThat(w.message())
                     .startsWith("deploy.web sets spec.imagePullSecrets: provider, but the");
               });
     }
   }
 
-  /** DESIGN §1: the story that started the project, with {@code ${var.*}} already resolved. */
+  /**
+   * The story that started the project (a kubernetes Deploy pulling from a private registry), with
+   * {@code ${var.*}} already resolved.
+   */
   @Nested
   class SeedStory {
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.grove.actions.deploy.kubernetes.ManifestYaml.Document;
 import dev.grove.actions.kube.Yamls;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.math.BigInteger;
 import java.util.List;
@@ -118,7 +119,7 @@ class ManifestYamlTest {
                 ManifestYaml.parse(
                     "metadata:\n  name: a\n  labels: {}\n  name: b\n", "deploy.x: app.yml"));
 
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage())
         .isEqualTo(
             "deploy.x: app.yml at line 4, column 3 has the key \"name\" twice in one map (first at"
@@ -132,7 +133,7 @@ class ManifestYamlTest {
             ActionException.class,
             () -> ManifestYaml.parse("a: 1\nb: [1, 2\nc: 3\n", "deploy.x: app.yml"));
 
-    assertThat(e.code()).isEqualTo(ActionException.INVALID_SPEC);
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage()).startsWith("deploy.x: app.yml is not valid YAML at line ");
     assertThat(e.suggestion()).contains("kubectl would refuse it too");
   }

@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * results are compared as structures, key order aside (kubectl prints keys sorted) and nothing else
  * normalised: kubectl adds nothing to a {@code --local} object.
  *
- * <p>kubectl is part of this machine's toolset (FACTS.md), so its absence fails the test.
+ * <p>kubectl is installed on the project's machines, so its absence fails the test.
  */
 class StrategicMergePatchKubectlIT {
 
@@ -148,7 +148,7 @@ class StrategicMergePatchKubectlIT {
         "kubectl is not on PATH ("
             + path
             + "). This test compares Grove's strategic merge patch with kubectl 1.32's, which is"
-            + " part of this machine's toolset (FACTS.md): install kubectl or put it on PATH.");
+            + " part of this machine's toolset: install kubectl or put it on PATH.");
   }
 
   private static List<Case> corpus() throws IOException, URISyntaxException {

@@ -3,7 +3,7 @@ package dev.grove.actions.kube.patch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.List;
@@ -274,7 +274,7 @@ class StrategicMergePatchTest {
         .satisfies(
             e -> {
               PatchException p = (PatchException) e;
-              assertThat(p.code()).isEqualTo(ActionException.INVALID_SPEC);
+              assertThat(p.code()).isEqualTo(ActionCodes.INVALID_SPEC);
               assertThat(p.path()).isEqualTo("spec.template.spec.containers");
               assertThat(p.suggestion()).contains("containers and env by name");
             });

@@ -8,7 +8,7 @@ import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistrySettings;
 import com.google.devtools.artifactregistry.v1.Repository;
-import dev.grove.actions.registry.RegistryErrors;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -74,7 +74,7 @@ class ArtifactRegistryAdminTest {
         .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
         .satisfies(
             e -> {
-              assertThat(e.code()).isEqualTo(ArtifactRegistryAdmin.AR_REPOSITORY_NOT_FOUND);
+              assertThat(e.code()).isEqualTo(ActionCodes.AR_REPOSITORY_NOT_FOUND);
               assertThat(e.getMessage()).contains(REPO);
               assertThat(e.suggestion())
                   .contains(
@@ -104,7 +104,7 @@ class ArtifactRegistryAdminTest {
         .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
         .satisfies(
             e -> {
-              assertThat(e.code()).isEqualTo(ArtifactRegistryAdmin.AR_REPOSITORY_NOT_DOCKER);
+              assertThat(e.code()).isEqualTo(ActionCodes.AR_REPOSITORY_NOT_DOCKER);
               assertThat(e.getMessage()).contains(REPO).contains("MAVEN");
             });
   }
@@ -117,7 +117,7 @@ class ArtifactRegistryAdminTest {
         .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
         .satisfies(
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_FORBIDDEN);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_FORBIDDEN);
               assertThat(e.suggestion()).contains("roles/artifactregistry.writer");
               assertThat(e.getMessage() + e.suggestion()).doesNotContain("ya29");
             });
@@ -159,7 +159,7 @@ class ArtifactRegistryAdminTest {
         .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
         .satisfies(
             e -> {
-              assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_UNAUTHORIZED);
+              assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_UNAUTHORIZED);
               assertThat(e.suggestion()).contains("gcloud auth application-default login");
             });
   }
@@ -171,7 +171,7 @@ class ArtifactRegistryAdminTest {
     assertThatThrownBy(() -> admin.ensureRepository(IMAGE, false))
         .asInstanceOf(InstanceOfAssertFactories.type(ActionException.class))
         .extracting(ActionException::code)
-        .isEqualTo(RegistryErrors.REGISTRY_UNREACHABLE);
+        .isEqualTo(ActionCodes.REGISTRY_UNREACHABLE);
   }
 
   @Test

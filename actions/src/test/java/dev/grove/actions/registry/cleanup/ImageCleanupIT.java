@@ -11,8 +11,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.grove.actions.registry.LocalRegistry;
 import dev.grove.actions.registry.PushLog;
 import dev.grove.actions.registry.RegistryCredentials;
-import dev.grove.actions.registry.RegistryErrors;
 import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -172,7 +172,7 @@ class ImageCleanupIT {
           .isInstanceOfSatisfying(
               ActionException.class,
               e -> {
-                assertThat(e.code()).isEqualTo(RegistryErrors.REGISTRY_DELETE_DISABLED);
+                assertThat(e.code()).isEqualTo(ActionCodes.REGISTRY_DELETE_DISABLED);
                 assertThat(e.getMessage()).contains(host);
                 assertThat(e.suggestion()).contains("storage.delete.enabled");
               });

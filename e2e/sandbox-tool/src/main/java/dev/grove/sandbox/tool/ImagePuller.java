@@ -1,8 +1,8 @@
 package dev.grove.sandbox.tool;
 
 import dev.grove.actions.registry.RegistryAuth;
-import dev.grove.actions.registry.RegistryErrors;
 import dev.grove.actions.registry.RegistryStatus;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.sandbox.ImagePulls;
 import dev.grove.sandbox.ImageReference;
@@ -125,9 +125,9 @@ final class ImagePuller implements ImagePulls {
   private static String explain(ActionException e, ImageReference image) {
     String head = "unexpected status from HEAD request to " + image.manifestUrl() + ": ";
     return switch (e.code()) {
-      case RegistryErrors.REGISTRY_UNAUTHORIZED -> head + "401 Unauthorized";
-      case RegistryErrors.REGISTRY_FORBIDDEN -> head + "403 Forbidden";
-      case RegistryErrors.REGISTRY_UNREACHABLE ->
+      case ActionCodes.REGISTRY_UNAUTHORIZED -> head + "401 Unauthorized";
+      case ActionCodes.REGISTRY_FORBIDDEN -> head + "403 Forbidden";
+      case ActionCodes.REGISTRY_UNREACHABLE ->
           "failed to do request: Head \""
               + image.manifestUrl()
               + "\": dial tcp "

@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN §2 and §8 for the sandbox tool: the sandbox is a cluster, so it knows nothing of the
- * daemon or the CLI; fabric8's mock server stays inside the cluster simulation (e2e/sandbox).
+ * Module arrows for the sandbox tool: the sandbox is a cluster, so it knows nothing of the daemon
+ * or the CLI; fabric8's mock server stays inside the cluster simulation (e2e/sandbox).
  */
 @AnalyzeClasses(
     packages = "dev.grove.sandbox",

@@ -27,7 +27,7 @@ class SandboxKubectlIT {
   @Test
   void kubectl_applies_server_side_and_gets_deployments_services_secrets_and_pods()
       throws Exception {
-    // kubectl is part of these machines' toolset (FACTS.md): missing, it is a failure, not a skip
+    // kubectl is installed on these machines: missing, it is a failure, not a skip
     assertThat(onPath("kubectl"))
         .as("kubectl is not on the PATH; install it (these machines have kubectl 1.32)")
         .isTrue();
