@@ -45,6 +45,9 @@ class DaemonCrashE2E {
       ProcessHandle shell = awaitProcessWith(marker, Duration.ofSeconds(60), err);
       started.add(shell);
       started.addAll(awaitDescendants(shell, Duration.ofSeconds(10)));
+      // the shell runs a moment before the daemon records it: a kill -9 in that moment is not
+      // what this test is about
+      awaitRecord(shell, Duration.ofSeconds(10));
       long daemon = grove.daemonPid();
       assertThat(daemon).isPositive();
 
@@ -136,6 +139,27 @@ class DaemonCrashE2E {
       Thread.sleep(50);
     }
     throw new AssertionError("the action's shell started no sleep within " + limit);
+  }
+
+  /** Waits until the daemon has recorded {@code process} in its home's command records. */
+  private void awaitRecord(ProcessHandle process, Duration limit) throws Exception {
+    Path records = dir.resolve("grove-home").resolve("processes").resolve("commands");
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(records)) {
+        try (var files = Files.list(records)) {
+          for (Path file : files.toList()) {
+            if (Files.readString(file).startsWith(process.pid() + " ")) {
+              return;
+            }
+          }
+        } catch (java.io.IOException e) {
+          // a record went while listed: look again
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the daemon recorded no process " + process.pid() + " in " + records);
   }
 
   /** Gone, or a zombie (a reparented child whose reaper is slow). */
