@@ -17,7 +17,7 @@ project="$out/watch-$n"
 rm -rf "$project"
 java "$here/bench/GenerateExecProject.java" watch "$n" "$project" >/dev/null
 events="$out/watch-$n.jsonl"
-"$here/grove" deploy --watch --quiet-period "${quiet}ms" --root "$project" --output jsonl \
+env --default-signal=INT "$here/grove" deploy --watch --quiet-period "${quiet}ms" --root "$project" --output jsonl \
   >"$events" 2>/dev/null &
 cli=$!
 trap 'kill -INT $cli 2>/dev/null || true; wait $cli 2>/dev/null || true' EXIT
