@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -133,13 +134,24 @@ public final class TreeWatcher implements AutoCloseable {
    */
   private void walk(Path start, Set<String> found) throws IOException {
     String rel = start.equals(root) ? "" : relative(start);
-    for (Path dir : FileScanner.folders(root, rel, ignoreFileNames)) {
-      keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
-      if (found != null) {
-        try (Stream<Path> files = Files.list(dir)) {
-          files.filter(Files::isRegularFile).forEach(file -> found.add(relative(file)));
-        } catch (IOException e) {
-          // gone already: its delete event follows
+    // A folder created after the scan listed its parent and before the parent was registered
+    // gives no event: scan again after registering until a scan finds no folder it did not know.
+    Set<Path> registered = new HashSet<>();
+    boolean more = true;
+    while (more) {
+      more = false;
+      for (Path dir : FileScanner.folders(root, rel, ignoreFileNames)) {
+        if (!registered.add(dir)) {
+          continue;
+        }
+        more = true;
+        keys.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+        if (found != null) {
+          try (Stream<Path> files = Files.list(dir)) {
+            files.filter(Files::isRegularFile).forEach(file -> found.add(relative(file)));
+          } catch (IOException e) {
+            // gone already: its delete event follows
+          }
         }
       }
     }
