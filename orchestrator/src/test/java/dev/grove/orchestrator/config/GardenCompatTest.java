@@ -1,0 +1,66 @@
+package dev.grove.orchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.api.action.ActionRef;
+import dev.grove.orchestrator.Fixtures;
+import dev.grove.orchestrator.graph.ActionGraph;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Grove's graph of each Garden project under {@code projects/garden-compat/} is Garden's: the
+ * actions and edges Garden 0.13.24's {@code garden get graph} printed for it, recorded in the
+ * project's {@code garden-graph.json} by {@code ../shared/peers/garden/compare.sh DIR --record
+ * DIR/garden-graph.json} (Garden is not needed here).
+ */
+class GardenCompatTest {
+  private static final Path CORPUS = Fixtures.project("garden-compat");
+
+  record Recorded(List<String> actions, List<String> edges) {}
+
+  @TestFactory
+  Stream<DynamicTest> groveBuildsGardensGraph() throws IOException {
+    List<Path> projects;
+    try (Stream<Path> dirs = Files.list(CORPUS)) {
+      projects =
+          dirs.filter(dir -> Files.isRegularFile(dir.resolve("garden-graph.json")))
+              .sorted()
+              .toList();
+    }
+    assertThat(projects).as("recorded projects under " + CORPUS).isNotEmpty();
+    return projects.stream()
+        .map(
+            dir ->
+                DynamicTest.dynamicTest(
+                    dir.getFileName().toString(),
+                    () -> {
+                      Recorded garden =
+                          new ObjectMapper()
+                              .readValue(dir.resolve("garden-graph.json").toFile(), Recorded.class);
+                      ActionGraph graph = Fixtures.load(dir, null, Map.of(), Map.of()).graph();
+                      TreeSet<String> actions = new TreeSet<>();
+                      TreeSet<String> edges = new TreeSet<>();
+                      for (ActionRef ref : graph.topologicalOrder()) {
+                        actions.add(ref.toString());
+                        for (ActionRef dep : graph.dependencies(ref)) {
+                          edges.add(ref + "->" + dep);
+                        }
+                      }
+                      assertThat(actions)
+                          .as("actions")
+                          .containsExactlyElementsOf(new TreeSet<>(garden.actions()));
+                      assertThat(edges)
+                          .as("edges")
+                          .containsExactlyElementsOf(new TreeSet<>(garden.edges()));
+                    }));
+  }
+}
