@@ -100,6 +100,18 @@ public final class ConfigCodes {
   /** An action's {@code source.path} is outside the project. */
   public static final String SOURCE_OUTSIDE_PROJECT = "SOURCE_OUTSIDE_PROJECT";
 
+  /** A RenderTemplate (or templated Module) names a ConfigTemplate that is not defined. */
+  public static final String UNKNOWN_TEMPLATE = "UNKNOWN_TEMPLATE";
+
+  /** A RenderTemplate's {@code inputs} do not match its template's inputs schema. */
+  public static final String INVALID_INPUTS = "INVALID_INPUTS";
+
+  /** A ConfigTemplate's {@code inputsSchemaPath} cannot be read or is not an object schema. */
+  public static final String INVALID_INPUTS_SCHEMA = "INVALID_INPUTS_SCHEMA";
+
+  /** Two ConfigTemplates (or ModuleTemplates) have the same name. */
+  public static final String DUPLICATE_TEMPLATE = "DUPLICATE_TEMPLATE";
+
   // -- warnings
 
   /** A Garden kind Grove does not load yet (a Module, a Workflow, ...): the document is ignored. */

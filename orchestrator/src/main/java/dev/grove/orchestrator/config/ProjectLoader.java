@@ -47,8 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProjectLoader {
   public static final List<String> PROJECT_FILES =
       List.of("project.garden.yml", "project.garden.yaml");
-  static final Set<String> IGNORED_GARDEN_KINDS =
-      Set.of("Module", "Workflow", "ConfigTemplate", "RenderTemplate", "Command");
+  static final Set<String> IGNORED_GARDEN_KINDS = Set.of("Module", "Workflow", "Command");
 
   private final Path root;
   private final TemplateResolver templates;
@@ -193,9 +192,11 @@ public final class ProjectLoader {
     Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
     baseContext.put(
         "environment", TemplateContexts.environment(project.environment(), project.namespace()));
+    List<ConfigDocument> rendered =
+        new TemplateExpansion(templating, project, baseContext).expand(documents, diagnostics);
     ParsedActions parsed =
         parseActions(
-            documents,
+            rendered,
             new ActionParser(templating, project, options, baseContext, types),
             diagnostics);
     Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);

@@ -31,6 +31,22 @@ public final class SourceMap {
     }
   }
 
+  /**
+   * The positions of the values under {@code prefix}, their paths relative to it: a template's
+   * config as the document it renders. Paths it does not have fall back to {@code prefix}'s own.
+   */
+  SourceMap under(String prefix) {
+    SourceMap out = new SourceMap();
+    out.positions.put("", find(prefix));
+    String nested = prefix + ".";
+    for (Map.Entry<String, int[]> entry : positions.entrySet()) {
+      if (entry.getKey().startsWith(nested)) {
+        out.positions.put(entry.getKey().substring(nested.length()), entry.getValue());
+      }
+    }
+    return out;
+  }
+
   static String parent(String path) {
     int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
     return cut <= 0 ? "" : path.substring(0, cut);

@@ -22,6 +22,11 @@ final class Templating {
     return resolver;
   }
 
+  /** The load's budget, for resolutions that do not go through {@link #resolve}. */
+  Budget budget() {
+    return budget;
+  }
+
   /**
    * Resolves the value at {@code path} of the document; on error adds a problem naming the file,
    * line, property and expression, and returns empty.

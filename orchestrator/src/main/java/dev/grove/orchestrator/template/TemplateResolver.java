@@ -118,7 +118,7 @@ public final class TemplateResolver {
     }
   }
 
-  private Template parse(String text, List<Object> path) throws TemplateException {
+  Template parse(String text, List<Object> path) throws TemplateException {
     Parsed parsed = parsed(text);
     if (parsed.error() != null) {
       throw new TemplateException(
