@@ -43,7 +43,21 @@ public final class ActionContexts {
         config.appNamespace(),
         config.production(),
         buildOutputs,
-        ManifestTemplates.of(templates, action.templateContext()));
+        ManifestTemplates.of(templates, filesContext(action)));
+  }
+
+  /**
+   * What an action's template files see: its spec's context, and for an action a ConfigTemplate
+   * rendered, {@code inputs}, {@code parent} and {@code template} as Garden gives them.
+   */
+  private static Map<String, Object> filesContext(LoadedProject.ResolvedAction action) {
+    Map<String, Object> scope = action.config().document().templateScope();
+    if (scope.isEmpty()) {
+      return action.templateContext();
+    }
+    Map<String, Object> context = new java.util.LinkedHashMap<>(action.templateContext());
+    context.putAll(scope);
+    return context;
   }
 
   /** A Build's outputs known without running it (image names and tags, version). */

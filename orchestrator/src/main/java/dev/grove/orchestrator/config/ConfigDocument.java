@@ -11,6 +11,19 @@ import java.util.Map;
  * @param index 0-based position of the document in its file
  * @param content the document as maps, lists and scalars
  * @param locations where each value was written
+ * @param templateScope for a config a template rendered, what its template files see besides the
+ *     action's context ({@code inputs}, {@code parent}, {@code template}); empty otherwise
  */
 public record ConfigDocument(
-    Path file, String displayFile, int index, Map<String, Object> content, SourceMap locations) {}
+    Path file,
+    String displayFile,
+    int index,
+    Map<String, Object> content,
+    SourceMap locations,
+    Map<String, Object> templateScope) {
+
+  public ConfigDocument(
+      Path file, String displayFile, int index, Map<String, Object> content, SourceMap locations) {
+    this(file, displayFile, index, content, locations, Map.of());
+  }
+}

@@ -529,7 +529,8 @@ final class TemplateExpansion {
           templateDoc.displayFile(),
           templateDoc.index(),
           content,
-          locations);
+          locations,
+          Map.copyOf(scope));
     }
 
     /**
