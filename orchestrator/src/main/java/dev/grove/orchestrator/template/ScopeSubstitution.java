@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * $return}. Escaped {@code $${...}} stays escaped.
  */
 public final class ScopeSubstitution {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TemplateResolver resolver;

@@ -241,26 +241,9 @@ class TemplateExpansionTest {
     write(
         "api/garden.yml",
         "kind: Module\ntype: templated\ntemplate: svc\nname: api\ninputs:\n  port: 1\n");
-    TemplateExpansion expansion =
-        new TemplateExpansion(
-            new Templating(new dev.grove.orchestrator.template.TemplateResolver()),
-            new ProjectResolver(
-                    new Templating(new dev.grove.orchestrator.template.TemplateResolver()))
-                .resolve(
-                    dir,
-                    YamlLoader.load(dir.resolve("project.garden.yml"), "project.garden.yml")
-                        .documents()
-                        .get(0),
-                    new LoadOptions(null, Map.of(), Map.of()),
-                    new Diagnostics()),
-            TemplateContexts.project(dir, "t", Map.of()));
     Diagnostics diagnostics = new Diagnostics();
-    List<ConfigDocument> docs = new java.util.ArrayList<>();
-    docs.addAll(
-        YamlLoader.load(dir.resolve("templates/garden.yml"), "templates/garden.yml").documents());
-    docs.addAll(YamlLoader.load(dir.resolve("api/garden.yml"), "api/garden.yml").documents());
 
-    List<ConfigDocument> out = expansion.expand(docs, diagnostics);
+    List<ConfigDocument> out = expand(dir, diagnostics, "templates/garden.yml", "api/garden.yml");
 
     assertThat(diagnostics.hasErrors()).isFalse();
     assertThat(out)
@@ -279,5 +262,63 @@ class TemplateExpansionTest {
                               "value",
                               "name=api port=1 keep=$${var.x}\n")));
             });
+  }
+
+  @Test
+  void gardensModuleTemplateExampleRendersItsModulesWithTheirGeneratedFiles() {
+    Path root = Fixtures.project("garden-compat/templates-module-template");
+    Diagnostics diagnostics = new Diagnostics();
+
+    List<ConfigDocument> out =
+        expand(root, diagnostics, "template/garden.yml", "module/garden.yml");
+
+    assertThat(diagnostics.hasErrors()).isFalse();
+    assertThat(out)
+        .extracting(
+            doc ->
+                doc.content().get("kind")
+                    + " "
+                    + doc.content().get("type")
+                    + " "
+                    + doc.content().get("name"))
+        .containsExactly(
+            "Module container my-service-image", "Module kubernetes my-service-manifests");
+    ConfigDocument manifests = out.get(1);
+    assertThat(manifests.file()).isEqualTo(root.resolve("module/garden.yml"));
+    assertThat(manifests.displayFile()).isEqualTo("template/garden.yml");
+    assertThat(manifests.locations().find("build.dependencies")[0]).isEqualTo(11);
+    assertThat(manifests.content().get("build"))
+        .isEqualTo(Map.of("dependencies", List.of("my-service-image")));
+    String generated =
+        (String)
+            ((Map<?, ?>) ((List<?>) manifests.content().get("generateFiles")).get(0)).get("value");
+    assertThat(generated)
+        .contains("name: my-service\n")
+        .contains("port: 80\n")
+        .contains("replicas: 3\n")
+        .contains("containerPort: 8080")
+        .contains("image: ${modules.my-service-image.outputs.deployment-image-id}");
+  }
+
+  /** The documents of the files after the expansion, in a project with no variables. */
+  private static List<ConfigDocument> expand(Path root, Diagnostics diagnostics, String... files) {
+    dev.grove.orchestrator.template.TemplateResolver resolver =
+        new dev.grove.orchestrator.template.TemplateResolver();
+    ProjectConfig project =
+        new ProjectResolver(new Templating(resolver))
+            .resolve(
+                root,
+                YamlLoader.load(root.resolve("project.garden.yml"), "project.garden.yml")
+                    .documents()
+                    .get(0),
+                new LoadOptions(null, Map.of(), Map.of()),
+                new Diagnostics());
+    List<ConfigDocument> docs = new java.util.ArrayList<>();
+    for (String file : files) {
+      docs.addAll(YamlLoader.load(root.resolve(file), file).documents());
+    }
+    return new TemplateExpansion(
+            new Templating(resolver), project, TemplateContexts.project(root, "t", Map.of()))
+        .expand(docs, diagnostics);
   }
 }
