@@ -2,6 +2,7 @@
 # Measures `grove validate` on generated N-action projects: daemon cold (start included) and
 # warm (median of 10), plus the daemon's RSS with that project loaded.
 # Usage: bench/validate.sh [N ...]   (default: 100 1000 5000)
+#        VARIANT=templated bench/validate.sh [N ...]   the same actions rendered from a ConfigTemplate
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$here/bench/out"
@@ -24,9 +25,13 @@ done
 echo "baseline: java -version takes $(printf '%s\n' "${base[@]}" | median) ms"
 printf '%-8s %-10s %-10s %-10s\n' actions cold_ms warm_ms rss_mib
 for n in "${sizes[@]}"; do
-  project="$out/p$n"
+  if [[ "${VARIANT:-}" == templated ]]; then
+    project="$out/p$n-templated"; generator=GenerateTemplatedProject
+  else
+    project="$out/p$n"; generator=GenerateProject
+  fi
   if [[ ! -f "$project/project.garden.yml" ]]; then
-    java "$here/bench/GenerateProject.java" "$n" "$project" >/dev/null
+    java "$here/bench/$generator.java" "$n" "$project" >/dev/null
   fi
   cold=()
   for _ in 1 2 3; do
