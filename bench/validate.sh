@@ -26,12 +26,12 @@ echo "baseline: java -version takes $(printf '%s\n' "${base[@]}" | median) ms"
 printf '%-8s %-10s %-10s %-10s\n' actions cold_ms warm_ms rss_mib
 for n in "${sizes[@]}"; do
   if [[ "${VARIANT:-}" == templated ]]; then
-    project="$out/p$n-templated"; generator=GenerateTemplatedProject
+    project="$out/p$n-templated"; variant=templated
   else
-    project="$out/p$n"; generator=GenerateProject
+    project="$out/p$n"; variant=
   fi
   if [[ ! -f "$project/project.garden.yml" ]]; then
-    java "$here/bench/$generator.java" "$n" "$project" >/dev/null
+    java "$here/bench/GenerateProject.java" "$n" "$project" $variant >/dev/null
   fi
   cold=()
   for _ in 1 2 3; do

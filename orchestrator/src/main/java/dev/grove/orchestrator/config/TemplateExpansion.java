@@ -188,42 +188,54 @@ final class TemplateExpansion {
           "Check `inputsSchemaPath`: it is relative to " + doc.displayFile() + "'s folder.");
       return null;
     } catch (JsonProcessingException e) {
-      diagnostics.error(
+      schemaError(
           doc,
-          "inputsSchemaPath",
-          ConfigCodes.INVALID_INPUTS_SCHEMA,
-          "The inputs schema "
-              + display
-              + " of "
-              + raw.get("kind")
-              + " "
-              + text
-              + " is not valid JSON: "
+          display,
+          text,
+          "is not valid JSON: "
               + e.getOriginalMessage()
               + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"),
-          "Fix the JSON in " + display + ".");
+          "Fix the JSON in " + display + ".",
+          diagnostics);
       return null;
     }
     InputsSchema inputs =
         schema instanceof Map<?, ?> map ? new InputsSchema(ValueTrees.map(map)) : null;
     if (inputs == null || !"object".equals(inputs.type())) {
-      diagnostics.error(
+      schemaError(
           doc,
-          "inputsSchemaPath",
-          ConfigCodes.INVALID_INPUTS_SCHEMA,
-          "The inputs schema "
-              + display
-              + " of "
-              + raw.get("kind")
-              + " "
-              + text
-              + " has type "
+          display,
+          text,
+          "has type "
               + (inputs == null ? ValueTrees.describe(schema) : inputs.type())
               + ", but should be \"object\".",
-          "Make the schema's top level `\"type\": \"object\"` with the inputs as `properties`.");
+          "Make the schema's top level `\"type\": \"object\"` with the inputs as `properties`.",
+          diagnostics);
       return null;
     }
     return new Template(doc, text, inputs, display);
+  }
+
+  private static void schemaError(
+      ConfigDocument doc,
+      String display,
+      String template,
+      String problem,
+      String suggestion,
+      Diagnostics diagnostics) {
+    diagnostics.error(
+        doc,
+        "inputsSchemaPath",
+        ConfigCodes.INVALID_INPUTS_SCHEMA,
+        "The inputs schema "
+            + display
+            + " of "
+            + doc.content().get("kind")
+            + " "
+            + template
+            + " "
+            + problem,
+        suggestion);
   }
 
   private static String display(ConfigDocument doc, String relative) {

@@ -72,22 +72,27 @@ final class Evaluator {
           }
           throw new EvalError(missing.message(), missing.suggestion());
         }
-        if (value instanceof Map || value instanceof List) {
-          throw new EvalError(
-              "Cannot put "
-                  + (value instanceof Map ? "an object" : "an array")
-                  + " into a string; the template resolves to "
-                  + Values.describe(value)
-                  + " but is part of a larger string",
-              "Use ${jsonEncode(...)} to put an object into a string. Or make the value the whole"
-                  + " string to keep its type.");
-        }
-        out.append(Values.text(value));
+        out.append(inString(value));
       } else if (segment instanceof IfBlock block) {
         Object condition = require(eval(block.condition()));
         append(Values.truthy(condition) ? block.then() : block.otherwise(), out);
       }
     }
+  }
+
+  /** The value as part of a larger string; an object or array cannot be. */
+  static String inString(Object value) {
+    if (value instanceof Map || value instanceof List) {
+      throw new EvalError(
+          "Cannot put "
+              + (value instanceof Map ? "an object" : "an array")
+              + " into a string; the template resolves to "
+              + Values.describe(value)
+              + " but is part of a larger string",
+          "Use ${jsonEncode(...)} to put an object into a string. Or make the value the whole"
+              + " string to keep its type.");
+    }
+    return Values.text(value);
   }
 
   Object eval(Node node) {

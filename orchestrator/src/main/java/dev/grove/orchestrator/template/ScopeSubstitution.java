@@ -18,7 +18,6 @@ import dev.grove.orchestrator.template.Ast.Ternary;
 import dev.grove.orchestrator.template.Ast.Text;
 import dev.grove.orchestrator.template.Ast.Unary;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,12 +168,8 @@ public final class ScopeSubstitution {
       return map(map, scope, path); // decided later, or reported later
     }
     List<Object> out = new ArrayList<>();
-    for (Map.Entry<Object, Object> item : entries(source)) {
-      Map<String, Object> itemScope = new HashMap<>(scope);
-      Map<String, Object> itemValue = new LinkedHashMap<>();
-      itemValue.put("key", item.getKey());
-      itemValue.put("value", item.getValue());
-      itemScope.put("item", itemValue);
+    for (Map.Entry<Object, Object> item : TemplateResolver.forEachItems(source)) {
+      Map<String, Object> itemScope = TemplateResolver.withItem(scope, item);
       if (map.containsKey("$filter")) {
         path.add("$filter");
         Object keep;
@@ -214,19 +209,6 @@ public final class ScopeSubstitution {
     return out;
   }
 
-  private static List<Map.Entry<Object, Object>> entries(Object source) {
-    List<Map.Entry<Object, Object>> items = new ArrayList<>();
-    if (source instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        items.add(new java.util.AbstractMap.SimpleEntry<>((long) i, list.get(i)));
-      }
-    } else {
-      ((Map<?, ?>) source)
-          .forEach((k, v) -> items.add(new java.util.AbstractMap.SimpleEntry<>(k, v)));
-    }
-    return items;
-  }
-
   // ---- strings ----
 
   private Object string(String text, Map<String, Object> scope, List<Object> path)
@@ -257,18 +239,8 @@ public final class ScopeSubstitution {
       } else if (segment instanceof Expr expr) {
         if (only(expr.node(), scope)) {
           Object value = new Evaluator(scope, budget).evaluate(new Template("", List.of(segment)));
-          if (value instanceof Map || value instanceof List) {
-            throw new EvalError(
-                "Cannot put "
-                    + (value instanceof Map ? "an object" : "an array")
-                    + " into a string; the template resolves to "
-                    + Values.describe(value)
-                    + " but is part of a larger string",
-                "Use ${jsonEncode(...)} to put an object into a string. Or make the value the"
-                    + " whole string to keep its type.");
-          }
           if (value != null || !expr.optional()) {
-            out.append(Values.text(value));
+            out.append(Evaluator.inString(value));
           }
         } else {
           out.append("${").append(print(rewrite(expr.node(), scope))).append('}');

@@ -359,22 +359,10 @@ public final class TemplateResolver {
     } finally {
       path.remove(path.size() - 1);
     }
-    List<Map.Entry<Object, Object>> items = new ArrayList<>();
-    if (source instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        items.add(new java.util.AbstractMap.SimpleEntry<>((long) i, list.get(i)));
-      }
-    } else {
-      ((Map<?, ?>) source)
-          .forEach((k, v) -> items.add(new java.util.AbstractMap.SimpleEntry<>(k, v)));
-    }
+    List<Map.Entry<Object, Object>> items = forEachItems(source);
     List<Object> out = new ArrayList<>(items.size());
     for (Map.Entry<Object, Object> item : items) {
-      Map<String, Object> scope = new HashMap<>(context);
-      Map<String, Object> itemValue = new LinkedHashMap<>();
-      itemValue.put("key", item.getKey());
-      itemValue.put("value", item.getValue());
-      scope.put("item", itemValue);
+      Map<String, Object> scope = withItem(context, item);
       if (map.containsKey("$filter")) {
         path.add("$filter");
         try {
@@ -416,6 +404,30 @@ public final class TemplateResolver {
       }
     }
     return out;
+  }
+
+  /** The items a $forEach walks: a list's by index, a map's by key. */
+  static List<Map.Entry<Object, Object>> forEachItems(Object source) {
+    List<Map.Entry<Object, Object>> items = new ArrayList<>();
+    if (source instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        items.add(new java.util.AbstractMap.SimpleEntry<>((long) i, list.get(i)));
+      }
+    } else {
+      ((Map<?, ?>) source)
+          .forEach((k, v) -> items.add(new java.util.AbstractMap.SimpleEntry<>(k, v)));
+    }
+    return items;
+  }
+
+  /** The context of one $forEach item: {@code item.key} and {@code item.value} added. */
+  static Map<String, Object> withItem(Map<String, Object> context, Map.Entry<Object, Object> item) {
+    Map<String, Object> scope = new HashMap<>(context);
+    Map<String, Object> itemValue = new LinkedHashMap<>();
+    itemValue.put("key", item.getKey());
+    itemValue.put("value", item.getValue());
+    scope.put("item", itemValue);
+    return scope;
   }
 
   private static TemplateException structural(
