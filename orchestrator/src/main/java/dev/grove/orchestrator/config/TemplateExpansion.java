@@ -103,10 +103,29 @@ final class TemplateExpansion {
       }
     }
     List<ConfigDocument> out = new ArrayList<>(documents.size());
+    Map<String, ConfigDocument> renders = new HashMap<>();
     for (ConfigDocument doc : documents) {
       Object kind = doc.content().get("kind");
       if ("RenderTemplate".equals(kind)
           || "Module".equals(kind) && "templated".equals(doc.content().get("type"))) {
+        if (doc.content().get("name") instanceof String name
+            && !name.contains("${")
+            && renders.putIfAbsent(name, doc) != null) {
+          ConfigDocument first = renders.get(name);
+          diagnostics.error(
+              doc,
+              "name",
+              ConfigCodes.DUPLICATE_TEMPLATE,
+              "`"
+                  + name
+                  + "` renders a template twice: here and at "
+                  + first.displayFile()
+                  + ":"
+                  + first.locations().find("name")[0]
+                  + "; its actions would be defined twice.",
+              "Rename one of them; ${parent.name} is what makes the rendered names unique.");
+          continue;
+        }
         render(doc, templates, out, diagnostics);
       } else if (!isTemplateKind(doc)) {
         out.add(doc);
@@ -136,6 +155,7 @@ final class TemplateExpansion {
       Object value = raw.get(list);
       if (value != null
           && !(value instanceof List)
+          && !(value instanceof String)
           && !(value instanceof Map<?, ?> m && m.containsKey("$forEach"))) {
         diagnostics.error(
             doc,
@@ -407,6 +427,11 @@ final class TemplateExpansion {
       if (written instanceof Map<?, ?>) {
         // configs: {$forEach: ..., $return: {...}}: one written config, many rendered
         emit(field, written, field + ".$return", modules, out);
+        return;
+      }
+      if (written instanceof String) {
+        // configs: ${inputs.configs}: the inputs hold the configs
+        emit(field, written, field, modules, out);
         return;
       }
       List<?> items = (List<?>) written;

@@ -225,6 +225,37 @@ class TemplateExpansionTest {
   }
 
   @Test
+  void twoRenderTemplatesOfTheSameNameAreAnErrorAtTheSecond() throws IOException {
+    write("project.garden.yml", PROJECT);
+    write("templates/schema.json", SCHEMA);
+    write("templates/garden.yml", TEMPLATE);
+    service("api", "  port: 8080\n  env: {}\n");
+    write(
+        "other/garden.yml",
+        "kind: RenderTemplate\ntemplate: service\nname: api\ninputs: {port: 1}\n");
+
+    Problem problem = problems().get(0);
+
+    assertThat(problem.code()).isEqualTo("DUPLICATE_TEMPLATE");
+    assertThat(problem.location().file()).isEqualTo("other/garden.yml");
+    assertThat(problem.message()).contains("api/garden.yml:3");
+  }
+
+  @Test
+  void configsMayComeWholeFromTheInputs() throws IOException {
+    write("project.garden.yml", PROJECT);
+    write("templates/garden.yml", "kind: ConfigTemplate\nname: any\nconfigs: ${inputs.configs}\n");
+    write(
+        "x/garden.yml",
+        "kind: RenderTemplate\ntemplate: any\nname: x\ninputs:\n  configs:\n"
+            + "    - {kind: Run, type: exec, name: x-seed, spec: {command: [echo]}}\n");
+
+    assertThat(load().actions().keySet())
+        .extracting(ActionRef::toString)
+        .containsExactly("run.x-seed");
+  }
+
+  @Test
   void aModuleTemplateRendersModulesForATemplatedModule() throws IOException {
     write("project.garden.yml", PROJECT);
     write(
