@@ -9,6 +9,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.api.event.EventPayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +70,7 @@ final class KubernetesDeployHandler
             (document, file, index) ->
                 target.templates().resolve(document, file + " document " + (index + 1)),
             pullSecrets(context));
-    return new Rendered(
-        rendered.objects(),
-        rendered.warnings().stream()
-            .map(w -> new Warning(w.code(), w.message(), w.suggestion()))
-            .toList());
+    return new Rendered(rendered.objects(), rendered.warnings());
   }
 
   private PullSecrets pullSecrets(ActionContext context) {
@@ -98,7 +95,7 @@ final class KubernetesDeployHandler
   public Outputs process(ActionContext context) throws ActionException {
     KubernetesDeploySpec spec = spec(context);
     Rendered rendered = render(context);
-    for (Warning warning : rendered.warnings()) {
+    for (EventPayload.Warning warning : rendered.warnings()) {
       context
           .log()
           .line(
@@ -109,7 +106,7 @@ final class KubernetesDeployHandler
                   + warning.message()
                   + "\n  → "
                   + warning.suggestion());
-      context.events().emit(warning.payload());
+      context.events().emit(warning);
     }
     deployer.deploy(context, namespace(context, spec), rendered.objects(), spec.waitForJobs());
     return new Outputs(context.outputs());
