@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.registry.LocalRegistry;
@@ -41,7 +42,7 @@ class ContainerBuildHandlerIT {
   private static LocalRegistry registry;
   private static Path home;
   private static Path context;
-  private final ContainerBuildType type = new ContainerBuildType();
+  private final ContainerBuildType type = new ContainerBuildType(new ProcessRunner());
   private final List<String> lines = new ArrayList<>();
   private final List<EventPayload.ImagePushed> pushed = new ArrayList<>();
 

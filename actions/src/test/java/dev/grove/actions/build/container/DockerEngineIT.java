@@ -45,7 +45,7 @@ class DockerEngineIT {
             .outputs(Map.of("deploymentImageId", "grove-it-tool:v-0000000001"))
             .kubernetes(TestProviders.kubernetes(Optional.empty(), "local-docker"))
             .build();
-    new ContainerBuildType().handler().process(context);
+    new ContainerBuildType(new ProcessRunner()).handler().process(context);
     assertThat(lines).isNotEmpty();
   }
 }
