@@ -167,11 +167,10 @@ public final class RenderService {
         buildOutputs = ActionContexts.staticOutputs(project, built);
       }
     }
-    return ActionContexts.context(project, action, action.spec())
+    return ActionContexts.context(project, action, action.spec(), buildOutputs, templates)
         .env(env)
         .timeout(Duration.ofMinutes(5))
         .log(log)
-        .deploy(ActionContexts.deployTarget(project, action, buildOutputs, templates))
         .build();
   }
 

@@ -8,6 +8,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.event.EventPayload;
 import java.time.Duration;
@@ -42,7 +43,7 @@ final class KubernetesDeployHandler
 
   private static String namespace(ActionContext context, KubernetesDeploySpec spec)
       throws ActionException {
-    return spec.namespace().orElse(KubeDeployer.target(context).namespace());
+    return spec.namespace().orElse(KubeContext.target(context).namespace());
   }
 
   @Override
@@ -58,7 +59,7 @@ final class KubernetesDeployHandler
 
   @Override
   public Rendered render(ActionContext context) throws ActionException {
-    DeployTarget target = KubeDeployer.target(context);
+    DeployTarget target = KubeContext.target(context);
     KubernetesDeploySpec spec = spec(context);
     KubernetesManifests.Rendered rendered =
         KubernetesManifests.render(
@@ -74,10 +75,11 @@ final class KubernetesDeployHandler
   }
 
   private PullSecrets pullSecrets(ActionContext context) {
+    KubeContext kube = KubeContext.of(context);
     List<String> registries = new ArrayList<>();
-    context.registry().ifPresent(r -> registries.add(r.host()));
+    kube.registry().ifPresent(r -> registries.add(r.host()));
     List<String> names =
-        context.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
+        kube.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
     return new PullSecrets(
         registries,
         names,

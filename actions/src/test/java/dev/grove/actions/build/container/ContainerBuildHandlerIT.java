@@ -14,6 +14,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,9 @@ class ContainerBuildHandlerIT {
                 pushed.add(image);
               }
             })
-        .kubernetes(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"))
+        .extension(
+            KubeContext.class,
+            new KubeContext(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"), null))
         .build();
   }
 
