@@ -125,7 +125,7 @@ public final class Daemon {
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
             service,
             router,
-            new DaemonVerticle.Cluster(clients, processes),
+            clients,
             runs,
             events,
             new ImageCleanupService(
