@@ -51,8 +51,10 @@ class ActionTypesTest {
             new KubeClients(null, null), new PersistentProcesses(), new ProcessRunner());
     assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
+    // a persistent exec Deploy's process is read by grove logs through the same capability
     assertThat(types.route(ActionKind.DEPLOY, "exec").orElseThrow().capabilities())
-        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.DELETE);
+        .containsExactlyInAnyOrder(
+            Capability.STATUS, Capability.PROCESS, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.DEPLOY, "kubernetes").orElseThrow().capabilities())
         .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.BUILD, "exec").orElseThrow().capabilities())
