@@ -7,6 +7,7 @@ import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
@@ -26,18 +27,20 @@ public final class ActionTypes {
    *
    * @param clients how Kubernetes Deploys reach their clusters
    * @param processes where persistent exec Deploys keep running
+   * @param runner runs the commands of exec actions and the docker CLI
    */
-  public static ActionTypeRegistry standard(KubeClients clients, PersistentProcesses processes) {
+  public static ActionTypeRegistry standard(
+      KubeClients clients, PersistentProcesses processes, ProcessRunner runner) {
     return new ActionTypeRegistry(
         List.of(
-            new ContainerBuildType(),
-            new ExecBuildType(),
+            new ContainerBuildType(runner),
+            new ExecBuildType(runner),
             new ContainerDeployType(clients),
             new KubernetesDeployType(clients),
-            new ExecDeployType(processes),
-            new ExecRunType(ActionKind.RUN),
+            new ExecDeployType(processes, runner),
+            new ExecRunType(ActionKind.RUN, runner),
             new ContainerRunType(ActionKind.RUN),
-            new ExecRunType(ActionKind.TEST),
+            new ExecRunType(ActionKind.TEST, runner),
             new ContainerRunType(ActionKind.TEST)));
   }
 }

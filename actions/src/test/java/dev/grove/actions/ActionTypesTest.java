@@ -8,6 +8,7 @@ import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.ActionTypeRegistry;
@@ -25,7 +26,8 @@ class ActionTypesTest {
   @Test
   void exactlyOneHandlerPerKindAndType() {
     ActionTypeRegistry types =
-        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
+        ActionTypes.standard(
+            new KubeClients(null, null), new PersistentProcesses(), new ProcessRunner());
     Set<String> seen = new HashSet<>();
     for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
@@ -36,8 +38,8 @@ class ActionTypesTest {
             () ->
                 new ActionTypeRegistry(
                     List.of(
-                        new ExecDeployType(new PersistentProcesses()),
-                        new ExecDeployType(new PersistentProcesses()))))
+                        new ExecDeployType(new PersistentProcesses(), new ProcessRunner()),
+                        new ExecDeployType(new PersistentProcesses(), new ProcessRunner()))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Deploy/exec");
   }
@@ -45,11 +47,14 @@ class ActionTypesTest {
   @Test
   void eachTypeDeclaresTheOperationsItsHandlerHas() {
     ActionTypeRegistry types =
-        ActionTypes.standard(new KubeClients(null, null), new PersistentProcesses());
+        ActionTypes.standard(
+            new KubeClients(null, null), new PersistentProcesses(), new ProcessRunner());
     assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
+    // a persistent exec Deploy's process is read by grove logs through the same capability
     assertThat(types.route(ActionKind.DEPLOY, "exec").orElseThrow().capabilities())
-        .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.DELETE);
+        .containsExactlyInAnyOrder(
+            Capability.STATUS, Capability.PROCESS, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.DEPLOY, "kubernetes").orElseThrow().capabilities())
         .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.BUILD, "exec").orElseThrow().capabilities())
@@ -62,7 +67,7 @@ class ActionTypesTest {
         Optional.of(
             new ImageRegistry("europe-west1-docker.pkg.dev", null, "my-project/my-repo", false));
     Map<String, Object> outputs =
-        new ContainerBuildType()
+        new ContainerBuildType(new ProcessRunner())
             .staticOutputs(new ActionType.OutputContext("web", Map.of(), "v-5843d8420a", registry));
     assertThat(outputs.get("deploymentImageId"))
         .isEqualTo("europe-west1-docker.pkg.dev/my-project/my-repo/web:v-5843d8420a");
@@ -75,14 +80,14 @@ class ActionTypesTest {
   void localIdAndPortShapeTheNames() {
     var registry = Optional.of(new ImageRegistry("127.0.0.1", 5000, "shop", true));
     Map<String, Object> outputs =
-        new ContainerBuildType()
+        new ContainerBuildType(new ProcessRunner())
             .staticOutputs(
                 new ActionType.OutputContext(
                     "web", Map.of("localId", "storefront"), "v-1", registry));
     assertThat(outputs.get("deploymentImageName")).isEqualTo("127.0.0.1:5000/shop/storefront");
     assertThat(outputs.get("localImageName")).isEqualTo("storefront");
     Map<String, Object> noRegistry =
-        new ContainerBuildType()
+        new ContainerBuildType(new ProcessRunner())
             .staticOutputs(new ActionType.OutputContext("web", Map.of(), "v-1", Optional.empty()));
     assertThat(noRegistry.get("deploymentImageId")).isEqualTo("web:v-1");
   }

@@ -8,6 +8,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 
 /** Module arrows: actions use the api, never the orchestrator, the CLI or vert.x web. */
 @AnalyzeClasses(
@@ -32,6 +34,26 @@ class ArchitectureTest {
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage("java..", "dev.grove.actions.provider..");
+
+  /**
+   * Exec types run local commands: the Kubernetes parts of a context ({@link KubeContext}, the
+   * provider, the deploy target) are not theirs to see.
+   */
+  @ArchTest
+  static final ArchRule execTypesSeeNoKubernetes =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.grove.actions.build.exec..",
+              "dev.grove.actions.deploy.exec..",
+              "dev.grove.actions.run..",
+              "dev.grove.actions.process..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.grove.actions.kube..", "dev.grove.actions.provider..")
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(KubeContext.class, DeployTarget.class);
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -41,6 +42,20 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule noFabric8 =
       noClasses().should().dependOnClassesThat().resideInAnyPackage("io.fabric8..");
+
+  /**
+   * {@code grove logs} reads every Deploy type's logs through the handlers' {@code DeployLogs}
+   * capability: the logs package knows no type (kube, exec processes), only the SPI.
+   */
+  @ArchTest
+  static final ArchRule logsGoThroughTheSpi =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.grove.orchestrator.logs..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("dev.grove.actions..")
+                  .and(DescribedPredicate.not(resideInAPackage("dev.grove.actions.spi.."))));
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -3,6 +3,7 @@ package dev.grove.orchestrator;
 import dev.grove.actions.ActionTypes;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.config.LoadOptions;
@@ -24,7 +25,7 @@ public final class Fixtures {
   private static final KubeClients CLIENTS = new KubeClients(null, null);
   private static final ActionRouter ROUTER =
       new ActionRouter(
-          ActionTypes.standard(CLIENTS, new PersistentProcesses()),
+          ActionTypes.standard(CLIENTS, new PersistentProcesses(), new ProcessRunner()),
           ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}

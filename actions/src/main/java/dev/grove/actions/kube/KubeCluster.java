@@ -1,9 +1,8 @@
 package dev.grove.actions.kube;
 
-import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
-import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 
@@ -22,24 +21,13 @@ public record KubeCluster(KubernetesClient client, KubeConfigResolver.Target tar
       return context -> {
         KubeConfigResolver.Target target =
             clients.resolve(
-                context.kubernetes(),
+                KubeContext.of(context).kubernetes(),
                 context.projectRoot(),
                 context.env(),
                 line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
         return new KubeCluster(clients.client(target), target);
       };
     }
-  }
-
-  /** The Deploy's target; a context without one is a bug in the caller. */
-  public static DeployTarget deployTarget(ActionContext context) throws ActionException {
-    if (context.deploy() == null) {
-      throw new ActionException(
-          ActionCodes.NO_DEPLOY_TARGET,
-          context.ref() + " has no deploy target (namespace, provider).",
-          "Run it through the daemon (grove deploy); this is a bug if it happened there.");
-    }
-    return context.deploy();
   }
 
   public KubeApplier applier() {

@@ -5,7 +5,7 @@ import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.event.EventPayload;
 import java.time.Duration;
@@ -29,11 +29,6 @@ public final class KubeDeployer {
     this.pollInterval = pollInterval;
   }
 
-  /** The Deploy's target; a context without one is a bug in the caller. */
-  public static DeployTarget target(ActionContext context) throws ActionException {
-    return KubeCluster.deployTarget(context);
-  }
-
   /**
    * Creates {@code namespace} and every other namespace the objects name, copies the provider's
    * {@code imagePullSecrets} and {@code copySecrets} into each (as Garden does since 0.13.50),
@@ -55,7 +50,7 @@ public final class KubeDeployer {
       }
     }
     KubeCluster cluster = clusters.open(context);
-    KubernetesProvider provider = context.kubernetes();
+    KubernetesProvider provider = KubeContext.of(context).kubernetes();
     for (String ns : namespaces) {
       ensureNamespace(cluster, provider, ns);
       SecretCopier.copy(cluster.client(), cluster.target(), provider.secretsToCopy(), ns);

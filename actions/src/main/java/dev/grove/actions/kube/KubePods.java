@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
 import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -80,7 +81,25 @@ final class KubePods implements DeployLogs.Pods {
   }
 
   @Override
-  public String read(String pod, String container, Long sinceSeconds, Integer tail, int limitBytes)
+  public DeployLogs.Log read(
+      String pod, String container, Long sinceSeconds, Integer tail, int limitBytes)
+      throws ActionException, DeployLogs.NoLog {
+    String text = text(pod, container, sinceSeconds, tail, limitBytes);
+    boolean cut =
+        text.length() >= limitBytes / 4
+            && text.getBytes(StandardCharsets.UTF_8).length >= limitBytes;
+    Instant now = Instant.now();
+    List<LogReaders.Stamped> lines = new ArrayList<>();
+    text.lines()
+        .forEach(
+            line ->
+                LogLines.parse(
+                    line, now, (time, body) -> lines.add(new LogReaders.Stamped(time, body))));
+    return new DeployLogs.Log(lines, cut);
+  }
+
+  /** The container's log as the API gives it, each line stamped. */
+  private String text(String pod, String container, Long sinceSeconds, Integer tail, int limitBytes)
       throws ActionException, DeployLogs.NoLog {
     try {
       TimeTailPrettyLoggable limited =

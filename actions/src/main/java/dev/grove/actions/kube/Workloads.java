@@ -5,6 +5,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.DeployLogs;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The logs capability of a Kubernetes Deploy handler: where the pods of what it deployed are, for
@@ -16,8 +17,8 @@ public interface Workloads extends DeployLogs {
   Found workloads(ActionContext context) throws ActionException;
 
   @Override
-  default Pods pods(ActionContext context) throws ActionException {
-    return new KubePods(context.ref().toString(), workloads(context));
+  default Optional<Pods> pods(ActionContext context) throws ActionException {
+    return Optional.of(new KubePods(context.ref().toString(), workloads(context)));
   }
 
   /**

@@ -88,6 +88,11 @@ public final class PersistentProcesses {
       return version;
     }
 
+    /** The process's id: another after a redeploy replaced it. */
+    public long pid() {
+      return process.pid();
+    }
+
     public boolean alive() {
       return process.isAlive();
     }
@@ -195,10 +200,11 @@ public final class PersistentProcesses {
 
   /**
    * Calls {@code listener} with the key after each start (a redeploy's too), so that those who
-   * follow a key's output move on to the new process at once.
+   * follow a key's output move on to the new process at once; until the subscription is cancelled.
    */
-  public void onStart(Consumer<String> listener) {
+  public Subscription onStart(Consumer<String> listener) {
     startListeners.add(listener);
+    return () -> startListeners.remove(listener);
   }
 
   private Running launch(

@@ -85,6 +85,11 @@ public final class ProcessRecords {
     List.copyOf(live.values()).parallelStream().forEach(ProcessRunner::stopTree);
   }
 
+  /** Stops every recorded process that still runs when this JVM exits (the daemon's records). */
+  public void stopAllAtExit() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "grove-commands-stop"));
+  }
+
   /** Stops the recorded process if it still runs (same pid, same start time); drops the record. */
   private static boolean stopRecorded(Path file) {
     boolean stopped = false;

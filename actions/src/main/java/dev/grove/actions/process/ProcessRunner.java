@@ -45,35 +45,20 @@ public final class ProcessRunner {
 
   private static final File NO_INPUT = new File("/dev/null");
 
-  /**
-   * The records of the commands every runner of this process starts; a daemon that exits stops
-   * those still running (the next one stops those a killed daemon left, through the records).
-   */
-  private static final ProcessRecords SHARED = sharedRecords();
-
   private final ProcessRecords records;
 
-  /** A runner whose commands are recorded with every other runner's of this process. */
+  /** A runner that keeps its records in memory only (tests; the daemon passes its own). */
   public ProcessRunner() {
-    this(SHARED);
-  }
-
-  ProcessRunner(ProcessRecords records) {
-    this.records = records;
+    this(new ProcessRecords());
   }
 
   /**
-   * Records the commands runners start in {@code dir}, after stopping those a previous daemon left
-   * running there. Returns how many it stopped.
+   * A runner whose commands are recorded in {@code records}: the daemon's are kept on disk, so that
+   * the next daemon stops those a killed one left, and stopped when it exits ({@link
+   * ProcessRecords#stopAllAtExit}).
    */
-  public static int useRecords(Path dir) {
-    return SHARED.use(dir);
-  }
-
-  private static ProcessRecords sharedRecords() {
-    ProcessRecords records = new ProcessRecords();
-    Runtime.getRuntime().addShutdownHook(new Thread(records::stopAll, "grove-commands-stop"));
-    return records;
+  public ProcessRunner(ProcessRecords records) {
+    this.records = records;
   }
 
   /**

@@ -13,10 +13,14 @@ public final class ExecRunType extends BaseActionType {
   private static final Schema.Obj SPEC =
       Schema.obj().any("command", "shell", "env", "artifacts", "statusCommand").build();
 
-  private final ActionHandler handler = new ExecRunHandler(new ProcessRunner());
+  private final ActionHandler handler;
 
-  public ExecRunType(ActionKind kind) {
+  /**
+   * @param runner runs its commands (the daemon's, which records them)
+   */
+  public ExecRunType(ActionKind kind, ProcessRunner runner) {
     super(kind, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+    this.handler = new ExecRunHandler(runner);
   }
 
   @Override

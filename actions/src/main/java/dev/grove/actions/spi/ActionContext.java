@@ -1,17 +1,18 @@
 package dev.grove.actions.spi;
 
-import dev.grove.actions.provider.ImageRegistry;
-import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything a handler gets to run one operation of one action. Build one with {@link #builder}.
+ * What every handler gets to run one operation of one action, whatever its type. What only some
+ * types read comes as an {@link #extension}: the Kubernetes types' {@link KubeContext} (provider,
+ * deploy target), which exec types never see. Build one with {@link #builder}.
  *
  * @param spec the action's spec, templates resolved (runtime outputs of dependencies included);
  *     handlers read it through {@link #spec(Class, SpecParser)}, parsed once per context
@@ -24,9 +25,7 @@ import java.util.Optional;
  * @param sources the action's source files (relative to the project root, {@code /} separators)
  *     after include/exclude and ignore files, the same the version counts; null when not known
  *     (every file of the source folder)
- * @param kubernetes the environment's kubernetes provider (every field at its default without one)
- * @param deploy where a Deploy goes (namespace, its Build's outputs); null for other kinds and
- *     where no project resolved it
+ * @param extensions what only some types read, by its class ({@link KubeContext})
  * @param parsed the spec parsed by the action type, once
  */
 public record ActionContext(
@@ -43,8 +42,7 @@ public record ActionContext(
     Map<String, Object> outputs,
     Events events,
     List<String> sources,
-    KubernetesProvider kubernetes,
-    DeployTarget deploy,
+    Map<Class<?>, Object> extensions,
     ParsedSpec parsed) {
 
   /** Typed events of the action, published by the run with the action attached. */
@@ -67,18 +65,13 @@ public record ActionContext(
     outputs = outputs == null ? Map.of() : outputs;
     events = events == null ? Events.NONE : events;
     sources = sources == null ? null : List.copyOf(sources);
-    kubernetes = kubernetes == null ? KubernetesProvider.absent() : kubernetes;
+    extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
     parsed = parsed == null ? new ParsedSpec() : parsed;
   }
 
-  /** The kubernetes provider's {@code deploymentRegistry}, if it has one. */
-  public Optional<ImageRegistry> registry() {
-    return kubernetes.deploymentRegistry();
-  }
-
-  /** The kubernetes provider's {@code buildMode} ({@code local-docker} by default). */
-  public String buildMode() {
-    return kubernetes.buildMode();
+  /** What the context carries for the types that read {@code type}; empty when it carries none. */
+  public <T> Optional<T> extension(Class<T> type) {
+    return Optional.ofNullable(type.cast(extensions.get(type)));
   }
 
   /**
@@ -106,7 +99,7 @@ public record ActionContext(
     return new Builder(ref, type, version);
   }
 
-  /** A context; what is not set is empty (no spec, outputs, events, provider or deploy target). */
+  /** A context; what is not set is empty (no spec, outputs, events or extensions). */
   public static final class Builder {
     private final ActionRef ref;
     private final String type;
@@ -121,8 +114,7 @@ public record ActionContext(
     private Map<String, Object> outputs;
     private Events events;
     private List<String> sources;
-    private KubernetesProvider kubernetes;
-    private DeployTarget deploy;
+    private final Map<Class<?>, Object> extensions = new HashMap<>();
 
     private Builder(ActionRef ref, String type, String version) {
       this.ref = ref;
@@ -177,13 +169,9 @@ public record ActionContext(
       return this;
     }
 
-    public Builder kubernetes(KubernetesProvider kubernetes) {
-      this.kubernetes = kubernetes;
-      return this;
-    }
-
-    public Builder deploy(DeployTarget deploy) {
-      this.deploy = deploy;
+    /** Adds what the types that read {@code type} get (one value per class). */
+    public <T> Builder extension(Class<T> type, T value) {
+      extensions.put(type, type.cast(value));
       return this;
     }
 
@@ -202,8 +190,7 @@ public record ActionContext(
           outputs,
           events,
           sources,
-          kubernetes,
-          deploy,
+          extensions,
           null);
     }
   }

@@ -1,5 +1,6 @@
 package dev.grove.actions.spi;
 
+import dev.grove.api.event.EventPayload;
 import java.util.Map;
 
 /**
@@ -30,19 +31,15 @@ public interface ActionHandler {
     Rendered render(ActionContext context) throws ActionException;
   }
 
-  /** Rendered objects and the lint findings of the way. */
-  record Rendered(java.util.List<Map<String, Object>> objects, java.util.List<Warning> warnings) {
+  /**
+   * Rendered objects and the lint findings of the way, each a machine code, what is wrong, and what
+   * to do: the payload of the {@code warning} event a deploy emits for it.
+   */
+  record Rendered(
+      java.util.List<Map<String, Object>> objects, java.util.List<EventPayload.Warning> warnings) {
     public Rendered {
       objects = java.util.List.copyOf(objects);
       warnings = java.util.List.copyOf(warnings);
-    }
-  }
-
-  /** A lint finding: a machine code, what is wrong, and what to do. */
-  record Warning(String code, String message, String suggestion) {
-    /** The payload of a {@code warning} event. */
-    public dev.grove.api.event.EventPayload.Warning payload() {
-      return new dev.grove.api.event.EventPayload.Warning(code, message, suggestion);
     }
   }
 

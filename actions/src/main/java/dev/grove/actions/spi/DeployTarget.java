@@ -3,9 +3,8 @@ package dev.grove.actions.spi;
 import java.util.Map;
 
 /**
- * Where a Deploy goes, as the project resolves it for the environment. The kubernetes provider's
- * settings (context, kubeconfig, pull secrets, ...) are the context's {@link
- * ActionContext#kubernetes()}.
+ * Where a Deploy goes, as the project resolves it for the environment; part of the {@link
+ * KubeContext}, beside the kubernetes provider's settings (context, kubeconfig, pull secrets, ...).
  *
  * @param projectName the project's name
  * @param environment the environment's name

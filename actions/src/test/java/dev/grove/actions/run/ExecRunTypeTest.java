@@ -2,6 +2,7 @@ package dev.grove.actions.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
@@ -21,7 +22,7 @@ class ExecRunTypeTest {
   void runAndTestActionsRunTheirCommandEveryTime() throws Exception {
     for (ActionKind kind : List.of(ActionKind.RUN, ActionKind.TEST)) {
       TestContexts contexts = new TestContexts(source);
-      ActionHandler handler = new ExecRunType(kind).handler();
+      ActionHandler handler = new ExecRunType(kind, new ProcessRunner()).handler();
       Map<String, Object> spec =
           Map.of("command", List.of("echo", "$GROVE_ACTION_KIND"), "shell", true);
 
@@ -36,7 +37,7 @@ class ExecRunTypeTest {
   @Test
   void aFailingTestFailsWithItsExitCode() {
     TestContexts contexts = new TestContexts(source);
-    ActionHandler handler = new ExecRunType(ActionKind.TEST).handler();
+    ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
 
     try {
       handler.process(
@@ -52,7 +53,7 @@ class ExecRunTypeTest {
   @Test
   void aMissingCommandIsAnInvalidSpec() {
     TestContexts contexts = new TestContexts(source);
-    ActionHandler handler = new ExecRunType(ActionKind.RUN).handler();
+    ActionHandler handler = new ExecRunType(ActionKind.RUN, new ProcessRunner()).handler();
 
     try {
       handler.process(contexts.context(ActionKind.RUN, "seed", Map.of("command", List.of())));

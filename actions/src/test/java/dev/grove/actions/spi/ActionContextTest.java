@@ -41,8 +41,9 @@ class ActionContextTest {
         ActionContext.builder(ActionRef.parse("build.web").orElseThrow(), "container", "v-1")
             .build();
 
-    assertThat(context.buildMode()).isEqualTo("local-docker");
-    assertThat(context.registry()).isEmpty();
-    assertThat(context.deploy()).isNull();
+    KubeContext kube = KubeContext.of(context);
+    assertThat(kube.buildMode()).isEqualTo("local-docker");
+    assertThat(kube.registry()).isEmpty();
+    assertThat(kube.deploy()).isNull();
   }
 }

@@ -3,6 +3,7 @@ package dev.grove.orchestrator.config;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.orchestrator.template.TemplateResolver;
@@ -28,7 +29,7 @@ public final class ActionContexts {
   }
 
   /** Where a Deploy goes; null for other kinds. */
-  public static DeployTarget deployTarget(
+  private static DeployTarget deployTarget(
       LoadedProject project,
       LoadedProject.ResolvedAction action,
       Map<String, Object> buildOutputs,
@@ -81,15 +82,28 @@ public final class ActionContexts {
   }
 
   /**
-   * A context with what the project knows of the action: its folders, static outputs and the
-   * kubernetes provider; the run adds the rest.
+   * A context with what the project knows of the action: its folders, static outputs and, for the
+   * types that work with Kubernetes, the {@link KubeContext} (the environment's kubernetes provider
+   * and a Deploy's target); the run adds the rest.
+   *
+   * @param buildOutputs the outputs of the action's {@code build} (a Deploy's target has them);
+   *     empty without one
+   * @param templates resolves templates in a Deploy's manifest files
    */
   public static ActionContext.Builder context(
-      LoadedProject project, LoadedProject.ResolvedAction action, Map<String, Object> spec) {
+      LoadedProject project,
+      LoadedProject.ResolvedAction action,
+      Map<String, Object> spec,
+      Map<String, Object> buildOutputs,
+      TemplateResolver templates) {
     return ActionContext.builder(action.config().ref(), action.config().type(), action.version())
         .spec(spec)
         .dirs(sourceDir(project, action), project.project().root())
         .outputs(staticOutputs(project, action, spec))
-        .kubernetes(project.project().kubernetesOrDefaults());
+        .extension(
+            KubeContext.class,
+            new KubeContext(
+                project.project().kubernetesOrDefaults(),
+                deployTarget(project, action, buildOutputs, templates)));
   }
 }

@@ -3,6 +3,8 @@ package dev.grove.orchestrator.daemon;
 import dev.grove.actions.ActionTypes;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
+import dev.grove.actions.process.ProcessRecords;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.registry.GoogleAdc;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
@@ -64,8 +66,9 @@ public final class Daemon {
    * lock, with an {@link java.io.IOException} when the home cannot be written (a full disk).
    *
    * <p>This is the composition root: the daemon's Vertx, its cluster clients (on that Vertx, with
-   * the sandbox starter), its persistent processes, the action types' registry and router built
-   * from them, and the services given the router; nothing is reached through a global.
+   * the sandbox starter), its persistent processes and command runner (each with its records under
+   * the home), the action types' registry and router built from them, and the services given the
+   * router; nothing is reached through a global.
    *
    * @param projects the project service, given the router (its action types)
    * @param exit runs after a requested shutdown has closed everything (System.exit in production)
@@ -87,11 +90,6 @@ public final class Daemon {
     // the Kubernetes API traffic of Deploys rides the daemon's event loops, not a second pool
     KubeClients clients = new KubeClients(vertx, SandboxProcess.fromSystem());
     PersistentProcesses processes = new PersistentProcesses();
-    ActionRouter router =
-        new ActionRouter(
-            ActionTypes.standard(clients, processes), ActionRouter.Preparation.sandbox(clients));
-    ProjectService service = Objects.requireNonNull(projects.apply(router), "service");
-    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);
     int orphans = processes.useRecords(groveHome.resolve("processes"));
     if (orphans > 0) {
       LOG.warn(
@@ -99,15 +97,21 @@ public final class Daemon {
               + " cleanly)",
           orphans);
     }
-    int commands =
-        dev.grove.actions.process.ProcessRunner.useRecords(
-            groveHome.resolve("processes").resolve("commands"));
+    ProcessRecords commandRecords = new ProcessRecords();
+    int commands = commandRecords.use(groveHome.resolve("processes").resolve("commands"));
     if (commands > 0) {
       LOG.warn(
           "Stopped {} command(s) of runs a previous daemon left running (it did not exit"
               + " cleanly)",
           commands);
     }
+    commandRecords.stopAllAtExit();
+    ActionRouter router =
+        new ActionRouter(
+            ActionTypes.standard(clients, processes, new ProcessRunner(commandRecords)),
+            ActionRouter.Preparation.sandbox(clients));
+    ProjectService service = Objects.requireNonNull(projects.apply(router), "service");
+    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);
     String token = newToken();
     EventBus events = new EventBus();
     Runs runs = new Runs(service, router, events::publish, Limits.defaults());
@@ -121,7 +125,7 @@ public final class Daemon {
                 HOST, 0, token, buildId, groveHome.resolve(GroveHome.LOG_FILE)),
             service,
             router,
-            new DaemonVerticle.Cluster(clients, processes),
+            clients,
             runs,
             events,
             new ImageCleanupService(

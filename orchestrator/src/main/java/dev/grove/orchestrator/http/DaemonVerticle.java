@@ -1,7 +1,6 @@
 package dev.grove.orchestrator.http;
 
 import dev.grove.actions.kube.KubeClients;
-import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.api.cleanup.CleanupImagesRequest;
 import dev.grove.api.cleanup.CleanupNamespaceRequest;
 import dev.grove.api.error.ErrorCodes;
@@ -76,7 +75,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final Settings settings;
   private final ProjectService projects;
   private final ActionRouter actionRouter;
-  private final Cluster cluster;
+  private final KubeClients clients;
   private final Runs runs;
   private final EventBus events;
   private final Runnable onShutdown;
@@ -96,14 +95,8 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   /**
-   * What reaches outside the daemon: its cluster clients, and the processes its exec Deploys left
-   * running (whose output {@code grove logs} reads).
-   */
-  public record Cluster(KubeClients clients, PersistentProcesses processes) {}
-
-  /**
    * @param router where render and logs requests go, by action type
-   * @param cluster the daemon's clusters and processes
+   * @param clients the daemon's cluster clients (namespace cleanup)
    * @param runs the run service; null serves no run routes
    * @param events the event bus; null serves no event stream
    * @param imageCleanup serves {@link Routes#CLEANUP_IMAGES}; null serves no cleanup route
@@ -113,7 +106,7 @@ public final class DaemonVerticle extends VerticleBase {
       Settings settings,
       ProjectService projects,
       ActionRouter router,
-      Cluster cluster,
+      KubeClients clients,
       Runs runs,
       EventBus events,
       ImageCleanupService imageCleanup,
@@ -122,7 +115,7 @@ public final class DaemonVerticle extends VerticleBase {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.projects = Objects.requireNonNull(projects, "projects");
     this.actionRouter = Objects.requireNonNull(router, "router");
-    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    this.clients = Objects.requireNonNull(clients, "clients");
     this.runs = runs;
     this.events = events;
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
@@ -153,7 +146,7 @@ public final class DaemonVerticle extends VerticleBase {
         Routes.CLEANUP_NAMESPACE,
         CleanupNamespaceRequest.class,
         CleanupNamespaceRequest::project,
-        new NamespaceService(projects, cluster.clients())::cleanup);
+        new NamespaceService(projects, clients)::cleanup);
     projectRoute(
         router,
         Routes.RENDER,
@@ -211,7 +204,6 @@ public final class DaemonVerticle extends VerticleBase {
             new LogsService(
                 projects,
                 actionRouter,
-                cluster.processes(),
                 task ->
                     logWorkers.executeBlocking(
                         () -> {

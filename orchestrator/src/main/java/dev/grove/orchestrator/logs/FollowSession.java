@@ -57,18 +57,6 @@ public final class FollowSession implements AutoCloseable {
     }
   }
 
-  /** Follows one source that has no pods to watch (a persistent exec Deploy's process). */
-  synchronized void follow(LogsService.Target target, String pod, LogSource source) {
-    if (closed) {
-      return;
-    }
-    PodState state = new PodState();
-    pods.put(target.action() + "/" + pod, state);
-    state.subscriptions.put(
-        source.container(),
-        hub.subscribe(source, new Follower(target.action(), pod, source.container(), true)));
-  }
-
   private synchronized void sync(LogsService.Target target, DeployLogs.Pod pod) {
     if (closed) {
       return;

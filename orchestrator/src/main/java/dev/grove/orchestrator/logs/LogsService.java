@@ -1,7 +1,5 @@
 package dev.grove.orchestrator.logs;
 
-import dev.grove.actions.kube.LogLines;
-import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.DeployLogs;
 import dev.grove.actions.spi.LogReaders;
@@ -14,7 +12,6 @@ import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.project.RenderService;
 import dev.grove.orchestrator.router.ActionRouter;
 import dev.grove.orchestrator.template.TemplateResolver;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,10 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * {@code grove logs}: finds the pods of a project's Deploys (through what each deployed, so a
- * {@code kubernetes} Deploy's pods are found by their workload's selector), then reads their logs
- * once ({@link #read}) or follows them through the shared {@link LogHub} ({@link #follow}).
- * Blocking: call it on a worker pool.
+ * {@code grove logs}: finds the pods of a project's Deploys through their types' {@link DeployLogs}
+ * (a {@code kubernetes} Deploy's pods by their workload's selector, a persistent exec Deploy's
+ * process as one pod), then reads their logs once ({@link #read}) or follows them through the
+ * shared {@link LogHub} ({@link #follow}). Blocking: call it on a worker pool.
  */
 public final class LogsService {
   /** The most a non-following read takes of one container's log. */
@@ -39,26 +36,16 @@ public final class LogsService {
   /** The reader of each cluster a plan named, by {@link LogSource#cluster()}. */
   private final Map<String, LogReaders> clusters = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final PersistentProcesses processes;
   private final LogHub hub;
   private final TemplateResolver templates = new TemplateResolver();
 
   /**
    * @param opener runs the hub's (blocking) opens of log reads
    */
-  /**
-   * @param processes the daemon's persistent exec Deploy processes, whose output is read too
-   */
   public LogsService(
-      ProjectService projects,
-      ActionRouter router,
-      PersistentProcesses processes,
-      Executor opener,
-      LogHub.Scheduler scheduler) {
+      ProjectService projects, ActionRouter router, Executor opener, LogHub.Scheduler scheduler) {
     this.projects = projects;
     this.router = router;
-    this.processes = processes;
-    ExecLogReaders exec = new ExecLogReaders(processes);
     this.hub =
         new LogHub(
             new LogReaders() {
@@ -73,9 +60,6 @@ public final class LogsService {
               }
 
               private LogReaders readers(LogSource source) {
-                if (ExecLogReaders.CLUSTER.equals(source.cluster())) {
-                  return exec;
-                }
                 LogReaders readers = clusters.get(source.cluster());
                 if (readers == null) {
                   throw new IllegalStateException("no client for the cluster " + source.cluster());
@@ -85,13 +69,6 @@ public final class LogsService {
             },
             opener,
             scheduler);
-    // a redeploy replaced a persistent process: read the new one now, not after the back-off
-    processes.onStart(
-        key ->
-            hub.restarted(
-                source ->
-                    ExecLogReaders.CLUSTER.equals(source.cluster())
-                        && key.equals(source.namespace())));
   }
 
   public LogHub hub() {
@@ -99,8 +76,7 @@ public final class LogsService {
   }
 
   /**
-   * A Deploy whose pods are followed, or a persistent exec Deploy's process (then {@code cluster}
-   * is {@link ExecLogReaders#CLUSTER}, {@code namespace} the process's key, no pods).
+   * A Deploy whose pods are read and followed.
    *
    * @param cluster the cluster's identity in {@link LogSource}s
    */
@@ -125,22 +101,37 @@ public final class LogsService {
     for (LoadedProject.ResolvedAction action : deploys) {
       String ref = action.config().ref().toString();
       String name = action.config().ref().name();
-      String key = PersistentProcesses.key(project.project().root(), ref);
-      if (processes.get(key).isPresent()) {
-        targets.add(new Target(ref, ExecLogReaders.CLUSTER, null, key));
-        continue;
-      }
-      if (Boolean.TRUE.equals(action.spec().get("persistent"))) {
-        String why = ref + "'s persistent process is not running in this daemon";
-        if (named) {
-          throw new GroveException(
-              ErrorCodes.NOT_DEPLOYED, why + ".", "Start it: `grove deploy " + name + "`.");
-        }
-        notes.add(note(ref, null, why + " (`grove deploy " + name + "`)."));
-        continue;
-      }
       Optional<DeployLogs> logs = router.logs(action.config().ref().kind(), action.config().type());
-      if (logs.isEmpty()) {
+      Optional<DeployLogs.Pods> pods = Optional.empty();
+      if (logs.isPresent()) {
+        try {
+          pods =
+              logs.get()
+                  .pods(
+                      RenderService.context(
+                          project,
+                          action,
+                          request.project().env(),
+                          templates,
+                          // what opening the cluster says (the sandbox being started) is a note
+                          (stream, line) -> {
+                            notes.add(note(ref, null, line));
+                            said.add(line);
+                          }));
+        } catch (DeployLogs.NotRunning e) {
+          if (named) {
+            throw new GroveException(
+                ErrorCodes.NOT_DEPLOYED,
+                e.getMessage() + ".",
+                "Start it: `grove deploy " + name + "`.");
+          }
+          notes.add(note(ref, null, e.getMessage() + " (`grove deploy " + name + "`)."));
+          continue;
+        } catch (ActionException e) {
+          throw new GroveException(e.code(), ref + ": " + e.getMessage(), e.suggestion());
+        }
+      }
+      if (pods.isEmpty()) {
         notes.add(
             note(
                 ref,
@@ -153,24 +144,7 @@ public final class LogsService {
                     + "`."));
         continue;
       }
-      DeployLogs.Pods found;
-      try {
-        found =
-            logs.get()
-                .pods(
-                    RenderService.context(
-                        project,
-                        action,
-                        request.project().env(),
-                        templates,
-                        // what opening the cluster says (the sandbox being started) is a note
-                        (stream, line) -> {
-                          notes.add(note(ref, null, line));
-                          said.add(line);
-                        }));
-      } catch (ActionException e) {
-        throw new GroveException(e.code(), ref + ": " + e.getMessage(), e.suggestion());
-      }
+      DeployLogs.Pods found = pods.get();
       String where = "namespace " + found.namespace() + " (context `" + found.context() + "`)";
       if (found.deployedVersion() == null) {
         if (named) {
@@ -221,10 +195,6 @@ public final class LogsService {
     List<LogItem> notes = new ArrayList<>(plan.notes());
     List<LogItem.Line> lines = new ArrayList<>();
     for (Target target : plan.targets()) {
-      if (isExec(target)) {
-        lines.addAll(execLines(target, sinceSeconds, tail));
-        continue;
-      }
       List<DeployLogs.Pod> pods;
       try {
         pods = target.pods().list();
@@ -244,17 +214,16 @@ public final class LogsService {
       for (DeployLogs.Pod pod : pods) {
         String podName = pod.name();
         for (String container : containers(pod, notes, target.action())) {
-          String text;
+          DeployLogs.Log log;
           try {
-            text = target.pods().read(podName, container, sinceSeconds, tail, READ_LIMIT_BYTES);
+            log = target.pods().read(podName, container, sinceSeconds, tail, READ_LIMIT_BYTES);
           } catch (DeployLogs.NoLog e) {
             notes.add(note(target.action(), podName, podName + ": " + e.getMessage()));
             continue;
           } catch (ActionException e) {
             throw failure(target, e);
           }
-          if (text.length() >= READ_LIMIT_BYTES / 4
-              && text.getBytes(StandardCharsets.UTF_8).length >= READ_LIMIT_BYTES) {
+          if (log.cut()) {
             notes.add(
                 note(
                     target.action(),
@@ -267,17 +236,10 @@ public final class LogsService {
                         + " MiB of its log are shown; pass --tail or --since for the latest"
                         + " lines."));
           }
-          Instant now = Instant.now();
-          text.lines()
-              .forEach(
-                  line ->
-                      LogLines.parse(
-                          line,
-                          now,
-                          (time, body) ->
-                              lines.add(
-                                  new LogItem.Line(
-                                      time, target.action(), podName, container, body))));
+          for (LogReaders.Stamped line : log.lines()) {
+            lines.add(
+                new LogItem.Line(line.time(), target.action(), podName, container, line.text()));
+          }
         }
       }
     }
@@ -297,17 +259,6 @@ public final class LogsService {
         new FollowSession(hub, queue, Instant.now(), request.sinceSeconds(), request.tail());
     try {
       for (Target target : plan.targets()) {
-        if (isExec(target)) {
-          session.follow(
-              target,
-              name(target),
-              new LogSource(
-                  ExecLogReaders.CLUSTER,
-                  target.namespace(),
-                  name(target),
-                  ExecLogReaders.CONTAINER));
-          continue;
-        }
         try {
           session.watch(target);
         } catch (ActionException e) {
@@ -319,42 +270,6 @@ public final class LogsService {
       throw e;
     }
     return session;
-  }
-
-  private static boolean isExec(Target target) {
-    return ExecLogReaders.CLUSTER.equals(target.cluster());
-  }
-
-  /** An exec Deploy's "pod": the action's name. */
-  private static String name(Target target) {
-    return target.action().substring(target.action().indexOf('.') + 1);
-  }
-
-  private List<LogItem.Line> execLines(Target target, Long sinceSeconds, Integer tail) {
-    List<PersistentProcesses.Line> kept = new ArrayList<>();
-    Instant cutoff = sinceSeconds == null ? null : Instant.now().minusSeconds(sinceSeconds);
-    for (PersistentProcesses.Line line :
-        processes
-            .get(target.namespace())
-            .map(PersistentProcesses.Running::lines)
-            .orElse(List.of())) {
-      if (cutoff == null || !line.time().isBefore(cutoff)) {
-        kept.add(line);
-      }
-    }
-    if (tail != null && kept.size() > tail) {
-      kept = kept.subList(kept.size() - tail, kept.size());
-    }
-    return kept.stream()
-        .map(
-            line ->
-                new LogItem.Line(
-                    line.time(),
-                    target.action(),
-                    name(target),
-                    ExecLogReaders.CONTAINER,
-                    line.text()))
-        .toList();
   }
 
   /** The pod's containers that have a log (started, running or not), init containers first. */

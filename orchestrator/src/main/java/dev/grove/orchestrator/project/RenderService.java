@@ -128,7 +128,7 @@ public final class RenderService {
       throw new GroveException(e.code(), e.getMessage(), e.suggestion());
     }
     List<RenderResult.Warning> warnings = new ArrayList<>();
-    for (ActionHandler.Warning warning : rendered.warnings()) {
+    for (dev.grove.api.event.EventPayload.Warning warning : rendered.warnings()) {
       warnings.add(
           new RenderResult.Warning(warning.code(), warning.message(), warning.suggestion()));
     }
@@ -167,11 +167,10 @@ public final class RenderService {
         buildOutputs = ActionContexts.staticOutputs(project, built);
       }
     }
-    return ActionContexts.context(project, action, action.spec())
+    return ActionContexts.context(project, action, action.spec(), buildOutputs, templates)
         .env(env)
         .timeout(Duration.ofMinutes(5))
         .log(log)
-        .deploy(ActionContexts.deployTarget(project, action, buildOutputs, templates))
         .build();
   }
 

@@ -5,7 +5,6 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.Cancellation;
-import dev.grove.actions.spi.DeployTarget;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.error.ApiError;
@@ -344,25 +343,23 @@ final class RunExecution {
   }
 
   private ActionContext context(Node node, Map<String, Object> spec) {
-    return ActionContexts.context(project, node.action, spec)
+    return ActionContexts.context(
+            project, node.action, spec, buildOutputs(node), services.templates())
         .env(env)
         .timeout(timeout(node))
         .log((stream, line) -> publish(node.info, new EventPayload.Log(stream, line)))
         .cancellation(node.cancellation)
         .events(payload -> publish(node.info, payload))
         .sources(node.action.sources().stream().map(FileEntry::path).toList())
-        .deploy(deployTarget(node, node.action.config().build()))
         .build();
   }
 
-  /** Where a Deploy goes; its Build's outputs are known once the Build ran (or was ready). */
-  private DeployTarget deployTarget(Node node, String build) {
-    Map<String, Object> buildOutputs = null;
-    if (build != null) {
-      buildOutputs = outputs.get(ActionRef.of(ActionKind.BUILD, build));
-    }
-    return ActionContexts.deployTarget(
-        project, node.action, buildOutputs == null ? Map.of() : buildOutputs, services.templates());
+  /** The outputs of the action's Build, known once the Build ran (or was ready); a Deploy's. */
+  private Map<String, Object> buildOutputs(Node node) {
+    String build = node.action.config().build();
+    Map<String, Object> built =
+        build == null ? null : outputs.get(ActionRef.of(ActionKind.BUILD, build));
+    return built == null ? Map.of() : built;
   }
 
   private static Duration timeout(Node node) {

@@ -14,6 +14,7 @@ import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
 import dev.grove.api.event.EventPayload;
 import dev.grove.api.project.UserFiles;
@@ -55,7 +56,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
 
   /** Before a push to Artifact Registry: the repository must exist (or be created on request). */
   private void ensureRepository(ActionContext context, String image) throws ActionException {
-    Optional<ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = registry(context);
     if (registry.isEmpty() || !ArtifactRegistryImage.isArtifactRegistryHost(hostOf(image))) {
       return;
     }
@@ -83,7 +84,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
    * CLI when an engine answers, else jib, said once; in-cluster modes are not Grove's.
    */
   private boolean useDocker(ActionContext context) throws ActionException {
-    String mode = context.buildMode();
+    String mode = KubeContext.of(context).buildMode();
     if (CLUSTER_MODES.contains(mode)) {
       throw new ActionException(
           ActionCodes.NOT_SUPPORTED,
@@ -113,7 +114,7 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
 
   @Override
   public Status status(ActionContext context) throws ActionException {
-    Optional<ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = registry(context);
     if (registry.isEmpty()) {
       return Files.isRegularFile(localArchive(context))
           ? new Status(true, "ready", context.outputs())
@@ -144,14 +145,14 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
               strings(spec.get("extraFlags")),
               strings(spec.get("platforms"))),
           image,
-          context.registry().isPresent());
-      if (context.registry().isPresent()) {
+          registry(context).isPresent());
+      if (registry(context).isPresent()) {
         recordPush(context);
       }
       return new Outputs(context.outputs());
     }
     JibContainerBuilder plan = jibPlan(context);
-    Optional<ImageRegistry> registry = context.registry();
+    Optional<ImageRegistry> registry = registry(context);
     JibBuilder.Target target;
     if (registry.isEmpty()) {
       if (strings(context.spec().get("platforms")).size() > 1) {
@@ -199,12 +200,12 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     String image = publishImage(context, tag);
     ensureRepository(context, image);
     boolean insecure =
-        context.registry().isPresent()
-            && hostOf(image).equals(context.registry().get().host())
-            && context.registry().get().insecure();
+        registry(context).isPresent()
+            && hostOf(image).equals(registry(context).get().host())
+            && registry(context).get().insecure();
     if (useDocker(context)) {
       String built = String.valueOf(context.outputs().get("deploymentImageId"));
-      docker.publish(context, built, image, context.registry().isPresent());
+      docker.publish(context, built, image, registry(context).isPresent());
     } else {
       jibBuild(context, jibPlan(context), registryTarget(context, image, insecure));
     }
@@ -467,5 +468,10 @@ final class ContainerBuildHandler implements ActionHandler, ActionHandler.Publis
     return context
         .projectRoot()
         .resolve(".grove/images/" + context.ref().name() + "-" + context.version() + ".tar");
+  }
+
+  /** The kubernetes provider's {@code deploymentRegistry}: where images go, if anywhere. */
+  private static Optional<ImageRegistry> registry(ActionContext context) {
+    return KubeContext.of(context).registry();
   }
 }

@@ -1,5 +1,6 @@
 package dev.grove.actions.build.container;
 
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.registry.GoogleAdc;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.registry.RegistryStatus;
@@ -28,15 +29,19 @@ public final class ContainerBuildType extends BaseActionType {
               "secrets")
           .build();
 
-  private final ActionHandler handler =
-      new ContainerBuildHandler(
-          new RegistryCredentials(),
-          new RegistryStatus(),
-          new DockerBuilder(new dev.grove.actions.process.ProcessRunner()),
-          ArtifactRepositories.standard(GoogleAdc.standard()));
+  private final ActionHandler handler;
 
-  public ContainerBuildType() {
+  /**
+   * @param runner runs the docker CLI when the build mode asks for it (the daemon's runner)
+   */
+  public ContainerBuildType(ProcessRunner runner) {
     super(ActionKind.BUILD, "container", SPEC, Set.of());
+    this.handler =
+        new ContainerBuildHandler(
+            new RegistryCredentials(),
+            new RegistryStatus(),
+            new DockerBuilder(runner),
+            ArtifactRepositories.standard(GoogleAdc.standard()));
   }
 
   /** jib, or the docker CLI when the build mode asks for it and an engine answers. */

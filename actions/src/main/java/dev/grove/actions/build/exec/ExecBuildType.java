@@ -13,10 +13,14 @@ public final class ExecBuildType extends BaseActionType {
   private static final Schema.Obj SPEC =
       Schema.obj().any("command", "shell", "env", "statusCommand").build();
 
-  private final ActionHandler handler = new ExecBuildHandler(new ProcessRunner());
+  private final ActionHandler handler;
 
-  public ExecBuildType() {
+  /**
+   * @param runner runs its commands (the daemon's, which records them)
+   */
+  public ExecBuildType(ProcessRunner runner) {
     super(ActionKind.BUILD, "exec", SPEC, Set.of("log", "stdout", "stderr"));
+    this.handler = new ExecBuildHandler(runner);
   }
 
   @Override

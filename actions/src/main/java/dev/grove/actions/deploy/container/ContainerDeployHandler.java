@@ -8,6 +8,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +33,12 @@ final class ContainerDeployHandler
 
   @Override
   public Found workloads(ActionContext context) throws ActionException {
-    return deployer.workloads(context, KubeDeployer.target(context).namespace());
+    return deployer.workloads(context, KubeContext.target(context).namespace());
   }
 
   @Override
   public Status status(ActionContext context) throws ActionException {
-    return deployer.status(context, KubeDeployer.target(context).namespace(), true);
+    return deployer.status(context, KubeContext.target(context).namespace(), true);
   }
 
   /** What deploy applies: the generated objects, without touching a cluster. */
@@ -54,8 +55,8 @@ final class ContainerDeployHandler
 
   private static Rendered render(ActionContext context, ContainerDeploySpec spec)
       throws ActionException {
-    DeployTarget target = KubeDeployer.target(context);
-    KubernetesProvider provider = context.kubernetes();
+    DeployTarget target = KubeContext.target(context);
+    KubernetesProvider provider = KubeContext.of(context).kubernetes();
     return new Rendered(
         ContainerManifests.generate(
             context.ref().name(),
@@ -73,7 +74,7 @@ final class ContainerDeployHandler
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
-    DeployTarget target = KubeDeployer.target(context);
+    DeployTarget target = KubeContext.target(context);
     ContainerDeploySpec spec = spec(context);
     deployer.deploy(context, target.namespace(), render(context, spec).objects(), true);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
@@ -83,7 +84,7 @@ final class ContainerDeployHandler
 
   private static String image(ActionContext context, ContainerDeploySpec spec)
       throws ActionException {
-    Object built = KubeDeployer.target(context).buildOutputs().get("deploymentImageId");
+    Object built = KubeContext.target(context).buildOutputs().get("deploymentImageId");
     return spec.imageId(
         built == null ? Optional.empty() : Optional.of(String.valueOf(built)),
         context.ref().name());
@@ -92,6 +93,6 @@ final class ContainerDeployHandler
   /** Deletes what the action's inventory names (and the inventory). */
   @Override
   public void cleanup(ActionContext context) throws ActionException {
-    deployer.delete(context, KubeDeployer.target(context).namespace());
+    deployer.delete(context, KubeContext.target(context).namespace());
   }
 }

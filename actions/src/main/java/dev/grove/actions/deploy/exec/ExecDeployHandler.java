@@ -9,14 +9,17 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.Cleanable;
+import dev.grove.actions.spi.DeployLogs;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Runs {@code Deploy/exec}: status, deploy and cleanup commands. A {@code persistent} deploy
  * command keeps running in the daemon ({@link PersistentProcesses}) once it is ready: when its
- * {@code statusCommand} succeeds, or at once without one.
+ * {@code statusCommand} succeeds, or at once without one; {@code grove logs} reads its output as
+ * one pod's ({@link ExecPods}).
  */
-public final class ExecDeployHandler implements ActionHandler, Cleanable {
+public final class ExecDeployHandler implements ActionHandler, Cleanable, DeployLogs {
   /** How often a persistent deploy's statusCommand is asked whether it is ready. */
   static final Duration READY_POLL = Duration.ofMillis(250);
 
@@ -31,8 +34,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Ready when {@code statusCommand} exits 0 within {@code statusTimeout}. */
   @Override
   public Status status(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec =
-        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
+    ExecDeploySpec spec = spec(ctx);
     if (spec.persistent()) {
       // the process must run here, at this version: the daemon that started it may have restarted
       var process = processes.get(key(ctx));
@@ -69,8 +71,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Runs {@code deployCommand}, {@code persistent} or not (see {@link ExecDeploySpec}). */
   @Override
   public Outputs process(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec =
-        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
+    ExecDeploySpec spec = spec(ctx);
     if (spec.persistent()) {
       return persistent(ctx, spec);
     }
@@ -151,6 +152,27 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
     }
   }
 
+  /**
+   * The process the key has (even a non-persistent Deploy's, left by an earlier persistent one);
+   * none for a non-persistent Deploy: its output is in its deploy's log.
+   */
+  @Override
+  public Optional<Pods> pods(ActionContext ctx) throws ActionException {
+    Optional<PersistentProcesses.Running> process = processes.get(key(ctx));
+    if (process.isPresent()) {
+      return Optional.of(
+          new ExecPods(processes, key(ctx), ctx.ref().name(), process.get().version()));
+    }
+    if (spec(ctx).persistent()) {
+      throw new NotRunning(ctx.ref() + "'s persistent process is not running in this daemon");
+    }
+    return Optional.empty();
+  }
+
+  private static ExecDeploySpec spec(ActionContext ctx) throws ActionException {
+    return ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
+  }
+
   private static String key(ActionContext ctx) {
     return PersistentProcesses.key(ctx.projectRoot(), ctx.ref().toString());
   }
@@ -158,8 +180,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable {
   /** Runs {@code cleanupCommand}; without one there is nothing Grove knows to remove. */
   @Override
   public void cleanup(ActionContext ctx) throws ActionException {
-    ExecDeploySpec spec =
-        ctx.spec(ExecDeploySpec.class, c -> ExecDeploySpec.parse(c.spec(), c.ref().toString()));
+    ExecDeploySpec spec = spec(ctx);
     processes.stop(key(ctx));
     if (spec.cleanupCommand().isPresent()) {
       commands.runToSuccess(ctx, spec.cleanupCommand().get(), spec.env());

@@ -31,10 +31,11 @@ public final class ExecDeployType extends BaseActionType implements Cleanable {
 
   /**
    * @param processes where persistent deploy commands keep running (the daemon's)
+   * @param runner runs its other commands (the daemon's, which records them)
    */
-  public ExecDeployType(PersistentProcesses processes) {
+  public ExecDeployType(PersistentProcesses processes, ProcessRunner runner) {
     super(ActionKind.DEPLOY, "exec", SPEC, Set.of("log", "stdout", "stderr"));
-    this.handler = new ExecDeployHandler(new ProcessRunner(), processes);
+    this.handler = new ExecDeployHandler(runner, processes);
   }
 
   @Override

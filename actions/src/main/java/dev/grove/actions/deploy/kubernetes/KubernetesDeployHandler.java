@@ -8,7 +8,9 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.api.event.EventPayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,7 @@ final class KubernetesDeployHandler
 
   private static String namespace(ActionContext context, KubernetesDeploySpec spec)
       throws ActionException {
-    return spec.namespace().orElse(KubeDeployer.target(context).namespace());
+    return spec.namespace().orElse(KubeContext.target(context).namespace());
   }
 
   @Override
@@ -57,7 +59,7 @@ final class KubernetesDeployHandler
 
   @Override
   public Rendered render(ActionContext context) throws ActionException {
-    DeployTarget target = KubeDeployer.target(context);
+    DeployTarget target = KubeContext.target(context);
     KubernetesDeploySpec spec = spec(context);
     KubernetesManifests.Rendered rendered =
         KubernetesManifests.render(
@@ -69,18 +71,15 @@ final class KubernetesDeployHandler
             (document, file, index) ->
                 target.templates().resolve(document, file + " document " + (index + 1)),
             pullSecrets(context));
-    return new Rendered(
-        rendered.objects(),
-        rendered.warnings().stream()
-            .map(w -> new Warning(w.code(), w.message(), w.suggestion()))
-            .toList());
+    return new Rendered(rendered.objects(), rendered.warnings());
   }
 
   private PullSecrets pullSecrets(ActionContext context) {
+    KubeContext kube = KubeContext.of(context);
     List<String> registries = new ArrayList<>();
-    context.registry().ifPresent(r -> registries.add(r.host()));
+    kube.registry().ifPresent(r -> registries.add(r.host()));
     List<String> names =
-        context.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
+        kube.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
     return new PullSecrets(
         registries,
         names,
@@ -98,7 +97,7 @@ final class KubernetesDeployHandler
   public Outputs process(ActionContext context) throws ActionException {
     KubernetesDeploySpec spec = spec(context);
     Rendered rendered = render(context);
-    for (Warning warning : rendered.warnings()) {
+    for (EventPayload.Warning warning : rendered.warnings()) {
       context
           .log()
           .line(
@@ -109,7 +108,7 @@ final class KubernetesDeployHandler
                   + warning.message()
                   + "\n  → "
                   + warning.suggestion());
-      context.events().emit(warning.payload());
+      context.events().emit(warning);
     }
     deployer.deploy(context, namespace(context, spec), rendered.objects(), spec.waitForJobs());
     return new Outputs(context.outputs());

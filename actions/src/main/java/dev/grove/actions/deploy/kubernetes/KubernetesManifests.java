@@ -8,6 +8,7 @@ import dev.grove.actions.kube.patch.PatchException;
 import dev.grove.actions.kube.patch.Patches;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.event.EventPayload.Warning;
 import dev.grove.api.value.ValueTrees;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,13 +35,6 @@ import java.util.Map;
 public final class KubernetesManifests {
 
   private KubernetesManifests() {}
-
-  /**
-   * Something the user should fix that does not stop the deploy.
-   *
-   * @param code stable, such as {@value ActionCodes#GROVE_PULL_SECRET}
-   */
-  public record Warning(String code, String message, String suggestion) {}
 
   /**
    * The result of {@link #render}.

@@ -1,8 +1,8 @@
 package dev.grove.actions.deploy.kubernetes;
 
-import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.event.EventPayload.Warning;
 import dev.grove.api.project.UserFiles;
 import dev.grove.api.value.ValueTrees;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.grove.actions.deploy.kubernetes;
 
-import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
 import dev.grove.actions.spi.ActionCodes;
+import dev.grove.api.event.EventPayload.Warning;
 import dev.grove.api.value.ValueTrees;
 import java.util.ArrayList;
 import java.util.HashSet;

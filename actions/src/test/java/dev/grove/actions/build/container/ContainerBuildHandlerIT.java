@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.ImageRegistry;
 import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.registry.LocalRegistry;
@@ -13,6 +14,7 @@ import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ class ContainerBuildHandlerIT {
   private static LocalRegistry registry;
   private static Path home;
   private static Path context;
-  private final ContainerBuildType type = new ContainerBuildType();
+  private final ContainerBuildType type = new ContainerBuildType(new ProcessRunner());
   private final List<String> lines = new ArrayList<>();
   private final List<EventPayload.ImagePushed> pushed = new ArrayList<>();
 
@@ -116,7 +118,9 @@ class ContainerBuildHandlerIT {
                 pushed.add(image);
               }
             })
-        .kubernetes(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"))
+        .extension(
+            KubeContext.class,
+            new KubeContext(TestProviders.kubernetes(Optional.of(imageRegistry), "jib"), null))
         .build();
   }
 

@@ -11,6 +11,7 @@ import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,9 @@ class DockerBuilderTest {
         .log((stream, line) -> lines.add(line))
         .cancellation(new Cancellation())
         .outputs(Map.of("deploymentImageId", "web:v-0000000042"))
-        .kubernetes(TestProviders.kubernetes(Optional.empty(), buildMode))
+        .extension(
+            KubeContext.class,
+            new KubeContext(TestProviders.kubernetes(Optional.empty(), buildMode), null))
         .build();
   }
 
@@ -149,7 +152,9 @@ class DockerBuilderTest {
             .cancellation(new Cancellation())
             .outputs(Map.of())
             .sources(List.of("web/Dockerfile", "web/app/run", "web/app/lib/x.so", "other/file"))
-            .kubernetes(TestProviders.kubernetes(Optional.empty(), "jib"))
+            .extension(
+                KubeContext.class,
+                new KubeContext(TestProviders.kubernetes(Optional.empty(), "jib"), null))
             .build();
     var inContext = ContainerBuildHandler.buildContext(context);
     assertThat(inContext.test("Dockerfile")).isTrue();
@@ -193,7 +198,9 @@ class DockerBuilderTest {
                 Map.of(
                     "deploymentImageId",
                     "europe-west1-docker.pkg.dev/my-project/my-repo/api:v-0000000007"))
-            .kubernetes(TestProviders.kubernetes(Optional.of(registry), "jib"))
+            .extension(
+                KubeContext.class,
+                new KubeContext(TestProviders.kubernetes(Optional.of(registry), "jib"), null))
             .build();
     assertThatThrownBy(() -> handler.process(context))
         .isInstanceOfSatisfying(

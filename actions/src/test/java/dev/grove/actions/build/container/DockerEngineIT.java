@@ -6,6 +6,7 @@ import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.TestProviders;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.Cancellation;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,11 @@ class DockerEngineIT {
             .log((stream, line) -> lines.add(line))
             .cancellation(new Cancellation())
             .outputs(Map.of("deploymentImageId", "grove-it-tool:v-0000000001"))
-            .kubernetes(TestProviders.kubernetes(Optional.empty(), "local-docker"))
+            .extension(
+                KubeContext.class,
+                new KubeContext(TestProviders.kubernetes(Optional.empty(), "local-docker"), null))
             .build();
-    new ContainerBuildType().handler().process(context);
+    new ContainerBuildType(new ProcessRunner()).handler().process(context);
     assertThat(lines).isNotEmpty();
   }
 }

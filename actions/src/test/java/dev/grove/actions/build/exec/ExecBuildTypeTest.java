@@ -2,6 +2,7 @@ package dev.grove.actions.build.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
@@ -20,7 +21,7 @@ class ExecBuildTypeTest {
   @TempDir Path root;
   private Path source;
   private TestContexts contexts;
-  private final ActionHandler handler = new ExecBuildType().handler();
+  private final ActionHandler handler = new ExecBuildType(new ProcessRunner()).handler();
 
   @BeforeEach
   void setUp() throws Exception {

@@ -12,6 +12,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
 import dev.grove.sandbox.MockCluster;
@@ -88,8 +89,11 @@ class ContainerDeployHandlerIT {
                 statuses.add(status);
               }
             })
-        .kubernetes(KubernetesProvider.of(KubernetesProvider.KUBERNETES, provider, "shop"))
-        .deploy(new DeployTarget("shop", "dev", NS, false, Map.of(), null))
+        .extension(
+            KubeContext.class,
+            new KubeContext(
+                KubernetesProvider.of(KubernetesProvider.KUBERNETES, provider, "shop"),
+                new DeployTarget("shop", "dev", NS, false, Map.of(), null)))
         .build();
   }
 

@@ -2,6 +2,7 @@ package dev.grove.actions.deploy.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
@@ -28,7 +29,7 @@ class ExecDeployTypeTest {
   private TestContexts contexts;
   private final dev.grove.actions.process.PersistentProcesses processes =
       new dev.grove.actions.process.PersistentProcesses();
-  private final ExecDeployType type = new ExecDeployType(processes);
+  private final ExecDeployType type = new ExecDeployType(processes, new ProcessRunner());
   private final ActionHandler handler = type.handler();
 
   @BeforeEach

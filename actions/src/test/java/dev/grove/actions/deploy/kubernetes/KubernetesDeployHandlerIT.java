@@ -12,6 +12,7 @@ import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
+import dev.grove.actions.spi.KubeContext;
 import dev.grove.api.action.ActionRef;
 import dev.grove.api.event.EventPayload;
 import dev.grove.sandbox.MockCluster;
@@ -89,22 +90,23 @@ class KubernetesDeployHandlerIT {
                 warnings.add(warning);
               }
             })
-        .kubernetes(
-            KubernetesProvider.of(
-                KubernetesProvider.KUBERNETES,
-                Map.of(
-                    "buildMode",
-                    "jib",
-                    "deploymentRegistry",
+        .extension(
+            KubeContext.class,
+            new KubeContext(
+                KubernetesProvider.of(
+                    KubernetesProvider.KUBERNETES,
                     Map.of(
-                        "hostname", "europe-west1-docker.pkg.dev",
-                        "namespace", "my-project/my-repo"),
-                    "imagePullSecrets",
-                    List.of(Map.of("name", "gar-pull-secret", "namespace", "default"))),
-                "seed"))
-        .deploy(
-            new DeployTarget(
-                "seed", "dev", NS, false, Map.of(), (tree, where) -> resolveVars(tree, vars)))
+                        "buildMode",
+                        "jib",
+                        "deploymentRegistry",
+                        Map.of(
+                            "hostname", "europe-west1-docker.pkg.dev",
+                            "namespace", "my-project/my-repo"),
+                        "imagePullSecrets",
+                        List.of(Map.of("name", "gar-pull-secret", "namespace", "default"))),
+                    "seed"),
+                new DeployTarget(
+                    "seed", "dev", NS, false, Map.of(), (tree, where) -> resolveVars(tree, vars))))
         .build();
   }
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Rendered;
-import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Warning;
 import dev.grove.actions.kube.Yamls;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
+import dev.grove.api.event.EventPayload.Warning;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator.logs;
+package dev.grove.actions.deploy.exec;
 
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.spi.LogReaders;
@@ -8,16 +8,10 @@ import java.util.List;
 
 /**
  * The output of persistent exec Deploys' processes, read like a container's log: {@link
- * LogSource#namespace()} holds the process's key. A redeploy replaces the process; the hub's read
- * ends with the old one and, opened again, continues with the new one.
+ * LogSource#namespace()} holds the process's key. A redeploy replaces the process; a read ends with
+ * the old one and, opened again, continues with the new one.
  */
 final class ExecLogReaders implements LogReaders {
-  /** The {@link LogSource#cluster()} of exec processes. */
-  static final String CLUSTER = "exec";
-
-  /** The container name of an exec process's output. */
-  static final String CONTAINER = "exec";
-
   private final PersistentProcesses processes;
 
   ExecLogReaders(PersistentProcesses processes) {
@@ -44,7 +38,7 @@ final class ExecLogReaders implements LogReaders {
             .follow(
                 source.namespace(),
                 since,
-                LogHub.HISTORY,
+                HISTORY,
                 new PersistentProcesses.Follower() {
                   @Override
                   public void line(PersistentProcesses.Line line) {
