@@ -1,7 +1,6 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.provider.ImageRegistry;
-import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.ActionTypeRegistry;
@@ -540,15 +539,9 @@ public final class ProjectLoader {
   private static Map<String, Object> providersContext(ProjectConfig project) {
     Map<String, Object> providers = new LinkedHashMap<>();
     for (Provider provider : project.providers()) {
-      Map<String, Object> outputs = new LinkedHashMap<>();
-      if (provider instanceof KubernetesProvider kubernetes) {
-        outputs.put("app-namespace", project.appNamespace());
-        outputs.put("default-hostname", kubernetes.defaultHostname().orElse(""));
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("config", provider.config());
-      entry.put("outputs", outputs);
-      providers.put(provider.name(), entry);
+      providers.put(
+          provider.name(),
+          ProviderResolver.contextEntry(provider, project.name() + "-" + project.namespace()));
     }
     return providers;
   }
