@@ -68,6 +68,9 @@ public final class ConfigCodes {
   /** The exec provider's {@code initScript} failed or did not end in time. */
   public static final String INIT_SCRIPT_FAILED = "INIT_SCRIPT_FAILED";
 
+  /** A warning: config Grove loads but Garden 0.13 rejects (the message cites Garden's rule). */
+  public static final String GARDEN_REJECTS = "GARDEN_REJECTS";
+
   /** A provider Grove does not know: a warning, the provider is ignored. */
   public static final String UNKNOWN_PROVIDER = "UNKNOWN_PROVIDER";
 

@@ -207,11 +207,12 @@ class ProjectLoaderTest {
   }
 
   @Test
-  void disabledDeployDependenciesAreIgnoredAndEnvironmentsDisable() {
+  void dependenciesOnDisabledActionsStayInTheGraphAndEnvironmentsDisable() {
     LoadedProject dev = Fixtures.load("disabled");
     var api = dev.actions().get(ref("deploy.api"));
     assertThat(api.config().disabled()).isTrue();
-    assertThat(api.dependencies()).containsExactly(ActionRef.of(ActionKind.BUILD, "tool"));
+    assertThat(api.dependencies())
+        .containsExactly(ActionRef.of(ActionKind.BUILD, "tool"), ref("deploy.db"));
     LoadedProject prod = Fixtures.load(Fixtures.project("disabled"), "prod", Map.of(), Map.of());
     assertThat(prod.actions().get(ref("deploy.api")).config().disabled()).isFalse();
   }
