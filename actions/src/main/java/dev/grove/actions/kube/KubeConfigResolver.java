@@ -50,7 +50,7 @@ public final class KubeConfigResolver {
       SandboxStarter sandbox)
       throws ActionException {
     Path file = kubeconfigFile(provider, projectRoot, env);
-    if (usesSandbox(provider)) {
+    if (usesSandbox(provider, env)) {
       file = SandboxFiles.kubeconfig(env);
       ensureSandbox(provider, env, say, sandbox);
     }
@@ -114,9 +114,33 @@ public final class KubeConfigResolver {
     return new Target(file, context, config);
   }
 
-  /** Whether the provider's context is the sandbox's (and it names no kubeconfig of its own). */
-  public static boolean usesSandbox(KubernetesProvider provider) {
-    return provider.usesSandbox(SandboxFiles.CONTEXT);
+  /**
+   * Whether the project's cluster is the sandbox: the provider names its context (and no kubeconfig
+   * of its own), or it is {@code local-kubernetes} with no {@code context} and there is no cluster
+   * in the kubeconfig (Garden would pick a local one; the sandbox is Grove's embedded default).
+   */
+  public static boolean usesSandbox(KubernetesProvider provider, Map<String, String> env) {
+    if (provider.usesSandbox(SandboxFiles.CONTEXT)) {
+      return true;
+    }
+    return provider.name().equals(KubernetesProvider.LOCAL_KUBERNETES)
+        && provider.context().isEmpty()
+        && provider.kubeconfig().isEmpty()
+        && !hasContexts(kubeconfigFile(provider, null, env));
+  }
+
+  /** False when the file is absent or names no context; true when it cannot be read (reported). */
+  private static boolean hasContexts(Path file) {
+    if (!java.nio.file.Files.exists(file)) {
+      return false;
+    }
+    try {
+      List<NamedContext> contexts =
+          KubeConfigUtils.parseConfigFromString(UserFiles.readText(file)).getContexts();
+      return contexts != null && !contexts.isEmpty();
+    } catch (UserFiles.UnreadableException | RuntimeException e) {
+      return true; // resolve() reports what is wrong with it
+    }
   }
 
   /**
@@ -129,7 +153,7 @@ public final class KubeConfigResolver {
       java.util.function.Consumer<String> say,
       SandboxStarter starter)
       throws ActionException {
-    if (!usesSandbox(provider) || SandboxFiles.running(env)) {
+    if (!usesSandbox(provider, env) || SandboxFiles.running(env)) {
       return;
     }
     if (starter == null) {

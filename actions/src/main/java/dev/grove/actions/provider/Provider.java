@@ -13,10 +13,26 @@ public sealed interface Provider
 
   Map<String, Object> config();
 
-  /** Garden's {@code exec} provider: nothing of its config is read. */
-  record Exec(String name, Map<String, Object> config) implements Provider {
+  /**
+   * Garden's {@code exec} provider: its {@code initScript}, run once per load in the project root.
+   *
+   * @param initScriptLog what the init script printed (trimmed); empty before it ran or without one
+   */
+  record Exec(String name, Map<String, Object> config, String initScriptLog) implements Provider {
     public Exec {
       config = copy(config);
+      initScriptLog = initScriptLog == null ? "" : initScriptLog;
+    }
+
+    public Exec(String name, Map<String, Object> config) {
+      this(name, config, "");
+    }
+
+    /** The shell script to run when the project loads, if the provider has one. */
+    public java.util.Optional<String> initScript() {
+      return config.get("initScript") instanceof String script && !script.isBlank()
+          ? java.util.Optional.of(script)
+          : java.util.Optional.empty();
     }
   }
 
@@ -35,11 +51,6 @@ public sealed interface Provider
   }
 
   /**
-   * The provider named {@code name} with its resolved {@code config}.
-   *
-   * @param projectName the project's name (Garden's defaults of {@code local-kubernetes} use it)
-   */
-  /**
    * A shallow, ordered, read-only copy (YAML values may be null, which {@code Map.copyOf} refuses).
    */
   static Map<String, Object> copy(Map<String, Object> config) {
@@ -48,6 +59,11 @@ public sealed interface Provider
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
   }
 
+  /**
+   * The provider named {@code name} with its resolved {@code config}.
+   *
+   * @param projectName the project's name (Garden's defaults of {@code local-kubernetes} use it)
+   */
   static Provider of(String name, Map<String, Object> config, String projectName) {
     return switch (name) {
       case KubernetesProvider.KUBERNETES, KubernetesProvider.LOCAL_KUBERNETES ->

@@ -54,6 +54,29 @@ class KubeConfigResolverTest {
   }
 
   @Test
+  void localKubernetesWithoutContextUsesTheSandboxOnlyWhenTheKubeconfigHasNoCluster()
+      throws Exception {
+    Map<String, String> shell = Map.of("HOME", dir.resolve("home").toString());
+    KubernetesProvider local =
+        KubernetesProvider.of(KubernetesProvider.LOCAL_KUBERNETES, Map.of(), "shop");
+    assertThat(KubeConfigResolver.usesSandbox(local, shell)).isTrue();
+    assertThat(KubeConfigResolver.usesSandbox(provider(Map.of()), shell)).isFalse();
+
+    Path kube = Files.createDirectories(dir.resolve("home/.kube"));
+    Files.writeString(kube.resolve("config"), kubeconfig("https://h:1", null));
+    assertThat(KubeConfigResolver.usesSandbox(local, shell)).isTrue();
+
+    Files.writeString(kube.resolve("config"), kubeconfig("https://h:1", "kind-kind", "kind-kind"));
+    assertThat(KubeConfigResolver.usesSandbox(local, shell)).isFalse();
+    assertThat(
+            KubeConfigResolver.usesSandbox(
+                KubernetesProvider.of(
+                    KubernetesProvider.LOCAL_KUBERNETES, Map.of("context", "grove-sandbox"), "p"),
+                shell))
+        .isTrue();
+  }
+
+  @Test
   void theProviderContextIsUsedAndItsServerWithIt() throws Exception {
     Files.writeString(dir.resolve("k.yaml"), kubeconfig("https://10.0.0.1:6443", "a", "a", "b"));
     var target =

@@ -159,9 +159,13 @@ final class ActionParser {
       ConfigDocument doc, Path configDir, Map<String, Object> context, Diagnostics diagnostics) {
     Map<String, Object> raw = doc.content();
     Map<String, Object> vars = new LinkedHashMap<>(project.variables());
+    // As in Garden, variables may reference other actions (`tag: ${actions.build.api.version}`):
+    // such values stay templates here and resolve with the spec, after those actions.
+    Map<String, Object> varsContext = new LinkedHashMap<>(context);
+    varsContext.put("actions", TemplateValues.DEFERRED);
     Object actionVars =
         templating.resolveOrNull(
-            doc, "variables", raw.get("variables"), context, diagnostics, null);
+            doc, "variables", raw.get("variables"), varsContext, diagnostics, null);
     if (actionVars instanceof Map<?, ?> map) {
       vars = ValueTrees.mergePatch(vars, ValueTrees.map(map));
     }

@@ -65,7 +65,13 @@ public final class ConfigCodes {
   /** An environment is named (by {@code --env} or an action) that the project does not define. */
   public static final String UNKNOWN_ENVIRONMENT = "UNKNOWN_ENVIRONMENT";
 
-  /** A provider Grove does not know. */
+  /** The exec provider's {@code initScript} failed or did not end in time. */
+  public static final String INIT_SCRIPT_FAILED = "INIT_SCRIPT_FAILED";
+
+  /** A warning: config Grove loads but Garden 0.13 rejects (the message cites Garden's rule). */
+  public static final String GARDEN_REJECTS = "GARDEN_REJECTS";
+
+  /** A provider Grove does not know: a warning, the provider is ignored. */
   public static final String UNKNOWN_PROVIDER = "UNKNOWN_PROVIDER";
 
   /** A varfile that does not exist. */

@@ -1,7 +1,6 @@
 package dev.grove.orchestrator.config;
 
 import dev.grove.actions.provider.ImageRegistry;
-import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.provider.Provider;
 import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.ActionTypeRegistry;
@@ -199,6 +198,7 @@ public final class ProjectLoader {
             rendered,
             new ActionParser(templating, project, options, baseContext, types),
             diagnostics);
+    GardenRules.apiVersion(projectDoc, parsed.actions().values(), diagnostics);
     Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);
     diagnostics.throwIfErrors();
     ActionGraph graph = graph(parsed.actions(), edges, diagnostics);
@@ -289,7 +289,10 @@ public final class ProjectLoader {
     return new ParsedActions(actions, rejected);
   }
 
-  /** Each action's dependencies: explicit ones, its build, and references in its spec. */
+  /**
+   * Each action's dependencies: explicit ones (also on disabled actions), its build, and references
+   * in its spec and variables.
+   */
   private Map<ActionRef, Set<ActionRef>> edges(ParsedActions parsed, Diagnostics diagnostics) {
     Map<ActionRef, ActionConfig> actions = parsed.actions();
     Map<ActionRef, Set<ActionRef>> edges = new HashMap<>();
@@ -302,12 +305,13 @@ public final class ProjectLoader {
           if (!parsed.rejected().contains(dep.ref())) {
             diagnostics.error(missing(action, dep.ref(), dep.path(), known));
           }
-        } else if (!target.disabled() || target.ref().kind() == ActionKind.BUILD) {
+        } else {
+          // Kept when the target is disabled, as Garden's graph keeps it; a run skips it then.
           deps.add(dep.ref());
         }
       }
-      for (List<String> reference : templates.references(action.spec())) {
-        if (reference.size() >= 3 && reference.get(0).equals("actions")) {
+      for (List<String> reference : actionReferences(action)) {
+        if (reference.size() >= 3) {
           Optional<ActionKind> kind = ActionKind.parse(reference.get(1));
           if (kind.isEmpty() || kind.get().refPrefix().equals(reference.get(1)) == false) {
             diagnostics.error(
@@ -397,6 +401,16 @@ public final class ProjectLoader {
       context.put("providers", providersContext);
       context.put("actions", actionsContext);
       int mark = diagnostics.mark();
+      if (referencesActions(action.variables())) {
+        Object vars =
+            templating.resolveOrNull(
+                action.document(), "variables", action.variables(), context, diagnostics, null);
+        if (!(vars instanceof Map<?, ?> resolvedVars)) {
+          failed.add(ref);
+          continue;
+        }
+        context = TemplateContexts.withVariables(context, ValueTrees.map(resolvedVars));
+      }
       Object spec =
           templating.resolveOrNull(
               action.document(), "spec", action.spec(), context, diagnostics, null);
@@ -405,6 +419,7 @@ public final class ProjectLoader {
         continue;
       }
       Map<String, Object> specMap = spec instanceof Map<?, ?> map ? ValueTrees.map(map) : Map.of();
+      GardenRules.execEnv(action, specMap, diagnostics);
       Optional<String> buildDir =
           Optional.ofNullable(action.build())
               .map(name -> actions.get(ActionRef.of(ActionKind.BUILD, name)))
@@ -427,6 +442,23 @@ public final class ProjectLoader {
           .put(ref.name(), actionsEntry(action, specMap, version, buildDir, registry));
     }
     return resolved;
+  }
+
+  /** The {@code ${actions...}} references of an action's spec and variables. */
+  private List<List<String>> actionReferences(ActionConfig action) {
+    List<List<String>> references = new ArrayList<>();
+    for (Object tree : List.of(action.spec(), action.variables())) {
+      for (List<String> reference : templates.references(tree)) {
+        if (reference.get(0).equals("actions")) {
+          references.add(reference);
+        }
+      }
+    }
+    return references;
+  }
+
+  private boolean referencesActions(Map<String, Object> variables) {
+    return templates.references(variables).stream().anyMatch(r -> r.get(0).equals("actions"));
   }
 
   /** What {@code ${actions.KIND.NAME.*}} gives in the specs of the actions after it. */
@@ -541,15 +573,9 @@ public final class ProjectLoader {
   private static Map<String, Object> providersContext(ProjectConfig project) {
     Map<String, Object> providers = new LinkedHashMap<>();
     for (Provider provider : project.providers()) {
-      Map<String, Object> outputs = new LinkedHashMap<>();
-      if (provider instanceof KubernetesProvider kubernetes) {
-        outputs.put("app-namespace", project.appNamespace());
-        outputs.put("default-hostname", kubernetes.defaultHostname().orElse(""));
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("config", provider.config());
-      entry.put("outputs", outputs);
-      providers.put(provider.name(), entry);
+      providers.put(
+          provider.name(),
+          ProviderResolver.contextEntry(provider, project.name() + "-" + project.namespace()));
     }
     return providers;
   }

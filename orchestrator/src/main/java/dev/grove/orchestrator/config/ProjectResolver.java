@@ -1,11 +1,9 @@
 package dev.grove.orchestrator.config;
 
-import dev.grove.actions.kube.KubernetesProviderSchema;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.provider.Provider;
-import dev.grove.actions.spi.Schema;
 import dev.grove.api.value.ValueTrees;
-import dev.grove.orchestrator.template.TemplateValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +17,6 @@ import java.util.regex.Pattern;
  */
 final class ProjectResolver {
   static final Pattern NAME = Pattern.compile("^(?![0-9]+$)(?!.*-$)(?!-)[a-z0-9-]{1,63}$");
-  static final List<String> PROVIDERS =
-      List.of("kubernetes", "local-kubernetes", "exec", "container");
 
   private final Templating templating;
 
@@ -60,8 +56,18 @@ final class ProjectResolver {
 
     // Providers enabled in this environment.
     Map<String, Object> providerContext = providerContext(base, vars, env.name(), namespace);
+    InitScript initScript =
+        new InitScript(root, options.env(), InitScript.TIMEOUT, new ProcessRunner());
     List<Provider> providers =
-        providers(doc, raw.get("providers"), name, env.name(), providerContext, diagnostics);
+        new ProviderResolver(templating, initScript)
+            .resolve(
+                doc,
+                raw.get("providers"),
+                name,
+                env.name(),
+                namespace,
+                providerContext,
+                diagnostics);
 
     String appNamespace = name + "-" + namespace;
     for (Provider provider : providers) {
@@ -238,14 +244,12 @@ final class ProjectResolver {
         : defaultNamespace instanceof String text && !text.isEmpty() ? text : "default";
   }
 
-  /** What provider configs may reference: variables and the environment, not providers. */
+  /** What provider configs may reference: variables, the environment and earlier providers. */
   private static Map<String, Object> providerContext(
       Map<String, Object> base, Map<String, Object> vars, String envName, String namespace) {
     Map<String, Object> providerContext = TemplateContexts.withVariables(base, vars);
     providerContext.put("environment", TemplateContexts.environment(envName, namespace));
-    providerContext.put(
-        "providers",
-        new TemplateValues.Unavailable("providers.* cannot be referenced in provider configs."));
+    providerContext.put("providers", new LinkedHashMap<String, Object>());
     return providerContext;
   }
 
@@ -316,64 +320,11 @@ final class ProjectResolver {
     return out;
   }
 
-  private List<Provider> providers(
-      ConfigDocument doc,
-      Object value,
-      String projectName,
-      String envName,
-      Map<String, Object> context,
-      Diagnostics diagnostics) {
-    List<Provider> out = new ArrayList<>();
-    if (!(value instanceof List<?> list)) {
-      return out;
-    }
-    for (int i = 0; i < list.size(); i++) {
-      String path = "providers[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> map) || !(map.get("name") instanceof String name)) {
-        diagnostics.error(
-            doc,
-            path,
-            ConfigCodes.INVALID_FIELD,
-            "Each provider needs a `name`.",
-            "Write `- name: kubernetes`.");
-        continue;
-      }
-      if (!PROVIDERS.contains(name)) {
-        diagnostics.error(
-            doc,
-            path + ".name",
-            ConfigCodes.UNKNOWN_PROVIDER,
-            "Grove does not know the provider `" + name + "`.",
-            Problems.didYouMean(name, PROVIDERS, "providers"));
-        continue;
-      }
-      Schema.Obj schema =
-          KubernetesProvider.isKubernetes(name)
-              ? KubernetesProviderSchema.SCHEMA
-              : KubernetesProviderSchema.PLAIN;
-      new SchemaChecker(doc, diagnostics).check(map, schema, path, "the `" + name + "` provider");
-      Object environments =
-          templating.resolveOrNull(
-              doc, path + ".environments", map.get("environments"), context, diagnostics, null);
-      if (environments instanceof List<?> envs && !envs.contains(envName)) {
-        continue;
-      }
-      Object resolved = templating.resolveOrNull(doc, path, map, context, diagnostics, null);
-      if (resolved instanceof Map<?, ?> config) {
-        if (KubernetesProvider.isKubernetes(name)) {
-          checkKubernetes(doc, path, ValueTrees.map(config), diagnostics);
-        }
-        out.add(Provider.of(name, ValueTrees.map(config), projectName));
-      }
-    }
-    return out;
-  }
-
   static final List<String> BUILD_MODES =
       List.of("local-docker", "jib", "kaniko", "cluster-buildkit", "cluster-docker");
 
   /** The values of the kubernetes provider's fields Grove relies on, once resolved. */
-  private static void checkKubernetes(
+  static void checkKubernetes(
       ConfigDocument doc, String path, Map<String, Object> config, Diagnostics diagnostics) {
     Object registry = config.get("deploymentRegistry");
     if (registry != null) {

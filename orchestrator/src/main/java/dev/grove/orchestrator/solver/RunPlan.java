@@ -93,7 +93,9 @@ public record RunPlan(
                 .withDependants(
                     requested, dependant -> !project.actions().get(dependant).config().disabled())
             : requested;
-    // delete touches only what it names: nothing it depends on is built or deployed for it
+    // delete touches only what it names: nothing it depends on is built or deployed for it. A
+    // disabled dependency is skipped (its edge stays in the graph, as in Garden); a disabled
+    // Build still builds for what needs it.
     Set<ActionRef> included =
         command.equals("delete")
             ? roots
@@ -102,7 +104,9 @@ public record RunPlan(
                 .withDependencies(
                     roots,
                     dependency ->
-                        !request.skipDependencies() || dependency.kind() == ActionKind.BUILD);
+                        dependency.kind() == ActionKind.BUILD
+                            || !request.skipDependencies()
+                                && !project.actions().get(dependency).config().disabled());
     List<ActionRef> ordered =
         project.graph().topologicalOrder().stream().filter(included::contains).toList();
     Set<ActionRef> forced = request.force() ? Set.copyOf(requested) : Set.of();

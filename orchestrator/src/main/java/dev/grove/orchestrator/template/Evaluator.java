@@ -21,7 +21,10 @@ import java.util.Map;
 /** Evaluates parsed templates against one context. Not shared between threads. */
 final class Evaluator {
 
-  /** A lookup that found nothing; an error unless a default, `!`, `typeof` or `?` absorbs it. */
+  /**
+   * A lookup that found nothing; an error unless a default ({@code ||}), {@code &&}, {@code !},
+   * {@code typeof}, a ternary's test or {@code ?} absorbs it.
+   */
   record Missing(String message, String suggestion) {}
 
   private final Map<String, Object> context;
@@ -109,7 +112,10 @@ final class Evaluator {
       return unary(unary);
     }
     if (node instanceof Ternary ternary) {
-      return Values.truthy(require(eval(ternary.test())))
+      // Garden: a missing key in the test is false (`${local.env.CI ? 'ci' : 'dev'}`), as with
+      // `&&` and `!`; `==` or `${if}` on a missing key stay errors there too.
+      Object test = eval(ternary.test());
+      return !(test instanceof Missing) && Values.truthy(test)
           ? eval(ternary.then())
           : eval(ternary.otherwise());
     }

@@ -207,11 +207,12 @@ class ProjectLoaderTest {
   }
 
   @Test
-  void disabledDeployDependenciesAreIgnoredAndEnvironmentsDisable() {
+  void dependenciesOnDisabledActionsStayInTheGraphAndEnvironmentsDisable() {
     LoadedProject dev = Fixtures.load("disabled");
     var api = dev.actions().get(ref("deploy.api"));
     assertThat(api.config().disabled()).isTrue();
-    assertThat(api.dependencies()).containsExactly(ActionRef.of(ActionKind.BUILD, "tool"));
+    assertThat(api.dependencies())
+        .containsExactly(ActionRef.of(ActionKind.BUILD, "tool"), ref("deploy.db"));
     LoadedProject prod = Fixtures.load(Fixtures.project("disabled"), "prod", Map.of(), Map.of());
     assertThat(prod.actions().get(ref("deploy.api")).config().disabled()).isFalse();
   }
@@ -229,18 +230,24 @@ class ProjectLoaderTest {
     assertThat(problems)
         .extracting(p -> p.location().path())
         .containsExactlyInAnyOrder(
-            "providers[1].name",
             "providers[0].deploymentRegistry.port",
             "providers[0].imagePullSecrets[0]",
             "providers[0].buildMode");
     assertThat(problems)
-        .filteredOn(p -> p.code().equals("UNKNOWN_PROVIDER"))
-        .first()
-        .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `kubernetes`?"));
-    assertThat(problems)
         .filteredOn(p -> p.location().path().endsWith("buildMode"))
         .first()
         .satisfies(p -> assertThat(p.suggestion()).isEqualTo("Did you mean `local-docker`?"));
+  }
+
+  @Test
+  void anUnknownProviderIsAWarningWithDidYouMean(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("project.garden.yml"),
+        "kind: Project\nname: p\nenvironments: [{name: dev}]\nproviders: [{name: kubernets}]\n");
+    Problem warning = Fixtures.load(dir, null, Map.of(), Map.of()).warnings().get(0);
+    assertThat(warning.code()).isEqualTo("UNKNOWN_PROVIDER");
+    assertThat(warning.location().path()).isEqualTo("providers[0].name");
+    assertThat(warning.suggestion()).isEqualTo("Did you mean `kubernetes`?");
   }
 
   @Test

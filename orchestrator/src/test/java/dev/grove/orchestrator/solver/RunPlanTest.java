@@ -62,6 +62,25 @@ class RunPlanTest {
   }
 
   @Test
+  void aDisabledDependencyKeepsItsEdgeButIsNotProcessedWhileADisabledBuildIs() {
+    LoadedProject prod = Fixtures.load(Fixtures.project("disabled"), "prod", Map.of(), Map.of());
+    assertThat(prod.graph().dependencies(ActionRef.parse("deploy.api").orElseThrow()))
+        .extracting(ActionRef::toString)
+        .containsExactlyInAnyOrder("build.tool", "deploy.db");
+    RunPlan plan =
+        RunPlan.of(
+            prod,
+            new RunRequest(
+                new ProjectRequest("/", "/", "prod", Map.of(), Map.of()),
+                "deploy",
+                List.of("api"),
+                false,
+                false,
+                false));
+    assertThat(refs(plan)).containsExactly("build.tool", "deploy.api");
+  }
+
+  @Test
   void anUnknownCommandIsABadRequest() {
     assertThatThrownBy(() -> plan("destroy", List.of(), false, false))
         .isInstanceOfSatisfying(

@@ -137,6 +137,12 @@ class TemplateResolverTest {
         arguments("not of missing is false (Garden quirk)", "${!var.missing}", false),
         arguments("ternary true branch", "${var.enabled ? \"yes\" : \"no\"}", "yes"),
         arguments("ternary false branch", "${environment.name == \"prod\" ? 3 : 1}", 1L),
+        arguments(
+            "ternary on a missing key takes the false branch (Garden 0.13.24)",
+            "${var.missing ? \"ci\" : \"dev\"}",
+            "dev"),
+        arguments(
+            "and of a missing key is false (Garden 0.13.24)", "${var.missing && \"x\"}", false),
         arguments("typeof string", "${typeof var.imageTag}", "string"),
         arguments("typeof number", "${typeof var.replicas}", "number"),
         arguments("typeof object", "${typeof var.obj}", "object"),
@@ -300,6 +306,16 @@ class TemplateResolverTest {
             "plus of string and number", "${\"a\" + 1}", "Both terms of + must be", "string("),
         arguments("arithmetic on a string", "${\"a\" * 2}", "Both terms of * must be numbers", "*"),
         arguments("division by zero", "${1 / 0}", "Division by zero", "divisor"),
+        arguments(
+            "missing key compared with == (as in Garden 0.13.24)",
+            "${var.missing == \"x\"}",
+            "Could not find key \"missing\"",
+            ""),
+        arguments(
+            "missing key in an if block (as in Garden 0.13.24)",
+            "${if var.missing}a${endif}",
+            "Could not find key \"missing\"",
+            ""),
         arguments(
             "missing key in arithmetic",
             "${var.missing + 1}",

@@ -4,12 +4,15 @@ import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.KubeDeployer;
 import dev.grove.actions.provider.KubernetesProvider;
 import dev.grove.actions.provider.SecretRef;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.actions.spi.KubeContext;
+import dev.grove.api.event.EventPayload.Warning;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,27 +58,57 @@ final class ContainerDeployHandler
 
   private static Rendered render(ActionContext context, ContainerDeploySpec spec)
       throws ActionException {
-    DeployTarget target = KubeContext.target(context);
-    KubernetesProvider provider = KubeContext.of(context).kubernetes();
+    ContainerManifests.Target target = manifestTarget(context);
+    List<Warning> warnings = new ArrayList<>();
+    for (int index : ContainerManifests.ingressesWithoutHost(spec, target)) {
+      warnings.add(
+          new Warning(
+              ActionCodes.INVALID_SPEC,
+              noHostname(index) + " Rendered for any host; a deploy fails, as Garden's.",
+              hostnameFix(index)));
+    }
     return new Rendered(
         ContainerManifests.generate(
-            context.ref().name(),
-            context.version(),
-            spec,
-            image(context, spec),
-            new ContainerManifests.Target(
-                target.namespace(),
-                provider.imagePullSecrets().stream().map(SecretRef::name).toList(),
-                provider.ingressClass(),
-                provider.defaultHostname(),
-                target.production())),
-        List.of());
+            context.ref().name(), context.version(), spec, image(context, spec), target),
+        warnings);
+  }
+
+  private static ContainerManifests.Target manifestTarget(ActionContext context)
+      throws ActionException {
+    DeployTarget target = KubeContext.target(context);
+    KubernetesProvider provider = KubeContext.of(context).kubernetes();
+    return new ContainerManifests.Target(
+        target.namespace(),
+        provider.imagePullSecrets().stream().map(SecretRef::name).toList(),
+        provider.ingressClass(),
+        provider.defaultHostname(),
+        target.production());
+  }
+
+  private static String noHostname(int index) {
+    return "spec.ingresses["
+        + index
+        + "].hostname is missing and the kubernetes provider has no defaultHostname.";
+  }
+
+  private static String hostnameFix(int index) {
+    return "Set spec.ingresses["
+        + index
+        + "].hostname, or defaultHostname on the kubernetes provider (local-kubernetes"
+        + " defaults it to <project>.local.demo.garden).";
   }
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
     DeployTarget target = KubeContext.target(context);
     ContainerDeploySpec spec = spec(context);
+    List<Integer> withoutHost =
+        ContainerManifests.ingressesWithoutHost(spec, manifestTarget(context));
+    if (!withoutHost.isEmpty()) {
+      int index = withoutHost.get(0);
+      throw new ActionException(
+          ActionCodes.INVALID_SPEC, context.ref() + ": " + noHostname(index), hostnameFix(index));
+    }
     deployer.deploy(context, target.namespace(), render(context, spec).objects(), true);
     Map<String, Object> outputs = new LinkedHashMap<>(context.outputs());
     outputs.put("deployedImageId", image(context, spec));

@@ -8,7 +8,6 @@ import dev.grove.actions.deploy.container.ContainerDeploySpec.Probe;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Resources;
 import dev.grove.actions.deploy.container.ContainerDeploySpec.Volume;
 import dev.grove.actions.kube.GroveLabels;
-import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,8 +83,8 @@ public final class ContainerManifests {
    * @param name the action's name (the objects' names and the container's)
    * @param version the action's version ({@code grove.dev/version} and the version variables)
    * @param imageId the image to run (see {@link ContainerDeploySpec#imageId})
-   * @throws ActionException {@code INVALID_SPEC} when an ingress has no hostname and the provider
-   *     no {@code defaultHostname}
+   * @throws ActionException when the spec cannot be generated; an ingress without a hostname (see
+   *     {@link #ingressesWithoutHost}) gets a rule for any host
    */
   public static List<Map<String, Object>> generate(
       String name, String version, ContainerDeploySpec spec, String imageId, Target target)
@@ -409,25 +408,24 @@ public final class ContainerManifests {
     return service;
   }
 
+  /**
+   * The indexes of the ingresses with no hostname when the provider has no {@code defaultHostname}:
+   * Garden fails such a Deploy ("No hostname configured for one of the ingresses"), and so does
+   * Grove's deploy; a render shows their rules for any host.
+   */
+  public static List<Integer> ingressesWithoutHost(ContainerDeploySpec spec, Target target) {
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < spec.ingresses().size(); i++) {
+      if (spec.ingresses().get(i).hostname().or(target::defaultHostname).isEmpty()) {
+        missing.add(i);
+      }
+    }
+    return missing;
+  }
+
   private static Map<String, Object> ingress(
-      String name, String ref, String version, int index, Ingress ingress, Target target)
-      throws ActionException {
-    String host =
-        ingress
-            .hostname()
-            .or(target::defaultHostname)
-            .orElseThrow(
-                () ->
-                    new ActionException(
-                        ActionCodes.INVALID_SPEC,
-                        ref
-                            + ": spec.ingresses["
-                            + index
-                            + "].hostname is missing and the kubernetes provider has no"
-                            + " defaultHostname.",
-                        "Set spec.ingresses["
-                            + index
-                            + "].hostname, or defaultHostname on the kubernetes provider."));
+      String name, String ref, String version, int index, Ingress ingress, Target target) {
+    String host = ingress.hostname().or(target::defaultHostname).orElse(null);
     // Garden's annotation; Grove has no TLS certificates yet, so never a redirect.
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("ingress.kubernetes.io/force-ssl-redirect", "false");
@@ -435,14 +433,13 @@ public final class ContainerManifests {
 
     Map<String, Object> backend =
         map("service", map("name", name, "port", map("number", ingress.servicePort())));
-    Map<String, Object> rule =
-        map(
-            "host",
-            host,
-            "http",
-            map(
-                "paths",
-                list(map("path", ingress.path(), "pathType", "Prefix", "backend", backend))));
+    Map<String, Object> rule = new LinkedHashMap<>();
+    if (host != null) {
+      rule.put("host", host);
+    }
+    rule.put(
+        "http",
+        map("paths", list(map("path", ingress.path(), "pathType", "Prefix", "backend", backend))));
     Map<String, Object> ingressSpec = new LinkedHashMap<>();
     target
         .ingressClass()

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.deploy.container.ContainerManifests.Target;
 import dev.grove.actions.kube.Yamls;
-import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.nio.file.Path;
 import java.util.List;
@@ -403,21 +402,19 @@ class ContainerManifestsTest {
   }
 
   @Test
-  void anIngressWithoutAnyHostnameIsAnError() {
-    ActionException e = null;
-    try {
-      generate(HTTP + "ingresses: [{port: http}]");
-    } catch (ActionException thrown) {
-      e = thrown;
-    }
+  void anIngressWithoutAnyHostnameIsFoundAndRenderedForAnyHost() throws Exception {
+    List<Map<String, Object>> objects = generate(HTTP + "ingresses: [{port: http}]");
 
-    assertThat(e).isNotNull();
-    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
-    assertThat(e.getMessage())
-        .isEqualTo(
-            "deploy.web: spec.ingresses[0].hostname is missing and the kubernetes provider has"
-                + " no defaultHostname.");
-    assertThat(e.suggestion()).contains("defaultHostname");
+    assertThat(at(objects.get(2), "spec.rules[0].http.paths[0].path")).isEqualTo("/");
+    assertThat(mapAt(objects.get(2), "spec.rules[0]")).doesNotContainKey("host");
+    assertThat(
+            ContainerManifests.ingressesWithoutHost(
+                ContainerDeploySpec.parse(
+                    Yamls.map(HTTP + "ingresses: [{port: http}]"),
+                    "deploy.web",
+                    Path.of("/projects/shop/web")),
+                DEV))
+        .containsExactly(0);
   }
 
   @Test
