@@ -12,6 +12,7 @@ import dev.grove.api.error.Problem;
 import dev.grove.api.project.ProjectFiles;
 import dev.grove.api.project.UserFiles;
 import dev.grove.api.value.ValueTrees;
+import dev.grove.orchestrator.config.modules.ModuleConversion;
 import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
@@ -48,7 +49,7 @@ public final class ProjectLoader {
   public static final List<String> PROJECT_FILES =
       List.of("project.garden.yml", "project.garden.yaml");
   static final Set<String> IGNORED_GARDEN_KINDS =
-      Set.of("Module", "Workflow", "ConfigTemplate", "RenderTemplate", "Command");
+      Set.of("Workflow", "ConfigTemplate", "RenderTemplate", "Command");
 
   private final Path root;
   private final TemplateResolver templates;
@@ -189,6 +190,9 @@ public final class ProjectLoader {
             : scan(project.dotIgnoreFile());
     reportNonFiles(scan, ignoreFiles(project.dotIgnoreFile()), diagnostics);
     List<ConfigDocument> documents = configDocuments(scan, projectDoc, diagnostics);
+    documents =
+        new ModuleConversion(types, project.registry())
+            .convert(documents, diagnostics::error, diagnostics::warning);
 
     Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
     baseContext.put(
