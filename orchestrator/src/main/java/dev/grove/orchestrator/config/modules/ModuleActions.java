@@ -4,6 +4,10 @@ import dev.grove.api.error.Problem;
 import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.config.ConfigCodes;
 import dev.grove.orchestrator.config.Problems;
+import dev.grove.orchestrator.config.YamlLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +15,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * The actions of one Module, as Garden 0.13's {@code convert} handlers make them
  * (plugins/container/container.js, plugins/exec/convert.js, kubernetes-type/handlers.js).
  */
 final class ModuleActions {
+  private static final Pattern MODULE_REFERENCE =
+      Pattern.compile("\\$\\{[^}]*(?<![\\w.-])(modules|runtime)\\.");
   private static final Set<String> KUBERNETES_SPEC =
       Set.of(
           "manifests", "files", "kustomize", "namespace", "portForwards", "localMode", "timeout");
@@ -92,9 +99,6 @@ final class ModuleActions {
     Map<String, Object> content = module.content();
     ActionDocument build = build("exec");
     build.copy("buildAtSource", content, "local", "local");
-    if (!module.copyFrom().isEmpty()) {
-      build.set("copyFrom", module.copyFrom(), "build.dependencies");
-    }
     Map<String, Object> buildSpec = new LinkedHashMap<>();
     buildSpec.put("shell", true); // Garden keeps 0.12's shell behaviour
     put(buildSpec, "command", module.build().get("command"));
@@ -161,20 +165,73 @@ final class ModuleActions {
       deploy.copy("include", content, "files", "files");
     }
     deploy.copy("timeout", content, "timeout", "timeout");
+    List<Object> files = new ArrayList<>();
+    List<Object> manifests = new ArrayList<>();
+    if (content.get("manifests") instanceof List<?> inline) {
+      manifests.addAll(inline);
+    }
+    if (content.get("files") instanceof List<?> written) {
+      for (int i = 0; i < written.size(); i++) {
+        List<Object> read = manifestsReferencingModules(written.get(i), "files[" + i + "]");
+        if (read == null) {
+          files.add(written.get(i));
+        } else {
+          manifests.addAll(read);
+        }
+      }
+    }
     Map<String, Object> spec = new LinkedHashMap<>();
     for (String key : content.keySet()) {
       if (KUBERNETES_SPEC.contains(key)) {
         spec.put(key, content.get(key));
       }
     }
+    if (content.get("files") != null) {
+      spec.put("files", files);
+    }
+    if (!manifests.isEmpty()) {
+      spec.put("manifests", manifests);
+    }
     Map<String, Object> target = serviceResource(content.get("serviceResource"));
     put(spec, "defaultTarget", target);
     deploy.set("spec", spec, "");
     Map<String, Object> extra = new LinkedHashMap<>();
-    put(extra, "files", content.get("files"));
-    put(extra, "manifests", content.get("manifests"));
+    put(extra, "files", spec.get("files"));
+    put(extra, "manifests", spec.get("manifests"));
     put(extra, "namespace", content.get("namespace"));
     runsAndTests("kubernetes-pod", build, null, extra);
+  }
+
+  /**
+   * The manifests of a Module's manifest file when its templates reference {@code modules.*} or
+   * {@code runtime.*} (read now, so their references are rewritten as the Module's own); null for a
+   * file left to the Deploy to read. Garden resolves these references in files at deploy time; an
+   * action's context has no {@code modules}, so the file's manifests move into the spec.
+   */
+  private List<Object> manifestsReferencingModules(Object file, String path) {
+    if (!(file instanceof String name) || name.contains("${")) {
+      return null;
+    }
+    Path location = module.doc().file().getParent().resolve(name).normalize();
+    String text;
+    try {
+      text = Files.readString(location);
+    } catch (IOException | RuntimeException e) {
+      return null; // the Deploy reports a file it cannot read
+    }
+    if (!MODULE_REFERENCE.matcher(text).find()) {
+      return null;
+    }
+    String display = module.doc().displayFile();
+    String folder = display.contains("/") ? display.substring(0, display.lastIndexOf('/') + 1) : "";
+    YamlLoader.Result result = YamlLoader.load(location, folder + name);
+    if (!result.problems().isEmpty()) {
+      result.problems().forEach(errors);
+      return List.of();
+    }
+    List<Object> manifests = new ArrayList<>();
+    result.documents().forEach(doc -> manifests.add(doc.content()));
+    return manifests;
   }
 
   /**
@@ -214,7 +271,10 @@ final class ModuleActions {
     }
   }
 
-  /** A Build named as the Module, with its build dependencies, timeout, include and exclude. */
+  /**
+   * A Build named as the Module, with its build dependencies (and the files they copy), timeout,
+   * include and exclude.
+   */
   private ActionDocument build(String type) {
     ActionDocument action = base("Build", type, module.name(), "");
     action.set(
@@ -225,13 +285,15 @@ final class ModuleActions {
     action.copy("allowPublish", module.content(), "allowPublish", "allowPublish");
     action.copy("include", module.content(), "include", "include");
     action.copy("exclude", module.content(), "exclude", "exclude");
+    if (!module.copyFrom().isEmpty()) {
+      action.set("copyFrom", module.copyFrom(), "build.dependencies");
+    }
     return action;
   }
 
   /** Garden's exec Build that only copies files from the Module's build dependencies. */
   private void dummyBuild() {
     ActionDocument action = build("exec");
-    action.set("copyFrom", module.copyFrom(), "build.dependencies");
     action.set("spec", Map.of("command", List.of()), "build");
   }
 

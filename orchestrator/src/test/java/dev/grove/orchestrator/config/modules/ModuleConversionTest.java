@@ -213,6 +213,38 @@ class ModuleConversionTest {
   }
 
   @Test
+  void aManifestFileReferencingAModulesOutputsMovesIntoTheDeploysManifests() throws IOException {
+    write("api/Dockerfile", "FROM scratch\n");
+    LoadedProject project =
+        load(
+            "api/garden.yml",
+            "kind: Module\ntype: container\nname: api-image\n",
+            "k8s/manifests.yml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: api}
+            spec:
+              containers: [{name: api, image: "${modules.api-image.outputs.deployment-image-id}"}]
+            """,
+            "k8s/plain.yml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\n",
+            "k8s/garden.yml",
+            """
+            kind: Module
+            type: kubernetes
+            name: api
+            build: {dependencies: [api-image]}
+            files: [manifests.yml, plain.yml]
+            """);
+    LoadedProject.ResolvedAction deploy = action(project, "deploy.api");
+    assertThat(deploy.spec()).containsEntry("files", List.of("plain.yml"));
+    assertThat(deploy.spec().get("manifests").toString())
+        .contains("image=api-image:" + action(project, "build.api-image").version());
+    assertThat(deploy.config().include()).containsExactly("manifests.yml", "plain.yml");
+  }
+
+  @Test
   void runtimeReferencesBecomeActionReferencesWithTheirDependency() throws IOException {
     LoadedProject project =
         load(
