@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -81,18 +82,42 @@ final class ModuleActions {
       build = module.name();
     }
     Object image = module.buildsImage() ? null : content.get("image");
-    List<Map<String, Object>> moduleServices = ModuleConversion.entries(content, "services");
-    for (int i = 0; i < moduleServices.size(); i++) {
-      Map<String, Object> service = moduleServices.get(i);
-      String from = "services[" + i + "]";
-      ActionDocument action =
-          runtime("Deploy", "container", service.get("name"), service, from, build, true);
-      action.copy("timeout", service, "timeout", from + ".timeout");
-      Map<String, Object> spec = without(service, "name", "dependencies", "disabled");
-      put(spec, "image", image);
-      action.set("spec", spec, from);
+    if (!module.buildsImage() && image == null) {
+      errors.accept(
+          Problems.at(
+              module.doc(),
+              "name",
+              ConfigCodes.INVALID_FIELD,
+              "Module "
+                  + module.name()
+                  + " neither specifies `image` nor has a Dockerfile in its folder (Garden's"
+                  + " rule).",
+              "Add a Dockerfile beside "
+                  + module.doc().displayFile()
+                  + ", name one with `dockerfile:`, or set `image:` to deploy an existing image."));
     }
-    runsAndTests("container", build, image, Map.of());
+    entries(
+        "Deploy",
+        "container",
+        build,
+        true,
+        service -> {
+          Map<String, Object> spec = without(service, "name", "dependencies", "disabled");
+          put(spec, "image", image);
+          return spec;
+        });
+    for (String kind : List.of("Run", "Test")) {
+      entries(
+          kind,
+          "container",
+          build,
+          true,
+          entry -> {
+            Map<String, Object> spec = runSpec(entry);
+            put(spec, "image", image);
+            return spec;
+          });
+    }
   }
 
   private void exec() {
@@ -104,41 +129,34 @@ final class ModuleActions {
     put(buildSpec, "command", module.build().get("command"));
     put(buildSpec, "env", content.get("env"));
     build.set("spec", buildSpec, "build");
-    String name = module.name();
-    List<Map<String, Object>> moduleServices = ModuleConversion.entries(content, "services");
-    for (int i = 0; i < moduleServices.size(); i++) {
-      Map<String, Object> service = moduleServices.get(i);
-      String from = "services[" + i + "]";
-      ActionDocument action =
-          runtime("Deploy", "exec", service.get("name"), service, from, name, false);
-      action.copy("timeout", service, "timeout", from + ".timeout");
-      Map<String, Object> spec = new LinkedHashMap<>();
-      spec.put("shell", true);
-      put(spec, "deployCommand", service.get("deployCommand"));
-      put(spec, "statusCommand", service.get("statusCommand"));
-      put(spec, "cleanupCommand", service.get("cleanupCommand"));
-      put(spec, "env", env(service));
-      action.set("spec", spec, from);
-    }
+    entries(
+        "Deploy",
+        "exec",
+        module.name(),
+        false,
+        service -> {
+          Map<String, Object> spec = new LinkedHashMap<>();
+          spec.put("shell", true);
+          put(spec, "deployCommand", service.get("deployCommand"));
+          put(spec, "statusCommand", service.get("statusCommand"));
+          put(spec, "cleanupCommand", service.get("cleanupCommand"));
+          put(spec, "env", env(service));
+          return spec;
+        });
     for (String kind : List.of("Run", "Test")) {
-      List<Map<String, Object>> entries =
-          ModuleConversion.entries(content, kind.equals("Run") ? "tasks" : "tests");
-      for (int i = 0; i < entries.size(); i++) {
-        Map<String, Object> entry = entries.get(i);
-        String from = (kind.equals("Run") ? "tasks[" : "tests[") + i + "]";
-        ActionDocument action =
-            runtime(kind, "exec", runtimeName(kind, entry), entry, from, name, false);
-        if (kind.equals("Run")) {
-          action.copy("description", entry, "description", from + ".description");
-        }
-        action.copy("timeout", entry, "timeout", from + ".timeout");
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("shell", true);
-        put(spec, "command", entry.get("command"));
-        put(spec, "artifacts", entry.get("artifacts"));
-        put(spec, "env", env(entry));
-        action.set("spec", spec, from);
-      }
+      entries(
+          kind,
+          "exec",
+          module.name(),
+          false,
+          entry -> {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("shell", true);
+            put(spec, "command", entry.get("command"));
+            put(spec, "artifacts", entry.get("artifacts"));
+            put(spec, "env", env(entry));
+            return spec;
+          });
     }
   }
 
@@ -161,9 +179,10 @@ final class ModuleActions {
       dependencies.add("build." + image);
     }
     deploy.set("dependencies", dependencies, "dependencies");
-    if (content.get("include") == null) {
-      deploy.copy("include", content, "files", "files");
-    }
+    // Garden counts the manifest files for the version unless the Module says what to include
+    String include = content.get("include") != null ? "include" : "files";
+    deploy.copy("include", content, include, include);
+    deploy.copy("exclude", content, "exclude", "exclude");
     deploy.copy("timeout", content, "timeout", "timeout");
     List<Object> files = new ArrayList<>();
     List<Object> manifests = new ArrayList<>();
@@ -172,7 +191,7 @@ final class ModuleActions {
     }
     if (content.get("files") instanceof List<?> written) {
       for (int i = 0; i < written.size(); i++) {
-        List<Object> read = manifestsReferencingModules(written.get(i), "files[" + i + "]");
+        List<Object> read = manifestsReferencingModules(written.get(i));
         if (read == null) {
           files.add(written.get(i));
         } else {
@@ -199,7 +218,28 @@ final class ModuleActions {
     put(extra, "files", spec.get("files"));
     put(extra, "manifests", spec.get("manifests"));
     put(extra, "namespace", content.get("namespace"));
-    runsAndTests("kubernetes-pod", build, null, extra);
+    for (String kind : List.of("Run", "Test")) {
+      entries(
+          kind,
+          "kubernetes-pod",
+          build,
+          true,
+          entry -> {
+            // Garden skips a task or test without a target resource
+            Map<String, Object> resource =
+                serviceResource(
+                    entry.get("resource") != null
+                        ? entry.get("resource")
+                        : content.get("serviceResource"));
+            if (resource == null) {
+              return null;
+            }
+            Map<String, Object> podSpec = runSpec(entry);
+            podSpec.put("resource", resource);
+            podSpec.putAll(extra);
+            return podSpec;
+          });
+    }
   }
 
   /**
@@ -208,7 +248,7 @@ final class ModuleActions {
    * file left to the Deploy to read. Garden resolves these references in files at deploy time; an
    * action's context has no {@code modules}, so the file's manifests move into the spec.
    */
-  private List<Object> manifestsReferencingModules(Object file, String path) {
+  private List<Object> manifestsReferencingModules(Object file) {
     if (!(file instanceof String name) || name.contains("${")) {
       return null;
     }
@@ -235,40 +275,51 @@ final class ModuleActions {
   }
 
   /**
-   * A Run per task and a Test per test; for kubernetes-pod ones only those with a target resource
-   * (their own or the Module's {@code serviceResource}), as Garden skips the others.
+   * An action per service (a Deploy), task (a Run) or test (a Test named MODULE-TEST), each with
+   * the spec {@code spec} makes of it (none: no action).
+   *
+   * @param withBuildDependencies whether it depends on the Module's build dependencies itself
    */
-  private void runsAndTests(String type, String build, Object image, Map<String, Object> extra) {
-    for (String kind : List.of("Run", "Test")) {
-      List<Map<String, Object>> entries =
-          ModuleConversion.entries(module.content(), kind.equals("Run") ? "tasks" : "tests");
-      for (int i = 0; i < entries.size(); i++) {
-        Map<String, Object> entry = entries.get(i);
-        String from = (kind.equals("Run") ? "tasks[" : "tests[") + i + "]";
-        Map<String, Object> spec =
-            without(entry, "name", "description", "dependencies", "disabled", "timeout");
-        if (type.equals("kubernetes-pod")) {
-          Map<String, Object> resource =
-              serviceResource(
-                  entry.get("resource") != null
-                      ? entry.get("resource")
-                      : module.content().get("serviceResource"));
-          if (resource == null) {
-            continue;
-          }
-          spec.put("resource", resource);
-        }
-        spec.putAll(extra);
-        put(spec, "image", image);
-        ActionDocument action =
-            runtime(kind, type, runtimeName(kind, entry), entry, from, build, true);
-        if (kind.equals("Run")) {
-          action.copy("description", entry, "description", from + ".description");
-        }
-        action.copy("timeout", entry, "timeout", from + ".timeout");
-        action.set("spec", spec, from);
+  private void entries(
+      String kind,
+      String type,
+      String build,
+      boolean withBuildDependencies,
+      Function<Map<String, Object>, Map<String, Object>> spec) {
+    String key = kind.equals("Deploy") ? "services" : kind.equals("Run") ? "tasks" : "tests";
+    List<Map<String, Object>> entries = ModuleConversion.entries(module.content(), key);
+    for (int i = 0; i < entries.size(); i++) {
+      Map<String, Object> entry = entries.get(i);
+      String from = key + "[" + i + "]";
+      Map<String, Object> entrySpec = spec.apply(entry);
+      if (entrySpec == null) {
+        continue;
       }
+      Object name =
+          kind.equals("Test") ? module.name() + "-" + entry.get("name") : entry.get("name");
+      ActionDocument action = base(kind, type, name, from);
+      if (build != null) {
+        action.set("build", build, "build");
+      }
+      List<String> dependencies =
+          withBuildDependencies
+              ? runtimeDependencies(entry.get("dependencies"), from + ".dependencies", build)
+              : convertDependencies(entry.get("dependencies"), from + ".dependencies");
+      action.set("dependencies", dependencies, from + ".dependencies");
+      if (!Boolean.TRUE.equals(module.content().get("disabled"))) {
+        action.copy("disabled", entry, "disabled", from + ".disabled");
+      }
+      if (kind.equals("Run")) {
+        action.copy("description", entry, "description", from + ".description");
+      }
+      action.copy("timeout", entry, "timeout", from + ".timeout");
+      action.set("spec", entrySpec, from);
     }
+  }
+
+  /** A task's or test's fields but those the action has outside its spec. */
+  private static Map<String, Object> runSpec(Map<String, Object> entry) {
+    return without(entry, "name", "description", "dependencies", "disabled", "timeout");
   }
 
   /**
@@ -297,30 +348,6 @@ final class ModuleActions {
     action.set("spec", Map.of("command", List.of()), "build");
   }
 
-  /** A Deploy, Run or Test of a service, task or test. */
-  private ActionDocument runtime(
-      String kind,
-      String type,
-      Object name,
-      Map<String, Object> entry,
-      String from,
-      String build,
-      boolean withBuildDependencies) {
-    ActionDocument action = base(kind, type, name, from);
-    if (build != null) {
-      action.set("build", build, "build");
-    }
-    List<String> dependencies =
-        withBuildDependencies
-            ? runtimeDependencies(entry.get("dependencies"), from + ".dependencies", build)
-            : convertDependencies(entry.get("dependencies"), from + ".dependencies");
-    action.set("dependencies", dependencies, from + ".dependencies");
-    if (!Boolean.TRUE.equals(module.content().get("disabled"))) {
-      action.copy("disabled", entry, "disabled", from + ".disabled");
-    }
-    return action;
-  }
-
   /** The fields every action of the Module has: name, its variables and disabled. */
   private ActionDocument base(String kind, String type, Object name, String from) {
     ActionDocument action = new ActionDocument(module.doc(), kind, type, templates, from);
@@ -338,12 +365,6 @@ final class ModuleActions {
           "source", Map.of("repository", Map.of("url", content.get("repositoryUrl"))), "source");
     }
     return action;
-  }
-
-  private String runtimeName(String kind, Map<String, Object> entry) {
-    return kind.equals("Test")
-        ? module.name() + "-" + entry.get("name")
-        : String.valueOf(entry.get("name"));
   }
 
   /**

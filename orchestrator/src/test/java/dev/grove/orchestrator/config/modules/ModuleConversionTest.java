@@ -385,6 +385,18 @@ class ModuleConversionTest {
   }
 
   @Test
+  void aContainerModuleWithNeitherImageNorDockerfileIsAnErrorAsInGarden() {
+    List<Problem> problems = problems("x/garden.yml", "kind: Module\ntype: container\nname: x\n");
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message()).contains("neither specifies `image` nor has a Dockerfile");
+              assertThat(p.location().line()).isEqualTo(3);
+            });
+  }
+
+  @Test
   void anUnknownModuleTypeIsAnErrorWithTheTypesGroveConverts() {
     List<Problem> problems = problems("x/garden.yml", "kind: Module\ntype: contianer\nname: x\n");
     assertThat(problems)
