@@ -10,6 +10,7 @@ import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
+import dev.grove.actions.run.KubernetesPodRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import java.util.List;
@@ -41,6 +42,8 @@ public final class ActionTypes {
             new ExecRunType(ActionKind.RUN, runner),
             new ContainerRunType(ActionKind.RUN),
             new ExecRunType(ActionKind.TEST, runner),
-            new ContainerRunType(ActionKind.TEST)));
+            new ContainerRunType(ActionKind.TEST),
+            new KubernetesPodRunType(ActionKind.RUN),
+            new KubernetesPodRunType(ActionKind.TEST)));
   }
 }

@@ -27,6 +27,10 @@ final class Diagnostics {
     errors.add(Problems.at(document, path, code, message, suggestion));
   }
 
+  void warning(Problem problem) {
+    warnings.add(problem);
+  }
+
   /** A warning at a property of a document. */
   void warning(
       ConfigDocument document, String path, String code, String message, String suggestion) {

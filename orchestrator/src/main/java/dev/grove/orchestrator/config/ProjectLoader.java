@@ -11,6 +11,7 @@ import dev.grove.api.error.Problem;
 import dev.grove.api.project.ProjectFiles;
 import dev.grove.api.project.UserFiles;
 import dev.grove.api.value.ValueTrees;
+import dev.grove.orchestrator.config.modules.ModuleConversion;
 import dev.grove.orchestrator.error.ConfigException;
 import dev.grove.orchestrator.error.GroveException;
 import dev.grove.orchestrator.files.FileEntry;
@@ -46,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProjectLoader {
   public static final List<String> PROJECT_FILES =
       List.of("project.garden.yml", "project.garden.yaml");
-  static final Set<String> IGNORED_GARDEN_KINDS = Set.of("Module", "Workflow", "Command");
+  static final Set<String> IGNORED_GARDEN_KINDS = Set.of("Workflow", "Command");
 
   private final Path root;
   private final TemplateResolver templates;
@@ -191,8 +192,14 @@ public final class ProjectLoader {
     Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
     baseContext.put(
         "environment", TemplateContexts.environment(project.environment(), project.namespace()));
+    // Templates render actions and Modules; Modules become the actions Garden converts them to.
     List<ConfigDocument> rendered =
-        new TemplateExpansion(templating, project, baseContext).expand(documents, diagnostics);
+        new ModuleConversion(types, project.registry())
+            .convert(
+                new TemplateExpansion(templating, project, baseContext)
+                    .expand(documents, diagnostics),
+                diagnostics::error,
+                diagnostics::warning);
     ParsedActions parsed =
         parseActions(
             rendered,

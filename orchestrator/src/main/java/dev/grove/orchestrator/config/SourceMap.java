@@ -12,6 +12,13 @@ import java.util.Map;
 public final class SourceMap {
   private final Map<String, int[]> positions = new HashMap<>();
 
+  /** A map of given positions, for documents made from another (a converted Module's actions). */
+  public static SourceMap of(Map<String, int[]> positions) {
+    SourceMap map = new SourceMap();
+    positions.forEach((path, at) -> map.put(path, at[0], at[1]));
+    return map;
+  }
+
   void put(String path, int line, int column) {
     positions.putIfAbsent(path, new int[] {line, column});
   }
