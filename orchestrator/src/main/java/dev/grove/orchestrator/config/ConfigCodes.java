@@ -108,5 +108,8 @@ public final class ConfigCodes {
   /** A field Grove accepts but does not act on yet: it is ignored. */
   public static final String GROVE_NOT_ACTED_ON = "GROVE_NOT_ACTED_ON";
 
+  /** A Grove setting in a Garden file (where Garden rejects it): it belongs in grove.yml. */
+  public static final String GROVE_SETTING_MOVED = "GROVE_SETTING_MOVED";
+
   private ConfigCodes() {}
 }

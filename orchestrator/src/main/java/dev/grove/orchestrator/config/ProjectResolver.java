@@ -60,8 +60,11 @@ final class ProjectResolver {
 
     // Providers enabled in this environment.
     Map<String, Object> providerContext = providerContext(base, vars, env.name(), namespace);
+    GroveSettings settings = GroveSettings.read(root, diagnostics);
     List<Provider> providers =
-        providers(doc, raw.get("providers"), name, env.name(), providerContext, diagnostics);
+        settings.applyTo(
+            providers(doc, raw.get("providers"), name, env.name(), providerContext, diagnostics),
+            name);
 
     String appNamespace = name + "-" + namespace;
     for (Provider provider : providers) {
@@ -69,12 +72,17 @@ final class ProjectResolver {
         appNamespace = kubernetes.namespace().get().name();
       }
     }
+    if (raw.containsKey("concurrency")) {
+      GroveSettings.warnDeprecated(
+          doc, "concurrency", "concurrency", "concurrency: {build: 4, ...}", diagnostics);
+    }
     Map<String, Integer> concurrency =
-        concurrency(
-            doc,
-            templating.resolveOrNull(
-                doc, "concurrency", raw.get("concurrency"), providerContext, diagnostics, null),
-            diagnostics);
+        settings.concurrencyOver(
+            concurrency(
+                doc,
+                templating.resolveOrNull(
+                    doc, "concurrency", raw.get("concurrency"), providerContext, diagnostics, null),
+                diagnostics));
     return new ProjectConfig(
         root,
         name,
@@ -418,7 +426,10 @@ final class ProjectResolver {
       }
     }
     Object buildMode = config.get("buildMode");
-    if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
+    if ("jib".equals(buildMode)) { // Garden's kubernetes provider refuses it
+      GroveSettings.warnDeprecated(
+          doc, path + ".buildMode", "buildMode: jib", "buildMode: jib", diagnostics);
+    } else if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
       diagnostics.error(
           doc,
           path + ".buildMode",

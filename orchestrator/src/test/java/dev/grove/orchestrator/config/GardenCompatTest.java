@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class GardenCompatTest {
   private static final Path CORPUS = Fixtures.project("garden-compat");
+  private static final Path EXAMPLES = Path.of("../examples").toAbsolutePath().normalize();
 
   record Recorded(List<String> actions, List<String> edges) {}
 
@@ -42,25 +43,54 @@ class GardenCompatTest {
             dir ->
                 DynamicTest.dynamicTest(
                     dir.getFileName().toString(),
+                    () -> assertSameGraph(dir, dir.resolve("garden-graph.json"))));
+  }
+
+  /**
+   * Grove's own {@code examples/} load in Garden unchanged, with the same graph: checked in place
+   * (not as copies that could drift), against recordings in {@code
+   * projects/garden-compat-examples/<example>.json}; an example without one fails.
+   */
+  @TestFactory
+  Stream<DynamicTest> examplesLoadInGardenWithTheSameGraph() throws IOException {
+    List<Path> examples;
+    try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+      examples = dirs.filter(Files::isDirectory).sorted().toList();
+    }
+    assertThat(examples).as("examples under " + EXAMPLES).isNotEmpty();
+    return examples.stream()
+        .map(
+            dir ->
+                DynamicTest.dynamicTest(
+                    dir.getFileName().toString(),
                     () -> {
-                      Recorded garden =
-                          new ObjectMapper()
-                              .readValue(dir.resolve("garden-graph.json").toFile(), Recorded.class);
-                      ActionGraph graph = Fixtures.load(dir, null, Map.of(), Map.of()).graph();
-                      TreeSet<String> actions = new TreeSet<>();
-                      TreeSet<String> edges = new TreeSet<>();
-                      for (ActionRef ref : graph.topologicalOrder()) {
-                        actions.add(ref.toString());
-                        for (ActionRef dep : graph.dependencies(ref)) {
-                          edges.add(ref + "->" + dep);
-                        }
-                      }
-                      assertThat(actions)
-                          .as("actions")
-                          .containsExactlyElementsOf(new TreeSet<>(garden.actions()));
-                      assertThat(edges)
-                          .as("edges")
-                          .containsExactlyElementsOf(new TreeSet<>(garden.edges()));
+                      Path recording =
+                          Fixtures.project("garden-compat-examples")
+                              .resolve(dir.getFileName() + ".json");
+                      assertThat(recording)
+                          .as(
+                              "Garden's graph of "
+                                  + dir
+                                  + ": record it with ../shared/peers/garden/compare.sh"
+                                  + " examples/NAME --record "
+                                  + recording)
+                          .isRegularFile();
+                      assertSameGraph(dir, recording);
                     }));
+  }
+
+  private static void assertSameGraph(Path project, Path recording) throws IOException {
+    Recorded garden = new ObjectMapper().readValue(recording.toFile(), Recorded.class);
+    ActionGraph graph = Fixtures.load(project, null, Map.of(), Map.of()).graph();
+    TreeSet<String> actions = new TreeSet<>();
+    TreeSet<String> edges = new TreeSet<>();
+    for (ActionRef ref : graph.topologicalOrder()) {
+      actions.add(ref.toString());
+      for (ActionRef dep : graph.dependencies(ref)) {
+        edges.add(ref + "->" + dep);
+      }
+    }
+    assertThat(actions).as("actions").containsExactlyElementsOf(new TreeSet<>(garden.actions()));
+    assertThat(edges).as("edges").containsExactlyElementsOf(new TreeSet<>(garden.edges()));
   }
 }
