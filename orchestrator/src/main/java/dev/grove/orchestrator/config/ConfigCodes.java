@@ -100,6 +100,9 @@ public final class ConfigCodes {
   /** An action's {@code source.path} is outside the project. */
   public static final String SOURCE_OUTSIDE_PROJECT = "SOURCE_OUTSIDE_PROJECT";
 
+  /** A remote source (project {@code sources}) could not be cloned: URL, ref or network. */
+  public static final String REMOTE_SOURCE_FAILED = "REMOTE_SOURCE_FAILED";
+
   // -- warnings
 
   /** A Garden kind Grove does not load yet (a Module, a Workflow, ...): the document is ignored. */

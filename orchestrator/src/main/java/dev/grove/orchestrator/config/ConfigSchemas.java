@@ -32,7 +32,8 @@ final class ConfigSchemas {
           // Deprecated here (Garden rejects it): grove.yml holds it now, see GroveSettings.
           .field(
               "concurrency", Schema.obj().any("build", "deploy", "run", "test", "overall").build())
-          .notActedOn("outputs", "sources", "proxy", "modules", "requirements", "importVariables")
+          .field("sources", Schema.listOf(Schema.obj().any("name", "repositoryUrl").build()))
+          .notActedOn("outputs", "proxy", "modules", "requirements", "importVariables")
           .build();
 
   private static final Schema.Obj COMMON =
