@@ -203,7 +203,8 @@ public final class ProjectLoader {
     ParsedActions parsed =
         parseActions(
             documents,
-            new ActionParser(templating, project, options, baseContext, types),
+            new ActionParser(templating, project, options, baseContext, types)
+                .remoteSources(remote),
             diagnostics);
     Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);
     diagnostics.throwIfErrors();

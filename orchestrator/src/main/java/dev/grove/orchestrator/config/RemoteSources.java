@@ -103,6 +103,25 @@ final class RemoteSources {
     return documents;
   }
 
+  /**
+   * The clone of an action's {@code source.repository.url}, cloned now when missing, into {@code
+   * .grove/sources/action/<kind.name>--<hash>} as Garden does; null when it failed (reported).
+   */
+  Path actionClone(ConfigDocument doc, String action, String url, Diagnostics diagnostics) {
+    try {
+      Path clone = git.ensure(root.resolve(DIR).resolve("action"), action, url);
+      return scanned(clone, diagnostics) == null ? null : clone;
+    } catch (GitClones.FetchException e) {
+      diagnostics.error(
+          doc,
+          "source.repository.url",
+          ConfigCodes.REMOTE_SOURCE_FAILED,
+          "Cannot fetch the source of " + action + " from " + url + ": " + e.getMessage(),
+          e.suggestion());
+      return null;
+    }
+  }
+
   /** {@code scan} with the files of every clone this load used, as paths from the root. */
   ScanResult withClones(ScanResult scan) {
     if (clones.isEmpty()) {
@@ -118,7 +137,8 @@ final class RemoteSources {
     return ScanResult.of(entries, scan.nonFiles());
   }
 
-  private List<ConfigDocument> documentsOf(Path clone, Diagnostics diagnostics) {
+  /** The clone's files (and they count for versions from now on); null when unreadable. */
+  private ScanResult scanned(Path clone, Diagnostics diagnostics) {
     ScanResult scan;
     try {
       scan = FileScanner.scan(clone, ignoreFiles);
@@ -132,11 +152,23 @@ final class RemoteSources {
               0,
               0,
               null));
+      return null;
+    }
+    clones.add(scan);
+    prefixes.add(prefix(clone));
+    return scan;
+  }
+
+  private String prefix(Path clone) {
+    return root.relativize(clone).toString().replace('\\', '/') + "/";
+  }
+
+  private List<ConfigDocument> documentsOf(Path clone, Diagnostics diagnostics) {
+    ScanResult scan = scanned(clone, diagnostics);
+    if (scan == null) {
       return List.of();
     }
-    String prefix = root.relativize(clone).toString().replace('\\', '/') + "/";
-    clones.add(scan);
-    prefixes.add(prefix);
+    String prefix = prefix(clone);
     List<ConfigDocument> documents = new ArrayList<>();
     for (FileEntry entry : scan.entries()) {
       String fileName = entry.path().substring(entry.path().lastIndexOf('/') + 1);

@@ -115,6 +115,30 @@ class RemoteSourcesTest {
   }
 
   @Test
+  void anActionsSourceRepositoryUrlIsClonedAsItsSourceFolder() throws Exception {
+    projectWithSource(url("main"));
+    Files.delete(project.resolve("project.garden.yml"));
+    Files.writeString(
+        project.resolve("project.garden.yml"),
+        "apiVersion: garden.io/v1\nkind: Project\nname: shop\nenvironments:\n  - name: dev\n");
+    Files.writeString(
+        project.resolve("build.garden.yml"),
+        "kind: Build\ntype: exec\nname: api\nsource:\n  repository:\n    url: "
+            + url("v1")
+            + "\nspec:\n  command: [cat, api/main.txt]\n");
+
+    LoadedProject loaded = load();
+
+    Path clone = GitClones.folder(project.resolve(".grove/sources/action"), "build.api", url("v1"));
+    assertThat(project.resolve(loaded.actions().get(BUILD_API).config().sourceDir()))
+        .isEqualTo(clone);
+    assertThat(loaded.actions().get(BUILD_API).sources())
+        .extracting(dev.grove.orchestrator.files.FileEntry::path)
+        .contains(project.relativize(clone.resolve("api/main.txt")).toString());
+    assertThat(loaded.graph().dependencies(DEPLOY_API)).containsExactly(BUILD_API);
+  }
+
+  @Test
   void aRefThatDoesNotExistIsAnErrorNamingTheSourceUrlAndWhatToDo() throws Exception {
     projectWithSource(url("no-such-branch"));
 
