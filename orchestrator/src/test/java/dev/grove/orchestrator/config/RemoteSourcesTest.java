@@ -97,17 +97,25 @@ class RemoteSourcesTest {
 
     Files.writeString(repo.resolve("api/main.txt"), "two\n");
     commit("second");
-    assertThat(load().actions().get(BUILD_API).version()).isEqualTo(before);
+    LoadedProject pinned = load();
+    assertThat(pinned.actions().get(BUILD_API).version()).isEqualTo(before);
 
-    String head = git(repo, "rev-parse", "HEAD").strip();
+    // grove update-remote removes the clone; a warm project then no longer counts as current
+    assertThat(pinned.clonesPresent()).isTrue();
+    deleteTree(clone(url("main")));
+    assertThat(pinned.clonesPresent()).isFalse();
+    assertThat(load().actions().get(BUILD_API).version()).isNotEqualTo(before);
+
+    assertThat(clone(url("main")).resolve("api/main.txt")).hasContent("two");
+
+    String head = git(repo, "rev-parse", "HEAD~1").strip();
     projectWithSource(url(head));
     assertThat(load().actions().get(BUILD_API).version()).isNotEqualTo(before);
-    assertThat(clone(url(head)).resolve("api/main.txt")).hasContent("two");
+    assertThat(clone(url(head)).resolve("api/main.txt")).hasContent("one");
 
     projectWithSource(url("v1"));
     load();
     assertThat(clone(url("v1")).resolve("api/main.txt")).hasContent("one");
-    assertThat(clone(url("main")).resolve("api/main.txt")).hasContent("one");
   }
 
   private Path clone(String url) {
@@ -171,6 +179,14 @@ class RemoteSourcesTest {
               assertThat(p.message()).contains("no branch, tag or commit after `#`");
               assertThat(p.suggestion()).contains("#main");
             });
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private void commit(String message) throws Exception {
