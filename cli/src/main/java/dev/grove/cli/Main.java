@@ -13,6 +13,7 @@ import dev.grove.cli.command.RenderCommand;
 import dev.grove.cli.command.RunCommand;
 import dev.grove.cli.command.RunsCommand;
 import dev.grove.cli.command.SandboxCommand;
+import dev.grove.cli.command.UpdateRemoteCommand;
 import dev.grove.cli.command.ValidateCommand;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.Renderer;
@@ -66,6 +67,7 @@ public final class Main {
     commands.put("sandbox", () -> SandboxCommand.of(app));
     commands.put("render", () -> new RenderCommand(app));
     commands.put("logs", () -> new LogsCommand(app));
+    commands.put("update-remote", () -> new UpdateRemoteCommand(app));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only != null) {
       cli.addSubcommand(only.get());

@@ -76,6 +76,25 @@ class MainTest {
   }
 
   @Test
+  void updateRemoteRemovesTheClonesOfWhatItNamesThenValidates() throws Exception {
+    Path clones = project.resolve(".grove/sources");
+    Files.createDirectories(clones.resolve("project/lib--0123456789/api"));
+    Files.writeString(clones.resolve("project/lib--0123456789/api/garden.yml"), "kind: Build\n");
+    Files.createDirectories(clones.resolve("action/build.api--0123456789"));
+
+    CliRun run = CliRun.run(project, home, null, "update-remote", "sources");
+
+    assertThat(run.exitCode).as(run.err).isEqualTo(0);
+    assertThat(clones.resolve("project")).doesNotExist();
+    assertThat(clones.resolve("action/build.api--0123456789")).isDirectory();
+    assertThat(daemon.requestBodies).hasSize(1);
+
+    CliRun wrong = CliRun.run(project, home, null, "update-remote", "modules");
+    assertThat(wrong.exitCode).isEqualTo(2);
+    assertThat(wrong.err).contains("sources, actions, all");
+  }
+
+  @Test
   void exitsWith2WhenNoProjectIsFound() throws Exception {
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     CliRun run = CliRun.run(elsewhere, home, null, "validate");

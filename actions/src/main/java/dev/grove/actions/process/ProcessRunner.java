@@ -245,9 +245,23 @@ public final class ProcessRunner {
    */
   static List<String> resolve(List<String> command, Map<String, String> env) {
     String program = command.get(0);
-    String path = env.get("PATH");
-    if (program.contains(File.separator) || path == null) {
+    if (program.contains(File.separator)) {
       return command;
+    }
+    return onPath(program, env.get("PATH"))
+        .map(
+            found -> {
+              List<String> resolved = new ArrayList<>(command);
+              resolved.set(0, found.toString());
+              return resolved;
+            })
+        .orElse(command);
+  }
+
+  /** The executable file {@code program} names on {@code path} (a {@code PATH} value), if any. */
+  public static java.util.Optional<Path> onPath(String program, String path) {
+    if (path == null || path.isBlank()) {
+      return java.util.Optional.empty();
     }
     for (String dir : path.split(File.pathSeparator)) {
       if (dir.isEmpty()) {
@@ -255,12 +269,10 @@ public final class ProcessRunner {
       }
       Path candidate = Path.of(dir, program);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        List<String> resolved = new ArrayList<>(command);
-        resolved.set(0, candidate.toString());
-        return resolved;
+        return java.util.Optional.of(candidate);
       }
     }
-    return command;
+    return java.util.Optional.empty();
   }
 
   /**

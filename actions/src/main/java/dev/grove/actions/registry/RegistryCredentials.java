@@ -4,15 +4,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.project.UserFiles;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
@@ -271,7 +270,7 @@ public final class RegistryCredentials {
       throws ActionException {
     String command = "docker-credential-" + helper;
     String source = kind + " " + helper;
-    Optional<Path> executable = onPath(command, env.get("PATH"));
+    Optional<Path> executable = ProcessRunner.onPath(command, env.get("PATH"));
     if (executable.isEmpty()) {
       throw new ActionException(
           ActionCodes.REGISTRY_CREDENTIALS,
@@ -377,22 +376,6 @@ public final class RegistryCredentials {
                 RegistryAuth.GOOGLE_ACCESS_TOKEN_USER,
                 t,
                 "Google Application Default Credentials"));
-  }
-
-  private static Optional<Path> onPath(String command, String path) {
-    if (path == null || path.isBlank()) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, command);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   private static CompletableFuture<byte[]> readAsync(InputStream stream) {

@@ -133,7 +133,7 @@ public abstract class RunCommand implements Callable<Integer> {
         paramLabel = "KIND=N",
         description =
             "How many actions run at once for this run: build, deploy, run, test or overall"
-                + " (default build=4, deploy=8, overall=16, or the project's `concurrency`);"
+                + " (default build=4, deploy=8, overall=16, or `concurrency` in grove.yml);"
                 + " repeatable.")
     List<String> concurrency = new ArrayList<>();
   }

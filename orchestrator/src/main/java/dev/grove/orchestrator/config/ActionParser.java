@@ -34,6 +34,14 @@ final class ActionParser {
     this.baseContext = baseContext;
   }
 
+  private RemoteSources remoteSources;
+
+  /** Where {@code source.repository.url} is cloned; without it that field is not acted on. */
+  ActionParser remoteSources(RemoteSources remoteSources) {
+    this.remoteSources = remoteSources;
+    return this;
+  }
+
   /** The action, or null when its problems make it unusable (they are added to diagnostics). */
   ActionConfig parse(ConfigDocument doc, ActionKind kind, Diagnostics diagnostics) {
     Map<String, Object> raw = doc.content();
@@ -71,7 +79,7 @@ final class ActionParser {
     if (build != null) {
       dependencies.add(new ActionConfig.Dependency(ActionRef.of(ActionKind.BUILD, build), "build"));
     }
-    String sourceDir = sourceDir(doc, configDir, context, diagnostics);
+    String sourceDir = sourceDir(doc, ActionRef.of(kind, name), configDir, context, diagnostics);
     List<String> include = stringList(doc, "include", raw.get("include"), context, diagnostics);
     List<String> exclude = stringList(doc, "exclude", raw.get("exclude"), context, diagnostics);
     Object timeout = timeout(doc, context, diagnostics);
@@ -269,13 +277,27 @@ final class ActionParser {
     return null;
   }
 
-  /** The action's source folder relative to the root: its config's, or {@code source.path}. */
+  /**
+   * The action's source folder relative to the root: its config's, {@code source.path}, or the
+   * clone of {@code source.repository.url}.
+   */
   private String sourceDir(
-      ConfigDocument doc, Path configDir, Map<String, Object> context, Diagnostics diagnostics) {
+      ConfigDocument doc,
+      ActionRef ref,
+      Path configDir,
+      Map<String, Object> context,
+      Diagnostics diagnostics) {
     String sourceDir = relative(project.root(), configDir);
     Object source =
         templating.resolveOrNull(
             doc, "source", doc.content().get("source"), context, diagnostics, null);
+    if (remoteSources != null
+        && source instanceof Map<?, ?> sourceMap
+        && sourceMap.get("repository") instanceof Map<?, ?> repository
+        && repository.get("url") instanceof String url) {
+      Path clone = remoteSources.actionClone(doc, ref.toString(), url, diagnostics);
+      return clone == null ? sourceDir : relative(project.root(), clone);
+    }
     if (source instanceof Map<?, ?> sourceMap && sourceMap.get("path") instanceof String path) {
       Path dir = configDir.resolve(path).normalize();
       if (!Files.isDirectory(dir)) {

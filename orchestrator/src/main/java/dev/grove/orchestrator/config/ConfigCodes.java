@@ -118,6 +118,9 @@ public final class ConfigCodes {
   /** Two ConfigTemplates (or ModuleTemplates) have the same name. */
   public static final String DUPLICATE_TEMPLATE = "DUPLICATE_TEMPLATE";
 
+  /** A remote source (project {@code sources}) could not be cloned: URL, ref or network. */
+  public static final String REMOTE_SOURCE_FAILED = "REMOTE_SOURCE_FAILED";
+
   // -- warnings
 
   /** A Garden kind Grove does not load yet (a Module, a Workflow, ...): the document is ignored. */
@@ -125,6 +128,9 @@ public final class ConfigCodes {
 
   /** A field Grove accepts but does not act on yet: it is ignored. */
   public static final String GROVE_NOT_ACTED_ON = "GROVE_NOT_ACTED_ON";
+
+  /** A Grove setting in a Garden file (where Garden rejects it): it belongs in grove.yml. */
+  public static final String GROVE_SETTING_MOVED = "GROVE_SETTING_MOVED";
 
   private ConfigCodes() {}
 }

@@ -29,10 +29,11 @@ final class ConfigSchemas {
               "domain")
           .field("environments", Schema.listOf(ENVIRONMENT))
           .field("scan", Schema.obj().any("include", "exclude", "git").build())
-          // A Grove extension (Garden has no such field): how many actions run at once.
+          // Deprecated here (Garden rejects it): grove.yml holds it now, see GroveSettings.
           .field(
               "concurrency", Schema.obj().any("build", "deploy", "run", "test", "overall").build())
-          .notActedOn("outputs", "sources", "proxy", "modules", "requirements", "importVariables")
+          .field("sources", Schema.listOf(Schema.obj().any("name", "repositoryUrl").build()))
+          .notActedOn("outputs", "proxy", "modules", "requirements", "importVariables")
           .build();
 
   private static final Schema.Obj COMMON =

@@ -16,6 +16,18 @@ public record LoadedProject(
     List<Problem> warnings) {
 
   /**
+   * False when the clone of a remote source an action lives in is gone ({@code grove update-remote}
+   * removed it): the project must be loaded again, which clones it anew.
+   */
+  public boolean clonesPresent() {
+    return actions.values().stream()
+        .map(action -> action.config().sourceDir())
+        .filter(dir -> dir.startsWith(RemoteSources.DIR + "/"))
+        .distinct()
+        .allMatch(dir -> java.nio.file.Files.isDirectory(project.root().resolve(dir)));
+  }
+
+  /**
    * One action, resolved.
    *
    * @param templateContext the context its spec was resolved in; runs resolve the spec again in it

@@ -192,6 +192,13 @@ public final class ProjectLoader {
     Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
     baseContext.put(
         "environment", TemplateContexts.environment(project.environment(), project.namespace()));
+    RemoteSources remote = RemoteSources.of(root, options, ignoreFiles(project.dotIgnoreFile()));
+    documents.addAll(
+        remote.projectDocuments(
+            projectDoc,
+            templating,
+            TemplateContexts.withVariables(baseContext, project.variables()),
+            diagnostics));
     // Templates render actions and Modules; Modules become the actions Garden converts them to.
     List<ConfigDocument> rendered =
         new ModuleConversion(types, project.registry())
@@ -203,17 +210,20 @@ public final class ProjectLoader {
     ParsedActions parsed =
         parseActions(
             rendered,
-            new ActionParser(templating, project, options, baseContext, types),
+            new ActionParser(templating, project, options, baseContext, types)
+                .remoteSources(remote),
             diagnostics);
     GardenRules.apiVersion(projectDoc, parsed.actions().values(), diagnostics);
     Map<ActionRef, Set<ActionRef>> edges = edges(parsed, diagnostics);
     diagnostics.throwIfErrors();
     ActionGraph graph = graph(parsed.actions(), edges, diagnostics);
+    ScanResult withClones = remote.withClones(scan);
     Map<ActionRef, LoadedProject.ResolvedAction> resolved =
-        resolveSpecs(graph, parsed.actions(), project, baseContext, scan, templating, diagnostics);
+        resolveSpecs(
+            graph, parsed.actions(), project, baseContext, withClones, templating, diagnostics);
     diagnostics.throwIfErrors();
 
-    hashes.retainOnly(root, scan.entries());
+    hashes.retainOnly(root, withClones.entries());
     Set<String> envKeys = new TreeSet<>();
     envKeysRead(projectDoc, envKeys);
     for (ConfigDocument doc : documents) {

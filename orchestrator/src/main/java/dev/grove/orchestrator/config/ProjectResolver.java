@@ -58,16 +58,19 @@ final class ProjectResolver {
     Map<String, Object> providerContext = providerContext(base, vars, env.name(), namespace);
     InitScript initScript =
         new InitScript(root, options.env(), InitScript.TIMEOUT, new ProcessRunner());
+    GroveSettings settings = GroveSettings.read(root, diagnostics);
     List<Provider> providers =
-        new ProviderResolver(templating, initScript)
-            .resolve(
-                doc,
-                raw.get("providers"),
-                name,
-                env.name(),
-                namespace,
-                providerContext,
-                diagnostics);
+        settings.applyTo(
+            new ProviderResolver(templating, initScript)
+                .resolve(
+                    doc,
+                    raw.get("providers"),
+                    name,
+                    env.name(),
+                    namespace,
+                    providerContext,
+                    diagnostics),
+            name);
 
     String appNamespace = name + "-" + namespace;
     for (Provider provider : providers) {
@@ -75,12 +78,17 @@ final class ProjectResolver {
         appNamespace = kubernetes.namespace().get().name();
       }
     }
+    if (raw.containsKey("concurrency")) {
+      GroveSettings.warnDeprecated(
+          doc, "concurrency", "concurrency", "concurrency: {build: 4, ...}", diagnostics);
+    }
     Map<String, Integer> concurrency =
-        concurrency(
-            doc,
-            templating.resolveOrNull(
-                doc, "concurrency", raw.get("concurrency"), providerContext, diagnostics, null),
-            diagnostics);
+        settings.concurrencyOver(
+            concurrency(
+                doc,
+                templating.resolveOrNull(
+                    doc, "concurrency", raw.get("concurrency"), providerContext, diagnostics, null),
+                diagnostics));
     return new ProjectConfig(
         root,
         name,
@@ -369,7 +377,10 @@ final class ProjectResolver {
       }
     }
     Object buildMode = config.get("buildMode");
-    if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
+    if ("jib".equals(buildMode)) { // Garden's kubernetes provider refuses it
+      GroveSettings.warnDeprecated(
+          doc, path + ".buildMode", "buildMode: jib", "buildMode: jib", diagnostics);
+    } else if (buildMode != null && !BUILD_MODES.contains(String.valueOf(buildMode))) {
       diagnostics.error(
           doc,
           path + ".buildMode",

@@ -153,7 +153,8 @@ public final class DefaultProjectService implements ProjectService {
               .orElseGet(() -> warm.loader.scan(dotIgnoreFile));
       if (warm.last != null
           && warm.last.resolvesAlike(warm.lastOptions, options)
-          && scan.sameAs(warm.last.scan())) {
+          && scan.sameAs(warm.last.scan())
+          && warm.last.project().clonesPresent()) {
         return warm.last.project();
       }
       long started = System.nanoTime();

@@ -110,7 +110,7 @@ public final class Runs {
     RunPlan plan = RunPlan.of(project, request);
     Limits runLimits =
         limits
-            .with(project.project().concurrency(), "the project's concurrency")
+            .with(project.project().concurrency(), "concurrency in grove.yml")
             .with(request.concurrency(), "--concurrency");
     RunExecution execution =
         new RunExecution(runId, project, plan, request.project().env(), services, runLimits);

@@ -22,12 +22,11 @@ import org.junit.jupiter.api.TestFactory;
  * Grove's graph of each Garden project under {@code projects/garden-compat/} is Garden's: the
  * actions and edges Garden 0.13.24's {@code garden get graph} printed for it, recorded in the
  * project's {@code garden-graph.json} by {@code ../shared/peers/garden/compare.sh DIR --record
- * DIR/garden-graph.json} (Garden is not needed here). A project's {@code grove-omits.txt} lists the
- * actions Garden adds that Grove deliberately does not (with why, in comments): they and their
- * edges are left out of Garden's graph before comparing.
+ * DIR/garden-graph.json} (Garden is not needed here).
  */
 class GardenCompatTest {
   private static final Path CORPUS = Fixtures.project("garden-compat");
+  private static final Path EXAMPLES = Path.of("../examples").toAbsolutePath().normalize();
 
   record Recorded(List<String> actions, List<String> edges) {}
 
@@ -46,36 +45,73 @@ class GardenCompatTest {
             dir ->
                 DynamicTest.dynamicTest(
                     dir.getFileName().toString(),
+                    () -> assertSameGraph(dir, dir.resolve("garden-graph.json"), omitted(dir))));
+  }
+
+  /**
+   * Grove's own {@code examples/} load in Garden unchanged, with the same graph: checked in place
+   * (not as copies that could drift), against recordings in {@code
+   * projects/garden-compat-examples/<example>.json}; an example without one fails.
+   */
+  @TestFactory
+  Stream<DynamicTest> examplesLoadInGardenWithTheSameGraph() throws IOException {
+    List<Path> examples;
+    try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+      examples = dirs.filter(Files::isDirectory).sorted().toList();
+    }
+    assertThat(examples).as("examples under " + EXAMPLES).isNotEmpty();
+    return examples.stream()
+        .map(
+            dir ->
+                DynamicTest.dynamicTest(
+                    dir.getFileName().toString(),
                     () -> {
-                      Recorded garden =
-                          new ObjectMapper()
-                              .readValue(dir.resolve("garden-graph.json").toFile(), Recorded.class);
-                      Set<String> omitted = omitted(dir);
-                      ActionGraph graph = Fixtures.load(dir, null, Map.of(), Map.of()).graph();
-                      TreeSet<String> actions = new TreeSet<>();
-                      TreeSet<String> edges = new TreeSet<>();
-                      for (ActionRef ref : graph.topologicalOrder()) {
-                        actions.add(ref.toString());
-                        for (ActionRef dep : graph.dependencies(ref)) {
-                          edges.add(ref + "->" + dep);
-                        }
-                      }
-                      assertThat(actions)
-                          .as("actions")
-                          .containsExactlyElementsOf(
-                              garden.actions().stream()
-                                  .filter(a -> !omitted.contains(a))
-                                  .collect(Collectors.toCollection(TreeSet::new)));
-                      assertThat(edges)
-                          .as("edges")
-                          .containsExactlyElementsOf(
-                              garden.edges().stream()
-                                  .filter(
-                                      e -> Stream.of(e.split("->")).noneMatch(omitted::contains))
-                                  .collect(Collectors.toCollection(TreeSet::new)));
+                      Path recording =
+                          Fixtures.project("garden-compat-examples")
+                              .resolve(dir.getFileName() + ".json");
+                      assertThat(recording)
+                          .as(
+                              "Garden's graph of "
+                                  + dir
+                                  + ": record it with ../shared/peers/garden/compare.sh"
+                                  + " examples/NAME --record "
+                                  + recording)
+                          .isRegularFile();
+                      assertSameGraph(dir, recording, Set.of());
                     }));
   }
 
+  /**
+   * Asserts Grove's graph of {@code project} is Garden's recorded one, but for the actions Grove
+   * deliberately leaves out (and their edges).
+   */
+  private static void assertSameGraph(Path project, Path recording, Set<String> omitted)
+      throws IOException {
+    Recorded garden = new ObjectMapper().readValue(recording.toFile(), Recorded.class);
+    ActionGraph graph = Fixtures.load(project, null, Map.of(), Map.of()).graph();
+    TreeSet<String> actions = new TreeSet<>();
+    TreeSet<String> edges = new TreeSet<>();
+    for (ActionRef ref : graph.topologicalOrder()) {
+      actions.add(ref.toString());
+      for (ActionRef dep : graph.dependencies(ref)) {
+        edges.add(ref + "->" + dep);
+      }
+    }
+    assertThat(actions)
+        .as("actions")
+        .containsExactlyElementsOf(
+            garden.actions().stream()
+                .filter(a -> !omitted.contains(a))
+                .collect(Collectors.toCollection(TreeSet::new)));
+    assertThat(edges)
+        .as("edges")
+        .containsExactlyElementsOf(
+            garden.edges().stream()
+                .filter(e -> Stream.of(e.split("->")).noneMatch(omitted::contains))
+                .collect(Collectors.toCollection(TreeSet::new)));
+  }
+
+  /** The actions of Garden's graph Grove leaves out on purpose: {@code grove-omits.txt}, if any. */
   private static Set<String> omitted(Path dir) throws IOException {
     Path file = dir.resolve("grove-omits.txt");
     if (!Files.isRegularFile(file)) {

@@ -29,11 +29,16 @@ final class KubernetesDeployHandler
         dev.grove.actions.kube.Workloads {
   private final KubeDeployer deployer;
   private final RegistryCredentials credentials;
+  private final KustomizeBuild kustomize;
 
   KubernetesDeployHandler(
-      KubeCluster.Opener clusters, RegistryCredentials credentials, Duration pollInterval) {
+      KubeCluster.Opener clusters,
+      RegistryCredentials credentials,
+      KustomizeBuild kustomize,
+      Duration pollInterval) {
     this.deployer = new KubeDeployer(clusters, pollInterval);
     this.credentials = credentials;
+    this.kustomize = kustomize;
   }
 
   private static KubernetesDeploySpec spec(ActionContext context) throws ActionException {
@@ -70,7 +75,8 @@ final class KubernetesDeployHandler
             namespace(context, spec),
             (document, file, index) ->
                 target.templates().resolve(document, file + " document " + (index + 1)),
-            pullSecrets(context));
+            pullSecrets(context),
+            kustomize.forAction(context, spec.timeout()));
     return new Rendered(rendered.objects(), rendered.warnings());
   }
 

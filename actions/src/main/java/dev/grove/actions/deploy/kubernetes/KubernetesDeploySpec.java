@@ -3,7 +3,6 @@ package dev.grove.actions.deploy.kubernetes;
 import dev.grove.actions.kube.patch.Patches;
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;
-import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import java.util.regex.Pattern;
  * @param injectProviderPullSecrets {@code imagePullSecrets: provider}: Grove adds the {@code
  *     kubernetes} provider's pull secrets to the pod templates whose images need them
  * @param defaultTarget the workload that {@code logs} and {@code exec} pick
+ * @param kustomize {@code kustomize build} of a folder, whose objects come after the files'
  */
 public record KubernetesDeploySpec(
     List<Map<String, Object>> manifests,
@@ -43,7 +43,8 @@ public record KubernetesDeploySpec(
     boolean waitForJobs,
     Duration timeout,
     boolean injectProviderPullSecrets,
-    Optional<DefaultTarget> defaultTarget) {
+    Optional<DefaultTarget> defaultTarget,
+    Optional<Kustomize> kustomize) {
 
   /** Garden's default timeout of a Deploy. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
@@ -77,6 +78,21 @@ public record KubernetesDeploySpec(
   public record PatchResource(String kind, String name, String strategy, Object patch) {}
 
   /**
+   * {@code kustomize}: the folder {@code kustomize build} renders, as Garden runs it.
+   *
+   * @param path the folder with the {@code kustomization.yaml}, relative to the build folder
+   * @param extraArgs more arguments after the path (not {@code -o}/{@code --output}, as in Garden)
+   */
+  public record Kustomize(String path, List<String> extraArgs) {
+    /** The arguments Garden refuses in {@code extraArgs}: the output must come back to it. */
+    static final List<String> DISALLOWED = List.of("-o", "--output", "-h", "--help");
+
+    public Kustomize {
+      extraArgs = List.copyOf(extraArgs);
+    }
+  }
+
+  /**
    * {@code defaultTarget}: a workload by kind and name, or the pods a selector picks.
    *
    * @param kind {@code Deployment}, {@code DaemonSet} or {@code StatefulSet}; set with {@code name}
@@ -105,19 +121,11 @@ public record KubernetesDeploySpec(
    * Reads a resolved spec.
    *
    * @param action names it in errors ({@code deploy.backend})
-   * @throws ActionException {@code INVALID_SPEC} naming the property, or {@code NOT_SUPPORTED} for
-   *     {@code kustomize}
+   * @throws ActionException {@code INVALID_SPEC} naming the property
    */
   public static KubernetesDeploySpec parse(Map<String, Object> spec, String action)
       throws ActionException {
     SpecReader read = new SpecReader(action);
-    if (spec.get("kustomize") != null) {
-      throw new ActionException(
-          ActionCodes.NOT_SUPPORTED,
-          action + ": spec.kustomize is not supported by Grove yet.",
-          "Render it to a file (kustomize build <path> > manifests.yml, or kubectl kustomize"
-              + " <path>) and list that file in spec.manifestFiles instead of spec.kustomize.");
-    }
     return new KubernetesDeploySpec(
         manifests(read, spec.get("manifests")),
         read.paths(spec.get("files"), "files"),
@@ -128,7 +136,30 @@ public record KubernetesDeploySpec(
         SpecValues.flag(spec, "waitForJobs", true, action),
         SpecValues.seconds(spec, "timeout", DEFAULT_TIMEOUT, action),
         imagePullSecrets(read, spec.get("imagePullSecrets")),
-        defaultTarget(read, spec.get("defaultTarget")));
+        defaultTarget(read, spec.get("defaultTarget")),
+        kustomize(read, spec.get("kustomize")));
+  }
+
+  private static Optional<Kustomize> kustomize(SpecReader read, Object value)
+      throws ActionException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    String example = "{path: overlays/dev}";
+    Map<String, Object> kustomize = read.object(value, "kustomize", example);
+    String path = read.string(kustomize.get("path"), "kustomize.path", "overlays/dev").orElse(".");
+    List<String> extraArgs =
+        read.strings(kustomize.get("extraArgs"), "kustomize.extraArgs", "[--enable-helm]");
+    for (String arg : extraArgs) {
+      if (Kustomize.DISALLOWED.contains(arg)) {
+        throw read.invalid(
+            "kustomize.extraArgs",
+            arg,
+            "arguments other than " + String.join(", ", Kustomize.DISALLOWED),
+            "Remove " + arg + ": Grove reads what kustomize build prints, as Garden does.");
+      }
+    }
+    return Optional.of(new Kustomize(path, extraArgs));
   }
 
   private static List<Map<String, Object>> manifests(SpecReader read, Object value)

@@ -54,6 +54,7 @@ public final class KubernetesDeployType extends BaseActionType {
         new KubernetesDeployHandler(
             dev.grove.actions.kube.KubeCluster.Opener.kubeconfig(clients),
             new dev.grove.actions.registry.RegistryCredentials(),
+            new KustomizeBuild(new dev.grove.actions.process.ProcessRunner()),
             java.time.Duration.ofSeconds(1));
   }
 

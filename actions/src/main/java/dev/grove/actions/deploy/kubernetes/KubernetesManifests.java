@@ -24,8 +24,8 @@ import java.util.Map;
  * Grove's own step, pull secrets: the opt-in injection of the provider's secrets and the lint that
  * warns before a pod fails with {@code ImagePullBackOff} (Garden never injects pull secrets).
  *
- * <p>Pure but for reading the manifest files: the same input gives the same maps, in the same key
- * order, so a render is byte-stable.
+ * <p>Pure but for reading the manifest files (and what {@code kustomize build} prints): the same
+ * input gives the same maps, in the same key order, so a render is byte-stable.
  *
  * <p>Grove's label and annotation go on each object's own metadata only. Selectors and pod template
  * labels stay as the user wrote them: a Deployment's selector cannot change once applied, and a
@@ -58,6 +58,7 @@ public final class KubernetesManifests {
    *     Deploy sets {@code build:}
    * @param defaultNamespace the provider's app namespace, used when the spec sets none
    * @param templater resolves the {@code ${...}} of templated files, document by document
+   * @param kustomize runs {@code kustomize build} when the spec has {@code kustomize}
    * @throws ActionException {@code INVALID_SPEC}: a file is missing or is not valid YAML, a
    *     document is not a Kubernetes object, an object is declared twice, a patch cannot be
    *     applied; or what the templater throws
@@ -69,11 +70,13 @@ public final class KubernetesManifests {
       Path buildDir,
       String defaultNamespace,
       ManifestTemplater templater,
-      PullSecrets pullSecrets)
+      PullSecrets pullSecrets,
+      KustomizeBuild.Runner kustomize)
       throws ActionException {
     String action = "deploy." + actionName;
     List<Warning> warnings = new ArrayList<>();
-    List<Declared> declared = ManifestSources.read(action, spec, buildDir, templater, warnings);
+    List<Declared> declared =
+        ManifestSources.read(action, spec, buildDir, templater, kustomize, warnings);
     declared = patch(action, spec.patchResources(), declared, warnings);
     String namespace = spec.namespace().orElse(defaultNamespace);
     for (Declared d : declared) {

@@ -39,6 +39,7 @@ final class ManifestSources {
       KubernetesDeploySpec spec,
       Path buildDir,
       ManifestTemplater templater,
+      KustomizeBuild.Runner kustomize,
       List<Warning> warnings)
       throws ActionException {
     List<Declared> declared = new ArrayList<>();
@@ -72,6 +73,17 @@ final class ManifestSources {
         readFile(action, buildDir, file, ManifestTemplater.NONE, declared);
       }
     }
+    if (spec.kustomize().isPresent()) {
+      // As Garden: kustomize's output is not templated, and comes after the files.
+      String path = spec.kustomize().get().path();
+      String output = kustomize.build(action, spec.kustomize().get(), buildDir);
+      readText(
+          action,
+          "the output of kustomize build " + path,
+          output,
+          ManifestTemplater.NONE,
+          declared);
+    }
     return declared;
   }
 
@@ -91,6 +103,13 @@ final class ManifestSources {
           action + ": cannot read " + file + " in " + buildDir + ": " + e.getMessage(),
           e.suggestion());
     }
+    readText(action, file, text, templater, declared);
+  }
+
+  /** The objects of YAML text read from {@code file} (for messages). */
+  private static void readText(
+      String action, String file, String text, ManifestTemplater templater, List<Declared> declared)
+      throws ActionException {
     for (ManifestYaml.Document document : ManifestYaml.parse(text, action + ": " + file)) {
       String origin =
           file + " document " + (document.index() + 1) + " (line " + document.line() + ")";

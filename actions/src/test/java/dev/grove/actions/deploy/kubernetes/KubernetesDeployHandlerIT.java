@@ -56,6 +56,7 @@ class KubernetesDeployHandlerIT {
         new KubernetesDeployHandler(
             context -> new KubeCluster(client, target),
             new RegistryCredentials(),
+            new KustomizeBuild(new dev.grove.actions.process.ProcessRunner()),
             Duration.ofMillis(50));
     client
         .resource(

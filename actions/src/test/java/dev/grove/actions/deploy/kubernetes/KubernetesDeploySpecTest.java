@@ -129,13 +129,20 @@ class KubernetesDeploySpecTest {
   }
 
   @Test
-  void kustomizeIsNotSupportedYetAndTheErrorSaysToRenderItToAFile() {
-    ActionException e = failure("kustomize: {path: overlays/dev}");
+  void kustomizeReadsItsPathAndExtraArgsWithGardensDefaultPath() throws Exception {
+    assertThat(parse("kustomize: {path: overlays/dev, extraArgs: [--enable-helm]}").kustomize())
+        .contains(new KubernetesDeploySpec.Kustomize("overlays/dev", List.of("--enable-helm")));
+    assertThat(parse("kustomize: {}").kustomize())
+        .contains(new KubernetesDeploySpec.Kustomize(".", List.of()));
+    assertThat(parse("files: [a.yml]").kustomize()).isEmpty();
+  }
 
-    assertThat(e.code()).isEqualTo(ActionCodes.NOT_SUPPORTED);
-    assertThat(e.getMessage())
-        .isEqualTo("deploy.backend: spec.kustomize is not supported by Grove yet.");
-    assertThat(e.suggestion()).contains("kustomize build").contains("spec.manifestFiles");
+  @Test
+  void kustomizeExtraArgsMayNotRedirectTheOutputAsInGarden() {
+    ActionException e = failure("kustomize: {path: base, extraArgs: [-o, out.yml]}");
+
+    assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
+    assertThat(e.getMessage()).contains("spec.kustomize.extraArgs").contains("-o");
   }
 
   @Test

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class KubernetesManifestsTest {
+  /** For specs without kustomize: KustomizeBuildTest covers the ones with it. */
+  static final KustomizeBuild.Runner NO_KUSTOMIZE =
+      (action, kustomize, dir) -> {
+        throw new AssertionError("kustomize run for a spec without it");
+      };
 
   private static final String VERSION = "v-0123456789";
 
@@ -57,7 +62,8 @@ class KubernetesManifestsTest {
         fixture(fixture),
         "shop-dev",
         templater,
-        pullSecrets);
+        pullSecrets,
+        NO_KUSTOMIZE);
   }
 
   private static ActionException failure(String spec, String fixture) {
@@ -84,7 +90,8 @@ class KubernetesManifestsTest {
                             dir,
                             "shop-dev",
                             new VarTemplater(VARS),
-                            PullSecrets.none())));
+                            PullSecrets.none(),
+                            NO_KUSTOMIZE)));
     assertThat(e).isNotNull();
     assertThat(e.getMessage())
         .contains("zero.yml")
@@ -864,7 +871,8 @@ class KubernetesManifestsTest {
           fixture("seed-story"),
           "seed-dev",
           new VarTemplater(Map.of("actions.build.backend.outputs.deployment-image-id", IMAGE)),
-          PROVIDER);
+          PROVIDER,
+          NO_KUSTOMIZE);
     }
 
     @Test
