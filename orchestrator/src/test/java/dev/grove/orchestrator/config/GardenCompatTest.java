@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.api.action.ActionRef;
+import dev.grove.api.project.ProjectRequest;
+import dev.grove.api.render.RenderRequest;
+import dev.grove.api.render.RenderResult;
 import dev.grove.orchestrator.Fixtures;
 import dev.grove.orchestrator.graph.ActionGraph;
+import dev.grove.orchestrator.project.DefaultProjectService;
+import dev.grove.orchestrator.project.RenderService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +51,44 @@ class GardenCompatTest {
                 DynamicTest.dynamicTest(
                     dir.getFileName().toString(),
                     () -> assertSameGraph(dir, dir.resolve("garden-graph.json"), omitted(dir))));
+  }
+
+  /**
+   * {@code grove render} works wherever the graph loads: every Deploy of every recorded project
+   * and example renders (objects, or a note saying why there are none, as for exec Deploys).
+   */
+  @TestFactory
+  Stream<DynamicTest> everyDeployRenders() throws IOException {
+    List<Path> projects;
+    try (Stream<Path> corpus = Files.list(CORPUS);
+        Stream<Path> examples = Files.list(EXAMPLES)) {
+      projects =
+          Stream.concat(
+                  corpus.filter(dir -> Files.isRegularFile(dir.resolve("garden-graph.json"))),
+                  examples.filter(Files::isDirectory))
+              .sorted()
+              .toList();
+    }
+    RenderService render =
+        new RenderService(new DefaultProjectService(Fixtures.router()), Fixtures.router());
+    return projects.stream()
+        .map(
+            dir ->
+                DynamicTest.dynamicTest(
+                    dir.getParent().getFileName() + "/" + dir.getFileName(),
+                    () -> {
+                      String root = dir.toString();
+                      RenderResult result =
+                          render.render(
+                              new RenderRequest(
+                                  new ProjectRequest(root, root, null, Map.of(), Map.of()),
+                                  List.of()));
+                      for (RenderResult.RenderedDeploy deploy : result.deploys()) {
+                        assertThat(deploy.yaml().isEmpty() ? deploy.note() : deploy.yaml())
+                            .as(deploy.action() + " of " + dir)
+                            .isNotBlank();
+                      }
+                    }));
   }
 
   /**
