@@ -102,6 +102,15 @@ public final class PersistentProcesses {
       return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
+    /**
+     * Waits a little (at most {@link ProcessRunner#DRAIN}) for an exited process's output to be
+     * read to its end, so that what it said before it exited comes before what is said about its
+     * exit.
+     */
+    public void awaitOutput() throws InterruptedException {
+      drained.await(ProcessRunner.DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Waits at most {@code limit} for the process to exit; true when it did. */
     public boolean awaitExit(Duration limit) throws InterruptedException {
       return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);

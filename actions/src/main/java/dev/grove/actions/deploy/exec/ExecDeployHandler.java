@@ -117,6 +117,7 @@ public final class ExecDeployHandler implements ActionHandler, Cleanable, Deploy
               "Nothing to fix: the run was cancelled.");
         }
         if (!process.alive()) {
+          process.awaitOutput();
           throw new ActionException(
               ActionCodes.COMMAND_FAILED,
               label
