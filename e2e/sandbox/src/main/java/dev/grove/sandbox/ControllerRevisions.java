@@ -27,15 +27,15 @@ final class ControllerRevisions {
     this.client = client;
   }
 
-  /** Makes (or renumbers) the revision of {@code template}; its name, {@code <owner>-<hash>}. */
-  String ensure(ClusterState state, HasMetadata owner, PodTemplateSpec template, String hash) {
-    return ensure(ClusterState.ownedBy(state.controllerRevisions(), owner), owner, template, hash);
+  /** The name of {@code owner}'s revision of the template with {@code hash}. */
+  static String name(HasMetadata owner, String hash) {
+    return owner.getMetadata().getName() + "-" + hash;
   }
 
-  /** The same, given the revisions {@code owner} has ({@code owned}). */
-  String ensure(
-      List<ControllerRevision> owned, HasMetadata owner, PodTemplateSpec template, String hash) {
-    String name = owner.getMetadata().getName() + "-" + hash;
+  /** Makes (or renumbers) the revision of {@code template}; its name, {@code <owner>-<hash>}. */
+  String ensure(ClusterState state, HasMetadata owner, PodTemplateSpec template, String hash) {
+    List<ControllerRevision> owned = ClusterState.ownedBy(state.controllerRevisions(), owner);
+    String name = name(owner, hash);
     long newest = owned.stream().mapToLong(ControllerRevisions::revision).max().orElse(0);
     ControllerRevision current =
         owned.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElse(null);

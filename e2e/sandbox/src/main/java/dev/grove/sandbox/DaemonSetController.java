@@ -33,8 +33,7 @@ final class DaemonSetController {
   }
 
   void reconcile(ClusterState state, DaemonSet ds) {
-    String hash = Names.templateHash(ds.getSpec().getTemplate());
-    revisions.ensure(state, ds, ds.getSpec().getTemplate(), hash);
+    String hash = revision(state, ds);
     boolean onDelete =
         ds.getSpec().getUpdateStrategy() != null
             && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());
@@ -53,7 +52,7 @@ final class DaemonSetController {
     int kept = 0;
     for (Pod pod : owned) {
       boolean outdated =
-          !hash.equals(pod.getMetadata().getLabels().get(StatefulSetController.REVISION_LABEL));
+          !hash.equals(pod.getMetadata().getLabels().get(ControllerRevisions.HASH_LABEL));
       if (kept >= desired || (outdated && !onDelete)) {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).delete();
         events.record(
@@ -68,25 +67,7 @@ final class DaemonSetController {
       }
     }
     if (owned.isEmpty() && desired > 0) {
-      Pod pod =
-          pods.create(
-              state,
-              ds.getMetadata().getName() + "-" + names.suffix(),
-              ds,
-              ds.getSpec().getTemplate(),
-              Map.of(
-                  StatefulSetController.REVISION_LABEL,
-                  hash,
-                  "pod-template-generation",
-                  String.valueOf(ds.getMetadata().getGeneration())),
-              Map.of());
-      events.record(
-          ds,
-          null,
-          EventRecorder.NORMAL,
-          "SuccessfulCreate",
-          "Created pod: " + pod.getMetadata().getName(),
-          COMPONENT);
+      createPod(state, ds, hash);
     }
     int scheduled = Math.min(owned.size(), 1);
     int ready = (int) owned.stream().filter(Pods::ready).limit(1).count();
@@ -96,7 +77,7 @@ final class DaemonSetController {
                 .filter(
                     p ->
                         hash.equals(
-                            p.getMetadata().getLabels().get(StatefulSetController.REVISION_LABEL)))
+                            p.getMetadata().getLabels().get(ControllerRevisions.HASH_LABEL)))
                 .limit(1)
                 .count();
     DaemonSetStatus status =
@@ -115,5 +96,39 @@ final class DaemonSetController {
       updatedSet.setStatus(status);
       client.apps().daemonSets().resource(updatedSet).updateStatus();
     }
+  }
+
+  /**
+   * The hash of the DaemonSet's template, whose ControllerRevision {@code <name>-<hash>} is made
+   * (or renumbered) here.
+   */
+  String revision(ClusterState state, DaemonSet ds) {
+    String hash = Names.templateHash(ds.getSpec().getTemplate());
+    revisions.ensure(state, ds, ds.getSpec().getTemplate(), hash);
+    return hash;
+  }
+
+  /** The DaemonSet's pod {@code <name>-<suffix>} of revision {@code hash}, recorded. */
+  Pod createPod(ClusterState state, DaemonSet ds, String hash) {
+    Pod pod =
+        pods.create(
+            state,
+            ds.getMetadata().getName() + "-" + names.suffix(),
+            ds,
+            ds.getSpec().getTemplate(),
+            Map.of(
+                ControllerRevisions.HASH_LABEL,
+                hash,
+                "pod-template-generation",
+                String.valueOf(ds.getMetadata().getGeneration())),
+            Map.of());
+    events.record(
+        ds,
+        null,
+        EventRecorder.NORMAL,
+        "SuccessfulCreate",
+        "Created pod: " + pod.getMetadata().getName(),
+        COMPONENT);
+    return pod;
   }
 }

@@ -34,6 +34,8 @@ final class DeploymentController {
 
   static final String REVISION = "deployment.kubernetes.io/revision";
   static final String TEMPLATE_HASH = "pod-template-hash";
+  static final String NEW_REPLICA_SET_AVAILABLE = "NewReplicaSetAvailable";
+  static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
   private static final String COMPONENT = "deployment-controller";
 
   private final KubernetesClient client;
@@ -45,20 +47,13 @@ final class DeploymentController {
   }
 
   void reconcile(ClusterState state, Deployment d) {
-    String name = d.getMetadata().getName();
     int desired = ClusterState.replicas(d.getSpec().getReplicas());
     boolean recreate =
         d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
-    String hash = Names.templateHash(d.getSpec().getTemplate());
-    String currentName = name + "-" + hash;
     List<ReplicaSet> owned = ClusterState.ownedBy(state.replicaSets(), d);
-    ReplicaSet current =
-        owned.stream()
-            .filter(rs -> rs.getMetadata().getName().equals(currentName))
-            .findFirst()
-            .orElse(null);
-    List<ReplicaSet> old =
-        owned.stream().filter(rs -> !rs.getMetadata().getName().equals(currentName)).toList();
+    ReplicaSet current = currentReplicaSet(d, owned);
+    List<ReplicaSet> old = new ArrayList<>(owned);
+    old.remove(current);
     int maxRevision = owned.stream().mapToInt(DeploymentController::revision).max().orElse(0);
     int oldPods = old.stream().mapToInt(DeploymentController::statusReplicas).sum();
 
@@ -66,7 +61,7 @@ final class DeploymentController {
       if (recreate && oldPods > 0) {
         scaleOldToZero(d, old);
       } else {
-        current = createReplicaSet(d, hash, desired, maxRevision + 1);
+        current = createReplicaSet(d, owned);
       }
     } else {
       if (revision(current) < maxRevision) { // back to an older template: it becomes the newest
@@ -81,27 +76,35 @@ final class DeploymentController {
         scaleOldToZero(d, old);
       }
     }
-    if (current != null && revision(current) > 0) {
-      String revision = String.valueOf(revision(current));
-      Map<String, String> annotations = d.getMetadata().getAnnotations();
-      if (annotations == null || !revision.equals(annotations.get(REVISION))) {
-        client
-            .apps()
-            .deployments()
-            .inNamespace(d.getMetadata().getNamespace())
-            .withName(name)
-            .edit(
-                live -> {
-                  annotations(live.getMetadata()).put(REVISION, revision);
-                  return live;
-                });
-      }
+    if (current != null) {
+      recordRevision(d, current);
     }
     writeStatus(state, d, desired, current, old);
   }
 
-  private ReplicaSet createReplicaSet(Deployment d, String hash, int replicas, int revision) {
+  /** The Deployment's ReplicaSet for its current template: {@code <deployment>-<template hash>}. */
+  static String replicaSetName(Deployment d) {
+    return d.getMetadata().getName() + "-" + Names.templateHash(d.getSpec().getTemplate());
+  }
+
+  /** Among the ReplicaSets the Deployment {@code owned}, the one of its template, or null. */
+  static ReplicaSet currentReplicaSet(Deployment d, List<ReplicaSet> owned) {
+    String name = replicaSetName(d);
+    return owned.stream()
+        .filter(rs -> rs.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Makes the ReplicaSet of the Deployment's template with {@code spec.replicas}, its revision one
+   * more than those the Deployment {@code owned} already, and records the scale-up.
+   */
+  ReplicaSet createReplicaSet(Deployment d, List<ReplicaSet> owned) {
+    String hash = Names.templateHash(d.getSpec().getTemplate());
     String name = d.getMetadata().getName() + "-" + hash;
+    int replicas = ClusterState.replicas(d.getSpec().getReplicas());
+    int revision = owned.stream().mapToInt(DeploymentController::revision).max().orElse(0) + 1;
     PodTemplateSpec template =
         new PodTemplateSpecBuilder(d.getSpec().getTemplate())
             .editOrNewMetadata()
@@ -145,6 +148,27 @@ final class DeploymentController {
         "Scaled up replica set " + name + " from 0 to " + replicas,
         COMPONENT);
     return rs;
+  }
+
+  /** Gives the Deployment the revision of its current ReplicaSet, as the annotation says it. */
+  void recordRevision(Deployment d, ReplicaSet current) {
+    if (revision(current) <= 0) {
+      return;
+    }
+    String revision = String.valueOf(revision(current));
+    Map<String, String> annotations = d.getMetadata().getAnnotations();
+    if (annotations == null || !revision.equals(annotations.get(REVISION))) {
+      client
+          .apps()
+          .deployments()
+          .inNamespace(d.getMetadata().getNamespace())
+          .withName(d.getMetadata().getName())
+          .edit(
+              live -> {
+                annotations(live.getMetadata()).put(REVISION, revision);
+                return live;
+              });
+    }
   }
 
   private void scaleOldToZero(Deployment d, List<ReplicaSet> old) {
@@ -211,21 +235,12 @@ final class DeploymentController {
     int specTotal =
         all.stream().mapToInt(rs -> ClusterState.replicas(rs.getSpec().getReplicas())).sum();
     int unavailable = Math.max(0, specTotal - available);
-    String rsName = d.getMetadata().getName() + "-" + Names.templateHash(d.getSpec().getTemplate());
+    String rsName = replicaSetName(d);
     DeploymentStatus before = d.getStatus();
 
     boolean minimumAvailable = available >= desired - maxUnavailable(d, desired);
     DeploymentCondition availableCondition =
-        condition(
-            before,
-            "Available",
-            minimumAvailable ? "True" : "False",
-            minimumAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-            minimumAvailable
-                ? "Deployment has minimum availability."
-                : "Deployment does not have minimum availability.",
-            state.now(),
-            false);
+        availableCondition(before, minimumAvailable, state.now(), false);
 
     boolean complete =
         updated == desired && replicas == desired && available == desired && current != null;
@@ -239,14 +254,7 @@ final class DeploymentController {
             && Objects.equals(before.getObservedGeneration(), d.getMetadata().getGeneration());
     if (complete) {
       progressing =
-          condition(
-              before,
-              "Progressing",
-              "True",
-              "NewReplicaSetAvailable",
-              "ReplicaSet \"" + rsName + "\" has successfully progressed.",
-              state.now(),
-              !counted);
+          progressingCondition(before, NEW_REPLICA_SET_AVAILABLE, rsName, state.now(), !counted);
     } else {
       DeploymentCondition was = find(before, "Progressing");
       int deadline =
@@ -257,29 +265,15 @@ final class DeploymentController {
           counted
               && was != null
               && was.getLastUpdateTime() != null
-              && !"NewReplicaSetAvailable".equals(was.getReason())
+              && !NEW_REPLICA_SET_AVAILABLE.equals(was.getReason())
               && Instant.parse(was.getLastUpdateTime()).plusSeconds(deadline).isBefore(state.now());
       if (stalled
-          || (was != null && "ProgressDeadlineExceeded".equals(was.getReason()) && counted)) {
+          || (was != null && PROGRESS_DEADLINE_EXCEEDED.equals(was.getReason()) && counted)) {
         progressing =
-            condition(
-                before,
-                "Progressing",
-                "False",
-                "ProgressDeadlineExceeded",
-                "ReplicaSet \"" + rsName + "\" has timed out progressing.",
-                state.now(),
-                false);
+            progressingCondition(before, PROGRESS_DEADLINE_EXCEEDED, rsName, state.now(), false);
       } else {
         progressing =
-            condition(
-                before,
-                "Progressing",
-                "True",
-                "ReplicaSetUpdated",
-                "ReplicaSet \"" + rsName + "\" is progressing.",
-                state.now(),
-                !counted);
+            progressingCondition(before, "ReplicaSetUpdated", rsName, state.now(), !counted);
       }
     }
     DeploymentStatus status =
@@ -297,6 +291,44 @@ final class DeploymentController {
       updatedDeployment.setStatus(status);
       client.apps().deployments().resource(updatedDeployment).updateStatus();
     }
+  }
+
+  /** The Available condition: whether at most maxUnavailable replicas are unavailable. */
+  static DeploymentCondition availableCondition(
+      DeploymentStatus before, boolean minimumAvailable, Instant now, boolean touched) {
+    return condition(
+        before,
+        "Available",
+        minimumAvailable ? "True" : "False",
+        minimumAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        minimumAvailable
+            ? "Deployment has minimum availability."
+            : "Deployment does not have minimum availability.",
+        now,
+        touched);
+  }
+
+  /**
+   * The Progressing condition for {@code reason}: {@value #NEW_REPLICA_SET_AVAILABLE}, {@value
+   * #PROGRESS_DEADLINE_EXCEEDED} (status False) or ReplicaSetUpdated, about ReplicaSet {@code
+   * rsName}.
+   */
+  static DeploymentCondition progressingCondition(
+      DeploymentStatus before, String reason, String rsName, Instant now, boolean touched) {
+    String message =
+        switch (reason) {
+          case NEW_REPLICA_SET_AVAILABLE -> "has successfully progressed.";
+          case PROGRESS_DEADLINE_EXCEEDED -> "has timed out progressing.";
+          default -> "is progressing.";
+        };
+    return condition(
+        before,
+        "Progressing",
+        reason.equals(PROGRESS_DEADLINE_EXCEEDED) ? "False" : "True",
+        reason,
+        "ReplicaSet \"" + rsName + "\" " + message,
+        now,
+        touched);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  */
 final class JobController {
 
+  static final String COMPLETIONS_REACHED = "CompletionsReached";
+  static final String REACHED = "Reached expected number of succeeded pods";
   private static final String COMPONENT = "job-controller";
 
   private final KubernetesClient client;
@@ -80,8 +83,8 @@ final class JobController {
             : suspended ? null : state.timestamp();
     List<JobCondition> conditions = new ArrayList<>();
     if (complete) {
-      conditions.add(condition("SuccessCriteriaMet", state));
-      conditions.add(condition("Complete", state));
+      conditions.add(condition("SuccessCriteriaMet", COMPLETIONS_REACHED, REACHED, state.now()));
+      conditions.add(condition("Complete", COMPLETIONS_REACHED, REACHED, state.now()));
       events.record(job, null, EventRecorder.NORMAL, "Completed", "Job completed", COMPONENT);
     }
     JobStatus status =
@@ -110,14 +113,16 @@ final class JobController {
             .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private static JobCondition condition(String type, ClusterState state) {
+  /** A True condition of {@code type}, as the job controller writes it at {@code now}. */
+  static JobCondition condition(String type, String reason, String message, Instant now) {
+    String time = ClusterState.timestamp(now);
     return new JobConditionBuilder()
         .withType(type)
         .withStatus("True")
-        .withReason("CompletionsReached")
-        .withMessage("Reached expected number of succeeded pods")
-        .withLastProbeTime(state.timestamp())
-        .withLastTransitionTime(state.timestamp())
+        .withReason(reason)
+        .withMessage(message)
+        .withLastProbeTime(time)
+        .withLastTransitionTime(time)
         .build();
   }
 }

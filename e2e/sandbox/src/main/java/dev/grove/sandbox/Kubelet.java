@@ -73,6 +73,11 @@ final class Kubelet {
     this.random = random;
   }
 
+  /** The {@code n}th pod's address in the node's pod range. */
+  static String podIp(int n) {
+    return "10.42.0." + (n % 250 + 2);
+  }
+
   /** Registers the node, Ready. */
   void registerNode(Instant now) {
     if (client.nodes().withName(NODE).get() != null) {
@@ -180,7 +185,7 @@ final class Kubelet {
     PodRuntime rt = pods.get(pod.getMetadata().getUid());
     if (rt == null) {
       logs.podGone(pod.getMetadata().getNamespace(), pod.getMetadata().getName()); // a namesake's
-      rt = new PodRuntime(pod, now, "10.42.0." + (nextIp++ % 250 + 2));
+      rt = new PodRuntime(pod, now, podIp(nextIp++));
       pods.put(pod.getMetadata().getUid(), rt);
       bind(pod, rt);
     }

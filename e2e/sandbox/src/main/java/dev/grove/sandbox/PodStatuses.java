@@ -27,7 +27,6 @@ final class PodStatuses {
    * lastTransitionTime while they say the same), container statuses, addresses and QoS class.
    */
   static PodStatus of(Pod pod, PodRuntime rt, boolean initialized, Instant now) {
-    PodStatus before = pod.getStatus();
     List<ContainerStatus> initStatuses = new ArrayList<>();
     boolean initWaitingSeen = false;
     for (PodRuntime.Container c : rt.init) {
@@ -38,38 +37,52 @@ final class PodStatuses {
     for (PodRuntime.Container c : rt.app) {
       appStatuses.add(containerStatus(c, !initialized));
     }
-    boolean succeeded = rt.app.stream().allMatch(c -> c.phase == PodRuntime.Phase.TERMINATED);
-    boolean running =
-        initialized && rt.app.stream().allMatch(c -> c.phase == PodRuntime.Phase.RUNNING);
-    boolean anyRunning =
-        initialized && rt.app.stream().anyMatch(c -> c.phase == PodRuntime.Phase.RUNNING);
+    return of(pod, initStatuses, appStatuses, rt.podIp, rt.startTime, now);
+  }
+
+  /**
+   * The pod's status as the kubelet sums up its containers' statuses: the phase (Succeeded when
+   * every app container exited, Pending while one waits for its first start or an init container
+   * has not finished, Running otherwise: a container waiting to restart after it ran counts as
+   * running, as in a crash loop), the five conditions (keeping their lastTransitionTime while they
+   * say the same), the node's and the pod's addresses and the QoS class.
+   */
+  static PodStatus of(
+      Pod pod,
+      List<ContainerStatus> init,
+      List<ContainerStatus> app,
+      String podIp,
+      Instant startTime,
+      Instant now) {
+    PodStatus before = pod.getStatus();
+    List<String> uninitialized =
+        init.stream()
+            .filter(c -> c.getState().getTerminated() == null)
+            .map(c -> c.getName())
+            .toList();
+    boolean initialized = uninitialized.isEmpty();
+    boolean succeeded = app.stream().allMatch(c -> c.getState().getTerminated() != null);
     boolean waiting =
         !initialized
-            || rt.app.stream()
-                .anyMatch(
-                    c ->
-                        c.phase != PodRuntime.Phase.RUNNING
-                            && c.phase != PodRuntime.Phase.TERMINATED);
+            || app.stream().anyMatch(c -> c.getState().getWaiting() != null && !restarting(c));
+    boolean anyRunning =
+        initialized
+            && app.stream().anyMatch(c -> c.getState().getRunning() != null || restarting(c));
     String phase = succeeded ? "Succeeded" : waiting || !anyRunning ? "Pending" : "Running";
     List<String> unready =
-        rt.app.stream().filter(c -> c.phase != PodRuntime.Phase.RUNNING).map(c -> c.name).toList();
-    List<String> uninitialized =
-        rt.init.stream()
-            .filter(c -> c.phase != PodRuntime.Phase.TERMINATED)
-            .map(c -> c.name)
-            .toList();
+        app.stream().filter(c -> !Boolean.TRUE.equals(c.getReady())).map(c -> c.getName()).toList();
+    boolean ready = initialized && unready.isEmpty();
     String readyReason = succeeded ? "PodCompleted" : "ContainersNotReady";
-    String readyMessage =
-        succeeded ? null : "containers with unready status: [" + String.join(" ", unready) + "]";
+    String readyMessage = succeeded ? null : notReadyMessage(unready);
     List<PodCondition> conditions =
         List.of(
             condition(before, "PodReadyToStartContainers", "True", null, null, now),
             condition(
                 before,
                 "Initialized",
-                uninitialized.isEmpty() ? "True" : "False",
-                uninitialized.isEmpty() ? null : "ContainersNotInitialized",
-                uninitialized.isEmpty()
+                initialized ? "True" : "False",
+                initialized ? null : "ContainersNotInitialized",
+                initialized
                     ? null
                     : "containers with incomplete status: ["
                         + String.join(" ", uninitialized)
@@ -78,16 +91,16 @@ final class PodStatuses {
             condition(
                 before,
                 "Ready",
-                running ? "True" : "False",
-                running ? null : readyReason,
-                running ? null : readyMessage,
+                ready ? "True" : "False",
+                ready ? null : readyReason,
+                ready ? null : readyMessage,
                 now),
             condition(
                 before,
                 "ContainersReady",
-                running ? "True" : "False",
-                running ? null : readyReason,
-                running ? null : readyMessage,
+                ready ? "True" : "False",
+                ready ? null : readyReason,
+                ready ? null : readyMessage,
                 now),
             condition(before, "PodScheduled", "True", null, null, now));
     return new PodStatusBuilder()
@@ -95,57 +108,97 @@ final class PodStatuses {
         .withConditions(conditions)
         .withHostIP(Kubelet.NODE_IP)
         .addNewHostIP(Kubelet.NODE_IP)
-        .withPodIP(rt.podIp)
-        .addNewPodIP(rt.podIp)
-        .withStartTime(ClusterState.timestamp(rt.startTime))
-        .withInitContainerStatuses(initStatuses)
-        .withContainerStatuses(appStatuses)
+        .withPodIP(podIp)
+        .addNewPodIP(podIp)
+        .withStartTime(ClusterState.timestamp(startTime))
+        .withInitContainerStatuses(init)
+        .withContainerStatuses(app)
         .withQosClass(qosClass(pod))
         .build();
   }
 
+  /** Waiting after it ran (restartPolicy Always): the kubelet counts it with the running ones. */
+  private static boolean restarting(ContainerStatus c) {
+    return c.getLastState() != null && c.getLastState().getTerminated() != null;
+  }
+
+  /** The Ready condition's message for the containers that are not ready. */
+  static String notReadyMessage(List<String> containers) {
+    return "containers with unready status: [" + String.join(" ", containers) + "]";
+  }
+
   private static ContainerStatus containerStatus(PodRuntime.Container c, boolean podInitializing) {
-    ContainerState state;
-    switch (c.phase) {
-      case RUNNING ->
-          state =
-              new ContainerStateBuilder()
-                  .withNewRunning()
-                  .withStartedAt(ClusterState.timestamp(c.startedAt))
-                  .endRunning()
-                  .build();
-      case TERMINATED ->
-          state =
-              new ContainerStateBuilder()
-                  .withNewTerminated()
-                  .withExitCode(0)
-                  .withReason("Completed")
-                  .withStartedAt(ClusterState.timestamp(c.startedAt))
-                  .withFinishedAt(ClusterState.timestamp(c.finishedAt))
-                  .withContainerID(c.containerId)
-                  .endTerminated()
-                  .build();
-      case ERR_IMAGE_PULL -> state = waiting("ErrImagePull", c.message);
-      case BACK_OFF ->
-          state =
+    ContainerState state =
+        switch (c.phase) {
+          case RUNNING -> running(c.startedAt);
+          case TERMINATED -> terminated(0, "Completed", c.startedAt, c.finishedAt, c.containerId);
+          case ERR_IMAGE_PULL -> waiting("ErrImagePull", c.message);
+          case BACK_OFF ->
               waiting(
                   "ImagePullBackOff",
                   "Back-off pulling image \"" + c.image + "\": ErrImagePull: " + c.message);
-      case INVALID -> state = waiting("InvalidImageName", c.message);
-      default -> state = waiting(podInitializing ? "PodInitializing" : "ContainerCreating", null);
-    }
-    boolean started = c.phase == PodRuntime.Phase.RUNNING;
+          case INVALID -> waiting("InvalidImageName", c.message);
+          default -> waiting(podInitializing ? "PodInitializing" : "ContainerCreating", null);
+        };
+    boolean ready =
+        c.phase == PodRuntime.Phase.RUNNING || (c.init && c.phase == PodRuntime.Phase.TERMINATED);
+    return containerStatus(
+        c.name,
+        c.runtimeImage,
+        c.imageId,
+        c.containerId,
+        state,
+        ready,
+        c.init ? null : c.phase == PodRuntime.Phase.RUNNING,
+        0);
+  }
+
+  /**
+   * A container's status as the kubelet reports it.
+   *
+   * @param image the image as the runtime names it
+   * @param imageId the pulled image's digest reference, empty before the pull
+   * @param started null for init containers
+   */
+  static ContainerStatus containerStatus(
+      String name,
+      String image,
+      String imageId,
+      String containerId,
+      ContainerState state,
+      boolean ready,
+      Boolean started,
+      int restarts) {
     return new ContainerStatusBuilder()
-        .withName(c.name)
-        .withImage(c.runtimeImage)
-        .withImageID(c.imageId)
-        .withContainerID(c.containerId)
-        .withReady(
-            c.phase == PodRuntime.Phase.RUNNING
-                || (c.init && c.phase == PodRuntime.Phase.TERMINATED))
-        .withStarted(c.init ? null : started)
-        .withRestartCount(0)
+        .withName(name)
+        .withImage(image)
+        .withImageID(imageId)
+        .withContainerID(containerId)
+        .withReady(ready)
+        .withStarted(started)
+        .withRestartCount(restarts)
         .withState(state)
+        .build();
+  }
+
+  static ContainerState running(Instant startedAt) {
+    return new ContainerStateBuilder()
+        .withNewRunning()
+        .withStartedAt(ClusterState.timestamp(startedAt))
+        .endRunning()
+        .build();
+  }
+
+  static ContainerState terminated(
+      int exitCode, String reason, Instant startedAt, Instant finishedAt, String containerId) {
+    return new ContainerStateBuilder()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withStartedAt(startedAt == null ? null : ClusterState.timestamp(startedAt))
+        .withFinishedAt(ClusterState.timestamp(finishedAt))
+        .withContainerID(containerId)
+        .endTerminated()
         .build();
   }
 
@@ -159,10 +212,10 @@ final class PodStatuses {
   }
 
   /** A condition that keeps its lastTransitionTime while its status stays. */
-  private static PodCondition condition(
+  static PodCondition condition(
       PodStatus before, String type, String status, String reason, String message, Instant now) {
     String transition = ClusterState.timestamp(now);
-    if (before != null) {
+    if (before != null && before.getConditions() != null) {
       for (PodCondition c : before.getConditions()) {
         if (type.equals(c.getType())
             && status.equals(c.getStatus())
@@ -181,7 +234,7 @@ final class PodStatuses {
   }
 
   /** BestEffort without requests or limits; Guaranteed when limits equal requests everywhere. */
-  private static String qosClass(Pod pod) {
+  static String qosClass(Pod pod) {
     List<Container> containers = new ArrayList<>(pod.getSpec().getContainers());
     if (pod.getSpec().getInitContainers() != null) {
       containers.addAll(pod.getSpec().getInitContainers());

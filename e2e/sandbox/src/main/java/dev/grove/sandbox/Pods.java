@@ -1,5 +1,6 @@
 package dev.grove.sandbox;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 
@@ -28,6 +29,17 @@ public final class Pods {
 
   static boolean failed(Pod pod) {
     return pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+  }
+
+  /** The status of the pod's container {@code name}, or null before the kubelet reported it. */
+  static ContainerStatus containerStatus(Pod pod, String name) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> name.equals(s.getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   static PodCondition condition(Pod pod, String type) {

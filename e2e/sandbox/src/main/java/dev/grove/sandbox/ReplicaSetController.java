@@ -33,21 +33,7 @@ final class ReplicaSetController {
     List<Pod> owned = ClusterState.ownedBy(state.pods(), rs);
     List<Pod> active = owned.stream().filter(p -> !Pods.finished(p)).toList();
     for (int i = active.size(); i < desired; i++) {
-      Pod pod =
-          pods.create(
-              state,
-              rs.getMetadata().getName() + "-" + names.suffix(),
-              rs,
-              rs.getSpec().getTemplate(),
-              Map.of(),
-              Map.of());
-      events.record(
-          rs,
-          null,
-          EventRecorder.NORMAL,
-          "SuccessfulCreate",
-          "Created pod: " + pod.getMetadata().getName(),
-          "replicaset-controller");
+      createPod(state, rs);
     }
     if (active.size() > desired) {
       List<Pod> surplus =
@@ -83,5 +69,25 @@ final class ReplicaSetController {
       updated.setStatus(status);
       client.apps().replicaSets().resource(updated).updateStatus();
     }
+  }
+
+  /** One more pod {@code <replicaset>-<suffix>} of the ReplicaSet's template, recorded. */
+  Pod createPod(ClusterState state, ReplicaSet rs) {
+    Pod pod =
+        pods.create(
+            state,
+            rs.getMetadata().getName() + "-" + names.suffix(),
+            rs,
+            rs.getSpec().getTemplate(),
+            Map.of(),
+            Map.of());
+    events.record(
+        rs,
+        null,
+        EventRecorder.NORMAL,
+        "SuccessfulCreate",
+        "Created pod: " + pod.getMetadata().getName(),
+        "replicaset-controller");
+    return pod;
   }
 }

@@ -21,7 +21,6 @@ import java.util.TreeMap;
  */
 final class StatefulSetController {
 
-  static final String REVISION_LABEL = "controller-revision-hash";
   private static final String COMPONENT = "statefulset-controller";
 
   private final KubernetesClient client;
@@ -43,9 +42,7 @@ final class StatefulSetController {
     boolean onDelete =
         s.getSpec().getUpdateStrategy() != null
             && "OnDelete".equals(s.getSpec().getUpdateStrategy().getType());
-    String updateRevision =
-        revisions.ensure(
-            state, s, s.getSpec().getTemplate(), Names.templateHash(s.getSpec().getTemplate()));
+    String updateRevision = updateRevision(state, s);
     TreeMap<Integer, Pod> byOrdinal = new TreeMap<>();
     for (Pod pod : ClusterState.ownedBy(state.pods(), s)) {
       String podName = pod.getMetadata().getName();
@@ -86,7 +83,8 @@ final class StatefulSetController {
     if (!onDelete && allPresentAndReady) {
       for (Integer ordinal : byOrdinal.headMap(desired, false).descendingKeySet()) {
         Pod pod = byOrdinal.get(ordinal);
-        if (!updateRevision.equals(pod.getMetadata().getLabels().get(REVISION_LABEL))) {
+        if (!updateRevision.equals(
+            pod.getMetadata().getLabels().get(ControllerRevisions.HASH_LABEL))) {
           delete(s, pod);
           break;
         }
@@ -95,7 +93,17 @@ final class StatefulSetController {
     writeStatus(s, byOrdinal, desired, updateRevision);
   }
 
-  private void create(ClusterState state, StatefulSet s, int ordinal, String revision) {
+  /**
+   * The revision of the StatefulSet's template, {@code <name>-<template hash>}: its
+   * ControllerRevision, made (or renumbered) here.
+   */
+  String updateRevision(ClusterState state, StatefulSet s) {
+    return revisions.ensure(
+        state, s, s.getSpec().getTemplate(), Names.templateHash(s.getSpec().getTemplate()));
+  }
+
+  /** Pod {@code <name>-<ordinal>} of {@code revision}, recorded. */
+  Pod create(ClusterState state, StatefulSet s, int ordinal, String revision) {
     String podName = s.getMetadata().getName() + "-" + ordinal;
     PodTemplateSpec template =
         new PodTemplateSpecBuilder(s.getSpec().getTemplate())
@@ -104,19 +112,20 @@ final class StatefulSetController {
             .withSubdomain(s.getSpec().getServiceName())
             .endSpec()
             .build();
-    pods.create(
-        state,
-        podName,
-        s,
-        template,
-        Map.of(
-            REVISION_LABEL,
-            revision,
-            "statefulset.kubernetes.io/pod-name",
+    Pod pod =
+        pods.create(
+            state,
             podName,
-            "apps.kubernetes.io/pod-index",
-            String.valueOf(ordinal)),
-        Map.of());
+            s,
+            template,
+            Map.of(
+                ControllerRevisions.HASH_LABEL,
+                revision,
+                "statefulset.kubernetes.io/pod-name",
+                podName,
+                "apps.kubernetes.io/pod-index",
+                String.valueOf(ordinal)),
+            Map.of());
     events.record(
         s,
         null,
@@ -124,6 +133,7 @@ final class StatefulSetController {
         "SuccessfulCreate",
         "create Pod " + podName + " in StatefulSet " + s.getMetadata().getName() + " successful",
         COMPONENT);
+    return pod;
   }
 
   private void delete(StatefulSet s, Pod pod) {
@@ -148,7 +158,10 @@ final class StatefulSetController {
     int updated =
         (int)
             byOrdinal.values().stream()
-                .filter(p -> updateRevision.equals(p.getMetadata().getLabels().get(REVISION_LABEL)))
+                .filter(
+                    p ->
+                        updateRevision.equals(
+                            p.getMetadata().getLabels().get(ControllerRevisions.HASH_LABEL)))
                 .count();
     StatefulSetStatus before = s.getStatus();
     String currentRevision =
@@ -161,7 +174,9 @@ final class StatefulSetController {
         (int)
             byOrdinal.values().stream()
                 .filter(
-                    p -> currentRevision.equals(p.getMetadata().getLabels().get(REVISION_LABEL)))
+                    p ->
+                        currentRevision.equals(
+                            p.getMetadata().getLabels().get(ControllerRevisions.HASH_LABEL)))
                 .count();
     StatefulSetStatus status =
         new StatefulSetStatusBuilder()

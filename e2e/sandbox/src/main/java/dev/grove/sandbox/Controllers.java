@@ -1,0 +1,33 @@
+package dev.grove.sandbox;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.Random;
+
+/**
+ * The sandbox's controllers, wired to one client, one event recorder and one source of names: what
+ * {@link SimulatedKubelet} runs in its loop and {@link TestController} plays step by step.
+ */
+record Controllers(
+    EventRecorder events,
+    NamespaceController namespaces,
+    DeploymentController deployments,
+    ReplicaSetController replicaSets,
+    StatefulSetController statefulSets,
+    DaemonSetController daemonSets,
+    JobController jobs) {
+
+  static Controllers create(KubernetesClient client, Clock clock, Random random) {
+    Names names = new Names(random);
+    EventRecorder events = new EventRecorder(client, clock);
+    PodFactory pods = new PodFactory(client);
+    return new Controllers(
+        events,
+        new NamespaceController(client),
+        new DeploymentController(client, events),
+        new ReplicaSetController(client, pods, events, names),
+        new StatefulSetController(client, pods, events),
+        new DaemonSetController(client, pods, events, names),
+        new JobController(client, pods, events, names));
+  }
+}
