@@ -1,5 +1,11 @@
 package dev.grove.sandbox;
 
+import dev.grove.sandbox.cluster.ClusterState;
+import dev.grove.sandbox.cluster.Node;
+import dev.grove.sandbox.cluster.PodLogs;
+import dev.grove.sandbox.controller.Controllers;
+import dev.grove.sandbox.image.ImagePulls;
+import dev.grove.sandbox.kubelet.Kubelet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -88,7 +94,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     kubelet.controllers.namespaces().bootstrap();
     kubelet.kubelet.registerNode(clock.instant());
     kubelet.loop.scheduleWithFixedDelay(kubelet::turn, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("Simulated kubelet and controllers started, node {}", Kubelet.NODE);
+    LOG.info("Simulated kubelet and controllers started, node {}", Node.NAME);
     return kubelet;
   }
 

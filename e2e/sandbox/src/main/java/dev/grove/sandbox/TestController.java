@@ -1,5 +1,18 @@
 package dev.grove.sandbox;
 
+import dev.grove.sandbox.cluster.ClusterState;
+import dev.grove.sandbox.cluster.EventRecorder;
+import dev.grove.sandbox.cluster.Node;
+import dev.grove.sandbox.cluster.Pods;
+import dev.grove.sandbox.controller.ControllerRevisions;
+import dev.grove.sandbox.controller.Controllers;
+import dev.grove.sandbox.controller.DaemonSetController;
+import dev.grove.sandbox.controller.DeploymentController;
+import dev.grove.sandbox.controller.JobController;
+import dev.grove.sandbox.controller.Names;
+import dev.grove.sandbox.controller.ReplicaSetController;
+import dev.grove.sandbox.controller.StatefulSetController;
+import dev.grove.sandbox.kubelet.PodStatuses;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -508,7 +521,7 @@ public final class TestController {
                       p,
                       List.of(),
                       app,
-                      started ? was.getPodIP() : Kubelet.podIp(nextPodIp++),
+                      started ? was.getPodIP() : Node.podIp(nextPodIp++),
                       started ? Instant.parse(was.getStartTime()) : now,
                       now));
               return p;
