@@ -2,7 +2,6 @@ package dev.grove.sandbox.cluster;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 
 /** What controllers ask of a pod's status. */
 public final class Pods {
@@ -38,16 +37,6 @@ public final class Pods {
     }
     return pod.getStatus().getContainerStatuses().stream()
         .filter(s -> name.equals(s.getName()))
-        .findFirst()
-        .orElse(null);
-  }
-
-  static PodCondition condition(Pod pod, String type) {
-    if (pod.getStatus() == null) {
-      return null;
-    }
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
         .findFirst()
         .orElse(null);
   }

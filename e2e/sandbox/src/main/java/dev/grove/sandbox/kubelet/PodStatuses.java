@@ -28,7 +28,7 @@ public final class PodStatuses {
    * The pod's status from what its containers do: phase, the five conditions (keeping their
    * lastTransitionTime while they say the same), container statuses, addresses and QoS class.
    */
-  public static PodStatus of(Pod pod, PodRuntime rt, boolean initialized, Instant now) {
+  static PodStatus of(Pod pod, PodRuntime rt, boolean initialized, Instant now) {
     List<ContainerStatus> initStatuses = new ArrayList<>();
     boolean initWaitingSeen = false;
     for (PodRuntime.Container c : rt.init) {
