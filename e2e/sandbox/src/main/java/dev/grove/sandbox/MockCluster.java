@@ -1,10 +1,11 @@
 package dev.grove.sandbox;
 
+import dev.grove.sandbox.apiserver.ClusterDispatcher;
+import dev.grove.sandbox.apiserver.PatchRules;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>server-side apply ({@code PATCH} as {@code application/apply-patch+yaml}) creates or
  *       merges, removing what the same field manager applied before and no longer applies (see
- *       {@link ServerSideApply} for what is approximated);
+ *       {@code apiserver.ServerSideApply} for what is approximated);
  *   <li>strategic merge patch and RFC 7386 merge patch, JSON patch; {@code dryRun} on applies and
  *       patches answers without storing;
  *   <li>Secret {@code stringData} stored as base64 {@code data};
@@ -75,15 +76,6 @@ public final class MockCluster implements AutoCloseable {
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return new MockCluster(server, clock);
-  }
-
-  /**
-   * The API server's behaviours alone: fabric8's CRUD dispatcher with those of {@link
-   * ClusterDispatcher}, for a server of one's own. {@link SandboxApi} serves it behind routes the
-   * mock server has no place for: discovery documents and streamed pod logs.
-   */
-  static KubernetesCrudDispatcher dispatcher(Clock clock, PatchRules rules) {
-    return new ClusterDispatcher(clock, rules);
   }
 
   /**

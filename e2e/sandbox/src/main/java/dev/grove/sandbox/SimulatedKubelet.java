@@ -1,5 +1,11 @@
 package dev.grove.sandbox;
 
+import dev.grove.sandbox.cluster.ClusterState;
+import dev.grove.sandbox.cluster.Node;
+import dev.grove.sandbox.cluster.PodLogs;
+import dev.grove.sandbox.controller.Controllers;
+import dev.grove.sandbox.image.ImagePulls;
+import dev.grove.sandbox.kubelet.Kubelet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,13 +58,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final ExecutorService pulls;
   private final Clock clock;
-  private final EventRecorder events;
-  private final NamespaceController namespaces;
-  private final DeploymentController deployments;
-  private final ReplicaSetController replicaSets;
-  private final StatefulSetController statefulSets;
-  private final DaemonSetController daemonSets;
-  private final JobController jobs;
+  private final Controllers controllers;
   private final Kubelet kubelet;
   private volatile boolean closing;
   private String lastVersion;
@@ -72,16 +72,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "sandbox-controllers"));
     this.pulls = Executors.newFixedThreadPool(2, r -> daemonThread(r, "sandbox-image-pulls"));
     Random random = new Random();
-    Names names = new Names(random);
-    this.events = new EventRecorder(client, clock);
-    PodFactory pods = new PodFactory(client);
-    this.namespaces = new NamespaceController(client);
-    this.deployments = new DeploymentController(client, events);
-    this.replicaSets = new ReplicaSetController(client, pods, events, names);
-    this.statefulSets = new StatefulSetController(client, pods, events);
-    this.daemonSets = new DaemonSetController(client, pods, events, names);
-    this.jobs = new JobController(client, pods, events, names);
-    this.kubelet = new Kubelet(client, imagePulls, pulls, logs, events, random);
+    this.controllers = Controllers.create(client, clock, random);
+    this.kubelet = new Kubelet(client, imagePulls, pulls, logs, controllers.events(), random);
   }
 
   /**
@@ -99,10 +91,10 @@ public final class SimulatedKubelet implements AutoCloseable {
             .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
             .build();
     SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, clock, imagePulls);
-    kubelet.namespaces.bootstrap();
+    kubelet.controllers.namespaces().bootstrap();
     kubelet.kubelet.registerNode(clock.instant());
     kubelet.loop.scheduleWithFixedDelay(kubelet::turn, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("Simulated kubelet and controllers started, node {}", Kubelet.NODE);
+    LOG.info("Simulated kubelet and controllers started, node {}", Node.NAME);
     return kubelet;
   }
 
@@ -126,12 +118,12 @@ public final class SimulatedKubelet implements AutoCloseable {
       lastVersion = version;
       lastFullTurn = now;
       ClusterState state = ClusterState.read(client, now);
-      each(state, state.namespaces(), namespaces::reconcile);
-      each(state, state.deployments(), deployments::reconcile);
-      each(state, state.replicaSets(), replicaSets::reconcile);
-      each(state, state.statefulSets(), statefulSets::reconcile);
-      each(state, state.daemonSets(), daemonSets::reconcile);
-      each(state, state.jobs(), jobs::reconcile);
+      each(state, state.namespaces(), controllers.namespaces()::reconcile);
+      each(state, state.deployments(), controllers.deployments()::reconcile);
+      each(state, state.replicaSets(), controllers.replicaSets()::reconcile);
+      each(state, state.statefulSets(), controllers.statefulSets()::reconcile);
+      each(state, state.daemonSets(), controllers.daemonSets()::reconcile);
+      each(state, state.jobs(), controllers.jobs()::reconcile);
       kubelet.reconcile(state);
       Set<String> live = new HashSet<>();
       for (List<? extends HasMetadata> objects :
@@ -144,7 +136,7 @@ public final class SimulatedKubelet implements AutoCloseable {
               state.pods())) {
         objects.forEach(o -> live.add(o.getMetadata().getUid()));
       }
-      events.retain(live);
+      controllers.events().retain(live);
       collectGarbage(state, live);
     } catch (RuntimeException e) {
       if (!closing) { // closing interrupts the turn's requests: nothing to tell

@@ -1,6 +1,6 @@
 package dev.grove.actions.kube.patch;
 
-import dev.grove.sandbox.PatchRules;
+import dev.grove.sandbox.apiserver.PatchRules;
 
 /** The simulated API server's patch semantics: Grove's own, as the sandbox tool gives them too. */
 public final class GrovePatchRules {

@@ -3,7 +3,7 @@ package dev.grove.sandbox.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.actions.registry.RegistryAuth;
-import dev.grove.sandbox.ImageReference;
+import dev.grove.sandbox.image.ImageReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

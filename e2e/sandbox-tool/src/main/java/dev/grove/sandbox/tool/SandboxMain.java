@@ -1,6 +1,6 @@
 package dev.grove.sandbox.tool;
 
-import dev.grove.sandbox.SandboxCertificate;
+import dev.grove.sandbox.apiserver.SandboxCertificate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

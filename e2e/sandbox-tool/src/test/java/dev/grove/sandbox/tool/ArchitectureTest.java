@@ -36,6 +36,23 @@ class ArchitectureTest {
           .resideInAnyPackage(
               "io.fabric8.kubernetes.client.server.mock..", "io.fabric8.mockwebserver..");
 
+  /**
+   * The tool uses the cluster simulation through its entry points (the API server, the kubelet's
+   * loop, the image pull and patch rule hooks), never its controllers', kubelet's or shared state's
+   * classes: those stay free to change with the simulation.
+   */
+  @ArchTest
+  static final ArchRule simulationThroughItsEntryPoints =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.grove.sandbox.tool..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.grove.sandbox.cluster..",
+              "dev.grove.sandbox.controller..",
+              "dev.grove.sandbox.kubelet..");
+
   @ArchTest
   static final ArchRule noPackageCycles =
       slices().matching("dev.grove.(sandbox).(**)").should().beFreeOfCycles();

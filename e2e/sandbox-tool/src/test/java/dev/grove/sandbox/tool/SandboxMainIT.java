@@ -2,7 +2,7 @@ package dev.grove.sandbox.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grove.sandbox.SandboxCertificate;
+import dev.grove.sandbox.apiserver.SandboxCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,0 +1,144 @@
+package dev.grove.sandbox.cluster;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the simulated kubelet recorded as the output of each container, as the container runtime's
+ * log files would hold it, and who follows it. Thread-safe: the kubelet appends from its loop, the
+ * API server reads and follows from its event loops.
+ */
+public final class PodLogs {
+
+  /** Lines kept per container; older ones are dropped, as log rotation would. */
+  static final int MAX_LINES = 10_000;
+
+  /** One line of output, without its line break, and when it was written. */
+  public record Line(Instant time, String text) {}
+
+  /**
+   * Someone following a container's log: told of each new line, and when the log ends. Called under
+   * the log's lock: hand the line on, never block.
+   */
+  public interface Follower {
+    void line(Line line);
+
+    void end();
+  }
+
+  /** A follow that can be cancelled (the client went away). */
+  public interface Subscription {
+    void cancel();
+  }
+
+  private record Key(String namespace, String pod, String container) {}
+
+  /** One container's log: its lines, followers, and whether it ended (container exited). */
+  private static final class Log {
+    final Deque<Line> lines = new ArrayDeque<>();
+    final List<Follower> followers = new CopyOnWriteArrayList<>();
+    boolean ended;
+  }
+
+  private final Map<Key, Log> logs = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  public PodLogs(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Appends a line to a container's log (starting it), and tells its followers. */
+  public void append(String namespace, String pod, String container, String text) {
+    Log log = logs.computeIfAbsent(new Key(namespace, pod, container), k -> new Log());
+    Line line = new Line(clock.instant(), text);
+    synchronized (log) {
+      log.lines.addLast(line);
+      while (log.lines.size() > MAX_LINES) {
+        log.lines.removeFirst();
+      }
+      // under the lock, so followers see lines in order (they only hand them on, never block)
+      log.followers.forEach(f -> f.line(line));
+    }
+  }
+
+  /** The container exited: its log stays readable, its followers are done. */
+  public void end(String namespace, String pod, String container) {
+    Log log = logs.get(new Key(namespace, pod, container));
+    if (log == null) {
+      return;
+    }
+    List<Follower> followers;
+    synchronized (log) {
+      log.ended = true;
+      followers = List.copyOf(log.followers);
+      log.followers.clear();
+    }
+    followers.forEach(Follower::end);
+  }
+
+  /** The pod is gone: its logs go with it and their followers are done. */
+  public void podGone(String namespace, String pod) {
+    for (Key key : List.copyOf(logs.keySet())) {
+      if (key.namespace().equals(namespace) && key.pod().equals(pod)) {
+        Log log = logs.remove(key);
+        if (log != null) {
+          List<Follower> followers;
+          synchronized (log) {
+            log.ended = true;
+            followers = List.copyOf(log.followers);
+            log.followers.clear();
+          }
+          followers.forEach(Follower::end);
+        }
+      }
+    }
+  }
+
+  /** The lines of a container's log, or empty when the container never started. */
+  public Optional<List<Line>> lines(String namespace, String pod, String container) {
+    Log log = logs.get(new Key(namespace, pod, container));
+    if (log == null) {
+      return Optional.empty();
+    }
+    synchronized (log) {
+      return Optional.of(new ArrayList<>(log.lines));
+    }
+  }
+
+  /**
+   * The lines so far, handed to {@code first}, then every new line to {@code follower} until the
+   * log ends; both under one lock, so no line is lost or told twice. Empty when the container never
+   * started.
+   */
+  public Optional<Subscription> follow(
+      String namespace,
+      String pod,
+      String container,
+      java.util.function.Consumer<List<Line>> first,
+      Follower follower) {
+    Log log = logs.get(new Key(namespace, pod, container));
+    if (log == null) {
+      return Optional.empty();
+    }
+    boolean ended;
+    synchronized (log) {
+      first.accept(new ArrayList<>(log.lines));
+      ended = log.ended;
+      if (!ended) {
+        log.followers.add(follower);
+      }
+    }
+    if (ended) {
+      follower.end();
+    }
+    return Optional.of(() -> log.followers.remove(follower));
+  }
+}
