@@ -48,7 +48,7 @@ public final class ProjectLoader {
   public static final List<String> PROJECT_FILES =
       List.of("project.garden.yml", "project.garden.yaml");
   static final Set<String> IGNORED_GARDEN_KINDS =
-      Set.of("Module", "Workflow", "ConfigTemplate", "RenderTemplate", "Command");
+      Set.of("Module", "ConfigTemplate", "RenderTemplate");
 
   private final Path root;
   private final TemplateResolver templates;
@@ -189,6 +189,7 @@ public final class ProjectLoader {
             : scan(project.dotIgnoreFile());
     reportNonFiles(scan, ignoreFiles(project.dotIgnoreFile()), diagnostics);
     List<ConfigDocument> documents = configDocuments(scan, projectDoc, diagnostics);
+    ProjectCommands commands = ProjectCommands.takeFrom(documents, project, diagnostics);
 
     Map<String, Object> baseContext = TemplateContexts.project(root, project.name(), options.env());
     baseContext.put(
@@ -212,7 +213,7 @@ public final class ProjectLoader {
       envKeysRead(doc, envKeys);
     }
     return new Snapshot(
-        new LoadedProject(project, resolved, graph, diagnostics.warnings()),
+        new LoadedProject(project, resolved, graph, diagnostics.warnings(), commands),
         scan,
         envKeys.contains(ALL_ENV) ? null : Set.copyOf(envKeys));
   }
