@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.api.error.Problem;
 import dev.grove.api.value.ValueTrees;
 import dev.grove.orchestrator.template.TemplateException;
 import dev.grove.orchestrator.template.TemplateResolver;
@@ -18,13 +19,20 @@ import java.util.regex.Pattern;
  * closed), every problem naming its file, line and property.
  */
 public record ProjectCommands(
-    Map<String, WorkflowConfig> workflows, Map<String, CustomCommandConfig> commands) {
+    Map<String, WorkflowConfig> workflows,
+    Map<String, CustomCommandConfig> commands,
+    Map<String, List<Problem>> brokenCommands) {
 
-  public static final ProjectCommands NONE = new ProjectCommands(Map.of(), Map.of());
+  public static final ProjectCommands NONE = new ProjectCommands(Map.of(), Map.of(), Map.of());
 
+  /**
+   * @param brokenCommands the Commands whose documents have errors, with them: Garden checks a
+   *     Command only when it is run ({@code garden NAME}), so they are warnings until then
+   */
   public ProjectCommands {
     workflows = Map.copyOf(workflows);
     commands = Map.copyOf(commands);
+    brokenCommands = Map.copyOf(brokenCommands);
   }
 
   static final Pattern ENV_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_.-]*$");
@@ -52,6 +60,7 @@ public record ProjectCommands(
       List<ConfigDocument> documents, ProjectConfig project, Diagnostics diagnostics) {
     Map<String, WorkflowConfig> workflows = new LinkedHashMap<>();
     Map<String, CustomCommandConfig> commands = new LinkedHashMap<>();
+    Map<String, List<Problem>> broken = new LinkedHashMap<>();
     Map<String, ConfigDocument> seen = new LinkedHashMap<>();
     for (Iterator<ConfigDocument> it = documents.iterator(); it.hasNext(); ) {
       ConfigDocument doc = it.next();
@@ -80,15 +89,33 @@ public record ProjectCommands(
                 + " is ignored, as Garden ignores it.",
             "Move the Command into a garden.yml (or *.garden.yml) at the project root.");
       } else {
-        CustomCommandConfig command = checker.command();
-        if (command != null
-            && !diagnostics.errorsSince(mark)
-            && unique(doc, kind, seen, diagnostics, command.name())) {
+        Diagnostics own = new Diagnostics();
+        CustomCommandConfig command = new Checker(doc, own).command();
+        own.warnings().forEach(diagnostics.warnings()::add);
+        if (own.hasErrors()) {
+          List<Problem> errors = own.failure().problems();
+          for (Problem problem : errors) {
+            diagnostics
+                .warnings()
+                .add(
+                    new Problem(
+                        problem.code(),
+                        problem.message()
+                            + " (Garden checks a Command only when it runs: `grove "
+                            + doc.content().get("name")
+                            + "` fails with this.)",
+                        problem.suggestion(),
+                        problem.location()));
+          }
+          if (doc.content().get("name") instanceof String name) {
+            broken.put(name, errors);
+          }
+        } else if (command != null && unique(doc, kind, seen, diagnostics, command.name())) {
           commands.put(command.name(), command);
         }
       }
     }
-    return new ProjectCommands(workflows, commands);
+    return new ProjectCommands(workflows, commands, broken);
   }
 
   private static boolean unique(
@@ -335,15 +362,27 @@ public record ProjectCommands(
         }
         Object command = step.get("command");
         Object script = step.get("script");
-        if ((command == null) == (script == null)) {
-          error(
+        if (command != null && script != null) {
+          // Garden 0.13.24 checks its xor after setting each step's command aside, so it
+          // accepts both and then runs the command.
+          diagnostics.warning(
+              doc,
               path,
+              ConfigCodes.INVALID_FIELD,
               "Step "
                   + (i + 1)
-                  + (command == null
-                      ? " has neither `command` nor `script`."
-                      : " has both `command` and `script`.")
-                  + " A step runs exactly one of them.",
+                  + " has both `command` and `script`; Garden's schema allows one, Garden 0.13.24"
+                  + " runs the command and ignores the script, and so does Grove.",
+              "Split it into two steps.");
+        } else if (command == null && script == null) {
+          diagnostics.warning(
+              doc,
+              path,
+              ConfigCodes.INVALID_FIELD,
+              "Step "
+                  + (i + 1)
+                  + " has neither `command` nor `script`; Garden 0.13.24 loads it and fails the"
+                  + " step when the workflow runs, and so does Grove.",
               "Give the step either command: [deploy] (a Grove command) or script: (bash).");
         }
         List<Object> commandItems = null;

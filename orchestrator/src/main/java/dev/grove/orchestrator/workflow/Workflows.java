@@ -109,7 +109,15 @@ public final class Workflows {
       String label = "step " + (step.index() + 1) + " (" + step.name() + ")";
       String stepRunId = runId + "." + (step.index() + 1);
       WorkflowExecution.Body body;
-      if (step.script() != null) {
+      if (step.command() == null && step.script() == null) {
+        body =
+            ignored -> {
+              throw new GroveException(
+                  ErrorCodes.BAD_REQUEST,
+                  label + " has neither `command` nor `script`.",
+                  "Give the step either command: [deploy] or script: (bash).");
+            };
+      } else if (step.command() == null) {
         body =
             stepContext -> {
               Object script =
@@ -153,6 +161,11 @@ public final class Workflows {
     LoadedProject loaded = projects.load(projectRequest);
     Map<String, CustomCommandConfig> commands = loaded.commands().commands();
     CustomCommandConfig command = commands.get(request.name());
+    List<dev.grove.api.error.Problem> broken =
+        loaded.commands().brokenCommands().get(request.name());
+    if (command == null && broken != null) {
+      throw new dev.grove.orchestrator.error.ConfigException(broken);
+    }
     if (command == null) {
       throw notFound("command", request.name(), commands.keySet(), "kind: Command");
     }
