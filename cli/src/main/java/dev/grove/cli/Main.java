@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -68,7 +69,7 @@ public final class Main {
     commands.put("render", () -> new RenderCommand(app));
     commands.put("logs", () -> new LogsCommand(app));
     commands.put("workflow", () -> new WorkflowCommand(app));
-    commands.put("run-command", () -> new WorkflowCommand.RunCustom(app, false));
+    commands.put("run-command", () -> new WorkflowCommand.RunCustom(app, null));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
     if (only == null && args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")) {
       // Garden's custom commands run as `garden NAME`: a name that is none of Grove's commands
@@ -77,7 +78,8 @@ public final class Main {
       custom[0] = "run-command";
       System.arraycopy(args, 0, custom, 1, args.length);
       args = custom;
-      only = () -> new WorkflowCommand.RunCustom(app, true);
+      List<String> builtins = List.copyOf(commands.keySet());
+      only = () -> new WorkflowCommand.RunCustom(app, builtins);
     }
     if (only != null) {
       cli.addSubcommand(only.get());

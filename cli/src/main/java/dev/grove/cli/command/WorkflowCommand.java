@@ -85,7 +85,7 @@ public final class WorkflowCommand implements Callable<Integer> {
               + " program's when it failed, as Garden's.")
   public static final class RunCustom implements Callable<Integer> {
     private final CliApp app;
-    private final boolean implicit;
+    private final List<String> builtins;
 
     @Mixin ProjectOptions options;
 
@@ -98,11 +98,12 @@ public final class WorkflowCommand implements Callable<Integer> {
     @Unmatched List<String> unmatched = new ArrayList<>();
 
     /**
-     * @param implicit run as {@code grove NAME}: a missing command is an unknown Grove command
+     * @param builtins Grove's commands when run as {@code grove NAME} (a missing command is then an
+     *     unknown Grove command); null for {@code grove run-command NAME}
      */
-    public RunCustom(CliApp app, boolean implicit) {
+    public RunCustom(CliApp app, List<String> builtins) {
       this.app = app;
-      this.implicit = implicit;
+      this.builtins = builtins;
     }
 
     @Override
@@ -113,12 +114,12 @@ public final class WorkflowCommand implements Callable<Integer> {
         CommandRequest request = new CommandRequest(options.request(app), name, words);
         return follow(app, client -> client.startCommand(request), options.output());
       } catch (UsageException e) {
-        if (implicit) {
+        if (builtins != null) {
           return app.fail(unknown(e.getMessage()), options.output());
         }
         return app.fail(e, options.output());
       } catch (dev.grove.cli.client.DaemonErrorException e) {
-        if (implicit && e.error().message().startsWith("The project has no command")) {
+        if (builtins != null && e.error().message().startsWith("The project has no command")) {
           return app.fail(unknown(e.error().suggestion()), options.output());
         }
         return app.fail(e, options.output());
@@ -128,9 +129,40 @@ public final class WorkflowCommand implements Callable<Integer> {
     }
 
     private UsageException unknown(String detail) {
+      String closest = null;
+      for (String builtin : builtins) {
+        if (distance(name, builtin) <= 2
+            && (closest == null || distance(name, builtin) < distance(name, closest))) {
+          closest = builtin;
+        }
+      }
       return new UsageException(
           "unknown command '" + name + "'",
-          "See 'grove --help' for Grove's commands" + (detail == null ? "." : "; " + detail));
+          (closest != null ? "Did you mean `" + closest + "`? " : "")
+              + "See 'grove --help' for Grove's commands"
+              + (detail == null ? "." : "; " + detail));
+    }
+
+    /** Edit distance: inserts, deletes, replaces and swaps of neighbours. */
+    static int distance(String a, String b) {
+      int[][] d = new int[a.length() + 1][b.length() + 1];
+      for (int i = 0; i <= a.length(); i++) {
+        for (int j = 0; j <= b.length(); j++) {
+          if (i == 0 || j == 0) {
+            d[i][j] = i + j;
+            continue;
+          }
+          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+          d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+          if (i > 1
+              && j > 1
+              && a.charAt(i - 1) == b.charAt(j - 2)
+              && a.charAt(i - 2) == b.charAt(j - 1)) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length()][b.length()];
     }
   }
 }

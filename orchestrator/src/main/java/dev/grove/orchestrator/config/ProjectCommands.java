@@ -167,18 +167,7 @@ public record ProjectCommands(
     try {
       return new TemplateResolver().resolveTree(value, context);
     } catch (TemplateException e) {
-      String where = SourceMap.pathOf(path, e.path());
-      throw new dev.grove.orchestrator.error.ConfigException(
-          Problems.at(
-              document,
-              where,
-              ConfigCodes.TEMPLATE_ERROR,
-              "Invalid template in `"
-                  + where
-                  + "`: "
-                  + e.getMessage()
-                  + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
-              e.suggestion()));
+      throw new dev.grove.orchestrator.error.ConfigException(Templating.problem(document, path, e));
     }
   }
 
