@@ -27,7 +27,8 @@ class ProjectCommandsTest {
     assertThat(project.actions()).hasSize(1);
     ProjectCommands commands = project.commands();
     assertThat(commands.workflows().keySet())
-        .containsExactlyInAnyOrder("build-and-report", "failing", "unknown-command");
+        .containsExactlyInAnyOrder(
+            "build-and-report", "failing", "unknown-command", "slow", "env-precedence");
     WorkflowConfig workflow = commands.workflows().get("build-and-report");
     assertThat(workflow.steps())
         .extracting(WorkflowConfig.Step::name)
@@ -41,6 +42,7 @@ class ProjectCommandsTest {
     CustomCommandConfig greet = commands.commands().get("greet");
     assertThat(greet.shortDescription()).isEqualTo("Greet someone, then build the API");
     assertThat(greet.args()).extracting(CustomCommandConfig.Parameter::name).containsExactly("who");
+    assertThat(commands.commands().keySet()).containsExactlyInAnyOrder("greet", "exit-with");
     assertThat(greet.opts())
         .extracting(CustomCommandConfig.Parameter::type)
         .containsExactly("boolean");
