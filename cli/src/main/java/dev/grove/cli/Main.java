@@ -15,6 +15,7 @@ import dev.grove.cli.command.RunsCommand;
 import dev.grove.cli.command.SandboxCommand;
 import dev.grove.cli.command.UpdateRemoteCommand;
 import dev.grove.cli.command.ValidateCommand;
+import dev.grove.cli.command.WorkflowCommand;
 import dev.grove.cli.render.OutputMode;
 import dev.grove.cli.render.Renderer;
 import java.io.FileDescriptor;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -68,12 +70,25 @@ public final class Main {
     commands.put("render", () -> new RenderCommand(app));
     commands.put("logs", () -> new LogsCommand(app));
     commands.put("update-remote", () -> new UpdateRemoteCommand(app));
+    commands.put("workflow", () -> new WorkflowCommand(app));
+    commands.put("run-command", () -> new WorkflowCommand.RunCustom(app, null));
     Supplier<Object> only = args.length > 0 ? commands.get(args[0]) : null;
+    if (only == null && args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")) {
+      // Garden's custom commands run as `garden NAME`: a name that is none of Grove's commands
+      // is looked up among the project's Commands (and is an unknown command when it is not one).
+      String[] custom = new String[args.length + 1];
+      custom[0] = "run-command";
+      System.arraycopy(args, 0, custom, 1, args.length);
+      args = custom;
+      List<String> builtins = List.copyOf(commands.keySet());
+      only = () -> new WorkflowCommand.RunCustom(app, builtins);
+    }
     if (only != null) {
       cli.addSubcommand(only.get());
     } else {
       commands.values().forEach(command -> cli.addSubcommand(command.get()));
     }
+    cli.setUnmatchedOptionsArePositionalParams(true); // a custom command's own flags
     cli.setOut(renderer.outWriter());
     cli.setErr(renderer.errWriter());
     cli.setParameterExceptionHandler(

@@ -6,6 +6,7 @@ import dev.grove.api.error.ApiError;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.ActionState;
 import dev.grove.api.run.RunResult;
+import dev.grove.api.workflow.WorkflowResult;
 import java.util.List;
 
 /**
@@ -35,6 +36,13 @@ public sealed interface EventPayload {
       case EventTypes.WATCH_TRIGGERED -> WatchTriggered.class;
       case EventTypes.WATCH_ERROR -> WatchError.class;
       case EventTypes.WATCH_STOPPED -> WatchStopped.class;
+      case EventTypes.WORKFLOW_RUNNING -> WorkflowRunning.class;
+      case EventTypes.WORKFLOW_STEP_PROCESSING -> WorkflowStepProcessing.class;
+      case EventTypes.WORKFLOW_STEP_SKIPPED -> WorkflowStepSkipped.class;
+      case EventTypes.WORKFLOW_STEP_COMPLETE -> WorkflowStepComplete.class;
+      case EventTypes.WORKFLOW_STEP_ERROR -> WorkflowStepError.class;
+      case EventTypes.WORKFLOW_COMPLETE -> WorkflowComplete.class;
+      case EventTypes.WORKFLOW_ERROR -> WorkflowError.class;
       default -> null;
     };
   }
@@ -247,6 +255,73 @@ public sealed interface EventPayload {
     @Override
     public String type() {
       return EventTypes.WATCH_STOPPED;
+    }
+  }
+
+  /**
+   * A workflow or custom command run starts ({@code kind} {@code workflow} or {@code command}): its
+   * step names in order.
+   */
+  record WorkflowRunning(String kind, String name, String project, List<String> steps)
+      implements EventPayload {
+    public WorkflowRunning {
+      steps = List.copyOf(steps);
+    }
+
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_RUNNING;
+    }
+  }
+
+  /** A step starts (0-based {@code index}, as Garden's events count). */
+  record WorkflowStepProcessing(
+      int index, String name, @JsonInclude(Include.NON_NULL) String description)
+      implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_STEP_PROCESSING;
+    }
+  }
+
+  /** A step with {@code skip: true} was skipped. */
+  record WorkflowStepSkipped(int index, String name) implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_STEP_SKIPPED;
+    }
+  }
+
+  /** A step succeeded. */
+  record WorkflowStepComplete(int index, String name, long durationMsec) implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_STEP_COMPLETE;
+    }
+  }
+
+  /** A step failed. */
+  record WorkflowStepError(int index, String name, long durationMsec, ActionError error)
+      implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_STEP_ERROR;
+    }
+  }
+
+  /** The workflow succeeded: the last event of its run. */
+  record WorkflowComplete(WorkflowResult result) implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_COMPLETE;
+    }
+  }
+
+  /** The workflow failed or was cancelled: the last event of its run. */
+  record WorkflowError(WorkflowResult result) implements EventPayload {
+    @Override
+    public String type() {
+      return EventTypes.WORKFLOW_ERROR;
     }
   }
 }

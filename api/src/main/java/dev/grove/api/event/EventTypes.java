@@ -67,5 +67,26 @@ public final class EventTypes {
   /** A watch ended (stopped, or its client's Ctrl-C): the last event of its stream. */
   public static final String WATCH_STOPPED = "watchStopped";
 
+  /** A workflow (or custom command) run starts: {@code {kind, name, project, steps}}. */
+  public static final String WORKFLOW_RUNNING = "workflowRunning";
+
+  /** A workflow step starts: {@code {index, name, description?}}; Garden's event name. */
+  public static final String WORKFLOW_STEP_PROCESSING = "workflowStepProcessing";
+
+  /** A step with {@code skip: true} was skipped: {@code {index, name}}. */
+  public static final String WORKFLOW_STEP_SKIPPED = "workflowStepSkipped";
+
+  /** A step succeeded: {@code {index, name, durationMsec}}. */
+  public static final String WORKFLOW_STEP_COMPLETE = "workflowStepComplete";
+
+  /** A step failed: {@code {index, name, durationMsec, error}}. */
+  public static final String WORKFLOW_STEP_ERROR = "workflowStepError";
+
+  /** The workflow succeeded: {@code {result}}, its last event. */
+  public static final String WORKFLOW_COMPLETE = "workflowComplete";
+
+  /** The workflow failed (or was cancelled): {@code {result}}, its last event. */
+  public static final String WORKFLOW_ERROR = "workflowError";
+
   private EventTypes() {}
 }

@@ -70,6 +70,21 @@ public final class Routes {
    */
   public static final String LOGS = PREFIX + "/logs";
 
+  /**
+   * POST {@link dev.grove.api.workflow.WorkflowRequest} → {@link dev.grove.api.run.RunInfo}: runs a
+   * Workflow; its events (and those of the runs its command steps start, {@code <runId>.<step
+   * number>}) stream under the run id. GET {@code /workflows/<runId>} → {@link
+   * dev.grove.api.workflow.WorkflowResult} once finished; POST {@code /workflows/<runId>/cancel}.
+   */
+  public static final String WORKFLOWS = PREFIX + "/workflows";
+
+  /**
+   * POST {@link dev.grove.api.workflow.CommandRequest} → {@link dev.grove.api.run.RunInfo}: runs a
+   * custom Command, as a workflow of its {@code exec} and {@code gardenCommand} steps (same events,
+   * cancelled through {@link #WORKFLOWS}).
+   */
+  public static final String COMMANDS = PREFIX + "/commands";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

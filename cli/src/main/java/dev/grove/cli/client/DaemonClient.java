@@ -86,6 +86,21 @@ public final class DaemonClient {
     return send("POST", Routes.RUNS, request, 0, RunInfo.class);
   }
 
+  /** Starts a Workflow ({@code grove workflow NAME}). */
+  public RunInfo startWorkflow(dev.grove.api.workflow.WorkflowRequest request) {
+    return send("POST", Routes.WORKFLOWS, request, 0, RunInfo.class);
+  }
+
+  /** Starts a custom Command ({@code grove run-command NAME}). */
+  public RunInfo startCommand(dev.grove.api.workflow.CommandRequest request) {
+    return send("POST", Routes.COMMANDS, request, 0, RunInfo.class);
+  }
+
+  /** Cancels a workflow or custom command run. */
+  public void cancelWorkflow(String runId) {
+    send("POST", Routes.WORKFLOWS + "/" + runId + "/cancel", null, HEALTH_TIMEOUT_MS, null);
+  }
+
   public RunInfo run(String runId) {
     return send("GET", Routes.run(runId), null, HEALTH_TIMEOUT_MS, RunInfo.class);
   }

@@ -46,6 +46,11 @@ public final class Renderer {
     return new RunView(out, mode, terminal, colour);
   }
 
+  /** A view of one workflow or custom command run (and the Grove runs its steps start). */
+  public WorkflowView workflowView(OutputMode mode) {
+    return new WorkflowView(out, mode, colour, () -> runView(mode));
+  }
+
   /** The view of a {@code grove logs} stream. */
   public LogView logView(OutputMode mode) {
     return new LogView(out, err, mode, colour);

@@ -13,7 +13,17 @@ public record LoadedProject(
     ProjectConfig project,
     Map<ActionRef, ResolvedAction> actions,
     ActionGraph graph,
-    List<Problem> warnings) {
+    List<Problem> warnings,
+    ProjectCommands commands) {
+
+  /** A project without Workflows or Commands. */
+  public LoadedProject(
+      ProjectConfig project,
+      Map<ActionRef, ResolvedAction> actions,
+      ActionGraph graph,
+      List<Problem> warnings) {
+    this(project, actions, graph, warnings, ProjectCommands.NONE);
+  }
 
   /**
    * False when the clone of a remote source an action lives in is gone ({@code grove update-remote}

@@ -47,7 +47,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProjectLoader {
   public static final List<String> PROJECT_FILES =
       List.of("project.garden.yml", "project.garden.yaml");
-  static final Set<String> IGNORED_GARDEN_KINDS = Set.of("Workflow", "Command");
 
   private final Path root;
   private final TemplateResolver templates;
@@ -199,14 +198,17 @@ public final class ProjectLoader {
             templating,
             TemplateContexts.withVariables(baseContext, project.variables()),
             diagnostics));
-    // Templates render actions and Modules; Modules become the actions Garden converts them to.
+    // Templates render actions, Modules and Workflows; Modules become the actions Garden converts
+    // them to; Workflows and Commands are kept aside.
     List<ConfigDocument> rendered =
-        new ModuleConversion(types, project.registry())
-            .convert(
-                new TemplateExpansion(templating, project, baseContext)
-                    .expand(documents, diagnostics),
-                diagnostics::error,
-                diagnostics::warning);
+        new ArrayList<>(
+            new ModuleConversion(types, project.registry())
+                .convert(
+                    new TemplateExpansion(templating, project, baseContext)
+                        .expand(documents, diagnostics),
+                    diagnostics::error,
+                    diagnostics::warning));
+    ProjectCommands commands = ProjectCommands.takeFrom(rendered, project, diagnostics);
     ParsedActions parsed =
         parseActions(
             rendered,
@@ -230,7 +232,7 @@ public final class ProjectLoader {
       envKeysRead(doc, envKeys);
     }
     return new Snapshot(
-        new LoadedProject(project, resolved, graph, diagnostics.warnings()),
+        new LoadedProject(project, resolved, graph, diagnostics.warnings(), commands),
         scan,
         envKeys.contains(ALL_ENV) ? null : Set.copyOf(envKeys));
   }
@@ -633,15 +635,6 @@ public final class ProjectLoader {
           ConfigCodes.EXTRA_PROJECT,
           "Only the project file (project.garden.yml at the root) may hold the Project.",
           "Move this Project into " + PROJECT_FILES.get(0) + " or remove it.");
-    } else if (IGNORED_GARDEN_KINDS.contains(String.valueOf(kindValue))) {
-      diagnostics.warning(
-          doc,
-          "kind",
-          ConfigCodes.GROVE_IGNORED_KIND,
-          "Grove does not support Garden's `"
-              + kindValue
-              + "` configs yet; this document is ignored.",
-          "Convert it to Build/Deploy/Run/Test actions to use it with Grove.");
     } else {
       diagnostics.error(
           doc,

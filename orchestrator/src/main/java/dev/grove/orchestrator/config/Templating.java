@@ -1,5 +1,6 @@
 package dev.grove.orchestrator.config;
 
+import dev.grove.api.error.Problem;
 import dev.grove.orchestrator.template.Budget;
 import dev.grove.orchestrator.template.TemplateException;
 import dev.grove.orchestrator.template.TemplateResolver;
@@ -41,19 +42,24 @@ final class Templating {
       return Optional.ofNullable(resolver.resolveTree(value, context, budget))
           .or(() -> Optional.of(NULL));
     } catch (TemplateException e) {
-      String where = SourceMap.pathOf(path, e.path());
-      diagnostics.error(
-          document,
-          where,
-          ConfigCodes.TEMPLATE_ERROR,
-          "Invalid template in `"
-              + where
-              + "`: "
-              + e.getMessage()
-              + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
-          e.suggestion());
+      diagnostics.error(problem(document, path, e));
       return Optional.empty();
     }
+  }
+
+  /** A template error at {@code path} of the document, naming the property and expression. */
+  static Problem problem(ConfigDocument document, String path, TemplateException e) {
+    String where = SourceMap.pathOf(path, e.path());
+    return Problems.at(
+        document,
+        where,
+        ConfigCodes.TEMPLATE_ERROR,
+        "Invalid template in `"
+            + where
+            + "`: "
+            + e.getMessage()
+            + (e.expression() == null ? "" : " (in \"" + e.expression() + "\")"),
+        e.suggestion());
   }
 
   /** Like {@link #resolve} but maps the null marker back to null. */

@@ -136,6 +136,8 @@ public final class Daemon {
                     ArtifactAdmins.standard(GoogleAdc.standard()))),
             daemon::shutdown);
     verticle.withWatches(watches);
+    verticle.withWorkflows(
+        new dev.grove.orchestrator.workflow.Workflows(service, runs, events::publish));
     daemon.goodbye = verticle::stopping;
     return vertx
         .deployVerticle(verticle)

@@ -88,6 +88,17 @@ public final class DaemonVerticle extends VerticleBase {
   private dev.grove.orchestrator.watch.Watches watches;
   private LogRoutes.Open openLogs;
 
+  private dev.grove.orchestrator.workflow.Workflows workflows;
+
+  /**
+   * Serves the workflow and custom command routes ({@link Routes#WORKFLOWS}, {@link
+   * Routes#COMMANDS}).
+   */
+  public DaemonVerticle withWorkflows(dev.grove.orchestrator.workflow.Workflows workflows) {
+    this.workflows = workflows;
+    return this;
+  }
+
   /** Serves the watch routes ({@link Routes#WATCHES}) with these watches. */
   public DaemonVerticle withWatches(dev.grove.orchestrator.watch.Watches watches) {
     this.watches = watches;
@@ -193,6 +204,9 @@ public final class DaemonVerticle extends VerticleBase {
                         return Map.of("stopped", true);
                       }));
     }
+    if (workflows != null) {
+      installWorkflows(router, workflows);
+    }
     if (events != null) {
       EventRoutes.install(router, vertx, events);
     }
@@ -297,6 +311,52 @@ public final class DaemonVerticle extends VerticleBase {
   private void project(RoutingContext ctx, Function<ProjectRequest, ProjectSummary> call) {
     byte[] bytes = bodyOf(ctx);
     answer(ctx, () -> call.apply(checked(JsonCodec.readRequest(bytes, ProjectRequest.class))));
+  }
+
+  private void installWorkflows(Router router, dev.grove.orchestrator.workflow.Workflows served) {
+    projectRoute(
+        router,
+        Routes.WORKFLOWS,
+        dev.grove.api.workflow.WorkflowRequest.class,
+        dev.grove.api.workflow.WorkflowRequest::project,
+        served::start);
+    projectRoute(
+        router,
+        Routes.COMMANDS,
+        dev.grove.api.workflow.CommandRequest.class,
+        dev.grove.api.workflow.CommandRequest::project,
+        served::start);
+    router
+        .get(Routes.WORKFLOWS + "/:runId")
+        .handler(
+            ctx ->
+                answerNow(
+                    ctx,
+                    () -> {
+                      String id = ctx.pathParam("runId");
+                      var result = served.result(id).orElseThrow(() -> noWorkflow(id));
+                      return result.isDone() ? result.join() : served.get(id).orElseThrow();
+                    }));
+    router
+        .post(Routes.WORKFLOWS + "/:runId/cancel")
+        .handler(
+            ctx ->
+                answerNow(
+                    ctx,
+                    () -> {
+                      String id = ctx.pathParam("runId");
+                      if (!served.cancel(id)) {
+                        throw noWorkflow(id);
+                      }
+                      return Map.of("cancelled", true);
+                    }));
+  }
+
+  private static GroveException noWorkflow(String id) {
+    return new GroveException(
+        ErrorCodes.NOT_FOUND,
+        "There is no workflow run " + id + " (the daemon keeps the last 100).",
+        "Start it again with 'grove workflow NAME'.");
   }
 
   private static dev.grove.api.watch.WatchInfo watch(

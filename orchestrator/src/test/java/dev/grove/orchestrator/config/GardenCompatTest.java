@@ -54,8 +54,8 @@ class GardenCompatTest {
   }
 
   /**
-   * {@code grove render} works wherever the graph loads: every Deploy of every recorded project
-   * and example renders (objects, or a note saying why there are none, as for exec Deploys).
+   * {@code grove render} works wherever the graph loads: every Deploy of every recorded project and
+   * example renders (objects, or a note saying why there are none, as for exec Deploys).
    */
   @TestFactory
   Stream<DynamicTest> everyDeployRenders() throws IOException {
@@ -81,7 +81,7 @@ class GardenCompatTest {
                       RenderResult result =
                           render.render(
                               new RenderRequest(
-                                  new ProjectRequest(root, root, null, Map.of(), Map.of()),
+                                  new ProjectRequest(root, root, null, Map.of(), System.getenv()),
                                   List.of()));
                       for (RenderResult.RenderedDeploy deploy : result.deploys()) {
                         assertThat(deploy.yaml().isEmpty() ? deploy.note() : deploy.yaml())

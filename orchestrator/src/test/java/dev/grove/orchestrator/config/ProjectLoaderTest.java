@@ -152,9 +152,7 @@ class ProjectLoaderTest {
   @Test
   void gardenFieldsGroveDoesNotActOnAreWarnings() {
     LoadedProject project = Fixtures.load("not-acted");
-    assertThat(project.warnings())
-        .extracting(Problem::code)
-        .containsExactly("GROVE_NOT_ACTED_ON", "GROVE_IGNORED_KIND");
+    assertThat(project.warnings()).extracting(Problem::code).containsExactly("GROVE_NOT_ACTED_ON");
     assertThat(project.warnings().get(0).location().path()).isEqualTo("spec.sync");
     assertThat(project.actions()).containsOnlyKeys(ref("deploy.api"));
   }
@@ -283,9 +281,7 @@ class ProjectLoaderTest {
     }
     assertThat(failure).isNotNull();
     assertThat(failure.problems()).extracting(Problem::code).containsExactly("UNKNOWN_TYPE");
-    assertThat(failure.error().warnings())
-        .extracting(Problem::code)
-        .containsExactly("GROVE_IGNORED_KIND");
+    assertThat(failure.error().warnings()).isEmpty();
   }
 
   @Test

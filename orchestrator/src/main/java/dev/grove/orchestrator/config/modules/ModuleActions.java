@@ -191,7 +191,10 @@ final class ModuleActions {
     }
     if (content.get("files") instanceof List<?> written) {
       for (int i = 0; i < written.size(); i++) {
-        List<Object> read = manifestsReferencingModules(written.get(i));
+        List<Object> read = generated(content, written.get(i));
+        if (read == null) {
+          read = manifestsReferencingModules(written.get(i));
+        }
         if (read == null) {
           files.add(written.get(i));
         } else {
@@ -243,6 +246,32 @@ final class ModuleActions {
   }
 
   /**
+   * The manifests of a file the Module generates ({@code generateFiles} with a {@code value}, as a
+   * ModuleTemplate renders them); null when {@code file} is not one. Garden writes such a file into
+   * the Module's folder before reading it; Grove reads the value and leaves the folder alone.
+   */
+  private List<Object> generated(Map<String, Object> content, Object file) {
+    if (!(file instanceof String name) || !(content.get("generateFiles") instanceof List<?> all)) {
+      return null;
+    }
+    Path wanted = Path.of(name).normalize();
+    for (Object entry : all) {
+      if (entry instanceof Map<?, ?> generate
+          && generate.get("targetPath") instanceof String target
+          && generate.get("value") instanceof String value
+          && Path.of(target).normalize().equals(wanted)) {
+        YamlLoader.Result result =
+            YamlLoader.parse(
+                value,
+                module.doc().file().getParent().resolve(name).normalize(),
+                displayPath(name));
+        return manifests(result);
+      }
+    }
+    return null;
+  }
+
+  /**
    * The manifests of a Module's manifest file when its templates reference {@code modules.*} or
    * {@code runtime.*} (read now, so their references are rewritten as the Module's own); null for a
    * file left to the Deploy to read. Garden resolves these references in files at deploy time; an
@@ -262,9 +291,18 @@ final class ModuleActions {
     if (!MODULE_REFERENCE.matcher(text).find()) {
       return null;
     }
+    YamlLoader.Result result = YamlLoader.load(location, displayPath(name));
+    return manifests(result);
+  }
+
+  /** A file of the Module's folder as errors name it (relative to the project root). */
+  private String displayPath(String name) {
     String display = module.doc().displayFile();
-    String folder = display.contains("/") ? display.substring(0, display.lastIndexOf('/') + 1) : "";
-    YamlLoader.Result result = YamlLoader.load(location, folder + name);
+    return (display.contains("/") ? display.substring(0, display.lastIndexOf('/') + 1) : "") + name;
+  }
+
+  /** The documents of a manifest file; none, with its problems reported, when it does not parse. */
+  private List<Object> manifests(YamlLoader.Result result) {
     if (!result.problems().isEmpty()) {
       result.problems().forEach(errors);
       return List.of();
