@@ -67,7 +67,11 @@ public final class Fixtures {
 
   /** A copy of the fixture in {@code dir}, to edit. */
   public static Path copy(String name, Path dir) {
-    Path source = project(name);
+    return copyTree(project(name), dir);
+  }
+
+  /** A copy of the folder {@code source} as {@code dir}. */
+  public static Path copyTree(Path source, Path dir) {
     try (Stream<Path> files = Files.walk(source)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         Path target = dir.resolve(source.relativize(file).toString());

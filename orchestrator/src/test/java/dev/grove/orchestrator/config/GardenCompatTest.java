@@ -14,14 +14,18 @@ import dev.grove.orchestrator.project.RenderService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Grove's graph of each Garden project under {@code projects/garden-compat/} is Garden's: the
@@ -122,6 +126,35 @@ class GardenCompatTest {
                           .isRegularFile();
                       assertSameGraph(dir, recording, Set.of());
                     }));
+  }
+
+  /**
+   * Remote sources: {@code sources-remote/repo} becomes a git repository in a temporary folder and
+   * {@code sources-remote/project} names it by its {@code file://} URL (the recording, made the
+   * same way, holds no path).
+   */
+  @Test
+  void aRemoteSourcesActionsJoinTheGraphAsInGarden(@TempDir Path tmp) throws Exception {
+    Path fixture = CORPUS.resolve("sources-remote");
+    Path repo = Fixtures.copyTree(fixture.resolve("repo"), tmp.resolve("repo"));
+    Path project = Fixtures.copyTree(fixture.resolve("project"), tmp.resolve("project"));
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "lib");
+    Path projectFile = project.resolve("project.garden.yml");
+    Files.writeString(
+        projectFile,
+        Files.readString(projectFile)
+            .replace("REPO_URL", repo.toUri().toString().replaceAll("/$", "")));
+    assertSameGraph(project, fixture.resolve("garden-graph-remote.json"), Set.of());
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    assertThat(git.waitFor(60, TimeUnit.SECONDS)).as("git " + command).isTrue();
+    assertThat(git.exitValue()).as("git " + command).isZero();
   }
 
   /**
