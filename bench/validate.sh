@@ -3,6 +3,7 @@
 # warm (median of 10), plus the daemon's RSS with that project loaded.
 # Usage: bench/validate.sh [N ...]   (default: 100 1000 5000)
 #        VARIANT=templated bench/validate.sh [N ...]   the same actions rendered from a ConfigTemplate
+#        VARIANT=modules bench/validate.sh [N ...]     the same shape as N/2 Garden 0.12 Modules
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$here/bench/out"
@@ -27,11 +28,17 @@ printf '%-8s %-10s %-10s %-10s\n' actions cold_ms warm_ms rss_mib
 for n in "${sizes[@]}"; do
   if [[ "${VARIANT:-}" == templated ]]; then
     project="$out/p$n-templated"; variant=templated
+  elif [[ "${VARIANT:-}" == modules ]]; then
+    project="$out/p$n-modules"
   else
     project="$out/p$n"; variant=
   fi
   if [[ ! -f "$project/project.garden.yml" ]]; then
-    java "$here/bench/GenerateProject.java" "$n" "$project" $variant >/dev/null
+    if [[ "${VARIANT:-}" == modules ]]; then
+      java "$here/bench/GenerateModuleProject.java" "$((n / 2))" "$project" >/dev/null
+    else
+      java "$here/bench/GenerateProject.java" "$n" "$project" $variant >/dev/null
+    fi
   fi
   cold=()
   for _ in 1 2 3; do

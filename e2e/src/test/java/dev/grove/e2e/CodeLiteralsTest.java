@@ -63,7 +63,12 @@ class CodeLiteralsTest {
           "REGISTRY_AUTH_HTPASSWD_PATH",
           "REGISTRY_STORAGE_DELETE_ENABLED",
           "TESTCONTAINERS_RYUK_DISABLED",
-          "TESTCONTAINERS_REUSE_ENABLE");
+          "TESTCONTAINERS_REUSE_ENABLE",
+          "GIT_TERMINAL_PROMPT",
+          "GIT_SSH_COMMAND",
+          "GCM_INTERACTIVE",
+          // not a variable, but git's name for what a fetch got
+          "FETCH_HEAD");
 
   /** A literal shaped like a code: {@code "KUBE_UNREACHABLE"}. */
   private static final Pattern SNAKE = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"");

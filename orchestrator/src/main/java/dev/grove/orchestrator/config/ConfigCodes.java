@@ -132,5 +132,10 @@ public final class ConfigCodes {
   /** A Grove setting in a Garden file (where Garden rejects it): it belongs in grove.yml. */
   public static final String GROVE_SETTING_MOVED = "GROVE_SETTING_MOVED";
 
+  // -- workflow and custom command runs
+
+  /** A step failed: its program exited non-zero, or the Grove run it started did not succeed. */
+  public static final String STEP_FAILED = "STEP_FAILED";
+
   private ConfigCodes() {}
 }

@@ -10,6 +10,7 @@ import dev.grove.api.event.EventPayload;
 import dev.grove.api.project.ProjectRequest;
 import dev.grove.api.run.ActionResult;
 import dev.grove.api.run.RunResult;
+import dev.grove.orchestrator.config.ConfigCodes;
 import dev.grove.orchestrator.project.ProjectService;
 import dev.grove.orchestrator.solver.RunEvents;
 import dev.grove.orchestrator.solver.Runs;
@@ -94,7 +95,7 @@ final class StepRunners {
               result.succeeded()
                   ? null
                   : ApiError.of(
-                      WorkflowCodes.STEP_FAILED,
+                      ConfigCodes.STEP_FAILED,
                       label + " exited with code " + result.exitCode(),
                       "Its output is above; fix what it reports and run again.");
           return new StepOutcome(
@@ -180,7 +181,7 @@ final class StepRunners {
               .orElse(null);
       error =
           ApiError.of(
-              WorkflowCodes.STEP_FAILED,
+              ConfigCodes.STEP_FAILED,
               label
                   + ": run "
                   + runId
