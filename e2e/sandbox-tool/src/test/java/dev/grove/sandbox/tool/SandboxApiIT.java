@@ -278,6 +278,15 @@ class SandboxApiIT {
     HttpResponse<String> created =
         send("POST", secrets, "application/json", json.getBytes(StandardCharsets.UTF_8));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    // JSON says it is JSON: client-go reads an answer without a Content-Type as what it sent
+    HttpResponse<String> list =
+        get(
+            secrets + "?labelSelector=owner%3Dhelm",
+            "Bearer " + sandbox.token(),
+            "Accept",
+            "application/vnd.kubernetes.protobuf,application/json");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(get(secrets + "/registry", "Bearer " + sandbox.token()).statusCode()).isEqualTo(200);
   }
 

@@ -112,7 +112,7 @@ public final class SandboxApi implements AutoCloseable {
           protected MockResponse onHttpRequest(RecordedRequest request) {
             // called once the body is read, outside the request handler's own catch below
             try {
-              return cluster.dispatch(request);
+              return withContentType(cluster.dispatch(request));
             } catch (RuntimeException e) {
               LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
               return ApiStatus.internalErrorResponse(e);
@@ -203,6 +203,20 @@ public final class SandboxApi implements AutoCloseable {
       return;
     }
     crud.handle(request);
+  }
+
+  /**
+   * The mock answers JSON without saying so; a client-go client that asked for protobuf first
+   * (Helm's release storage does) decodes an answer without a Content-Type as protobuf.
+   */
+  private static MockResponse withContentType(MockResponse response) {
+    if (response.getWebSocketListener() == null
+        && response.getBody() != null
+        && response.getBody().size() > 0
+        && response.getHeaders().headers("Content-Type").isEmpty()) {
+      response.addHeader("Content-Type", "application/json");
+    }
+    return response;
   }
 
   private static boolean isWatch(HttpServerRequest request) {
