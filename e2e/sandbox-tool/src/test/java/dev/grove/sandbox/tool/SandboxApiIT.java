@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -216,6 +217,99 @@ class SandboxApiIT {
             .isEqualTo(200);
       }
     }
+  }
+
+  /** Sends a body as {@code contentType}; 5 s bounds it, so that an unanswered request fails. */
+  private static HttpResponse<String> send(
+      String method, String path, String contentType, byte[] body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(sandbox.url() + path))
+            .timeout(Duration.ofSeconds(5))
+            .header("Authorization", "Bearer " + sandbox.token())
+            .header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertStatus(HttpResponse<String> response, int code, String reason)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(code);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    JsonNode status = JSON.readTree(response.body());
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("apiVersion").asText()).isEqualTo("v1");
+    assertThat(status.path("status").asText()).isEqualTo("Failure");
+    assertThat(status.path("reason").asText()).isEqualTo(reason);
+    assertThat(status.path("code").asInt()).isEqualTo(code);
+  }
+
+  /**
+   * Helm's Go client writes protobuf ({@code k8s\0} then the message): a real API server reads it,
+   * this one answers 415 as an API server does for a media type it does not read, at once and
+   * before reading the body, on every write route; the same object in JSON is then created.
+   */
+  @Test
+  void a_protobuf_body_gets_415_with_a_status_and_json_still_works() throws Exception {
+    byte[] protobuf = {'k', '8', 's', 0, 0x0a, 0x0b, 0x0a, 0x02, 'v', '1', 0x12, 0x06};
+    String protobufType = "application/vnd.kubernetes.protobuf";
+    String secrets = "/api/v1/namespaces/default/secrets";
+    long started = System.nanoTime();
+    for (String[] request :
+        new String[][] {
+          {"POST", secrets},
+          {"PUT", secrets + "/registry"},
+          {"DELETE", secrets + "/registry"},
+          {"POST", "/apis/apps/v1/namespaces/default/deployments"}
+        }) {
+      HttpResponse<String> response = send(request[0], request[1], protobufType, protobuf);
+      assertStatus(response, 415, "UnsupportedMediaType");
+      assertThat(response.body()).contains("application/json");
+    }
+    HttpResponse<String> patch =
+        send("PATCH", secrets + "/registry", "application/apply-patch+cbor", protobuf);
+    assertStatus(patch, 415, "UnsupportedMediaType");
+    assertThat(patch.body()).contains("application/strategic-merge-patch+json");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+    String json =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\","
+            + "\"metadata\":{\"name\":\"from-json\"},\"stringData\":{\"k\":\"v\"}}";
+    HttpResponse<String> created =
+        send("POST", secrets, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    // JSON says it is JSON: client-go reads an answer without a Content-Type as what it sent
+    HttpResponse<String> list =
+        get(
+            secrets + "?labelSelector=owner%3Dhelm",
+            "Bearer " + sandbox.token(),
+            "Accept",
+            "application/vnd.kubernetes.protobuf,application/json");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(get(secrets + "/registry", "Bearer " + sandbox.token()).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * A body the CRUD dispatcher throws on (JSON cut short: the mock's parser throws a
+   * KubernetesClientException out of its create and update) gets 500 with a Status instead of no
+   * answer, and the API answers the next request.
+   */
+  @Test
+  void a_request_whose_handling_throws_gets_500_with_a_status() throws Exception {
+    byte[] cut = "{\"kind\":\"ConfigMap\",\"metadata\":{".getBytes(StandardCharsets.UTF_8);
+    assertStatus(
+        send("POST", "/api/v1/namespaces/default/configmaps", "application/json", cut),
+        500,
+        "InternalError");
+    assertStatus(
+        send("PUT", "/api/v1/namespaces/default/configmaps/cut", "application/json", cut),
+        500,
+        "InternalError");
+    assertThat(
+            get("/api/v1/namespaces/default/secrets/registry", "Bearer " + sandbox.token())
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test

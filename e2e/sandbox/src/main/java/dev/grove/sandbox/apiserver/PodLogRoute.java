@@ -18,9 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -286,18 +284,10 @@ final class PodLogRoute {
 
   /** A {@code Status} answer, as the API server gives for errors. */
   static void status(HttpServerResponse response, int code, String reason, String message) {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("kind", "Status");
-    status.put("apiVersion", "v1");
-    status.put("metadata", Map.of());
-    status.put("status", "Failure");
-    status.put("message", message);
-    status.put("reason", reason);
-    status.put("code", code);
     response
         .setStatusCode(code)
         .putHeader("Content-Type", "application/json")
-        .end(KubeJson.write(status));
+        .end(ApiStatus.failure(code, reason, message));
   }
 
   /** A request the API server refuses with 400 and this message. */

@@ -53,14 +53,13 @@ public final class SandboxApi implements AutoCloseable {
   private static final Set<String> PUBLIC_PATHS =
       Set.of("/version", "/healthz", "/livez", "/readyz");
 
-  private static final String UNAUTHORIZED =
-      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-          + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
+  private static final String UNAUTHORIZED = ApiStatus.failure(401, "Unauthorized", "Unauthorized");
 
   private static final String WATCH_OVER_HTTP =
-      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-          + "\"message\":\"This API serves watches over HTTP (?watch=true), not websockets\","
-          + "\"reason\":\"ServiceUnavailable\",\"code\":503}";
+      ApiStatus.failure(
+          503,
+          "ServiceUnavailable",
+          "This API serves watches over HTTP (?watch=true), not websockets");
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -102,6 +101,7 @@ public final class SandboxApi implements AutoCloseable {
     byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     SandboxCertificate certificate = SandboxCertificate.create();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+    vertx.exceptionHandler(e -> LOG.warn("Unhandled failure in the sandbox API", e));
     KubernetesCrudDispatcher cluster = new ClusterDispatcher(clock, rules);
     PodLogs logs = new PodLogs(clock);
     PodLogRoute logRoute = new PodLogRoute(cluster, logs, clock);
@@ -110,7 +110,13 @@ public final class SandboxApi implements AutoCloseable {
         new HttpServerRequestHandler(vertx) {
           @Override
           protected MockResponse onHttpRequest(RecordedRequest request) {
-            return cluster.dispatch(request);
+            // called once the body is read, outside the request handler's own catch below
+            try {
+              return withContentType(cluster.dispatch(request));
+            } catch (RuntimeException e) {
+              LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
+              return ApiStatus.internalErrorResponse(e);
+            }
           }
         };
     HttpServer server =
@@ -125,42 +131,12 @@ public final class SandboxApi implements AutoCloseable {
     Discovery discovery = new Discovery();
     server.requestHandler(
         request -> {
-          if (!authorized(request, expected)) {
-            request
-                .response()
-                .setStatusCode(401)
-                .putHeader("Content-Type", "application/json")
-                .end(UNAUTHORIZED);
-            return;
+          try {
+            route(request, expected, discovery, logRoute, watchRoute, crud);
+          } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", request.method(), request.uri(), e);
+            ApiStatus.send(request, 500, ApiStatus.internalError(e));
           }
-          if (request.method() == HttpMethod.GET && !isUpgrade(request)) {
-            Optional<String> document = discovery.document(request.path());
-            if (document.isPresent()) {
-              request
-                  .response()
-                  .putHeader(
-                      "Content-Type",
-                      Discovery.isJson(document.get()) ? "application/json" : "text/plain")
-                  .end(document.get());
-              return;
-            }
-            if (logRoute.handle(request) || watchRoute.handle(request)) {
-              return;
-            }
-          }
-          if (isUpgrade(request) && isWatch(request)) {
-            // The mock's websocket watch, once closed, blocks this event loop for up to a minute
-            // (its listener awaits its sender thread there): requests of other connections on the
-            // loop then time out. 503 makes fabric8 watch over HTTP instead (WatchRoute), as
-            // kubectl does.
-            request
-                .response()
-                .setStatusCode(503)
-                .putHeader("Content-Type", "application/json")
-                .end(WATCH_OVER_HTTP);
-            return;
-          }
-          crud.handle(request);
         });
     try {
       server.listen().await(10, TimeUnit.SECONDS);
@@ -174,6 +150,73 @@ public final class SandboxApi implements AutoCloseable {
     }
     LOG.info("Kubernetes API on https://127.0.0.1:{}", server.actualPort());
     return new SandboxApi(vertx, server, logs, token, certificate.pem());
+  }
+
+  /** Answers an authenticated request: discovery, logs, watches, or the CRUD dispatcher. */
+  private static void route(
+      HttpServerRequest request,
+      byte[] expected,
+      Discovery discovery,
+      PodLogRoute logRoute,
+      WatchRoute watchRoute,
+      HttpServerRequestHandler crud) {
+    if (!authorized(request, expected)) {
+      request
+          .response()
+          .setStatusCode(401)
+          .putHeader("Content-Type", "application/json")
+          .end(UNAUTHORIZED);
+      return;
+    }
+    // before the body is read: a protobuf body would reach the dispatcher's JSON and YAML parsers
+    Optional<String> unsupported =
+        ApiStatus.unsupportedMediaType(request.method(), request.getHeader("Content-Type"));
+    if (unsupported.isPresent()) {
+      ApiStatus.send(request, 415, unsupported.get());
+      return;
+    }
+    if (request.method() == HttpMethod.GET && !isUpgrade(request)) {
+      Optional<String> document = discovery.document(request.path());
+      if (document.isPresent()) {
+        request
+            .response()
+            .putHeader(
+                "Content-Type",
+                Discovery.isJson(document.get()) ? "application/json" : "text/plain")
+            .end(document.get());
+        return;
+      }
+      if (logRoute.handle(request) || watchRoute.handle(request)) {
+        return;
+      }
+    }
+    if (isUpgrade(request) && isWatch(request)) {
+      // The mock's websocket watch, once closed, blocks this event loop for up to a minute
+      // (its listener awaits its sender thread there): requests of other connections on the
+      // loop then time out. 503 makes fabric8 watch over HTTP instead (WatchRoute), as
+      // kubectl does.
+      request
+          .response()
+          .setStatusCode(503)
+          .putHeader("Content-Type", "application/json")
+          .end(WATCH_OVER_HTTP);
+      return;
+    }
+    crud.handle(request);
+  }
+
+  /**
+   * The mock answers JSON without saying so; a client-go client that asked for protobuf first
+   * (Helm's release storage does) decodes an answer without a Content-Type as protobuf.
+   */
+  private static MockResponse withContentType(MockResponse response) {
+    if (response.getWebSocketListener() == null
+        && response.getBody() != null
+        && response.getBody().size() > 0
+        && response.getHeaders().headers("Content-Type").isEmpty()) {
+      response.addHeader("Content-Type", "application/json");
+    }
+    return response;
   }
 
   private static boolean isWatch(HttpServerRequest request) {
