@@ -23,7 +23,7 @@ public class GenerateExecProject {
     Files.createDirectories(out);
     Files.writeString(
         out.resolve("project.garden.yml"),
-        "kind: Project\nname: " + shape + "\nenvironments:\n  - name: dev\n");
+        "apiVersion: garden.io/v1\nkind: Project\nname: " + shape + "\nenvironments:\n  - name: dev\n");
     StringBuilder config = new StringBuilder();
     switch (shape) {
       case "wide" -> {

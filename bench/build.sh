@@ -32,6 +32,7 @@ mkdir -p "$work/home/.docker" "$work/project/big/data"
 auth=$(printf 'grove:%s' "$password" | base64 -w0)
 printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$port" "$auth" > "$work/home/.docker/config.json"
 cat > "$work/project/project.garden.yml" <<YML
+apiVersion: garden.io/v1
 kind: Project
 name: build-bench
 environments: [{name: dev}]
