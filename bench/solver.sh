@@ -41,3 +41,4 @@ for shape in wide deep garden; do
   done
   printf '%-14s %-8s %-14s %-10s\n' "$shape" "$n" ${best}
 done
+"$here/grove" daemon stop >/dev/null 2>&1 || true   # the daemon this script started
