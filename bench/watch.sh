@@ -20,7 +20,7 @@ events="$out/watch-$n.jsonl"
 env --default-signal=INT "$here/grove" deploy --watch --quiet-period "${quiet}ms" --root "$project" --output jsonl \
   >"$events" 2>/dev/null &
 cli=$!
-trap 'kill -INT $cli 2>/dev/null || true; wait $cli 2>/dev/null || true' EXIT
+trap 'kill -INT $cli 2>/dev/null || true; wait $cli 2>/dev/null || true; "$here/grove" daemon stop >/dev/null 2>&1 || true' EXIT
 python3 - "$project" "$events" "$n" "$quiet" "$GROVE_HOME/daemon.json" <<'PY'
 import json, os, statistics, sys, time
 project, events_file, n, quiet, info = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
