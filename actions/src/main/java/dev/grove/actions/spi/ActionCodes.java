@@ -28,6 +28,14 @@ public final class ActionCodes {
   /** Grove does not run this kind of action yet. */
   public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
 
+  // -- helm
+
+  /** Helm reported a failure (a template error, a chart it cannot fetch, a failed release). */
+  public static final String HELM_FAILED = "HELM_FAILED";
+
+  /** Helm's worker process could not start or died. */
+  public static final String HELM_UNAVAILABLE = "HELM_UNAVAILABLE";
+
   // -- container builds
 
   /** An image build failed (jib, {@code docker build}, or its output folder). */
