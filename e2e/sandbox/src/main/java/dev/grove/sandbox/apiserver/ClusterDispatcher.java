@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's CRUD dispatcher with the API server behaviours Grove relies on: server-side apply,
@@ -61,12 +62,41 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
           "certificates.k8s.io/certificatesigningrequests");
 
   private final Object writes = new Object();
+  private final AtomicInteger clusterIps = new AtomicInteger();
   private final Clock clock;
   private final PatchRules rules;
 
   public ClusterDispatcher(Clock clock, PatchRules rules) {
     this.rules = rules;
     this.clock = clock;
+  }
+
+  /**
+   * Every request, answered as a real API server words it: a failure without a body gets a {@code
+   * Status} ({@code NotFound} with the name and resource for a missing object), a list is a {@code
+   * SecretList}, {@code DeploymentList}... (the CRUD dispatcher says {@code List}), and a DELETE
+   * whose {@code DeleteOptions} orphan dependents leaves them.
+   */
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    Optional<ApiPath> path = ApiPath.parse(request.getPath());
+    MockResponse response =
+        request.method() == HttpMethod.DELETE && path.isPresent() && orphans(request)
+            ? deleteOrphaning(request.getPath())
+            : super.dispatch(request);
+    if (path.isEmpty() || response.getWebSocketListener() != null) {
+      return response;
+    }
+    if (response.code() >= 400 && (response.getBody() == null || response.getBody().size() == 0)) {
+      return response.setBody(failureStatus(path.get(), response.code()));
+    }
+    if (request.method() == HttpMethod.GET
+        && response.code() == 200
+        && path.get().name().isEmpty()
+        && !"true".equals(path.get().query().get("watch"))) {
+      return withListKind(path.get(), response);
+    }
+    return response;
   }
 
   @Override
@@ -119,6 +149,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         return super.handleCreate(request(HttpMethod.POST, request.getPath(), body));
       }
       convertStringData(object);
+      allocateClusterIp(object);
       if ("Namespace".equals(object.get("kind"))) {
         // the namespace controller's doing; the mock keys namespaces/NAME/status as a namespaced
         // collection, so Namespace status is not a subresource here
@@ -181,6 +212,76 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       collectGarbage(gone, before);
       return response;
     }
+  }
+
+  /** Whether a DELETE's options ({@code propagationPolicy: Orphan}) leave the dependents. */
+  private static boolean orphans(RecordedRequest request) {
+    String body = request.getBody() == null ? "" : request.getUtf8Body();
+    if (body.isBlank()) {
+      return false;
+    }
+    try {
+      Map<String, Object> options = Json.parse(body);
+      return "Orphan".equals(options.get("propagationPolicy"))
+          || Boolean.TRUE.equals(options.get("orphanDependents"));
+    } catch (RuntimeException notJson) {
+      return false;
+    }
+  }
+
+  private MockResponse deleteOrphaning(String path) {
+    synchronized (writes) {
+      return super.handleDelete(path);
+    }
+  }
+
+  /** The {@code Status} of a failure the CRUD dispatcher answered without a body. */
+  private static String failureStatus(ApiPath path, int code) {
+    String resource = path.group().isEmpty() ? path.plural() : path.plural() + "." + path.group();
+    Map<String, Object> details = new LinkedHashMap<>();
+    if (!path.name().isEmpty()) {
+      details.put("name", path.name());
+    }
+    if (!path.group().isEmpty()) {
+      details.put("group", path.group());
+    }
+    details.put("kind", path.plural());
+    return switch (code) {
+      case 404 ->
+          ApiStatus.failure(
+              404,
+              "NotFound",
+              path.name().isEmpty()
+                  ? "the server could not find the requested resource"
+                  : resource + " \"" + path.name() + "\" not found",
+              details);
+      case 409 ->
+          ApiStatus.failure(
+              409, "AlreadyExists", resource + " \"" + path.name() + "\" already exists", details);
+      default -> ApiStatus.failure(code, "", "the request failed with HTTP " + code, details);
+    };
+  }
+
+  /**
+   * A list answer with the list kind of its resource ({@code SecretList}), as client-go expects.
+   */
+  private static MockResponse withListKind(ApiPath path, MockResponse response) {
+    Optional<String> kind = Discovery.kind(path.group(), path.plural());
+    if (kind.isEmpty() || response.getBody() == null) {
+      return response;
+    }
+    Map<String, Object> list;
+    try {
+      list = Json.parse(response.getBody().readUtf8());
+    } catch (RuntimeException notJson) {
+      return response;
+    }
+    if (!"List".equals(list.get("kind"))) {
+      return response;
+    }
+    list.put("kind", kind.get() + "List");
+    list.put("apiVersion", path.apiVersion());
+    return response.setBody(Json.write(list));
   }
 
   // ---- server-side apply and patches ----
@@ -354,6 +455,35 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 String.valueOf(k),
                 base64.encodeToString(String.valueOf(v).getBytes(StandardCharsets.UTF_8))));
     object.remove("stringData");
+  }
+
+  /**
+   * A Service gets a cluster IP when it is created, as the API server allocates one (Helm's {@code
+   * --wait} counts a Service without one as not ready); a {@code LoadBalancer} Service also gets
+   * the ingress a single-node cluster's load balancer gives it (K3s's ServiceLB: the node's
+   * address).
+   */
+  private void allocateClusterIp(Map<String, Object> object) {
+    if (!"Service".equals(object.get("kind"))) {
+      return;
+    }
+    Map<String, Object> spec = Json.child(object, "spec");
+    Object type = spec.get("type");
+    if ("ExternalName".equals(type)) {
+      return;
+    }
+    Object ip = spec.get("clusterIP");
+    if (ip == null || ip.toString().isEmpty()) {
+      int n = clusterIps.incrementAndGet();
+      String allocated = "10.96." + (n / 250) % 256 + "." + (n % 250 + 2);
+      spec.put("clusterIP", allocated);
+      spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
+    }
+    if ("LoadBalancer".equals(type)) {
+      Map<String, Object> loadBalancer = Json.child(Json.child(object, "status"), "loadBalancer");
+      loadBalancer.put(
+          "ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
+    }
   }
 
   // ---- garbage collection ----

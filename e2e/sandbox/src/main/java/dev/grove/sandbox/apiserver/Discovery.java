@@ -255,6 +255,14 @@ final class Discovery {
     return Optional.ofNullable(documents.get(p));
   }
 
+  /** The kind of a resource of the table, by group and plural. */
+  static Optional<String> kind(String group, String plural) {
+    return RESOURCES.stream()
+        .filter(r -> r.group().equals(group) && r.plural().equals(plural))
+        .map(Resource::kind)
+        .findFirst();
+  }
+
   static boolean isJson(String document) {
     return document.startsWith("{");
   }
