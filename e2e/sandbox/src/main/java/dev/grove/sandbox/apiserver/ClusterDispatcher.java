@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         && response.code() == 200
         && path.get().name().isEmpty()
         && !"true".equals(path.get().query().get("watch"))) {
-      return withListKind(path.get(), response);
+      return asServerList(path.get(), response);
     }
     return response;
   }
@@ -155,7 +156,9 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         // collection, so Namespace status is not a subresource here
         object.put("status", new LinkedHashMap<>(Map.of("phase", "Active")));
       }
-      return super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
+      MockResponse created =
+          super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
+      return created.code() == 201 ? withLoadBalancer(request.getPath(), created) : created;
     }
   }
 
@@ -263,9 +266,11 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * A list answer with the list kind of its resource ({@code SecretList}), as client-go expects.
+   * A list answer as a real API server gives it: the list kind of its resource ({@code SecretList},
+   * as client-go expects) and the items in the order of their keys (namespace, name), so that
+   * Helm's history reads revisions in order.
    */
-  private static MockResponse withListKind(ApiPath path, MockResponse response) {
+  private static MockResponse asServerList(ApiPath path, MockResponse response) {
     Optional<String> kind = Discovery.kind(path.group(), path.plural());
     if (kind.isEmpty() || response.getBody() == null) {
       return response;
@@ -281,7 +286,19 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     }
     list.put("kind", kind.get() + "List");
     list.put("apiVersion", path.apiVersion());
+    if (list.get("items") instanceof List<?> items) {
+      List<Object> sorted = new ArrayList<>(items);
+      sorted.sort(Comparator.comparing(ClusterDispatcher::key));
+      list.put("items", sorted);
+    }
     return response.setBody(Json.write(list));
+  }
+
+  /** Where a real API server keeps an object: {@code namespace/name}. */
+  private static String key(Object object) {
+    Map<String, Object> item = Json.map(object);
+    Object namespace = Json.at(item, "metadata", "namespace");
+    return (namespace == null ? "" : namespace) + "/" + Json.at(item, "metadata", "name");
   }
 
   // ---- server-side apply and patches ----
@@ -459,31 +476,42 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
 
   /**
    * A Service gets a cluster IP when it is created, as the API server allocates one (Helm's {@code
-   * --wait} counts a Service without one as not ready); a {@code LoadBalancer} Service also gets
-   * the ingress a single-node cluster's load balancer gives it (K3s's ServiceLB: the node's
-   * address).
+   * --wait} counts a Service without one as not ready).
    */
   private void allocateClusterIp(Map<String, Object> object) {
     if (!"Service".equals(object.get("kind"))) {
       return;
     }
     Map<String, Object> spec = Json.child(object, "spec");
-    Object type = spec.get("type");
-    if ("ExternalName".equals(type)) {
+    Object ip = spec.get("clusterIP");
+    if ("ExternalName".equals(spec.get("type")) || ip != null && !ip.toString().isEmpty()) {
       return;
     }
-    Object ip = spec.get("clusterIP");
-    if (ip == null || ip.toString().isEmpty()) {
-      int n = clusterIps.incrementAndGet();
-      String allocated = "10.96." + (n / 250) % 256 + "." + (n % 250 + 2);
-      spec.put("clusterIP", allocated);
-      spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
+    int n = clusterIps.incrementAndGet();
+    String allocated = "10.96." + (n / 250) % 256 + "." + (n % 250 + 2);
+    spec.put("clusterIP", allocated);
+    spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
+  }
+
+  /**
+   * A created {@code LoadBalancer} Service with the ingress a single-node cluster's load balancer
+   * gives it (K3s's ServiceLB: the node's address), written to its status as that controller does;
+   * Helm's {@code --wait} waits for it. Other objects as they were created.
+   */
+  private MockResponse withLoadBalancer(String collectionPath, MockResponse created) {
+    Map<String, Object> service = Json.parse(created.getBody().readUtf8());
+    if (!"Service".equals(service.get("kind"))
+        || !"LoadBalancer".equals(Json.at(service, "spec", "type"))) {
+      return created.setBody(Json.write(service));
     }
-    if ("LoadBalancer".equals(type)) {
-      Map<String, Object> loadBalancer = Json.child(Json.child(object, "status"), "loadBalancer");
-      loadBalancer.put(
-          "ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
-    }
+    Map<String, Object> loadBalancer = Json.child(Json.child(service, "status"), "loadBalancer");
+    loadBalancer.put(
+        "ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
+    String collection = collectionPath.split("\\?")[0];
+    return ApiPath.parse(collection + "/" + Json.at(service, "metadata", "name") + "/status")
+        .map(path -> store(path, service))
+        .map(stored -> stored.setResponseCode(201))
+        .orElse(created);
   }
 
   // ---- garbage collection ----
