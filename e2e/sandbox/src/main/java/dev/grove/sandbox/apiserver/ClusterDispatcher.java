@@ -158,7 +158,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       }
       MockResponse created =
           super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
-      return created.code() == 201 ? withLoadBalancer(request.getPath(), created) : created;
+      return created.code() == 201 ? withInitialStatus(request.getPath(), created) : created;
     }
   }
 
@@ -169,6 +169,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       try {
         Map<String, Object> object = Json.parse(body);
         convertStringData(object);
+        keepClusterIp(request.getPath(), object);
         body = Json.write(object);
       } catch (RuntimeException notJson) {
         // the CRUD dispatcher answers it
@@ -493,23 +494,56 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
   }
 
-  /**
-   * A created {@code LoadBalancer} Service with the ingress a single-node cluster's load balancer
-   * gives it (K3s's ServiceLB: the node's address), written to its status as that controller does;
-   * Helm's {@code --wait} waits for it. Other objects as they were created.
-   */
-  private MockResponse withLoadBalancer(String collectionPath, MockResponse created) {
-    Map<String, Object> service = Json.parse(created.getBody().readUtf8());
-    if (!"Service".equals(service.get("kind"))
-        || !"LoadBalancer".equals(Json.at(service, "spec", "type"))) {
-      return created.setBody(Json.write(service));
+  /** A Service replaced without its cluster IP keeps the one it has, as on a real API server. */
+  private void keepClusterIp(String path, Map<String, Object> object) {
+    if (!"Service".equals(object.get("kind")) || Json.at(object, "spec", "clusterIP") != null) {
+      return;
     }
-    Map<String, Object> loadBalancer = Json.child(Json.child(service, "status"), "loadBalancer");
-    loadBalancer.put(
-        "ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
+    Optional<ApiPath> p = ApiPath.parse(path);
+    Map<String, Object> live = p.isEmpty() || p.get().isStatus() ? null : live(p.get());
+    if (live == null || !(live.get("spec") instanceof Map<?, ?>)) {
+      return;
+    }
+    for (String key : List.of("clusterIP", "clusterIPs")) {
+      Object value = Json.at(live, "spec", key);
+      if (value != null) {
+        Json.child(object, "spec").put(key, Json.copy(value));
+      }
+    }
+  }
+
+  /**
+   * A created object with the status the cluster's controllers give it at once, written to its
+   * status as they do (Helm's {@code --wait} waits for both): a {@code LoadBalancer} Service gets
+   * the ingress of a single-node cluster's load balancer (K3s's ServiceLB: the node's address), a
+   * PersistentVolumeClaim is bound (as by K3s's local-path provisioner) with the capacity it asks
+   * for. Other objects as they were created.
+   */
+  private MockResponse withInitialStatus(String collectionPath, MockResponse created) {
+    Map<String, Object> object = Json.parse(created.getBody().readUtf8());
+    Map<String, Object> status;
+    if ("Service".equals(object.get("kind"))
+        && "LoadBalancer".equals(Json.at(object, "spec", "type"))) {
+      status = Json.child(object, "status");
+      Json.child(status, "loadBalancer")
+          .put("ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
+    } else if ("PersistentVolumeClaim".equals(object.get("kind"))) {
+      status = Json.child(object, "status");
+      status.put("phase", "Bound");
+      Object modes = Json.at(object, "spec", "accessModes");
+      if (modes != null) {
+        status.put("accessModes", Json.copy(modes));
+      }
+      Object storage = Json.at(object, "spec", "resources", "requests", "storage");
+      if (storage != null) {
+        status.put("capacity", new LinkedHashMap<>(Map.of("storage", storage)));
+      }
+    } else {
+      return created.setBody(Json.write(object));
+    }
     String collection = collectionPath.split("\\?")[0];
-    return ApiPath.parse(collection + "/" + Json.at(service, "metadata", "name") + "/status")
-        .map(path -> store(path, service))
+    return ApiPath.parse(collection + "/" + Json.at(object, "metadata", "name") + "/status")
+        .map(path -> store(path, object))
         .map(stored -> stored.setResponseCode(201))
         .orElse(created);
   }

@@ -95,6 +95,36 @@ class ClusterDispatcherTest {
   }
 
   @Test
+  void a_replaced_service_keeps_its_cluster_ip_and_a_claim_is_bound_at_once() {
+    String ip =
+        (String) Json.at(create(SERVICES, service("web", "ClusterIP")), "spec", "clusterIP");
+    Map<String, Object> replaced =
+        body(send(HttpMethod.PUT, SERVICES + "/web", Json.write(service("web", "ClusterIP"))));
+    Map<String, Object> claim =
+        create(
+            "/api/v1/namespaces/default/persistentvolumeclaims",
+            Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "PersistentVolumeClaim",
+                "metadata",
+                Map.of("name", "data"),
+                "spec",
+                Map.of(
+                    "accessModes",
+                    List.of("ReadWriteOnce"),
+                    "resources",
+                    Map.of("requests", Map.of("storage", "1Gi")))));
+
+    assertThat(Json.at(replaced, "spec", "clusterIP")).isEqualTo(ip);
+    assertThat(Json.map(claim.get("status")))
+        .containsEntry("phase", "Bound")
+        .containsEntry("accessModes", List.of("ReadWriteOnce"))
+        .containsEntry("capacity", Map.of("storage", "1Gi"));
+  }
+
+  @Test
   void a_delete_collects_dependents_unless_its_options_orphan_them() {
     String owner = uid(create(SECRETS, secret("owner-a", "a")));
     create(CONFIG_MAPS, ownedConfigMap("dependent-a", owner));
