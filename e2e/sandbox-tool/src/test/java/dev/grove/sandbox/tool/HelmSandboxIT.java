@@ -8,6 +8,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -85,17 +86,18 @@ class HelmSandboxIT {
     assertThat(status.getStatus()).isEqualTo("deployed");
     assertThat(status.getRevision()).isEqualTo("1");
     assertThat(status.getChart()).isEqualTo("web-0.1.0");
-    Secret release = secret("sh.helm.release.v1.shop.v1");
+    Secret release = existing(Secret.class, "sh.helm.release.v1.shop.v1");
     assertThat(release.getType()).isEqualTo("helm.sh/release.v1");
     assertThat(release.getMetadata().getLabels())
         .containsEntry("name", "shop")
         .containsEntry("owner", "helm")
         .containsEntry("status", "deployed")
         .containsEntry("version", "1");
-    assertThat(configMap("shop-config").getData()).containsEntry("greeting", "hello");
+    assertThat(existing(ConfigMap.class, "shop-config").getData())
+        .containsEntry("greeting", "hello");
     // --wait waited for the Deployment's new ReplicaSet to count a ready pod
     assertThat(readyPodsOfTemplate("shop-web")).isNotEmpty();
-    assertThat(service("shop-web").getSpec().getClusterIP()).startsWith("10.96.");
+    assertThat(existing(Service.class, "shop-web").getSpec().getClusterIP()).startsWith("10.96.");
 
     Release upgraded =
         bounded(
@@ -113,14 +115,14 @@ class HelmSandboxIT {
 
     assertThat(upgraded.getStatus()).isEqualTo("deployed");
     assertThat(upgraded.getRevision()).isEqualTo("2");
-    assertThat(configMap("shop-config").getData()).containsEntry("greeting", "bye");
+    assertThat(existing(ConfigMap.class, "shop-config").getData()).containsEntry("greeting", "bye");
     // the pod template's checksum annotation changed: a strategic merge patch, a new rollout
-    assertThat(deployment("shop-web").getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(existing(Deployment.class, "shop-web").getMetadata().getGeneration()).isEqualTo(2L);
     assertThat(readyPodsOfTemplate("shop-web")).isNotEmpty();
     assertThat(history("shop"))
         .extracting(h -> h.getRevision() + " " + h.getStatus())
         .containsExactly("1 superseded", "2 deployed");
-    assertThat(secret("sh.helm.release.v1.shop.v1").getMetadata().getLabels())
+    assertThat(existing(Secret.class, "sh.helm.release.v1.shop.v1").getMetadata().getLabels())
         .containsEntry("status", "superseded");
 
     String uninstalled =
@@ -182,7 +184,7 @@ class HelmSandboxIT {
         .extracting(h -> h.getRevision() + " " + h.getStatus())
         .containsExactly("1 superseded", "2 failed", "3 deployed");
     assertThat(
-            deployment("cart-web")
+            existing(Deployment.class, "cart-web")
                 .getSpec()
                 .getTemplate()
                 .getSpec()
@@ -207,7 +209,11 @@ class HelmSandboxIT {
   /** The ready pods whose template is the Deployment's current one (its config checksum). */
   private static List<Pod> readyPodsOfTemplate(String deployment) {
     Map<String, String> template =
-        deployment(deployment).getSpec().getTemplate().getMetadata().getAnnotations();
+        existing(Deployment.class, deployment)
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations();
     return kube.pods().inNamespace("default").list().getItems().stream()
         .filter(
             pod ->
@@ -231,27 +237,10 @@ class HelmSandboxIT {
         .getItems();
   }
 
-  private static Secret secret(String name) {
-    Secret secret = kube.secrets().inNamespace("default").withName(name).get();
-    assertThat(secret).as("Secret " + name).isNotNull();
-    return secret;
-  }
-
-  private static ConfigMap configMap(String name) {
-    ConfigMap configMap = kube.configMaps().inNamespace("default").withName(name).get();
-    assertThat(configMap).as("ConfigMap " + name).isNotNull();
-    return configMap;
-  }
-
-  private static Deployment deployment(String name) {
-    Deployment deployment = kube.apps().deployments().inNamespace("default").withName(name).get();
-    assertThat(deployment).as("Deployment " + name).isNotNull();
-    return deployment;
-  }
-
-  private static Service service(String name) {
-    Service service = kube.services().inNamespace("default").withName(name).get();
-    assertThat(service).as("Service " + name).isNotNull();
-    return service;
+  /** The object of {@code type} named {@code name} in default; the test fails when it is not. */
+  private static <T extends HasMetadata> T existing(Class<T> type, String name) {
+    T object = kube.resources(type).inNamespace("default").withName(name).get();
+    assertThat(object).as(type.getSimpleName() + " " + name).isNotNull();
+    return object;
   }
 }
