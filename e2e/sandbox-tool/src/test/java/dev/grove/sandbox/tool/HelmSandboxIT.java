@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Helm 3.21 (helm-java, its Go code in this JVM) works against the sandbox as against a real
@@ -192,6 +194,36 @@ class HelmSandboxIT {
                 .get(0)
                 .getImage())
         .isEqualTo("nginx:1.27");
+  }
+
+  /**
+   * {@code upgrade --install} installs a missing release and upgrades it the next time. Through a
+   * kubeconfig file: helm-java 0.0.21's install fallback of {@code upgrade} ignores {@code
+   * withKubeConfigContents} (it then asks {@code localhost:8080}), its plain upgrade does not.
+   */
+  @Test
+  void upgrade_install_installs_a_missing_release_then_upgrades_it(@TempDir Path dir)
+      throws Exception {
+    Path kubeconfigFile = Files.writeString(dir.resolve("kubeconfig"), kubeconfig);
+
+    for (String revision : List.of("1", "2")) {
+      Release release =
+          bounded(
+              "upgrade --install",
+              () ->
+                  new Helm(chart)
+                      .upgrade()
+                      .install()
+                      .withName("basket")
+                      .withNamespace("default")
+                      .withKubeConfig(kubeconfigFile)
+                      .set("greeting", "revision " + revision)
+                      .call());
+      assertThat(release.getStatus()).isEqualTo("deployed");
+      assertThat(release.getRevision()).isEqualTo(revision);
+      assertThat(existing(ConfigMap.class, "basket-config").getData())
+          .containsEntry("greeting", "revision " + revision);
+    }
   }
 
   // ---- helpers ----

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,7 +159,18 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       }
       MockResponse created =
           super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
-      return created.code() == 201 ? withInitialStatus(request.getPath(), created) : created;
+      if (created.code() != 201) {
+        return created;
+      }
+      MockResponse answer = withInitialStatus(request.getPath(), created);
+      Optional<ApiPath> collection = ApiPath.parse(request.getPath());
+      Object name = Json.at(object, "metadata", "name");
+      if (collection.isPresent() && name != null && ownersGone(object, collection.get())) {
+        // a controller that read its owner before the owner's delete: the garbage collector
+        // deletes an object whose owners are all gone, here at once
+        handleDelete(collection.get().collection() + "/" + name);
+      }
+      return answer;
     }
   }
 
@@ -492,6 +504,35 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     String allocated = "10.96." + (n / 250) % 256 + "." + (n % 250 + 2);
     spec.put("clusterIP", allocated);
     spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
+  }
+
+  /**
+   * Whether {@code object} names owners and none of them exists any more (by uid, as the garbage
+   * collector checks); owners of kinds this API does not serve count as existing.
+   */
+  private boolean ownersGone(Map<String, Object> object, ApiPath collection) {
+    if (!(Json.at(object, "metadata", "ownerReferences") instanceof List<?> owners)
+        || owners.isEmpty()) {
+      return false;
+    }
+    for (Object o : owners) {
+      Map<String, Object> owner = Json.map(o);
+      Optional<ApiPath> path =
+          Discovery.path(
+                  String.valueOf(owner.get("apiVersion")),
+                  String.valueOf(owner.get("kind")),
+                  collection.namespace(),
+                  String.valueOf(owner.get("name")))
+              .flatMap(ApiPath::parse);
+      if (path.isEmpty()) {
+        return false;
+      }
+      Map<String, Object> live = live(path.get());
+      if (live != null && Objects.equals(Json.at(live, "metadata", "uid"), owner.get("uid"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A Service replaced without its cluster IP keeps the one it has, as on a real API server. */

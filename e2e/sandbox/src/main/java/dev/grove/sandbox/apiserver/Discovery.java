@@ -263,6 +263,25 @@ final class Discovery {
         .findFirst();
   }
 
+  /**
+   * The path of an object of the table by apiVersion and kind ({@code /apis/apps/v1/namespaces/
+   * NS/replicasets/NAME}); empty for kinds the table does not have.
+   */
+  static Optional<String> path(String apiVersion, String kind, String namespace, String name) {
+    return RESOURCES.stream()
+        .filter(r -> r.groupVersion().equals(apiVersion) && r.kind().equals(kind))
+        .findFirst()
+        .map(
+            r ->
+                "/"
+                    + r.prefix()
+                    + (r.namespaced() ? "/namespaces/" + namespace : "")
+                    + "/"
+                    + r.plural()
+                    + "/"
+                    + name);
+  }
+
   static boolean isJson(String document) {
     return document.startsWith("{");
   }

@@ -127,9 +127,9 @@ class ClusterDispatcherTest {
   @Test
   void a_delete_collects_dependents_unless_its_options_orphan_them() {
     String owner = uid(create(SECRETS, secret("owner-a", "a")));
-    create(CONFIG_MAPS, ownedConfigMap("dependent-a", owner));
+    create(CONFIG_MAPS, ownedConfigMap("dependent-a", "owner-a", owner));
     String orphaning = uid(create(SECRETS, secret("owner-b", "b")));
-    create(CONFIG_MAPS, ownedConfigMap("dependent-b", orphaning));
+    create(CONFIG_MAPS, ownedConfigMap("dependent-b", "owner-b", orphaning));
 
     send(HttpMethod.DELETE, SECRETS + "/owner-a", "{\"propagationPolicy\":\"Background\"}");
     send(HttpMethod.DELETE, SECRETS + "/owner-b", "{\"propagationPolicy\":\"Orphan\"}");
@@ -137,6 +137,23 @@ class ClusterDispatcherTest {
     assertThat(send(HttpMethod.GET, CONFIG_MAPS + "/dependent-a", null).code()).isEqualTo(404);
     assertThat(send(HttpMethod.GET, CONFIG_MAPS + "/dependent-b", null).code()).isEqualTo(200);
     assertThat(send(HttpMethod.GET, SECRETS + "/owner-b", null).code()).isEqualTo(404);
+  }
+
+  /**
+   * A controller that read its owner just before the owner's delete creates an orphan: the garbage
+   * collector deletes it (here at once); an object whose owner exists stays.
+   */
+  @Test
+  void an_object_created_for_an_owner_that_is_gone_is_collected() {
+    String owner = uid(create(SECRETS, secret("owner", "a")));
+    send(HttpMethod.DELETE, SECRETS + "/owner", null);
+    String live = uid(create(SECRETS, secret("live-owner", "b")));
+
+    create(CONFIG_MAPS, ownedConfigMap("late", "owner", owner));
+    create(CONFIG_MAPS, ownedConfigMap("owned", "live-owner", live));
+
+    assertThat(send(HttpMethod.GET, CONFIG_MAPS + "/late", null).code()).isEqualTo(404);
+    assertThat(send(HttpMethod.GET, CONFIG_MAPS + "/owned", null).code()).isEqualTo(200);
   }
 
   // ---- helpers ----
@@ -184,7 +201,8 @@ class ClusterDispatcherTest {
         "apiVersion", "v1", "kind", "Service", "metadata", Map.of("name", name), "spec", spec);
   }
 
-  private static Map<String, Object> ownedConfigMap(String name, String ownerUid) {
+  /** A ConfigMap owned by the Secret {@code owner} of uid {@code ownerUid}. */
+  private static Map<String, Object> ownedConfigMap(String name, String owner, String ownerUid) {
     return Map.of(
         "apiVersion",
         "v1",
@@ -195,7 +213,7 @@ class ClusterDispatcherTest {
             "name",
             name,
             "ownerReferences",
-            List.of(Map.of("apiVersion", "v1", "kind", "Secret", "name", "o", "uid", ownerUid))),
+            List.of(Map.of("apiVersion", "v1", "kind", "Secret", "name", owner, "uid", ownerUid))),
         "data",
         Map.of("k", "v"));
   }
