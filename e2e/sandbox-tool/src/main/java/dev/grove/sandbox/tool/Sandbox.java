@@ -95,6 +95,14 @@ public final class Sandbox implements AutoCloseable {
     return api.token();
   }
 
+  /**
+   * A kubeconfig for this sandbox (context {@code grove-sandbox}, namespace default), as {@code
+   * grove sandbox up} writes one: what clients that take a kubeconfig (Helm) are given.
+   */
+  public String kubeconfig() {
+    return SandboxTool.kubeconfig(api.url(), api.certificatePem(), api.token());
+  }
+
   public SandboxApi api() {
     return api;
   }

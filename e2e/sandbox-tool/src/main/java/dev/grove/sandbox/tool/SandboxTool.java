@@ -715,23 +715,26 @@ public final class SandboxTool {
 
   private void writeKubeconfig(String apiUrl, String certificatePem, String token)
       throws IOException {
-    writePrivate(
-        dir.resolve("kubeconfig"),
-        "apiVersion: v1\nkind: Config\n"
-            + "clusters:\n- name: grove-sandbox\n  cluster:\n    server: "
-            + apiUrl
-            + "\n    certificate-authority-data: "
-            + base64(certificatePem)
-            + "\nusers:\n- name: grove-sandbox\n  user:\n    token: "
-            + token
-            + "\n"
-            + "contexts:\n- name: "
-            + CONTEXT
-            + "\n  context:\n    cluster: grove-sandbox\n    user: grove-sandbox\n"
-            + "    namespace: default\n"
-            + "current-context: "
-            + CONTEXT
-            + "\n");
+    writePrivate(dir.resolve("kubeconfig"), kubeconfig(apiUrl, certificatePem, token));
+  }
+
+  /** A kubeconfig whose current context ({@code grove-sandbox}) is the API at {@code apiUrl}. */
+  static String kubeconfig(String apiUrl, String certificatePem, String token) {
+    return "apiVersion: v1\nkind: Config\n"
+        + "clusters:\n- name: grove-sandbox\n  cluster:\n    server: "
+        + apiUrl
+        + "\n    certificate-authority-data: "
+        + base64(certificatePem)
+        + "\nusers:\n- name: grove-sandbox\n  user:\n    token: "
+        + token
+        + "\n"
+        + "contexts:\n- name: "
+        + CONTEXT
+        + "\n  context:\n    cluster: grove-sandbox\n    user: grove-sandbox\n"
+        + "    namespace: default\n"
+        + "current-context: "
+        + CONTEXT
+        + "\n";
   }
 
   private static void createPullSecret(Config config, String registry, String password) {

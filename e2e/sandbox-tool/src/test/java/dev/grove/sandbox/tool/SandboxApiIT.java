@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -245,16 +246,38 @@ class SandboxApiIT {
   }
 
   /**
-   * Helm's Go client writes protobuf ({@code k8s\0} then the message): a real API server reads it,
-   * this one answers 415 as an API server does for a media type it does not read, at once and
-   * before reading the body, on every write route; the same object in JSON is then created.
+   * Helm's Go client writes protobuf ({@code k8s\0}, a {@code runtime.Unknown}, the object): the
+   * API reads it for the kinds Helm's release storage writes, and answers a body it cannot read at
+   * once with a Status: 400 when it is malformed, 415 for a kind it does not read (client-go does
+   * not retry in JSON, so the message says to send JSON); JSON works as before.
    */
   @Test
-  void a_protobuf_body_gets_415_with_a_status_and_json_still_works() throws Exception {
-    byte[] protobuf = {'k', '8', 's', 0, 0x0a, 0x0b, 0x0a, 0x02, 'v', '1', 0x12, 0x06};
+  void a_protobuf_secret_is_stored_and_an_unreadable_body_gets_a_status_at_once() throws Exception {
     String protobufType = "application/vnd.kubernetes.protobuf";
     String secrets = "/api/v1/namespaces/default/secrets";
+    HttpResponse<String> created =
+        send("POST", secrets, protobufType, protobuf("Secret", "from-protobuf", "one"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Content-Type")).contains("application/json");
+    HttpResponse<String> updated =
+        send(
+            "PUT",
+            secrets + "/from-protobuf",
+            protobufType,
+            protobuf("Secret", "from-protobuf", "two"));
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    JsonNode stored =
+        JSON.readTree(get(secrets + "/from-protobuf", "Bearer " + sandbox.token()).body());
+    assertThat(stored.path("type").asText()).isEqualTo("Opaque");
+    assertThat(stored.path("metadata").path("labels").path("owner").asText()).isEqualTo("helm");
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(stored.path("data").path("k").asText()),
+                StandardCharsets.UTF_8))
+        .isEqualTo("two");
+
     long started = System.nanoTime();
+    byte[] cut = {'k', '8', 's', 0, 0x0a, 0x0b, 0x0a, 0x02, 'v', '1', 0x12, 0x06};
     for (String[] request :
         new String[][] {
           {"POST", secrets},
@@ -262,12 +285,18 @@ class SandboxApiIT {
           {"DELETE", secrets + "/registry"},
           {"POST", "/apis/apps/v1/namespaces/default/deployments"}
         }) {
-      HttpResponse<String> response = send(request[0], request[1], protobufType, protobuf);
-      assertStatus(response, 415, "UnsupportedMediaType");
-      assertThat(response.body()).contains("application/json");
+      assertStatus(send(request[0], request[1], protobufType, cut), 400, "BadRequest");
     }
+    HttpResponse<String> deployment =
+        send(
+            "POST",
+            "/apis/apps/v1/namespaces/default/deployments",
+            protobufType,
+            protobuf("Deployment", "web", "x"));
+    assertStatus(deployment, 415, "UnsupportedMediaType");
+    assertThat(deployment.body()).contains("application/json");
     HttpResponse<String> patch =
-        send("PATCH", secrets + "/registry", "application/apply-patch+cbor", protobuf);
+        send("PATCH", secrets + "/registry", "application/apply-patch+cbor", cut);
     assertStatus(patch, 415, "UnsupportedMediaType");
     assertThat(patch.body()).contains("application/strategic-merge-patch+json");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -275,9 +304,9 @@ class SandboxApiIT {
     String json =
         "{\"apiVersion\":\"v1\",\"kind\":\"Secret\","
             + "\"metadata\":{\"name\":\"from-json\"},\"stringData\":{\"k\":\"v\"}}";
-    HttpResponse<String> created =
+    HttpResponse<String> fromJson =
         send("POST", secrets, "application/json", json.getBytes(StandardCharsets.UTF_8));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(fromJson.statusCode()).as(fromJson.body()).isEqualTo(201);
     // JSON says it is JSON: client-go reads an answer without a Content-Type as what it sent
     HttpResponse<String> list =
         get(
@@ -287,7 +316,44 @@ class SandboxApiIT {
             "application/vnd.kubernetes.protobuf,application/json");
     assertThat(list.statusCode()).isEqualTo(200);
     assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(JSON.readTree(list.body()).path("kind").asText()).isEqualTo("SecretList");
     assertThat(get(secrets + "/registry", "Bearer " + sandbox.token()).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * {@code k8s\0} + {@code runtime.Unknown} of a {@code v1 KIND} named {@code name}, labelled
+   * {@code owner: helm}, with {@code data.k = value} and type {@code Opaque} (Secret's field
+   * numbers; short fields only, so every length is one byte).
+   */
+  private static byte[] protobuf(String kind, String name, String value) {
+    byte[] meta =
+        concat(
+            field(1, bytes(name)),
+            field(11, concat(field(1, bytes("owner")), field(2, bytes("helm")))));
+    byte[] object =
+        concat(
+            field(1, meta),
+            field(2, concat(field(1, bytes("k")), field(2, bytes(value)))),
+            field(3, bytes("Opaque")));
+    byte[] unknown =
+        concat(field(1, concat(field(1, bytes("v1")), field(2, bytes(kind)))), field(2, object));
+    return concat(new byte[] {'k', '8', 's', 0}, unknown);
+  }
+
+  private static byte[] field(int number, byte[] value) {
+    return concat(new byte[] {(byte) (number << 3 | 2), (byte) value.length}, value);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   /**

@@ -19,9 +19,11 @@ import java.util.Set;
 final class ApiStatus {
 
   /**
-   * What POST, PUT and DELETE bodies may be in; an API server also reads protobuf, this one not.
+   * What POST, PUT and DELETE bodies may be in; protobuf only for the kinds {@link ProtobufBody}
+   * reads (others get a 415 once the body is read).
    */
-  private static final List<String> BODY_TYPES = List.of("application/json", "application/yaml");
+  private static final List<String> BODY_TYPES =
+      List.of("application/json", "application/yaml", ProtobufBody.MEDIA_TYPE);
 
   private static final List<String> PATCH_TYPES =
       List.of(
@@ -72,13 +74,23 @@ final class ApiStatus {
 
   /** A {@code v1 Status} of a failure. */
   static String failure(int code, String reason, String message) {
+    return failure(code, reason, message, Map.of());
+  }
+
+  /** A {@code v1 Status} of a failure, with {@code details} (name, group, kind) when not empty. */
+  static String failure(int code, String reason, String message, Map<String, Object> details) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
     status.put("metadata", Map.of());
     status.put("status", "Failure");
     status.put("message", message);
-    status.put("reason", reason);
+    if (!reason.isEmpty()) {
+      status.put("reason", reason);
+    }
+    if (!details.isEmpty()) {
+      status.put("details", details);
+    }
     status.put("code", code);
     return Json.write(status);
   }

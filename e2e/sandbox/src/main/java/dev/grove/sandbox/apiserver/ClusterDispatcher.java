@@ -14,13 +14,16 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's CRUD dispatcher with the API server behaviours Grove relies on: server-side apply,
@@ -61,12 +64,41 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
           "certificates.k8s.io/certificatesigningrequests");
 
   private final Object writes = new Object();
+  private final AtomicInteger clusterIps = new AtomicInteger();
   private final Clock clock;
   private final PatchRules rules;
 
   public ClusterDispatcher(Clock clock, PatchRules rules) {
     this.rules = rules;
     this.clock = clock;
+  }
+
+  /**
+   * Every request, answered as a real API server words it: a failure without a body gets a {@code
+   * Status} ({@code NotFound} with the name and resource for a missing object), a list is a {@code
+   * SecretList}, {@code DeploymentList}... (the CRUD dispatcher says {@code List}), and a DELETE
+   * whose {@code DeleteOptions} orphan dependents leaves them.
+   */
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    Optional<ApiPath> path = ApiPath.parse(request.getPath());
+    MockResponse response =
+        request.method() == HttpMethod.DELETE && path.isPresent() && orphans(request)
+            ? deleteOrphaning(request.getPath())
+            : super.dispatch(request);
+    if (path.isEmpty() || response.getWebSocketListener() != null) {
+      return response;
+    }
+    if (response.code() >= 400 && (response.getBody() == null || response.getBody().size() == 0)) {
+      return response.setBody(failureStatus(path.get(), response.code()));
+    }
+    if (request.method() == HttpMethod.GET
+        && response.code() == 200
+        && path.get().name().isEmpty()
+        && !"true".equals(path.get().query().get("watch"))) {
+      return asServerList(path.get(), response);
+    }
+    return response;
   }
 
   @Override
@@ -119,12 +151,26 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         return super.handleCreate(request(HttpMethod.POST, request.getPath(), body));
       }
       convertStringData(object);
+      allocateClusterIp(object);
       if ("Namespace".equals(object.get("kind"))) {
         // the namespace controller's doing; the mock keys namespaces/NAME/status as a namespaced
         // collection, so Namespace status is not a subresource here
         object.put("status", new LinkedHashMap<>(Map.of("phase", "Active")));
       }
-      return super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
+      MockResponse created =
+          super.handleCreate(request(HttpMethod.POST, request.getPath(), Json.write(object)));
+      if (created.code() != 201) {
+        return created;
+      }
+      MockResponse answer = withInitialStatus(request.getPath(), created);
+      Optional<ApiPath> collection = ApiPath.parse(request.getPath());
+      Object name = Json.at(object, "metadata", "name");
+      if (collection.isPresent() && name != null && ownersGone(object, collection.get())) {
+        // a controller that read its owner before the owner's delete: the garbage collector
+        // deletes an object whose owners are all gone, here at once
+        handleDelete(collection.get().collection() + "/" + name);
+      }
+      return answer;
     }
   }
 
@@ -135,6 +181,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       try {
         Map<String, Object> object = Json.parse(body);
         convertStringData(object);
+        keepClusterIp(request.getPath(), object);
         body = Json.write(object);
       } catch (RuntimeException notJson) {
         // the CRUD dispatcher answers it
@@ -181,6 +228,90 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
       collectGarbage(gone, before);
       return response;
     }
+  }
+
+  /** Whether a DELETE's options ({@code propagationPolicy: Orphan}) leave the dependents. */
+  private static boolean orphans(RecordedRequest request) {
+    String body = request.getBody() == null ? "" : request.getUtf8Body();
+    if (body.isBlank()) {
+      return false;
+    }
+    try {
+      Map<String, Object> options = Json.parse(body);
+      return "Orphan".equals(options.get("propagationPolicy"))
+          || Boolean.TRUE.equals(options.get("orphanDependents"));
+    } catch (RuntimeException notJson) {
+      return false;
+    }
+  }
+
+  private MockResponse deleteOrphaning(String path) {
+    synchronized (writes) {
+      return super.handleDelete(path);
+    }
+  }
+
+  /** The {@code Status} of a failure the CRUD dispatcher answered without a body. */
+  private static String failureStatus(ApiPath path, int code) {
+    String resource = path.group().isEmpty() ? path.plural() : path.plural() + "." + path.group();
+    Map<String, Object> details = new LinkedHashMap<>();
+    if (!path.name().isEmpty()) {
+      details.put("name", path.name());
+    }
+    if (!path.group().isEmpty()) {
+      details.put("group", path.group());
+    }
+    details.put("kind", path.plural());
+    return switch (code) {
+      case 404 ->
+          ApiStatus.failure(
+              404,
+              "NotFound",
+              path.name().isEmpty()
+                  ? "the server could not find the requested resource"
+                  : resource + " \"" + path.name() + "\" not found",
+              details);
+      case 409 ->
+          ApiStatus.failure(
+              409, "AlreadyExists", resource + " \"" + path.name() + "\" already exists", details);
+      default -> ApiStatus.failure(code, "", "the request failed with HTTP " + code, details);
+    };
+  }
+
+  /**
+   * A list answer as a real API server gives it: the list kind of its resource ({@code SecretList},
+   * as client-go expects) and the items in the order of their keys (namespace, name), so that
+   * Helm's history reads revisions in order.
+   */
+  private static MockResponse asServerList(ApiPath path, MockResponse response) {
+    Optional<String> kind = Discovery.kind(path.group(), path.plural());
+    if (kind.isEmpty() || response.getBody() == null) {
+      return response;
+    }
+    Map<String, Object> list;
+    try {
+      list = Json.parse(response.getBody().readUtf8());
+    } catch (RuntimeException notJson) {
+      return response;
+    }
+    if (!"List".equals(list.get("kind"))) {
+      return response;
+    }
+    list.put("kind", kind.get() + "List");
+    list.put("apiVersion", path.apiVersion());
+    if (list.get("items") instanceof List<?> items) {
+      List<Object> sorted = new ArrayList<>(items);
+      sorted.sort(Comparator.comparing(ClusterDispatcher::key));
+      list.put("items", sorted);
+    }
+    return response.setBody(Json.write(list));
+  }
+
+  /** Where a real API server keeps an object: {@code namespace/name}. */
+  private static String key(Object object) {
+    Map<String, Object> item = Json.map(object);
+    Object namespace = Json.at(item, "metadata", "namespace");
+    return (namespace == null ? "" : namespace) + "/" + Json.at(item, "metadata", "name");
   }
 
   // ---- server-side apply and patches ----
@@ -354,6 +485,108 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 String.valueOf(k),
                 base64.encodeToString(String.valueOf(v).getBytes(StandardCharsets.UTF_8))));
     object.remove("stringData");
+  }
+
+  /**
+   * A Service gets a cluster IP when it is created, as the API server allocates one (Helm's {@code
+   * --wait} counts a Service without one as not ready).
+   */
+  private void allocateClusterIp(Map<String, Object> object) {
+    if (!"Service".equals(object.get("kind"))) {
+      return;
+    }
+    Map<String, Object> spec = Json.child(object, "spec");
+    Object ip = spec.get("clusterIP");
+    if ("ExternalName".equals(spec.get("type")) || ip != null && !ip.toString().isEmpty()) {
+      return;
+    }
+    int n = clusterIps.incrementAndGet();
+    String allocated = "10.96." + (n / 250) % 256 + "." + (n % 250 + 2);
+    spec.put("clusterIP", allocated);
+    spec.put("clusterIPs", new ArrayList<>(List.of(allocated)));
+  }
+
+  /**
+   * Whether {@code object} names owners and none of them exists any more (by uid, as the garbage
+   * collector checks); owners of kinds this API does not serve count as existing.
+   */
+  private boolean ownersGone(Map<String, Object> object, ApiPath collection) {
+    if (!(Json.at(object, "metadata", "ownerReferences") instanceof List<?> owners)
+        || owners.isEmpty()) {
+      return false;
+    }
+    for (Object o : owners) {
+      Map<String, Object> owner = Json.map(o);
+      Optional<ApiPath> path =
+          Discovery.path(
+                  String.valueOf(owner.get("apiVersion")),
+                  String.valueOf(owner.get("kind")),
+                  collection.namespace(),
+                  String.valueOf(owner.get("name")))
+              .flatMap(ApiPath::parse);
+      if (path.isEmpty()) {
+        return false;
+      }
+      Map<String, Object> live = live(path.get());
+      if (live != null && Objects.equals(Json.at(live, "metadata", "uid"), owner.get("uid"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A Service replaced without its cluster IP keeps the one it has, as on a real API server. */
+  private void keepClusterIp(String path, Map<String, Object> object) {
+    if (!"Service".equals(object.get("kind")) || Json.at(object, "spec", "clusterIP") != null) {
+      return;
+    }
+    Optional<ApiPath> p = ApiPath.parse(path);
+    Map<String, Object> live = p.isEmpty() || p.get().isStatus() ? null : live(p.get());
+    if (live == null || !(live.get("spec") instanceof Map<?, ?>)) {
+      return;
+    }
+    for (String key : List.of("clusterIP", "clusterIPs")) {
+      Object value = Json.at(live, "spec", key);
+      if (value != null) {
+        Json.child(object, "spec").put(key, Json.copy(value));
+      }
+    }
+  }
+
+  /**
+   * A created object with the status the cluster's controllers give it at once, written to its
+   * status as they do (Helm's {@code --wait} waits for both): a {@code LoadBalancer} Service gets
+   * the ingress of a single-node cluster's load balancer (K3s's ServiceLB: the node's address), a
+   * PersistentVolumeClaim is bound (as by K3s's local-path provisioner) with the capacity it asks
+   * for. Other objects as they were created.
+   */
+  private MockResponse withInitialStatus(String collectionPath, MockResponse created) {
+    Map<String, Object> object = Json.parse(created.getBody().readUtf8());
+    Map<String, Object> status;
+    if ("Service".equals(object.get("kind"))
+        && "LoadBalancer".equals(Json.at(object, "spec", "type"))) {
+      status = Json.child(object, "status");
+      Json.child(status, "loadBalancer")
+          .put("ingress", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("ip", "127.0.0.1")))));
+    } else if ("PersistentVolumeClaim".equals(object.get("kind"))) {
+      status = Json.child(object, "status");
+      status.put("phase", "Bound");
+      Object modes = Json.at(object, "spec", "accessModes");
+      if (modes != null) {
+        status.put("accessModes", Json.copy(modes));
+      }
+      Object storage = Json.at(object, "spec", "resources", "requests", "storage");
+      if (storage != null) {
+        status.put("capacity", new LinkedHashMap<>(Map.of("storage", storage)));
+      }
+    } else {
+      return created.setBody(Json.write(object));
+    }
+    String collection = collectionPath.split("\\?")[0];
+    return ApiPath.parse(collection + "/" + Json.at(object, "metadata", "name") + "/status")
+        .map(path -> store(path, object))
+        .map(stored -> stored.setResponseCode(201))
+        .orElse(created);
   }
 
   // ---- garbage collection ----

@@ -255,6 +255,33 @@ final class Discovery {
     return Optional.ofNullable(documents.get(p));
   }
 
+  /** The kind of a resource of the table, by group and plural. */
+  static Optional<String> kind(String group, String plural) {
+    return RESOURCES.stream()
+        .filter(r -> r.group().equals(group) && r.plural().equals(plural))
+        .map(Resource::kind)
+        .findFirst();
+  }
+
+  /**
+   * The path of an object of the table by apiVersion and kind ({@code /apis/apps/v1/namespaces/
+   * NS/replicasets/NAME}); empty for kinds the table does not have.
+   */
+  static Optional<String> path(String apiVersion, String kind, String namespace, String name) {
+    return RESOURCES.stream()
+        .filter(r -> r.groupVersion().equals(apiVersion) && r.kind().equals(kind))
+        .findFirst()
+        .map(
+            r ->
+                "/"
+                    + r.prefix()
+                    + (r.namespaced() ? "/namespaces/" + namespace : "")
+                    + "/"
+                    + r.plural()
+                    + "/"
+                    + name);
+  }
+
   static boolean isJson(String document) {
     return document.startsWith("{");
   }

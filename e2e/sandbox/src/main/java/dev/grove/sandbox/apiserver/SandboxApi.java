@@ -4,6 +4,8 @@ import dev.grove.sandbox.cluster.PodLogs;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * ClusterDispatcher}'s API behaviours (server-side apply, strategic and merge patches, status
  * subresources, cascading deletes), plus what a real API server has and the mock has no place for:
  * {@code /version}, the discovery documents kubectl reads ({@link Discovery}), pod logs from {@link
- * PodLogs}, followed as they grow, and watches over plain HTTP ({@link WatchRoute}).
+ * PodLogs}, followed as they grow, watches over plain HTTP ({@link WatchRoute}), and the protobuf
+ * bodies client-go's typed clients write (Helm's release storage: {@link ProtobufBody}).
  *
  * <p>HTTPS on loopback (a certificate of its own, {@link SandboxCertificate}), authenticated as a
  * real API server with a static token file: every request (REST, discovery, watches, logs,
@@ -112,7 +115,12 @@ public final class SandboxApi implements AutoCloseable {
           protected MockResponse onHttpRequest(RecordedRequest request) {
             // called once the body is read, outside the request handler's own catch below
             try {
-              return withContentType(cluster.dispatch(request));
+              return withContentType(cluster.dispatch(asJson(request)));
+            } catch (ProtobufBody.UnreadableBody e) {
+              return new MockResponse()
+                  .setResponseCode(e.code())
+                  .addHeader("Content-Type", "application/json")
+                  .setBody(e.status());
             } catch (RuntimeException e) {
               LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
               return ApiStatus.internalErrorResponse(e);
@@ -203,6 +211,33 @@ public final class SandboxApi implements AutoCloseable {
       return;
     }
     crud.handle(request);
+  }
+
+  /**
+   * {@code request} with a protobuf body (client-go's typed clients send them, and do not retry in
+   * JSON) turned into the JSON the dispatcher reads; other requests as they are.
+   */
+  private static RecordedRequest asJson(RecordedRequest request)
+      throws ProtobufBody.UnreadableBody {
+    if (!ProtobufBody.isProtobuf(request.getHeader("Content-Type"))) {
+      return request;
+    }
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    String json = Json.write(ProtobufBody.read(body));
+    Headers headers =
+        request
+            .getHeaders()
+            .newBuilder()
+            .removeAll("Content-Type")
+            .removeAll("Content-Length")
+            .add("Content-Type", "application/json")
+            .build();
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        request.getPath(),
+        headers,
+        new Buffer(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
