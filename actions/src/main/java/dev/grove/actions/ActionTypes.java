@@ -4,7 +4,9 @@ import dev.grove.actions.build.container.ContainerBuildType;
 import dev.grove.actions.build.exec.ExecBuildType;
 import dev.grove.actions.deploy.container.ContainerDeployType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
+import dev.grove.actions.deploy.helm.HelmDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.helm.HelmOps;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -29,15 +31,17 @@ public final class ActionTypes {
    * @param clients how Kubernetes Deploys reach their clusters
    * @param processes where persistent exec Deploys keep running
    * @param runner runs the commands of exec actions and the docker CLI
+   * @param helm Helm, for helm Deploys (loaded only when one runs)
    */
   public static ActionTypeRegistry standard(
-      KubeClients clients, PersistentProcesses processes, ProcessRunner runner) {
+      KubeClients clients, PersistentProcesses processes, ProcessRunner runner, HelmOps helm) {
     return new ActionTypeRegistry(
         List.of(
             new ContainerBuildType(runner),
             new ExecBuildType(runner),
             new ContainerDeployType(clients),
             new KubernetesDeployType(clients),
+            new HelmDeployType(helm, clients),
             new ExecDeployType(processes, runner),
             new ExecRunType(ActionKind.RUN, runner),
             new ContainerRunType(ActionKind.RUN),
