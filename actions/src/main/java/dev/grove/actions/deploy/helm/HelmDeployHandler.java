@@ -90,18 +90,36 @@ final class HelmDeployHandler
   private ChartRender renderChart(ActionContext context) throws ActionException {
     HelmDeploySpec spec = spec(context);
     String namespace = namespace(context, spec);
-    String manifests =
-        call(
-            context,
-            spec,
-            () ->
-                helm.template(
-                    chartRef(context, spec),
-                    releaseName(context, spec),
-                    namespace,
-                    values(context, spec),
-                    logins(context, spec),
-                    new HelmOps.Bounds(spec.timeout(), context.cancellation())));
+    HelmOps.ChartRef chart = chartRef(context, spec);
+    HelmOps.Values values = values(context, spec);
+    List<HelmOps.RegistryLogin> logins = logins(context, spec);
+    Path copy = null;
+    String manifests;
+    try {
+      if (spec.chart().local()) {
+        // hooks rendered as objects: see LocalChart
+        copy = createTempDir(context);
+        LocalChart.copyWithHooksVisible(Path.of(chart.chart()), copy, context.ref().toString());
+        chart = HelmOps.ChartRef.local(copy);
+      }
+      HelmOps.ChartRef rendered = chart;
+      manifests =
+          call(
+              context,
+              spec,
+              () ->
+                  helm.template(
+                      rendered,
+                      releaseName(context, spec),
+                      namespace,
+                      values,
+                      logins,
+                      new HelmOps.Bounds(spec.timeout(), context.cancellation())));
+    } finally {
+      if (copy != null) {
+        deleteTree(copy);
+      }
+    }
     return HelmManifests.postRender(
         context.ref().toString(),
         context.version(),
@@ -122,7 +140,11 @@ final class HelmDeployHandler
     Path dir = createTempDir(context);
     HelmOps.Release installed;
     try {
-      RenderedChart.write(dir, metadata(context, spec, rendered), rendered.objects());
+      RenderedChart.write(
+          dir,
+          metadata(context, spec, rendered),
+          rendered.objects(),
+          spec.chart().local() ? LocalChart.crdFiles(localChart(context, spec)) : List.of());
       boolean wait = spec.atomic() || spec.waitForUnhealthyResources();
       installed =
           call(
@@ -256,12 +278,16 @@ final class HelmDeployHandler
     return deployer.workloads(context, namespace, version, renderChart(context).releaseIds());
   }
 
+  private static Path localChart(ActionContext context, HelmDeploySpec spec) {
+    return context.sourceDir().resolve(spec.chart().path().orElseThrow()).normalize();
+  }
+
   /** Where the chart is, for Helm; a local chart must have its {@code Chart.yaml}. */
   private static HelmOps.ChartRef chartRef(ActionContext context, HelmDeploySpec spec)
       throws ActionException {
     HelmDeploySpec.Chart chart = spec.chart();
     if (chart.local()) {
-      Path dir = context.sourceDir().resolve(chart.path().get()).normalize();
+      Path dir = localChart(context, spec);
       if (!Files.isRegularFile(dir.resolve("Chart.yaml"))) {
         throw new ActionException(
             ActionCodes.INVALID_SPEC,
@@ -329,9 +355,7 @@ final class HelmDeployHandler
   private static RenderedChart.Metadata metadata(
       ActionContext context, HelmDeploySpec spec, ChartRender rendered) throws ActionException {
     return spec.chart().local()
-        ? RenderedChart.Metadata.of(
-            context.sourceDir().resolve(spec.chart().path().get()).normalize(),
-            context.ref().toString())
+        ? RenderedChart.Metadata.of(localChart(context, spec), context.ref().toString())
         : RenderedChart.Metadata.remote(rendered.chartName(), spec.chart().version());
   }
 

@@ -110,6 +110,7 @@ final class HelmManifests {
         source = m.group(1);
       }
       for (Declared d : KubernetesManifests.declared(action, source, chunk)) {
+        LocalChart.restoreHooks(d.object());
         declared.add(d);
         sources.add(source);
       }

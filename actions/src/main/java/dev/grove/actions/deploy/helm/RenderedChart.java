@@ -76,8 +76,14 @@ final class RenderedChart {
     }
   }
 
-  /** Writes the chart into {@code dir} (an empty folder). */
-  static void write(Path dir, Metadata metadata, List<ChartObject> objects) throws ActionException {
+  /**
+   * Writes the chart into {@code dir} (an empty folder).
+   *
+   * @param crdFiles the original chart's CRD files, copied as they are (Helm's template prints no
+   *     CRDs)
+   */
+  static void write(Path dir, Metadata metadata, List<ChartObject> objects, List<Path> crdFiles)
+      throws ActionException {
     Map<String, Object> chart = new LinkedHashMap<>();
     chart.put("apiVersion", "v2");
     chart.put("name", metadata.name());
@@ -94,6 +100,12 @@ final class RenderedChart {
       Files.createDirectories(dir.resolve("templates"));
       Files.createDirectories(dir.resolve("files"));
       Files.writeString(dir.resolve("Chart.yaml"), yaml.dump(chart));
+      for (int i = 0; i < crdFiles.size(); i++) {
+        Files.createDirectories(dir.resolve("crds"));
+        Files.copy(
+            crdFiles.get(i),
+            dir.resolve("crds").resolve("chart-" + i + "-" + crdFiles.get(i).getFileName()));
+      }
       for (int i = 0; i < objects.size(); i++) {
         ChartObject object = objects.get(i);
         String text = yaml.dump(object.object());
