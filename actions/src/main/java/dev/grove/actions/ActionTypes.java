@@ -12,6 +12,7 @@ import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
+import dev.grove.actions.run.HelmPodRunType;
 import dev.grove.actions.run.KubernetesPodRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
@@ -48,6 +49,8 @@ public final class ActionTypes {
             new ExecRunType(ActionKind.TEST, runner),
             new ContainerRunType(ActionKind.TEST),
             new KubernetesPodRunType(ActionKind.RUN),
-            new KubernetesPodRunType(ActionKind.TEST)));
+            new KubernetesPodRunType(ActionKind.TEST),
+            new HelmPodRunType(ActionKind.RUN),
+            new HelmPodRunType(ActionKind.TEST)));
   }
 }
