@@ -8,12 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * A Helm for the orchestrator's tests, which never load the real one: {@code template} of a local
- * chart prints its {@code templates/*.yaml} as they are (charts of the fixtures use no Go
- * templates), with Helm's {@code # Source:} lines; everything else is unavailable.
+ * A Helm for the orchestrator's tests: {@code template} of a local chart is real Helm's (helm-java
+ * in the test JVM, loaded by the first helm project a test renders); a remote chart prints one
+ * ConfigMap named after the release (tests use no network); everything else is unavailable.
  */
 public final class FakeHelm {
 
@@ -35,20 +34,40 @@ public final class FakeHelm {
         Bounds bounds)
         throws ActionException {
       Path dir = Path.of(chart.chart());
-      StringBuilder out = new StringBuilder();
-      try (Stream<Path> files = Files.list(dir.resolve("templates"))) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-          out.append("---\n# Source: ")
-              .append(dir.getFileName())
-              .append("/templates/")
-              .append(file.getFileName())
-              .append('\n')
-              .append(Files.readString(file));
-        }
-      } catch (IOException e) {
-        throw new ActionException(ActionCodes.HELM_FAILED, e.getMessage(), "Fix the fixture.");
+      if (!Files.isDirectory(dir)) {
+        // a remote chart: one object named after the release
+        return "---\n# Source: remote/templates/placeholder.yaml\napiVersion: v1\nkind: ConfigMap\n"
+            + "metadata:\n  name: "
+            + releaseName
+            + "\n";
       }
-      return out.toString();
+      Path valuesFile = null;
+      try {
+        com.marcnuri.helm.TemplateCommand command =
+            new com.marcnuri.helm.Helm(dir)
+                .template()
+                .withName(releaseName)
+                .withNamespace(namespace);
+        for (Path file : values.valueFiles()) {
+          command = command.withValuesFile(file);
+        }
+        if (!values.valuesYaml().isBlank()) {
+          valuesFile = Files.createTempFile("grove-test-values-", ".yaml");
+          Files.writeString(valuesFile, values.valuesYaml());
+          command = command.withValuesFile(valuesFile);
+        }
+        return command.call();
+      } catch (IOException | IllegalStateException e) {
+        throw new ActionException(ActionCodes.HELM_FAILED, e.getMessage(), "Fix the fixture.");
+      } finally {
+        if (valuesFile != null) {
+          try {
+            Files.deleteIfExists(valuesFile);
+          } catch (IOException e) {
+            // left behind in /tmp
+          }
+        }
+      }
     }
 
     @Override

@@ -173,11 +173,13 @@ public record HelmDeploySpec(
     }
     if (path.isPresent()) {
       String p = path.get().replace('\\', '/');
-      if (p.startsWith("/") || List.of(p.split("/")).contains("..")) {
+      // Garden allows only folders inside the action's; Grove also takes ../ (a helm Module's
+      // base chart converts to one, as Grove does not copy the base's files)
+      if (p.startsWith("/") || p.matches("^[A-Za-z]:.*")) {
         throw read.problem(
             "chart.path",
-            "is \"" + path.get() + "\"; it must be a folder inside the action's folder",
-            "Write it relative to the action's folder, such as chart, without .. or a leading /.");
+            "is \"" + path.get() + "\"; it must be relative to the action's folder",
+            "Write it relative to the action's folder, such as chart.");
       }
     }
     if (sources == 0) {

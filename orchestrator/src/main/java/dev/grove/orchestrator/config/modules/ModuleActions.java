@@ -279,7 +279,12 @@ final class ModuleActions {
     Map<String, Object> chart = new LinkedHashMap<>();
     put(chart, "name", content.get("chart"));
     if (base != null) {
-      chart.put("path", chartPath(base.content()));
+      // Garden copies the base's files into this Module's build folder (copyFrom); Grove, which
+      // does not copy them, points at the base's chart where it is
+      Path here = module.doc().file().getParent();
+      Path chartDir = base.doc().file().getParent().resolve(chartPath(base.content())).normalize();
+      String relative = here.relativize(chartDir).toString().replace('\\', '/');
+      chart.put("path", relative.isEmpty() ? "." : relative);
     } else if (content.get("chart") == null) {
       chart.put("path", chartPath(content));
     }
@@ -339,6 +344,13 @@ final class ModuleActions {
             put(podSpec, "valueFiles", content.get("valueFiles"));
             podSpec.put("chart", chart);
             return podSpec;
+          },
+          // as Garden: the target's containerModule, the entry's own or the Module's
+          entry -> {
+            Object target = entry.get("resource") != null ? entry.get("resource") : moduleResource;
+            return target instanceof Map<?, ?> r && r.get("containerModule") instanceof String image
+                ? image
+                : null;
           });
     }
   }
@@ -529,6 +541,20 @@ final class ModuleActions {
       String build,
       boolean withBuildDependencies,
       Function<Map<String, Object>, Map<String, Object>> spec) {
+    entries(kind, type, build, withBuildDependencies, spec, entry -> null);
+  }
+
+  /**
+   * As the other, each action also depending on the Build {@code image} names for its entry (none
+   * when null).
+   */
+  private void entries(
+      String kind,
+      String type,
+      String build,
+      boolean withBuildDependencies,
+      Function<Map<String, Object>, Map<String, Object>> spec,
+      Function<Map<String, Object>, String> image) {
     String key = kind.equals("Deploy") ? "services" : kind.equals("Run") ? "tasks" : "tests";
     List<Map<String, Object>> entries = ModuleConversion.entries(module.content(), key);
     for (int i = 0; i < entries.size(); i++) {
@@ -548,6 +574,10 @@ final class ModuleActions {
           withBuildDependencies
               ? runtimeDependencies(entry.get("dependencies"), from + ".dependencies", build)
               : convertDependencies(entry.get("dependencies"), from + ".dependencies");
+      String imageBuild = image.apply(entry);
+      if (imageBuild != null && !dependencies.contains("build." + imageBuild)) {
+        dependencies.add("build." + imageBuild);
+      }
       action.set("dependencies", dependencies, from + ".dependencies");
       if (!Boolean.TRUE.equals(module.content().get("disabled"))) {
         action.copy("disabled", entry, "disabled", from + ".disabled");

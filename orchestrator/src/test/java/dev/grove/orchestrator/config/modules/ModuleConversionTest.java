@@ -469,7 +469,7 @@ class ModuleConversionTest {
     assertThat(build.dependencies()).extracting(Object::toString).contains("build.base-chart");
     LoadedProject.ResolvedAction deploy = action(project, "deploy.api");
     assertThat(deploy.spec())
-        .containsEntry("chart", Map.of("path", "chart"))
+        .containsEntry("chart", Map.of("path", "../base/chart"))
         .containsEntry(
             "values", Map.of("image", Map.of("repository", "web", "tag", "v2"), "replicas", 1L))
         .containsEntry(
