@@ -50,13 +50,13 @@ public final class HelmDeployType extends BaseActionType {
    * @param clients how its handler reaches clusters (for namespaces, secrets and the rollout)
    */
   public HelmDeployType(HelmOps helm, dev.grove.actions.kube.KubeClients clients) {
-    this(helm, KubeCluster.Opener.kubeconfig(clients), Duration.ofSeconds(1));
-  }
-
-  /** For tests: a cluster of their own and a short poll interval. */
-  public HelmDeployType(HelmOps helm, KubeCluster.Opener clusters, Duration pollInterval) {
     super(ActionKind.DEPLOY, "helm", SPEC, Set.of());
-    this.handler = new HelmDeployHandler(helm, clusters, new RegistryCredentials(), pollInterval);
+    this.handler =
+        new HelmDeployHandler(
+            helm,
+            KubeCluster.Opener.kubeconfig(clients),
+            new RegistryCredentials(),
+            Duration.ofSeconds(1));
   }
 
   @Override
