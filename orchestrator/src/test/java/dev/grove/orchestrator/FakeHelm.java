@@ -21,8 +21,7 @@ public final class FakeHelm {
 
   private FakeHelm() {}
 
-  private static final class Rendering implements HelmOps {
-    private final UnwiredHelm unwired = new UnwiredHelm();
+  private static final class Rendering extends UnwiredHelm {
 
     @Override
     public String template(
@@ -69,73 +68,5 @@ public final class FakeHelm {
         }
       }
     }
-
-    @Override
-    public Release upgradeInstall(
-        ChartRef chart,
-        String releaseName,
-        String namespace,
-        Values values,
-        String description,
-        boolean atomic,
-        boolean wait,
-        java.time.Duration timeout,
-        Cluster cluster,
-        List<RegistryLogin> logins,
-        Bounds bounds)
-        throws ActionException {
-      return unwired.upgradeInstall(
-          chart,
-          releaseName,
-          namespace,
-          values,
-          description,
-          atomic,
-          wait,
-          timeout,
-          cluster,
-          logins,
-          bounds);
-    }
-
-    @Override
-    public java.util.Optional<Release> status(
-        String releaseName, String namespace, Cluster cluster, Bounds bounds)
-        throws ActionException {
-      return unwired.status(releaseName, namespace, cluster, bounds);
-    }
-
-    @Override
-    public List<Release> history(
-        String releaseName, String namespace, Cluster cluster, Bounds bounds)
-        throws ActionException {
-      return unwired.history(releaseName, namespace, cluster, bounds);
-    }
-
-    @Override
-    public boolean uninstall(String releaseName, String namespace, Cluster cluster, Bounds bounds)
-        throws ActionException {
-      return unwired.uninstall(releaseName, namespace, cluster, bounds);
-    }
-
-    @Override
-    public Path packageChart(Path chartDir, Path destination, Bounds bounds)
-        throws ActionException {
-      return unwired.packageChart(chartDir, destination, bounds);
-    }
-
-    @Override
-    public void push(Path chartPackage, String remote, List<RegistryLogin> logins, Bounds bounds)
-        throws ActionException {
-      unwired.push(chartPackage, remote, logins, bounds);
-    }
-
-    @Override
-    public Lint lint(Path chartDir, Values values, Bounds bounds) throws ActionException {
-      return unwired.lint(chartDir, values, bounds);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -9,9 +9,10 @@ import java.util.Optional;
 
 /**
  * A {@link HelmOps} for a composition without Helm: every call fails with {@code HELM_UNAVAILABLE}.
- * Tests and tools that never run a helm action use it.
+ * Tests and tools that never run a helm action use it; a test extends it with the operations it
+ * plays.
  */
-public final class UnwiredHelm implements HelmOps {
+public class UnwiredHelm implements HelmOps {
 
   private static ActionException unavailable() {
     return new ActionException(

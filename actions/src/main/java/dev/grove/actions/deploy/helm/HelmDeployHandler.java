@@ -188,22 +188,28 @@ final class HelmDeployHandler
     HelmDeploySpec spec = spec(context);
     String namespace = namespace(context, spec);
     KubeCluster cluster = clusters.open(context);
-    Optional<HelmOps.Release> release =
-        call(
-            context,
-            spec,
-            () ->
-                helm.status(
-                    releaseName(context, spec),
-                    namespace,
-                    cluster(cluster),
-                    new HelmOps.Bounds(CALL_DEADLINE, context.cancellation())));
+    Optional<HelmOps.Release> release = release(context, spec, namespace, cluster);
     String state = releaseState(release, description(context));
     if (!state.equals("ready")) {
       context.events().emit(new EventPayload.DeployStatus(state, List.of()));
       return Status.notReady(state);
     }
     return deployer.status(context, renderChart(context).releaseIds(), true, false);
+  }
+
+  /** The release's latest revision, if there is one. */
+  private Optional<HelmOps.Release> release(
+      ActionContext context, HelmDeploySpec spec, String namespace, KubeCluster cluster)
+      throws ActionException {
+    return call(
+        context,
+        spec,
+        () ->
+            helm.status(
+                releaseName(context, spec),
+                namespace,
+                cluster(cluster),
+                new HelmOps.Bounds(CALL_DEADLINE, context.cancellation())));
   }
 
   /**
@@ -256,16 +262,7 @@ final class HelmDeployHandler
     HelmDeploySpec spec = spec(context);
     String namespace = namespace(context, spec);
     KubeCluster cluster = clusters.open(context);
-    Optional<HelmOps.Release> release =
-        call(
-            context,
-            spec,
-            () ->
-                helm.status(
-                    releaseName(context, spec),
-                    namespace,
-                    cluster(cluster),
-                    new HelmOps.Bounds(CALL_DEADLINE, context.cancellation())));
+    Optional<HelmOps.Release> release = release(context, spec, namespace, cluster);
     if (release.isEmpty()) {
       return new Found(cluster, namespace, null, List.of());
     }
