@@ -4,12 +4,15 @@ import dev.grove.actions.build.container.ContainerBuildType;
 import dev.grove.actions.build.exec.ExecBuildType;
 import dev.grove.actions.deploy.container.ContainerDeployType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
+import dev.grove.actions.deploy.helm.HelmDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.helm.HelmOps;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
+import dev.grove.actions.run.HelmPodRunType;
 import dev.grove.actions.run.KubernetesPodRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
@@ -29,21 +32,25 @@ public final class ActionTypes {
    * @param clients how Kubernetes Deploys reach their clusters
    * @param processes where persistent exec Deploys keep running
    * @param runner runs the commands of exec actions and the docker CLI
+   * @param helm Helm, for helm Deploys (loaded only when one runs)
    */
   public static ActionTypeRegistry standard(
-      KubeClients clients, PersistentProcesses processes, ProcessRunner runner) {
+      KubeClients clients, PersistentProcesses processes, ProcessRunner runner, HelmOps helm) {
     return new ActionTypeRegistry(
         List.of(
             new ContainerBuildType(runner),
             new ExecBuildType(runner),
             new ContainerDeployType(clients),
             new KubernetesDeployType(clients),
+            new HelmDeployType(helm, clients),
             new ExecDeployType(processes, runner),
             new ExecRunType(ActionKind.RUN, runner),
             new ContainerRunType(ActionKind.RUN),
             new ExecRunType(ActionKind.TEST, runner),
             new ContainerRunType(ActionKind.TEST),
             new KubernetesPodRunType(ActionKind.RUN),
-            new KubernetesPodRunType(ActionKind.TEST)));
+            new KubernetesPodRunType(ActionKind.TEST),
+            new HelmPodRunType(ActionKind.RUN),
+            new HelmPodRunType(ActionKind.TEST)));
   }
 }

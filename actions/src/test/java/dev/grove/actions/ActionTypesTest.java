@@ -27,12 +27,16 @@ class ActionTypesTest {
   void exactlyOneHandlerPerKindAndType() {
     ActionTypeRegistry types =
         ActionTypes.standard(
-            new KubeClients(null, null), new PersistentProcesses(), new ProcessRunner());
+            new KubeClients(null, null),
+            new PersistentProcesses(),
+            new ProcessRunner(),
+            new dev.grove.actions.helm.UnwiredHelm());
     Set<String> seen = new HashSet<>();
     for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
     }
-    assertThat(types.typesOf(ActionKind.DEPLOY)).containsExactly("container", "kubernetes", "exec");
+    assertThat(types.typesOf(ActionKind.DEPLOY))
+        .containsExactly("container", "kubernetes", "helm", "exec");
     assertThat(types.find(ActionKind.BUILD, "kubernetes")).isEmpty();
     assertThatThrownBy(
             () ->
@@ -48,7 +52,10 @@ class ActionTypesTest {
   void eachTypeDeclaresTheOperationsItsHandlerHas() {
     ActionTypeRegistry types =
         ActionTypes.standard(
-            new KubeClients(null, null), new PersistentProcesses(), new ProcessRunner());
+            new KubeClients(null, null),
+            new PersistentProcesses(),
+            new ProcessRunner(),
+            new dev.grove.actions.helm.UnwiredHelm());
     assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
     // a persistent exec Deploy's process is read by grove logs through the same capability
@@ -56,6 +63,8 @@ class ActionTypesTest {
         .containsExactlyInAnyOrder(
             Capability.STATUS, Capability.PROCESS, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.DEPLOY, "kubernetes").orElseThrow().capabilities())
+        .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
+    assertThat(types.route(ActionKind.DEPLOY, "helm").orElseThrow().capabilities())
         .contains(Capability.RENDER, Capability.DELETE, Capability.LOGS);
     assertThat(types.route(ActionKind.BUILD, "exec").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS);

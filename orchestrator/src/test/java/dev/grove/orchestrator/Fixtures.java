@@ -25,7 +25,11 @@ public final class Fixtures {
   private static final KubeClients CLIENTS = new KubeClients(null, null);
   private static final ActionRouter ROUTER =
       new ActionRouter(
-          ActionTypes.standard(CLIENTS, new PersistentProcesses(), new ProcessRunner()),
+          ActionTypes.standard(
+              CLIENTS,
+              new PersistentProcesses(),
+              new ProcessRunner(),
+              dev.grove.orchestrator.FakeHelm.RENDERING),
           ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}

@@ -41,6 +41,17 @@ public final class KubeDeployer {
       List<Map<String, Object>> objects,
       boolean waitForJobs)
       throws ActionException {
+    KubeCluster cluster = prepareNamespaces(context, namespace, objects);
+    applyAndWait(cluster, context, namespace, objects, waitForJobs);
+  }
+
+  /**
+   * Creates {@code namespace} and every other namespace the objects name, with the provider's
+   * secrets copied into each; the cluster, for what comes next (an apply, a Helm release).
+   */
+  public KubeCluster prepareNamespaces(
+      ActionContext context, String namespace, List<Map<String, Object>> objects)
+      throws ActionException {
     Set<String> namespaces = new LinkedHashSet<>();
     namespaces.add(namespace);
     for (Map<String, Object> object : objects) {
@@ -55,7 +66,24 @@ public final class KubeDeployer {
       ensureNamespace(cluster, provider, ns);
       SecretCopier.copy(cluster.client(), cluster.target(), provider.secretsToCopy(), ns);
     }
-    applyAndWait(cluster, context, namespace, objects, waitForJobs);
+    return cluster;
+  }
+
+  /** The action's lint findings, on its log and as {@code warning} events. */
+  public static void report(ActionContext context, List<EventPayload.Warning> warnings) {
+    for (EventPayload.Warning warning : warnings) {
+      context
+          .log()
+          .line(
+              LogSink.STDERR,
+              "warning "
+                  + warning.code()
+                  + ": "
+                  + warning.message()
+                  + "\n  → "
+                  + warning.suggestion());
+      context.events().emit(warning);
+    }
   }
 
   /**
@@ -104,9 +132,32 @@ public final class KubeDeployer {
     KubeApplier applier = cluster.applier();
     String action = context.ref().toString();
     String version = applier.deployedVersion(action, namespace);
+    return workloads(
+        cluster,
+        namespace,
+        version,
+        version == null ? List.of() : List.copyOf(applier.inventory(action, namespace)));
+  }
+
+  /**
+   * The workloads among {@code ids} and their pod selectors, as they are now (a Deploy without an
+   * inventory, such as a Helm release, names its objects itself).
+   *
+   * @param version the version deployed, null when none is
+   */
+  public Workloads.Found workloads(
+      ActionContext context, String namespace, String version, List<KubeApplier.ObjectId> ids)
+      throws ActionException {
+    return workloads(clusters.open(context), namespace, version, ids);
+  }
+
+  private static Workloads.Found workloads(
+      KubeCluster cluster, String namespace, String version, List<KubeApplier.ObjectId> ids)
+      throws ActionException {
+    KubeApplier applier = cluster.applier();
     List<Workloads.Workload> workloads = new ArrayList<>();
     if (version != null) {
-      for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+      for (KubeApplier.ObjectId id : ids) {
         if (!WORKLOAD_KINDS.contains(id.kind())) {
           continue;
         }
@@ -160,10 +211,38 @@ public final class KubeDeployer {
     if (deployed == null) {
       return ActionHandler.Status.notReady("missing");
     }
+    return status(
+        context,
+        cluster,
+        List.copyOf(applier.inventory(action, namespace)),
+        deployed.equals(context.version()),
+        waitForJobs);
+  }
+
+  /**
+   * As {@link #status(ActionContext, String, boolean)} over objects a Deploy names itself (a Helm
+   * release's): each must exist with the action's version annotation and be rolled out.
+   *
+   * @param current whether the deploy on record is of the action's version
+   */
+  public ActionHandler.Status status(
+      ActionContext context, List<KubeApplier.ObjectId> ids, boolean current, boolean waitForJobs)
+      throws ActionException {
+    return status(context, clusters.open(context), ids, current, waitForJobs);
+  }
+
+  private ActionHandler.Status status(
+      ActionContext context,
+      KubeCluster cluster,
+      List<KubeApplier.ObjectId> ids,
+      boolean current,
+      boolean waitForJobs)
+      throws ActionException {
+    KubeApplier applier = cluster.applier();
     RolloutWatcher watcher = cluster.watcher(pollInterval);
     List<EventPayload.DeployStatus.DeployedObject> objects = new ArrayList<>();
     String worst = "ready";
-    for (KubeApplier.ObjectId id : applier.inventory(action, namespace)) {
+    for (KubeApplier.ObjectId id : ids) {
       String state = objectState(applier, watcher, id, context.version(), waitForJobs);
       objects.add(
           new EventPayload.DeployStatus.DeployedObject(
@@ -172,7 +251,7 @@ public final class KubeDeployer {
         worst = state;
       }
     }
-    if (!deployed.equals(context.version()) && RANK.indexOf("outdated") < RANK.indexOf(worst)) {
+    if (!current && RANK.indexOf("outdated") < RANK.indexOf(worst)) {
       worst = "outdated";
     }
     context.events().emit(new EventPayload.DeployStatus(worst, objects));
@@ -213,6 +292,21 @@ public final class KubeDeployer {
     }
   }
 
+  /**
+   * Waits for the rollout of the workloads among {@code ids} with progress events, failing fast on
+   * a pod that cannot start (an image it cannot pull), within the action's timeout.
+   */
+  public void awaitRollout(
+      ActionContext context,
+      KubeCluster cluster,
+      List<KubeApplier.ObjectId> ids,
+      boolean waitForJobs)
+      throws ActionException {
+    cluster
+        .watcher(pollInterval)
+        .await(ids, waitForJobs, context.timeout(), context.cancellation(), context.events()::emit);
+  }
+
   /** Applies, logs what was pruned, and waits for the rollout with progress events. */
   private void applyAndWait(
       KubeCluster cluster,
@@ -226,9 +320,7 @@ public final class KubeDeployer {
     for (KubeApplier.ObjectId id : applier.apply(action, context.version(), namespace, objects)) {
       context.log().line(dev.grove.actions.spi.LogSink.STDOUT, "pruned " + id);
     }
-    List<KubeApplier.ObjectId> ids = new ArrayList<>(applier.inventory(action, namespace));
-    cluster
-        .watcher(pollInterval)
-        .await(ids, waitForJobs, context.timeout(), context.cancellation(), context.events()::emit);
+    awaitRollout(
+        context, cluster, new ArrayList<>(applier.inventory(action, namespace)), waitForJobs);
   }
 }

@@ -108,7 +108,11 @@ public final class Daemon {
     commandRecords.stopAllAtExit();
     ActionRouter router =
         new ActionRouter(
-            ActionTypes.standard(clients, processes, new ProcessRunner(commandRecords)),
+            ActionTypes.standard(
+                clients,
+                processes,
+                new ProcessRunner(commandRecords),
+                new dev.grove.actions.helm.UnwiredHelm()),
             ActionRouter.Preparation.sandbox(clients));
     ProjectService service = Objects.requireNonNull(projects.apply(router), "service");
     Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);

@@ -53,15 +53,19 @@ public final class RenderService {
     return new RenderResult(deploys);
   }
 
+  /** The Deploy types whose objects {@code validate} lints. */
+  private static final java.util.Set<String> LINTED_TYPES = java.util.Set.of("kubernetes", "helm");
+
   /**
-   * The lint findings of the project's {@code kubernetes} Deploys (e.g. a pod template without a
-   * pull secret for the provider's registry), and what stops one from rendering, as warnings at the
-   * action's config: {@code validate} shows them before any deploy.
+   * The lint findings of the project's {@code kubernetes} and {@code helm} Deploys (e.g. a pod
+   * template without a pull secret for the provider's registry), and what stops one from rendering,
+   * as warnings at the action's config: {@code validate} shows them before any deploy.
    */
   List<dev.grove.api.error.Problem> lint(LoadedProject project, Map<String, String> env) {
     List<dev.grove.api.error.Problem> problems = new ArrayList<>();
     for (LoadedProject.ResolvedAction action : deploys(project, List.of())) {
-      if (!action.config().type().equals("kubernetes")) {
+      // helm charts render offline (helm template): Helm loads only for projects that have one
+      if (!LINTED_TYPES.contains(action.config().type())) {
         continue;
       }
       String key =

@@ -130,11 +130,11 @@ class ProjectLoaderTest {
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0).message()).contains("`kubernetess`");
     assertThat(problems.get(0).suggestion())
-        .contains("container, kubernetes, exec")
+        .contains("container, kubernetes, helm, exec")
         .contains("Did you mean `kubernetes`?");
     assertThat(problems.get(0).location().line()).isEqualTo(2);
     assertThat(problems.get(1).location().line()).isEqualTo(6);
-    assertThat(problems.get(1).message()).contains("`helm`");
+    assertThat(problems.get(1).message()).contains("`pulumi`");
   }
 
   @Test

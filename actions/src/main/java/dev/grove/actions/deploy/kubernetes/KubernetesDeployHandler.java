@@ -2,19 +2,13 @@ package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.KubeDeployer;
-import dev.grove.actions.provider.SecretRef;
 import dev.grove.actions.registry.RegistryCredentials;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.DeployTarget;
 import dev.grove.actions.spi.KubeContext;
-import dev.grove.actions.spi.LogSink;
-import dev.grove.api.event.EventPayload;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code Deploy/kubernetes}: the user's manifests (templated, patched, labelled, pull secrets
@@ -81,41 +75,14 @@ final class KubernetesDeployHandler
   }
 
   private PullSecrets pullSecrets(ActionContext context) {
-    KubeContext kube = KubeContext.of(context);
-    List<String> registries = new ArrayList<>();
-    kube.registry().ifPresent(r -> registries.add(r.host()));
-    List<String> names =
-        kube.kubernetes().imagePullSecrets().stream().map(SecretRef::name).toList();
-    return new PullSecrets(
-        registries,
-        names,
-        host -> {
-          try {
-            return credentials.find(host, context.env()).isPresent();
-          } catch (ActionException e) {
-            return false; // a broken credential helper: no claim either way
-          }
-        },
-        Set.of());
+    return PullSecrets.of(context, credentials);
   }
 
   @Override
   public Outputs process(ActionContext context) throws ActionException {
     KubernetesDeploySpec spec = spec(context);
     Rendered rendered = render(context);
-    for (EventPayload.Warning warning : rendered.warnings()) {
-      context
-          .log()
-          .line(
-              LogSink.STDERR,
-              "warning "
-                  + warning.code()
-                  + ": "
-                  + warning.message()
-                  + "\n  → "
-                  + warning.suggestion());
-      context.events().emit(warning);
-    }
+    KubeDeployer.report(context, rendered.warnings());
     deployer.deploy(context, namespace(context, spec), rendered.objects(), spec.waitForJobs());
     return new Outputs(context.outputs());
   }

@@ -185,7 +185,8 @@ public record KubernetesDeploySpec(
     return manifests;
   }
 
-  private static Optional<String> namespace(SpecReader read, Object value) throws ActionException {
+  /** {@code spec.namespace}: a namespace name (shared with {@code Deploy/helm}). */
+  public static Optional<String> namespace(SpecReader read, Object value) throws ActionException {
     Optional<String> namespace = read.string(value, "namespace", "dev");
     if (namespace.isPresent() && !NAMESPACE.matcher(namespace.get()).matches()) {
       throw read.problem(
@@ -199,7 +200,8 @@ public record KubernetesDeploySpec(
     return namespace;
   }
 
-  private static List<PatchResource> patchResources(SpecReader read, Object value)
+  /** {@code spec.patchResources} (shared with {@code Deploy/helm}). */
+  public static List<PatchResource> patchResources(SpecReader read, Object value)
       throws ActionException {
     String example = "[{kind: Deployment, name: backend, patch: {spec: {replicas: 2}}}]";
     List<?> items = read.list(value, "patchResources", example);
@@ -268,7 +270,10 @@ public record KubernetesDeploySpec(
     return patches;
   }
 
-  private static boolean imagePullSecrets(SpecReader read, Object value) throws ActionException {
+  /**
+   * {@code spec.imagePullSecrets}: {@code provider} or absent (shared with {@code Deploy/helm}).
+   */
+  public static boolean imagePullSecrets(SpecReader read, Object value) throws ActionException {
     if (value == null) {
       return false;
     }
@@ -285,7 +290,8 @@ public record KubernetesDeploySpec(
             + " <secret>}]}}}}).");
   }
 
-  private static Optional<DefaultTarget> defaultTarget(SpecReader read, Object value)
+  /** {@code spec.defaultTarget} (shared with {@code Deploy/helm}). */
+  public static Optional<DefaultTarget> defaultTarget(SpecReader read, Object value)
       throws ActionException {
     if (value == null) {
       return Optional.empty();

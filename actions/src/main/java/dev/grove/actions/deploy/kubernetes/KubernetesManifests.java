@@ -1,7 +1,6 @@
 package dev.grove.actions.deploy.kubernetes;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec.PatchResource;
-import dev.grove.actions.deploy.kubernetes.ManifestSources.Declared;
 import dev.grove.actions.kube.ClusterScopedKinds;
 import dev.grove.actions.kube.GroveLabels;
 import dev.grove.actions.kube.patch.PatchException;
@@ -49,6 +48,28 @@ public final class KubernetesManifests {
   }
 
   /**
+   * An object and where it was declared.
+   *
+   * @param origin for messages: {@code spec.manifests[0]}, {@code backend/deployment.yml document 2
+   *     (line 14)}, with {@code , item 3 of its List} for a List's item
+   */
+  public record Declared(Map<String, Object> object, String origin) {}
+
+  /**
+   * Reads the objects of a YAML stream that is not templated (what {@code helm template} printed),
+   * {@code List}s expanded, each checked to be a Kubernetes object.
+   *
+   * @param origin names the text in messages ({@code web/templates/deployment.yaml})
+   * @throws ActionException {@code INVALID_SPEC}: not YAML, or a document is not an object
+   */
+  public static List<Declared> declared(String action, String origin, String text)
+      throws ActionException {
+    List<Declared> declared = new ArrayList<>();
+    ManifestSources.readText(action, origin, text, ManifestTemplater.NONE, declared);
+    return declared;
+  }
+
+  /**
    * Renders the objects of a {@code Deploy/kubernetes}.
    *
    * @param actionName the action's name ({@code backend}); its objects get the label {@code
@@ -77,8 +98,37 @@ public final class KubernetesManifests {
     List<Warning> warnings = new ArrayList<>();
     List<Declared> declared =
         ManifestSources.read(action, spec, buildDir, templater, kustomize, warnings);
-    declared = patch(action, spec.patchResources(), declared, warnings);
-    String namespace = spec.namespace().orElse(defaultNamespace);
+    return postRender(
+        action,
+        version,
+        declared,
+        spec.patchResources(),
+        spec.namespace().orElse(defaultNamespace),
+        spec.injectProviderPullSecrets(),
+        pullSecrets,
+        warnings);
+  }
+
+  /**
+   * The steps after reading, shared by every Deploy type that applies Kubernetes objects (a {@code
+   * helm} Deploy post-renders its chart's output with them): {@code patchResources}, namespaces
+   * defaulted, duplicates rejected, Grove's labels and version annotation, pull secrets linted or
+   * injected.
+   *
+   * @param action {@code deploy.<name>}
+   * @param warnings where findings go; the result holds them all
+   */
+  public static Rendered postRender(
+      String action,
+      String version,
+      List<Declared> declared,
+      List<PatchResource> patches,
+      String namespace,
+      boolean injectProviderPullSecrets,
+      PullSecrets pullSecrets,
+      List<Warning> warnings)
+      throws ActionException {
+    declared = patch(action, patches, declared, warnings);
     for (Declared d : declared) {
       defaultNamespace(d.object(), namespace);
     }
@@ -89,7 +139,7 @@ public final class KubernetesManifests {
       objects.add(d.object());
     }
     PullSecretEnricher.apply(
-        action, spec.injectProviderPullSecrets(), pullSecrets, namespace, objects, warnings);
+        action, injectProviderPullSecrets, pullSecrets, namespace, objects, warnings);
     return new Rendered(objects, warnings);
   }
 

@@ -1,5 +1,6 @@
 package dev.grove.actions.deploy.kubernetes;
 
+import dev.grove.actions.deploy.kubernetes.KubernetesManifests.Declared;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.api.event.EventPayload.Warning;
@@ -23,14 +24,6 @@ import java.util.stream.Stream;
  * items and each object checked to have {@code apiVersion}, {@code kind} and {@code metadata.name}.
  */
 final class ManifestSources {
-
-  /**
-   * An object and where it was declared.
-   *
-   * @param origin for messages: {@code spec.manifests[0]}, {@code backend/deployment.yml document 2
-   *     (line 14)}, with {@code , item 3 of its List} for a List's item
-   */
-  record Declared(Map<String, Object> object, String origin) {}
 
   private ManifestSources() {}
 
@@ -107,7 +100,7 @@ final class ManifestSources {
   }
 
   /** The objects of YAML text read from {@code file} (for messages). */
-  private static void readText(
+  static void readText(
       String action, String file, String text, ManifestTemplater templater, List<Declared> declared)
       throws ActionException {
     for (ManifestYaml.Document document : ManifestYaml.parse(text, action + ": " + file)) {

@@ -35,6 +35,33 @@ public record PullSecrets(
     return new PullSecrets(List.of(), List.of(), host -> false, Set.of());
   }
 
+  /**
+   * The action's: the provider's registry and {@code imagePullSecrets}, and the hosts {@code
+   * credentials} knows in the action's environment.
+   */
+  public static PullSecrets of(
+      dev.grove.actions.spi.ActionContext context,
+      dev.grove.actions.registry.RegistryCredentials credentials) {
+    dev.grove.actions.spi.KubeContext kube = dev.grove.actions.spi.KubeContext.of(context);
+    List<String> registries = new java.util.ArrayList<>();
+    kube.registry().ifPresent(r -> registries.add(r.host()));
+    List<String> names =
+        kube.kubernetes().imagePullSecrets().stream()
+            .map(dev.grove.actions.provider.SecretRef::name)
+            .toList();
+    return new PullSecrets(
+        registries,
+        names,
+        host -> {
+          try {
+            return credentials.find(host, context.env()).isPresent();
+          } catch (dev.grove.actions.spi.ActionException e) {
+            return false; // a broken credential helper: no claim either way
+          }
+        },
+        Set.of());
+  }
+
   /** Whether pulling from this host needs credentials: the provider's registry, or a known one. */
   public boolean isPrivate(String registryHost) {
     String host = registryHost.toLowerCase(Locale.ROOT);

@@ -68,8 +68,37 @@ record Module(
         }
       }
     }
+    if (text.equals("helm")) {
+      helmBuildDependencies(content, dependencies, copyFrom);
+    }
     return new Module(
         doc, name, text, ValueTrees.map(content), List.copyOf(dependencies), copyFrom);
+  }
+
+  /**
+   * What Garden's {@code configureHelmModule} adds to a helm Module's build dependencies: its
+   * {@code base} (whose files it copies) and the {@code containerModule} of each task's and test's
+   * {@code resource}.
+   */
+  private static void helmBuildDependencies(
+      Map<String, Object> content, List<String> dependencies, List<Map<String, Object>> copyFrom) {
+    if (content.get("base") instanceof String base && !base.isEmpty()) {
+      dependencies.add(base);
+      Map<String, Object> from = new LinkedHashMap<>();
+      from.put("build", base);
+      from.put("sourcePath", "*");
+      from.put("targetPath", ".");
+      copyFrom.add(from);
+    }
+    for (String key : List.of("tasks", "tests")) {
+      for (Map<String, Object> entry : ModuleConversion.entries(content, key)) {
+        if (entry.get("resource") instanceof Map<?, ?> resource
+            && resource.get("containerModule") instanceof String image
+            && !image.isEmpty()) {
+          dependencies.add(image);
+        }
+      }
+    }
   }
 
   private static void report(
@@ -89,18 +118,6 @@ record Module(
                   + " is `templated`: Grove does not render ModuleTemplates here;"
                   + " it is ignored.",
               "Write its actions out, or as a RenderTemplate."));
-    } else if ("helm".equals(type)) {
-      errors.accept(
-          Problems.at(
-              doc,
-              "type",
-              ConfigCodes.UNKNOWN_TYPE,
-              "Module "
-                  + name
-                  + " is a `helm` Module: Grove has no helm Deploys yet (issue 15"
-                  + " brings them), so it cannot convert it.",
-              "Deploy the chart's rendered manifests with a `kubernetes` Module or Deploy until"
-                  + " then (`helm template` writes them)."));
     } else if (type == null) {
       errors.accept(
           Problems.at(
@@ -130,6 +147,9 @@ record Module(
     if (type.equals("kubernetes")) {
       return List.of(name);
     }
+    if (type.equals("helm")) {
+      return Boolean.TRUE.equals(content.get("skipDeploy")) ? List.of() : List.of(name);
+    }
     return ModuleConversion.entries(content, "services").stream()
         .map(service -> String.valueOf(service.get("name")))
         .toList();
@@ -143,6 +163,7 @@ record Module(
   boolean makesBuild() {
     return switch (type) {
       case "exec" -> true; // Garden's schema defaults build.command to [], which counts
+      case "helm" -> true; // Garden always makes one (for the chart's build folder)
       case "container" -> ModuleConversion.hasDockerfile(doc, content) || !copyFrom.isEmpty();
       default -> !copyFrom.isEmpty();
     };

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The actions of one Module, as Garden 0.13's {@code convert} handlers make them
- * (plugins/container/container.js, plugins/exec/convert.js, kubernetes-type/handlers.js).
+ * (plugins/container/container.js, plugins/exec/convert.js, kubernetes-type/handlers.js,
+ * kubernetes/helm/handlers.js).
  */
 final class ModuleActions {
   private static final Pattern MODULE_REFERENCE =
@@ -33,12 +34,14 @@ final class ModuleActions {
   private final UnaryOperator<String> templates;
   private final Set<String> services;
   private final Set<String> tasks;
+  private final Map<String, Module> modules;
   private final Consumer<Problem> errors;
   private final List<ActionDocument> actions = new ArrayList<>();
 
   /**
    * @param services the names of every Module's services (a dependency on one is on its Deploy)
    * @param tasks the names of every Module's tasks (a dependency on one is on its Run)
+   * @param modules every Module by name (a helm Module's {@code base})
    * @param errors takes each dependency that names no service or task
    */
   ModuleActions(
@@ -46,8 +49,10 @@ final class ModuleActions {
       UnaryOperator<String> templates,
       Set<String> services,
       Set<String> tasks,
+      Map<String, Module> modules,
       Consumer<Problem> errors) {
     this.errors = errors;
+    this.modules = modules;
     this.module = module;
     this.templates = templates;
     this.services = services;
@@ -58,6 +63,7 @@ final class ModuleActions {
     switch (module.type()) {
       case "container" -> container();
       case "exec" -> exec();
+      case "helm" -> helm();
       default -> kubernetes();
     }
     return actions;
@@ -246,6 +252,217 @@ final class ModuleActions {
   }
 
   /**
+   * Garden's helm conversion: an exec Build always (copying the {@code base} Module's chart, if
+   * any), a {@code helm} Deploy unless {@code skipDeploy}, and {@code helm-pod} Runs and Tests for
+   * the tasks and tests with a target resource.
+   */
+  private void helm() {
+    Map<String, Object> content = module.content();
+    if (module.copyFrom().isEmpty()) {
+      ActionDocument build = base("Build", "exec", module.name(), "");
+      build.copy("timeout", module.build(), "timeout", "build.timeout");
+      build.copy("allowPublish", content, "allowPublish", "allowPublish");
+      build.set("spec", Map.of("command", List.of()), "build");
+    } else {
+      dummyBuild();
+    }
+    String build = module.name();
+    Module base = helmBase();
+    Map<String, Object> resource = serviceResourceOf(content);
+    if (base != null) {
+      resource = merge(serviceResourceOf(base.content()), resource);
+    }
+    Object values = content.get("values");
+    if (base != null && base.content().get("values") instanceof Map<?, ?> baseValues) {
+      values = merge(ValueTrees.map(baseValues), values instanceof Map<?, ?> own ? own : Map.of());
+    }
+    Map<String, Object> chart = new LinkedHashMap<>();
+    put(chart, "name", content.get("chart"));
+    if (base != null) {
+      // Garden copies the base's files into this Module's build folder (copyFrom); Grove, which
+      // does not copy them, points at the base's chart where it is
+      Path here = module.doc().file().getParent();
+      Path chartDir = base.doc().file().getParent().resolve(chartPath(base.content())).normalize();
+      String relative = here.relativize(chartDir).toString().replace('\\', '/');
+      chart.put("path", relative.isEmpty() ? "." : relative);
+    } else if (content.get("chart") == null) {
+      chart.put("path", chartPath(content));
+    }
+    put(chart, "repo", content.get("repo"));
+    put(chart, "version", content.get("version"));
+    Object releaseName =
+        content.get("releaseName") != null ? content.get("releaseName") : module.name();
+    List<String> include = helmInclude();
+    if (!Boolean.TRUE.equals(content.get("skipDeploy"))) {
+      ActionDocument deploy = base("Deploy", "helm", module.name(), "");
+      deploy.set("build", build, "build");
+      List<String> dependencies =
+          runtimeDependencies(content.get("dependencies"), "dependencies", build);
+      if (resource != null
+          && resource.get("containerModule") instanceof String image
+          && !dependencies.contains("build." + image)) {
+        dependencies.add("build." + image);
+      }
+      deploy.set("dependencies", dependencies, "dependencies");
+      deploy.copy("timeout", content, "timeout", "timeout");
+      deploy.set("include", include, "chartPath");
+      deploy.copy("exclude", content, "exclude", "exclude");
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put(
+          "atomic",
+          content.get("atomicInstall") != null ? content.get("atomicInstall") : Boolean.TRUE);
+      put(spec, "portForwards", content.get("portForwards"));
+      put(spec, "namespace", content.get("namespace"));
+      spec.put("releaseName", releaseName);
+      put(spec, "values", values);
+      put(spec, "valueFiles", content.get("valueFiles"));
+      spec.put("chart", chart);
+      put(spec, "sync", content.get("sync") != null ? content.get("sync") : content.get("devMode"));
+      put(spec, "defaultTarget", serviceResource(resource));
+      deploy.set("spec", spec, "");
+    }
+    Map<String, Object> moduleResource = resource;
+    for (String kind : List.of("Run", "Test")) {
+      entries(
+          kind,
+          "helm-pod",
+          build,
+          true,
+          entry -> {
+            // Garden skips a task or test without a target resource
+            Map<String, Object> target =
+                serviceResource(
+                    entry.get("resource") != null ? entry.get("resource") : moduleResource);
+            if (target == null) {
+              return null;
+            }
+            Map<String, Object> podSpec = runSpec(entry);
+            podSpec.put("resource", target);
+            put(podSpec, "namespace", content.get("namespace"));
+            podSpec.put("releaseName", releaseName);
+            put(podSpec, "values", content.get("values"));
+            put(podSpec, "valueFiles", content.get("valueFiles"));
+            podSpec.put("chart", chart);
+            return podSpec;
+          },
+          // as Garden: the target's containerModule, the entry's own or the Module's
+          entry -> {
+            Object target = entry.get("resource") != null ? entry.get("resource") : moduleResource;
+            return target instanceof Map<?, ?> r && r.get("containerModule") instanceof String image
+                ? image
+                : null;
+          });
+    }
+  }
+
+  /** The helm Module's {@code base}, or null (an error when it is not a helm Module). */
+  private Module helmBase() {
+    if (!(module.content().get("base") instanceof String name) || name.isEmpty()) {
+      return null;
+    }
+    Module base = modules.get(name);
+    if (base == null) {
+      return null; // reported as a missing build dependency
+    }
+    if (!base.type().equals("helm")) {
+      errors.accept(
+          Problems.at(
+              module.doc(),
+              "base",
+              ConfigCodes.INVALID_FIELD,
+              "Helm module "
+                  + module.name()
+                  + " has the base "
+                  + name
+                  + ", which is a `"
+                  + base.type()
+                  + "` Module; a base is a helm Module (Garden's rule).",
+              "Name a helm Module with the chart to reuse, or remove `base`."));
+      return null;
+    }
+    Path chart = module.doc().file().getParent().resolve(chartPath(module.content()));
+    if (Files.isRegularFile(chart.resolve("Chart.yaml"))) {
+      errors.accept(
+          Problems.at(
+              module.doc(),
+              "base",
+              ConfigCodes.INVALID_FIELD,
+              "Helm module "
+                  + module.name()
+                  + " both contains a chart and names the base "
+                  + name
+                  + "; Helm charts cannot be merged (Garden's rule).",
+              "Remove the chart's files from this Module's folder, or remove `base`."));
+    }
+    return base;
+  }
+
+  private static String chartPath(Map<String, Object> content) {
+    return content.get("chartPath") instanceof String path ? path : ".";
+  }
+
+  /**
+   * Garden's default {@code include} of a helm Module: the chart's files and the value files under
+   * its chart path (Garden joins even the value files to it), unless it says what to include.
+   */
+  private List<String> helmInclude() {
+    Map<String, Object> content = module.content();
+    if (content.get("include") != null || content.get("exclude") != null) {
+      return content.get("include") != null ? strings(content.get("include")) : null;
+    }
+    String chartPath = chartPath(content);
+    boolean sources =
+        Files.isRegularFile(
+            module.doc().file().getParent().resolve(chartPath).resolve("Chart.yaml"));
+    List<String> globs =
+        new ArrayList<>(
+            sources ? List.of("*", "charts/**/*", "templates/**/*") : List.of("*.yaml", "*.yml"));
+    globs.addAll(strings(content.get("valueFiles")));
+    List<String> include = new ArrayList<>();
+    for (String glob : globs) {
+      include.add(chartPath.equals(".") ? glob : Path.of(chartPath, glob).toString());
+    }
+    return include;
+  }
+
+  private static List<String> strings(Object value) {
+    List<String> strings = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      list.forEach(item -> strings.add(String.valueOf(item)));
+    }
+    return strings;
+  }
+
+  private static Map<String, Object> serviceResourceOf(Map<String, Object> content) {
+    return content.get("serviceResource") instanceof Map<?, ?> resource
+        ? ValueTrees.map(resource)
+        : null;
+  }
+
+  /** JSON Merge Patch (RFC 7396) of {@code patch} onto {@code target}, as Garden's jsonMerge. */
+  private static Map<String, Object> merge(Map<?, ?> target, Map<?, ?> patch) {
+    if (target == null) {
+      return patch == null ? null : ValueTrees.map(patch);
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(ValueTrees.map(target));
+    if (patch == null) {
+      return merged;
+    }
+    patch.forEach(
+        (k, v) -> {
+          String key = String.valueOf(k);
+          if (v == null) {
+            merged.remove(key);
+          } else if (v instanceof Map<?, ?> child && merged.get(key) instanceof Map<?, ?> old) {
+            merged.put(key, merge(old, child));
+          } else {
+            merged.put(key, v);
+          }
+        });
+    return merged;
+  }
+
+  /**
    * The manifests of a file the Module generates ({@code generateFiles} with a {@code value}, as a
    * ModuleTemplate renders them); null when {@code file} is not one. Garden writes such a file into
    * the Module's folder before reading it; Grove reads the value and leaves the folder alone.
@@ -324,6 +541,20 @@ final class ModuleActions {
       String build,
       boolean withBuildDependencies,
       Function<Map<String, Object>, Map<String, Object>> spec) {
+    entries(kind, type, build, withBuildDependencies, spec, entry -> null);
+  }
+
+  /**
+   * As the other, each action also depending on the Build {@code image} names for its entry (none
+   * when null).
+   */
+  private void entries(
+      String kind,
+      String type,
+      String build,
+      boolean withBuildDependencies,
+      Function<Map<String, Object>, Map<String, Object>> spec,
+      Function<Map<String, Object>, String> image) {
     String key = kind.equals("Deploy") ? "services" : kind.equals("Run") ? "tasks" : "tests";
     List<Map<String, Object>> entries = ModuleConversion.entries(module.content(), key);
     for (int i = 0; i < entries.size(); i++) {
@@ -343,6 +574,10 @@ final class ModuleActions {
           withBuildDependencies
               ? runtimeDependencies(entry.get("dependencies"), from + ".dependencies", build)
               : convertDependencies(entry.get("dependencies"), from + ".dependencies");
+      String imageBuild = image.apply(entry);
+      if (imageBuild != null && !dependencies.contains("build." + imageBuild)) {
+        dependencies.add("build." + imageBuild);
+      }
       action.set("dependencies", dependencies, from + ".dependencies");
       if (!Boolean.TRUE.equals(module.content().get("disabled"))) {
         action.copy("disabled", entry, "disabled", from + ".disabled");

@@ -26,12 +26,13 @@ import java.util.function.Consumer;
  * Garden 0.13 converts it to, with Garden's names and dependencies: a {@code container} Module
  * becomes a Build (when it has a Dockerfile), a Deploy per service, a Run per task and a Test per
  * test named {@code MODULE-TEST}; an {@code exec} Module the same with an exec Build always; a
- * {@code kubernetes} Module a Deploy and {@code kubernetes-pod} Runs and Tests. The action
- * documents keep the Module's file and lines, so the usual action parsing reports problems where
- * the user wrote them.
+ * {@code kubernetes} Module a Deploy and {@code kubernetes-pod} Runs and Tests; a {@code helm}
+ * Module an exec Build (always), a {@code helm} Deploy and {@code helm-pod} Runs and Tests. The
+ * action documents keep the Module's file and lines, so the usual action parsing reports problems
+ * where the user wrote them.
  */
 public final class ModuleConversion {
-  static final List<String> TYPES = List.of("container", "exec", "kubernetes");
+  static final List<String> TYPES = List.of("container", "exec", "kubernetes", "helm");
 
   private final ActionTypeRegistry types;
   private final Optional<ImageRegistry> registry;
@@ -124,7 +125,7 @@ public final class ModuleConversion {
                       .orElse("Name a module defined in the project.")));
         }
       }
-      new ModuleActions(module, references::rewrite, services, tasks, errors)
+      new ModuleActions(module, references::rewrite, services, tasks, byName, errors)
           .actions()
           .forEach(action -> result.add(action.build()));
     }

@@ -1,7 +1,6 @@
 package dev.grove.orchestrator.config.modules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.action.ActionRef;
@@ -365,23 +364,132 @@ class ModuleConversionTest {
             });
   }
 
+  private static final String CHART = "apiVersion: v2\nname: web\nversion: 0.1.0\n";
+
   @Test
-  void aHelmModuleIsAnErrorSayingHelmDeploysComeWithIssue15() {
-    assertThatThrownBy(
-            () ->
-                load(
-                    "chart/garden.yml",
-                    "kind: Module\ntype: helm\nname: redis\nchart: bitnami/redis\n"))
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .singleElement()
-                    .satisfies(
-                        p -> {
-                          assertThat(p.message()).contains("helm", "issue 15");
-                          assertThat(p.location().line()).isEqualTo(2);
-                        }));
+  void aHelmModuleIsABuildAHelmDeployAndHelmPodRunsAsInGarden() throws IOException {
+    LoadedProject project =
+        load(
+            "web/chart/Chart.yaml",
+            CHART,
+            "web/values/dev.yaml",
+            "replicas: 2\n",
+            "web/garden.yml",
+            """
+            kind: Module
+            type: helm
+            name: web
+            chartPath: chart
+            valueFiles: [values/dev.yaml]
+            values: {greeting: hello}
+            serviceResource: {kind: Deployment, name: web-web, containerName: web}
+            timeout: 120
+            tasks:
+              - name: web-migrate
+                command: [migrate]
+            tests:
+              - name: smoke
+                command: [smoke]
+            ---
+            kind: Module
+            type: helm
+            name: redis
+            chart: redis
+            repo: https://charts.example.com
+            version: 17.0.0
+            releaseName: cache
+            atomicInstall: false
+            dependencies: [web]
+            tasks: [{name: untargeted, command: [x]}]
+            """);
+    LoadedProject.ResolvedAction build = action(project, "build.web");
+    assertThat(build.config().type()).isEqualTo("exec");
+    LoadedProject.ResolvedAction deploy = action(project, "deploy.web");
+    assertThat(deploy.config().type()).isEqualTo("helm");
+    assertThat(deploy.config().build()).isEqualTo("web");
+    assertThat(deploy.config().include())
+        .containsExactly(
+            "chart/*", "chart/charts/**/*", "chart/templates/**/*", "chart/values/dev.yaml");
+    assertThat(deploy.spec())
+        .containsEntry("atomic", true)
+        .containsEntry("releaseName", "web")
+        .containsEntry("chart", Map.of("path", "chart"))
+        .containsEntry("values", Map.of("greeting", "hello"))
+        .containsEntry("valueFiles", List.of("values/dev.yaml"))
+        .containsEntry(
+            "defaultTarget",
+            Map.of("kind", "Deployment", "name", "web-web", "containerName", "web"));
+    assertThat(action(project, "run.web-migrate").config().type()).isEqualTo("helm-pod");
+    assertThat(action(project, "run.web-migrate").spec())
+        .containsEntry("releaseName", "web")
+        .containsEntry(
+            "resource", Map.of("kind", "Deployment", "name", "web-web", "containerName", "web"));
+    assertThat(action(project, "test.web-smoke").config().type()).isEqualTo("helm-pod");
+
+    LoadedProject.ResolvedAction redis = action(project, "deploy.redis");
+    assertThat(redis.spec())
+        .containsEntry("atomic", false)
+        .containsEntry("releaseName", "cache")
+        .containsEntry(
+            "chart",
+            Map.of("name", "redis", "repo", "https://charts.example.com", "version", "17.0.0"));
+    assertThat(redis.dependencies())
+        .extracting(Object::toString)
+        .contains("deploy.web", "build.redis");
+    assertThat(project.actions()).doesNotContainKey(ActionRef.of(ActionKind.RUN, "untargeted"));
+  }
+
+  @Test
+  void aHelmModuleWithABaseCopiesItsChartAndMergesItsValues() throws IOException {
+    LoadedProject project =
+        load(
+            "base/chart/Chart.yaml",
+            CHART,
+            "base/garden.yml",
+            """
+            kind: Module
+            type: helm
+            name: base-chart
+            chartPath: chart
+            skipDeploy: true
+            values: {image: {repository: web, tag: v1}, replicas: 1}
+            serviceResource: {kind: Deployment, containerName: app}
+            """,
+            "api/garden.yml",
+            """
+            kind: Module
+            type: helm
+            name: api
+            base: base-chart
+            values: {image: {tag: v2}}
+            """);
+    assertThat(project.actions()).doesNotContainKey(ActionRef.of(ActionKind.DEPLOY, "base-chart"));
+    assertThat(project.actions()).containsKey(ActionRef.of(ActionKind.BUILD, "base-chart"));
+    LoadedProject.ResolvedAction build = action(project, "build.api");
+    assertThat(build.dependencies()).extracting(Object::toString).contains("build.base-chart");
+    LoadedProject.ResolvedAction deploy = action(project, "deploy.api");
+    assertThat(deploy.spec())
+        .containsEntry("chart", Map.of("path", "../base/chart"))
+        .containsEntry(
+            "values", Map.of("image", Map.of("repository", "web", "tag", "v2"), "replicas", 1L))
+        .containsEntry(
+            "defaultTarget", Map.of("kind", "Deployment", "name", "api", "containerName", "app"));
+  }
+
+  @Test
+  void aHelmModuleWhoseBaseIsNoHelmModuleIsAnErrorAtItsBase() {
+    List<Problem> problems =
+        problems(
+            "k/garden.yml",
+            "kind: Module\ntype: kubernetes\nname: k\nmanifests: []\n",
+            "h/garden.yml",
+            "kind: Module\ntype: helm\nname: h\nbase: k\n");
+    assertThat(problems)
+        .anySatisfy(
+            p -> {
+              assertThat(p.message()).contains("Helm module h", "`kubernetes` Module");
+              assertThat(p.location().line()).isEqualTo(4);
+            });
   }
 
   @Test
