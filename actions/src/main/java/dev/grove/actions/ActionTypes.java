@@ -5,6 +5,7 @@ import dev.grove.actions.build.exec.ExecBuildType;
 import dev.grove.actions.deploy.container.ContainerDeployType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.helm.HelmOps;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -29,9 +30,11 @@ public final class ActionTypes {
    * @param clients how Kubernetes Deploys reach their clusters
    * @param processes where persistent exec Deploys keep running
    * @param runner runs the commands of exec actions and the docker CLI
+   * @param helm Helm's operations, for helm Deploys (the daemon's {@code HelmProcess}: its worker
+   *     starts on the first Helm call, so projects without helm actions never start it)
    */
   public static ActionTypeRegistry standard(
-      KubeClients clients, PersistentProcesses processes, ProcessRunner runner) {
+      KubeClients clients, PersistentProcesses processes, ProcessRunner runner, HelmOps helm) {
     return new ActionTypeRegistry(
         List.of(
             new ContainerBuildType(runner),

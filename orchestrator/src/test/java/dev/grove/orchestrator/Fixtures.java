@@ -1,6 +1,7 @@
 package dev.grove.orchestrator;
 
 import dev.grove.actions.ActionTypes;
+import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -25,7 +26,12 @@ public final class Fixtures {
   private static final KubeClients CLIENTS = new KubeClients(null, null);
   private static final ActionRouter ROUTER =
       new ActionRouter(
-          ActionTypes.standard(CLIENTS, new PersistentProcesses(), new ProcessRunner()),
+          ActionTypes.standard(
+              CLIENTS,
+              new PersistentProcesses(),
+              new ProcessRunner(),
+              // its worker starts only if a test renders or deploys a helm action
+              new HelmProcess(Path.of("target/helm"))),
           ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}
