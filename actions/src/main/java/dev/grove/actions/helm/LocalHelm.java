@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Helm's operations done by helm-java in this JVM. Only {@link HelmWorker} uses it in production:
@@ -166,23 +167,25 @@ final class LocalHelm implements HelmOps {
   @Override
   public Optional<Release> status(
       String releaseName, String namespace, Cluster cluster, Bounds bounds) throws ActionException {
-    List<Release> latest = history(releaseName, namespace, cluster, 1);
+    List<Release> latest =
+        history("helm status of release " + releaseName, releaseName, namespace, cluster, 1);
     return latest.isEmpty() ? Optional.empty() : Optional.of(latest.get(latest.size() - 1));
   }
 
   @Override
   public List<Release> history(String releaseName, String namespace, Cluster cluster, Bounds bounds)
       throws ActionException {
-    return history(releaseName, namespace, cluster, 0);
+    return history("helm history of release " + releaseName, releaseName, namespace, cluster, 0);
   }
 
-  private List<Release> history(String releaseName, String namespace, Cluster cluster, int max)
+  private List<Release> history(
+      String what, String releaseName, String namespace, Cluster cluster, int max)
       throws ActionException {
     Result result;
     try {
       result =
           call(
-              "helm history of release " + releaseName,
+              what,
               helm ->
                   helm.History(
                       new HistoryOptions(releaseName, max, namespace, null, cluster.kubeconfig())));
@@ -237,28 +240,32 @@ final class LocalHelm implements HelmOps {
           "Could not create " + destination + " for the chart package: " + e.getMessage(),
           "Check that the folder can be written");
     }
-    String out =
-        call(
-                "helm package of chart " + chartDir,
-                helm ->
-                    helm.Package(
-                        new PackageOptions(
-                            chartDir.toAbsolutePath().toString(),
-                            destination.toAbsolutePath().toString(),
-                            0,
-                            null,
-                            null,
-                            null)))
-            .out;
-    // Helm says "Successfully packaged chart and saved it to: PATH"
-    int colon = out == null ? -1 : out.lastIndexOf(": ");
-    if (colon >= 0) {
-      return Path.of(out.substring(colon + 2).trim());
+    call(
+        "helm package of chart " + chartDir,
+        helm ->
+            helm.Package(
+                new PackageOptions(
+                    chartDir.toAbsolutePath().toString(),
+                    destination.toAbsolutePath().toString(),
+                    0,
+                    null,
+                    null,
+                    null)));
+    // Helm names the package NAME-VERSION.tgz, from the chart's Chart.yaml
+    Path made = null;
+    try {
+      Map<?, ?> chart = new Yaml().load(Files.readString(chartDir.resolve("Chart.yaml")));
+      made = destination.resolve(chart.get("name") + "-" + chart.get("version") + ".tgz");
+    } catch (IOException | RuntimeException e) {
+      // reported below
     }
-    throw new ActionException(
-        ActionCodes.HELM_FAILED,
-        "helm package of chart " + chartDir + " did not say where it saved the package: " + out,
-        "Check the chart's Chart.yaml (name and version)");
+    if (made == null || !Files.isRegularFile(made)) {
+      throw new ActionException(
+          ActionCodes.HELM_FAILED,
+          "helm package of chart " + chartDir + " made no NAME-VERSION.tgz in " + destination,
+          "Check the chart's Chart.yaml (name and version)");
+    }
+    return made;
   }
 
   @Override

@@ -84,7 +84,7 @@ class LocalHelmTest {
             ActionException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ActionCodes.HELM_FAILED);
-              assertThat(e.getMessage()).contains("helm history of release shop");
+              assertThat(e.getMessage()).contains("helm status of release shop");
               assertThat(e.suggestion()).contains("cluster");
             });
   }

@@ -1,0 +1,135 @@
+package dev.grove.actions.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.grove.actions.helm.HelmOps.ChartRef;
+import dev.grove.actions.spi.ActionCodes;
+import dev.grove.actions.spi.ActionException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Remote charts through the worker, from a chart repository on 127.0.0.1: Helm's repository config
+ * and cache are Grove's (the worker's environment), never the user's.
+ */
+@Timeout(300)
+class HelmChartSourcesTest {
+  @TempDir Path dir;
+  private HelmProcess helm;
+  private HttpServer repository;
+  private String url;
+
+  @BeforeEach
+  void chartRepository() throws Exception {
+    helm = new HelmProcess(dir.resolve("helm"));
+    Path served = dir.resolve("served");
+    Path chartPackage =
+        helm.packageChart(Path.of(HelmFixtures.webChart().chart()), served, HelmFixtures.GENEROUS);
+    assertThat(chartPackage).hasFileName("web-0.1.0.tgz").exists();
+    repository = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/charts";
+    Files.writeString(
+        served.resolve("index.yaml"),
+        """
+        apiVersion: v1
+        entries:
+          web:
+          - apiVersion: v2
+            name: web
+            version: 0.1.0
+            appVersion: "1.0"
+            urls: [%s/web-0.1.0.tgz]
+        generated: "2026-12-03T00:00:00Z"
+        """
+            .formatted(url));
+    repository.createContext(
+        "/charts/",
+        exchange -> {
+          Path file = served.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName());
+          byte[] body = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+          exchange.sendResponseHeaders(
+              body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    repository.start();
+  }
+
+  @AfterEach
+  void stop() {
+    helm.close();
+    repository.stop(0);
+  }
+
+  @Test
+  void aChartFromARepositoryRendersThroughGrovesRepositoryConfig() throws Exception {
+    String manifests =
+        helm.template(
+            new ChartRef("web", Optional.of("0.1.0"), Optional.of(url)),
+            "shop",
+            "team",
+            HelmFixtures.fileThenInline(),
+            List.of(),
+            HelmFixtures.GENEROUS);
+
+    HelmFixtures.assertRenderedWithValues(manifests);
+    assertThat(dir.resolve("helm/repositories.yaml")).content().contains(url);
+    assertThat(dir.resolve("helm/cache/repository"))
+        .isDirectoryContaining(file -> file.getFileName().toString().endsWith("-index.yaml"));
+  }
+
+  @Test
+  void aChartFromAUrlRenders() throws Exception {
+    HelmFixtures.assertRenderedWithValues(
+        helm.template(
+            new ChartRef(url + "/web-0.1.0.tgz", Optional.empty(), Optional.empty()),
+            "shop",
+            "team",
+            HelmFixtures.fileThenInline(),
+            List.of(),
+            HelmFixtures.GENEROUS));
+  }
+
+  @Test
+  void anUnreachableRepositoryFailsFastWithWhatToDo() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+
+    assertThatThrownBy(
+            () ->
+                helm.template(
+                    new ChartRef(
+                        "web",
+                        Optional.empty(),
+                        Optional.of("http://127.0.0.1:" + closedPort + "/charts")),
+                    "shop",
+                    "team",
+                    HelmOps.Values.NONE,
+                    List.of(),
+                    HelmFixtures.GENEROUS))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ActionCodes.HELM_FAILED);
+              assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort);
+              assertThat(e.suggestion()).contains("reachable");
+            });
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+  }
+}
