@@ -24,6 +24,8 @@ public class HelmCalls {
     Bounds bounds = new Bounds(Duration.ofMinutes(5), null);
     Values values = new Values(List.of(), "greeting: bench\n");
 
+    // the daemon has SLF4J loaded when it creates its HelmProcess: so does this
+    org.slf4j.LoggerFactory.getLogger(HelmCalls.class);
     long t0 = System.nanoTime();
     HelmProcess helm = new HelmProcess(home);
     long created = System.nanoTime() - t0;

@@ -47,12 +47,14 @@ public final class HelmProcess implements HelmOps {
 
   private static final Logger LOG = LoggerFactory.getLogger(HelmProcess.class);
   private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
+  private static final long MAX_LOG_BYTES = 4L << 20;
 
   private final HelmHome home;
   private final Duration idle;
   private final ScheduledThreadPoolExecutor timers;
   private final Object lock = new Object();
   private Worker worker;
+  private ScheduledFuture<?> idleCheck;
   private long nextId;
   private boolean closed;
 
@@ -74,6 +76,9 @@ public final class HelmProcess implements HelmOps {
               return thread;
             });
     timers.setRemoveOnCancelPolicy(true);
+    // and ends when no timer is pending: an idle daemon keeps no thread for Helm
+    timers.setKeepAliveTime(30, TimeUnit.SECONDS);
+    timers.allowCoreThreadTimeOut(true);
   }
 
   @Override
@@ -288,13 +293,16 @@ public final class HelmProcess implements HelmOps {
         "Run it again when you want it");
   }
 
+  /** One pending idle check at a time, from the last call's end. */
   private void scheduleIdleCheck() {
-    if (!timers.isShutdown()) {
-      try {
-        timers.schedule(this::stopIfIdle, idle.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closed meanwhile: nothing left to stop
+    synchronized (lock) {
+      if (closed) {
+        return;
       }
+      if (idleCheck != null) {
+        idleCheck.cancel(false);
+      }
+      idleCheck = timers.schedule(this::stopIfIdle, idle.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -328,6 +336,12 @@ public final class HelmProcess implements HelmOps {
     builder.environment().putAll(home.environment());
     try {
       Files.createDirectories(home.root());
+      if (Files.isRegularFile(home.workerLog()) && Files.size(home.workerLog()) > MAX_LOG_BYTES) {
+        Files.move(
+            home.workerLog(),
+            home.workerLog().resolveSibling("worker.log.1"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       builder.redirectError(ProcessBuilder.Redirect.appendTo(home.workerLog().toFile()));
       Worker started = new Worker(builder.start());
       worker = started;
