@@ -317,22 +317,24 @@ public final class HelmProcess implements HelmOps {
     }
   }
 
+  /** The worker's command line: this JVM's java and classpath. */
+  static List<String> workerCommand(HelmHome home) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp",
+        System.getProperty("java.class.path"),
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Xss1m",
+        // JNA's own stub is unpacked here, not in /tmp, should a killed worker leave it
+        "-Djna.tmpdir=" + home.root().resolve("jna"),
+        HelmWorker.class.getName(),
+        home.root().toString());
+  }
+
   /** Starts a worker; under the lock. */
   private Worker start() throws ActionException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xss1m",
-            // JNA's own stub is unpacked here, not in /tmp, should a killed worker leave it
-            "-Djna.tmpdir=" + home.root().resolve("jna"),
-            HelmWorker.class.getName(),
-            home.root().toString()));
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder = new ProcessBuilder(workerCommand(home));
     builder.environment().putAll(home.environment());
     try {
       Files.createDirectories(home.root());

@@ -176,12 +176,7 @@ class HelmProcessTest {
   @Test
   void theWorkerEndsWhenItsParentsPipeClosesEvenWithHelmStuck() throws Exception {
     Process worker =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                HelmWorker.class.getName(),
-                home.toString())
+        new ProcessBuilder(HelmProcess.workerCommand(new HelmHome(home)))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
