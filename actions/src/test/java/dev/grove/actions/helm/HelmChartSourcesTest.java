@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,13 +76,10 @@ class HelmChartSourcesTest {
   @Test
   void aChartFromARepositoryRendersThroughGrovesRepositoryConfig() throws Exception {
     String manifests =
-        helm.template(
+        HelmFixtures.render(
+            helm,
             new ChartRef("web", Optional.of("0.1.0"), Optional.of(url)),
-            "shop",
-            "team",
-            HelmFixtures.fileThenInline(),
-            List.of(),
-            HelmFixtures.GENEROUS);
+            HelmFixtures.fileThenInline());
 
     HelmFixtures.assertRenderedWithValues(manifests);
     assertThat(dir.resolve("helm/repositories.yaml")).content().contains(url);
@@ -94,13 +90,10 @@ class HelmChartSourcesTest {
   @Test
   void aChartFromAUrlRenders() throws Exception {
     HelmFixtures.assertRenderedWithValues(
-        helm.template(
+        HelmFixtures.render(
+            helm,
             new ChartRef(url + "/web-0.1.0.tgz", Optional.empty(), Optional.empty()),
-            "shop",
-            "team",
-            HelmFixtures.fileThenInline(),
-            List.of(),
-            HelmFixtures.GENEROUS));
+            HelmFixtures.fileThenInline()));
   }
 
   @Test
@@ -113,16 +106,13 @@ class HelmChartSourcesTest {
 
     assertThatThrownBy(
             () ->
-                helm.template(
+                HelmFixtures.render(
+                    helm,
                     new ChartRef(
                         "web",
                         Optional.empty(),
                         Optional.of("http://127.0.0.1:" + closedPort + "/charts")),
-                    "shop",
-                    "team",
-                    HelmOps.Values.NONE,
-                    List.of(),
-                    HelmFixtures.GENEROUS))
+                    HelmOps.Values.NONE))
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {

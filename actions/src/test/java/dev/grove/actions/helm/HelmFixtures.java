@@ -35,7 +35,12 @@ final class HelmFixtures {
   }
 
   static String render(HelmOps helm) throws Exception {
-    return helm.template(webChart(), "shop", "team", fileThenInline(), List.of(), GENEROUS);
+    return render(helm, webChart(), fileThenInline());
+  }
+
+  /** {@code helm template} as release shop in namespace team. */
+  static String render(HelmOps helm, ChartRef chart, Values values) throws Exception {
+    return helm.template(chart, "shop", "team", values, List.of(), GENEROUS);
   }
 
   private static Path resource(String name) {

@@ -10,7 +10,6 @@ import dev.grove.actions.spi.ActionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +38,7 @@ class LocalHelmTest {
     Files.writeString(chart.resolve("templates/cm.yaml"), "value: {{ .Values.x.y.z }\n");
     LocalHelm helm = new LocalHelm(new HelmHome(home.resolve("helm")));
 
-    assertThatThrownBy(
-            () ->
-                helm.template(
-                    HelmOps.ChartRef.local(chart),
-                    "r",
-                    "default",
-                    Values.NONE,
-                    List.of(),
-                    HelmFixtures.GENEROUS))
+    assertThatThrownBy(() -> HelmFixtures.render(helm, HelmOps.ChartRef.local(chart), Values.NONE))
         .isInstanceOfSatisfying(
             ActionException.class,
             e -> {
