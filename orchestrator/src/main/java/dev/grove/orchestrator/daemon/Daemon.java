@@ -180,6 +180,11 @@ public final class Daemon {
     return info;
   }
 
+  /** The daemon's Helm (tests: its worker starts on the first call and ends with the daemon). */
+  HelmProcess helm() {
+    return helm;
+  }
+
   public Path infoFile() {
     return infoFile.path();
   }
