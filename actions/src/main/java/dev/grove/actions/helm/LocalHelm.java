@@ -1,11 +1,11 @@
 package dev.grove.actions.helm;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.jni.HelmLib;
 import com.marcnuri.helm.jni.HistoryOptions;
 import com.marcnuri.helm.jni.LintOptions;
 import com.marcnuri.helm.jni.PackageOptions;
 import com.marcnuri.helm.jni.PushOptions;
-import com.marcnuri.helm.jni.RegistryOptions;
 import com.marcnuri.helm.jni.RepoOptions;
 import com.marcnuri.helm.jni.Result;
 import com.marcnuri.helm.jni.TemplateOptions;
@@ -19,8 +19,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -375,25 +377,44 @@ final class LocalHelm implements HelmOps {
         && loginFor(chart.chart(), logins).map(RegistryLogin::plainHttp).orElse(false);
   }
 
-  private void login(RegistryLogin login) throws ActionException {
+  /**
+   * Records the login in Grove's registry config, as {@code helm registry login} would, without its
+   * network check: helm-java's login always tries HTTPS (a plain-HTTP registry such as the
+   * sandbox's then fails after minutes of TLS handshake timeouts), and a wrong password fails the
+   * pull that follows just as well.
+   */
+  private synchronized void login(RegistryLogin login) throws ActionException {
     String key = login.host() + "\n" + login.username() + "\n" + login.password().hashCode();
     if (loggedIn.contains(key)) {
       return;
     }
-    call(
-        "helm registry login to " + login.host(),
-        helm ->
-            helm.RegistryLogin(
-                new RegistryOptions(
-                    login.host(),
-                    login.username(),
-                    login.password(),
-                    null,
-                    null,
-                    null,
-                    0,
-                    flag(login.plainHttp()),
-                    0)));
+    Path config = home.registryConfig();
+    try {
+      Files.createDirectories(config.getParent());
+      ObjectNode root =
+          Files.isRegularFile(config)
+              ? (ObjectNode) HelmProtocol.JSON.readTree(config.toFile())
+              : HelmProtocol.JSON.createObjectNode();
+      ObjectNode auths =
+          root.get("auths") instanceof ObjectNode existing ? existing : root.putObject("auths");
+      auths
+          .putObject(login.host())
+          .put(
+              "auth",
+              Base64.getEncoder()
+                  .encodeToString(
+                      (login.username() + ":" + login.password())
+                          .getBytes(StandardCharsets.UTF_8)));
+      Path partial = Files.createTempFile(config.getParent(), "config", ".partial");
+      Files.writeString(partial, HelmProtocol.JSON.writeValueAsString(root));
+      Files.move(
+          partial, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | ClassCastException e) {
+      throw new ActionException(
+          ActionCodes.HELM_FAILED,
+          "Could not record the login to " + login.host() + " in " + config + ": " + e.getMessage(),
+          "Check that Grove's home folder can be written; delete " + config + " if it is damaged");
+    }
     loggedIn.add(key);
   }
 

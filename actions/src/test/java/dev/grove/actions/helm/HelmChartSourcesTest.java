@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,5 +122,47 @@ class HelmChartSourcesTest {
               assertThat(e.suggestion()).contains("reachable");
             });
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void registryLoginsGoToGrovesRegistryConfig() throws Exception {
+    // a plain-HTTP registry without charts
+    List<String> pulls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    repository.createContext(
+        "/v2/",
+        exchange -> {
+          pulls.add(exchange.getRequestURI().getPath());
+          exchange.sendResponseHeaders(
+              exchange.getRequestURI().getPath().equals("/v2/") ? 200 : 404, -1);
+          exchange.close();
+        });
+    String host = "127.0.0.1:" + repository.getAddress().getPort();
+    long started = System.nanoTime();
+
+    assertThatThrownBy(
+            () ->
+                helm.template(
+                    new ChartRef(
+                        "oci://" + host + "/charts/web", Optional.of("0.1.0"), Optional.empty()),
+                    "shop",
+                    "team",
+                    HelmOps.Values.NONE,
+                    List.of(new HelmOps.RegistryLogin(host, "grove", "s3cret", true)),
+                    HelmFixtures.GENEROUS))
+        .isInstanceOfSatisfying(
+            ActionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ActionCodes.HELM_FAILED);
+              assertThat(e.getMessage()).contains("charts/web");
+            });
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    assertThat(pulls)
+        .as("Helm pulled over plain HTTP")
+        .anyMatch(path -> path.startsWith("/v2/charts/web/"));
+    // the login is Grove's registry config, the file Helm reads (HELM_REGISTRY_CONFIG)
+    assertThat(dir.resolve("helm/registry/config.json"))
+        .content()
+        .contains("\"" + host + "\"")
+        .contains(java.util.Base64.getEncoder().encodeToString("grove:s3cret".getBytes()));
   }
 }
