@@ -32,7 +32,8 @@ public final class ActionTypes {
    * @param clients how Kubernetes Deploys reach their clusters
    * @param processes where persistent exec Deploys keep running
    * @param runner runs the commands of exec actions and the docker CLI
-   * @param helm Helm, for helm Deploys (loaded only when one runs)
+   * @param helm Helm's operations, for helm Deploys (the daemon's {@code HelmProcess}: its worker
+   *     starts on the first Helm call, so projects without helm actions never start it)
    */
   public static ActionTypeRegistry standard(
       KubeClients clients, PersistentProcesses processes, ProcessRunner runner, HelmOps helm) {

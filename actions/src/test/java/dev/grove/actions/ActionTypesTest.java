@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.grove.actions.build.container.ContainerBuildType;
 import dev.grove.actions.deploy.exec.ExecDeployType;
 import dev.grove.actions.deploy.kubernetes.KubernetesDeployType;
+import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -14,6 +15,7 @@ import dev.grove.actions.spi.ActionType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.actions.spi.Capability;
 import dev.grove.api.action.ActionKind;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ class ActionTypesTest {
             new KubeClients(null, null),
             new PersistentProcesses(),
             new ProcessRunner(),
-            new dev.grove.actions.helm.UnwiredHelm());
+            new HelmProcess(Path.of("target/helm")));
     Set<String> seen = new HashSet<>();
     for (ActionType type : types.all()) {
       assertThat(seen.add(type.kind() + "/" + type.type())).as(type.type()).isTrue();
@@ -55,7 +57,7 @@ class ActionTypesTest {
             new KubeClients(null, null),
             new PersistentProcesses(),
             new ProcessRunner(),
-            new dev.grove.actions.helm.UnwiredHelm());
+            new HelmProcess(Path.of("target/helm")));
     assertThat(types.route(ActionKind.BUILD, "container").orElseThrow().capabilities())
         .containsExactlyInAnyOrder(Capability.STATUS, Capability.PROCESS, Capability.PUBLISH);
     // a persistent exec Deploy's process is read by grove logs through the same capability

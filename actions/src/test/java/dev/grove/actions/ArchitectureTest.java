@@ -55,6 +55,19 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .belongToAnyOf(KubeContext.class, DeployTarget.class);
 
+  /**
+   * Helm's native library loads only in Helm's worker process: nothing the daemon runs may reach
+   * helm-java or JNA except the worker's own classes.
+   */
+  @ArchTest
+  static final ArchRule helmJavaOnlyInTheWorker =
+      noClasses()
+          .that()
+          .haveNameNotMatching("dev\\.grove\\.actions\\.helm\\.(LocalHelm|NativeHelm)(\\$.*)?")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.marcnuri.helm..", "com.sun.jna..");
+
   @ArchTest
   static final ArchRule noPackageCycles =
       slices().matching("dev.grove.actions.(**)").should().beFreeOfCycles();

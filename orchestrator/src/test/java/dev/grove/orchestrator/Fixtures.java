@@ -1,6 +1,7 @@
 package dev.grove.orchestrator;
 
 import dev.grove.actions.ActionTypes;
+import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -29,7 +30,8 @@ public final class Fixtures {
               CLIENTS,
               new PersistentProcesses(),
               new ProcessRunner(),
-              dev.grove.orchestrator.FakeHelm.RENDERING),
+              // its worker starts only if a test renders or deploys a helm action
+              new HelmProcess(Path.of("target/helm"))),
           ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}

@@ -1,6 +1,7 @@
 package dev.grove.orchestrator.daemon;
 
 import dev.grove.actions.ActionTypes;
+import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRecords;
@@ -47,17 +48,20 @@ public final class Daemon {
   private final DaemonInfoFile infoFile;
   private final DaemonLock lock;
   private final Runnable exit;
+  private final HelmProcess helm;
   private final long pid = ProcessHandle.current().pid();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile DaemonInfo info;
 
   private java.util.function.Supplier<Future<Void>> goodbye = Future::succeededFuture;
 
-  private Daemon(Vertx vertx, DaemonInfoFile infoFile, DaemonLock lock, Runnable exit) {
+  private Daemon(
+      Vertx vertx, DaemonInfoFile infoFile, DaemonLock lock, Runnable exit, HelmProcess helm) {
     this.vertx = vertx;
     this.infoFile = infoFile;
     this.lock = lock;
     this.exit = exit;
+    this.helm = helm;
   }
 
   /**
@@ -106,16 +110,14 @@ public final class Daemon {
           commands);
     }
     commandRecords.stopAllAtExit();
+    // Helm runs in a worker process started by the first Helm call; it ends with this one
+    HelmProcess helm = new HelmProcess(groveHome.resolve("helm"));
     ActionRouter router =
         new ActionRouter(
-            ActionTypes.standard(
-                clients,
-                processes,
-                new ProcessRunner(commandRecords),
-                new dev.grove.actions.helm.UnwiredHelm()),
+            ActionTypes.standard(clients, processes, new ProcessRunner(commandRecords), helm),
             ActionRouter.Preparation.sandbox(clients));
     ProjectService service = Objects.requireNonNull(projects.apply(router), "service");
-    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit);
+    Daemon daemon = new Daemon(vertx, new DaemonInfoFile(groveHome), lock, exit, helm);
     String token = newToken();
     EventBus events = new EventBus();
     Runs runs = new Runs(service, router, events::publish, Limits.defaults());
@@ -168,6 +170,7 @@ public final class Daemon {
             })
         .recover(
             failure -> {
+              helm.close();
               lock.close();
               return vertx.close().transform(ignored -> Future.failedFuture(failure));
             });
@@ -175,6 +178,11 @@ public final class Daemon {
 
   public DaemonInfo info() {
     return info;
+  }
+
+  /** The daemon's Helm (tests: its worker starts on the first call and ends with the daemon). */
+  HelmProcess helm() {
+    return helm;
   }
 
   public Path infoFile() {
@@ -192,6 +200,7 @@ public final class Daemon {
     }
     LOG.info("Grove daemon shutting down");
     removeInfoFile();
+    helm.close(); // a Helm call stuck in its worker must not outlive the daemon
     Future<Void> told = goodbye.get(); // streaming clients learn why their stream ends
     Future<Void> closed =
         told.compose(
