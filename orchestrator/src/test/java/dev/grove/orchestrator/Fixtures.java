@@ -1,7 +1,6 @@
 package dev.grove.orchestrator;
 
 import dev.grove.actions.ActionTypes;
-import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
@@ -30,8 +29,9 @@ public final class Fixtures {
               CLIENTS,
               new PersistentProcesses(),
               new ProcessRunner(),
-              // its worker starts only if a test renders or deploys a helm action
-              new HelmProcess(Path.of("target/helm"))),
+              // Helm's worker starts only if a test renders a helm action; remote charts are
+              // not fetched
+              FakeHelm.RENDERING),
           ActionRouter.Preparation.sandbox(CLIENTS));
 
   private Fixtures() {}
