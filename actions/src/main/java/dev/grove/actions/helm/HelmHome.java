@@ -16,7 +16,9 @@ record HelmHome(Path root) {
   }
 
   Path registryConfig() {
-    return root.resolve("registry").resolve("config.json");
+    // where Helm looks whatever HELM_REGISTRY_CONFIG says (helm-java 0.0.21 reads only
+    // HELM_CONFIG_HOME's registry/config.json)
+    return root.resolve("config").resolve("registry").resolve("config.json");
   }
 
   Path repositoryConfig() {

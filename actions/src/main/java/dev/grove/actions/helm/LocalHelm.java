@@ -110,51 +110,54 @@ final class LocalHelm implements HelmOps {
     String resolved = resolve(chart, logins);
     boolean plainHttp = plainHttp(chart, logins);
     String out =
-        withValues(
-            values,
-            files ->
-                call(
-                        "helm upgrade of release " + releaseName,
-                        helm ->
-                            helm.Upgrade(
-                                new UpgradeOptions(
-                                    releaseName,
-                                    chart.version().orElse(null),
-                                    resolved,
-                                    namespace,
-                                    null,
-                                    1, // --install
-                                    0,
-                                    0,
-                                    0,
-                                    0,
-                                    flag(atomic),
-                                    0,
-                                    0,
-                                    description,
-                                    0,
-                                    0,
-                                    0,
-                                    0,
-                                    null,
-                                    0,
-                                    flag(wait || atomic),
-                                    (int) Math.max(1, timeout.toSeconds()),
-                                    null,
-                                    null,
-                                    files,
-                                    null,
-                                    cluster.kubeconfig(),
-                                    null,
-                                    null,
-                                    null,
-                                    0,
-                                    flag(plainHttp),
-                                    null,
-                                    0,
-                                    0,
-                                    home.repositoryConfig().toString())))
-                    .out);
+        withKubeconfig(
+            cluster,
+            kubeconfig ->
+                withValues(
+                    values,
+                    files ->
+                        call(
+                                "helm upgrade of release " + releaseName,
+                                helm ->
+                                    helm.Upgrade(
+                                        new UpgradeOptions(
+                                            releaseName,
+                                            chart.version().orElse(null),
+                                            resolved,
+                                            namespace,
+                                            null,
+                                            1, // --install
+                                            0,
+                                            0,
+                                            0,
+                                            0,
+                                            flag(atomic),
+                                            0,
+                                            0,
+                                            description,
+                                            0,
+                                            0,
+                                            0,
+                                            0,
+                                            null,
+                                            0,
+                                            flag(wait || atomic),
+                                            (int) Math.max(1, timeout.toSeconds()),
+                                            null,
+                                            null,
+                                            files,
+                                            kubeconfig,
+                                            null,
+                                            null,
+                                            null,
+                                            null,
+                                            0,
+                                            flag(plainHttp),
+                                            null,
+                                            0,
+                                            0,
+                                            home.repositoryConfig().toString())))
+                            .out));
     Map<String, String> fields = statusFields(out);
     return new Release(
         fields.getOrDefault("NAME", releaseName),
@@ -186,11 +189,14 @@ final class LocalHelm implements HelmOps {
     Result result;
     try {
       result =
-          call(
-              what,
-              helm ->
-                  helm.History(
-                      new HistoryOptions(releaseName, max, namespace, null, cluster.kubeconfig())));
+          withKubeconfig(
+              cluster,
+              kubeconfig ->
+                  call(
+                      what,
+                      helm ->
+                          helm.History(
+                              new HistoryOptions(releaseName, max, namespace, kubeconfig, null))));
     } catch (ActionException e) {
       if (e.getMessage().contains("release: not found")) {
         return List.of();
@@ -217,12 +223,15 @@ final class LocalHelm implements HelmOps {
   public boolean uninstall(String releaseName, String namespace, Cluster cluster, Bounds bounds)
       throws ActionException {
     try {
-      call(
-          "helm uninstall of release " + releaseName,
-          helm ->
-              helm.Uninstall(
-                  new UninstallOptions(
-                      releaseName, 0, 0, 0, 0, null, namespace, null, cluster.kubeconfig(), 0)));
+      withKubeconfig(
+          cluster,
+          kubeconfig ->
+              call(
+                  "helm uninstall of release " + releaseName,
+                  helm ->
+                      helm.Uninstall(
+                          new UninstallOptions(
+                              releaseName, 0, 0, 0, 0, null, namespace, kubeconfig, null, 0))));
       return true;
     } catch (ActionException e) {
       if (e.getMessage().contains("release: not found")) {
@@ -428,24 +437,52 @@ final class LocalHelm implements HelmOps {
   private <T> T withValues(Values values, WithFiles<T> body) throws ActionException {
     List<String> files = new ArrayList<>();
     values.valueFiles().forEach(file -> files.add(file.toAbsolutePath().toString()));
-    Path inline = null;
-    try {
-      if (!values.valuesYaml().isBlank()) {
-        Files.createDirectories(home.scratch());
-        inline = Files.createTempFile(home.scratch(), "values-", ".yaml");
-        Files.writeString(inline, values.valuesYaml());
-        files.add(inline.toString());
-      }
+    if (values.valuesYaml().isBlank()) {
       return body.apply(files.isEmpty() ? null : String.join(",", files));
+    }
+    return withScratch(
+        "values-",
+        values.valuesYaml(),
+        "the release's values",
+        inline -> {
+          files.add(inline);
+          return body.apply(String.join(",", files));
+        });
+  }
+
+  /**
+   * Runs {@code body} with the kubeconfig in a file of its own: helm-java's {@code upgrade
+   * --install} of a release that does not exist yet ignores kubeconfig contents (it dials
+   * localhost:8080), a file it reads in every call.
+   */
+  private <T> T withKubeconfig(Cluster cluster, WithFiles<T> body) throws ActionException {
+    return withScratch("kubeconfig-", cluster.kubeconfig(), "the cluster's kubeconfig", body);
+  }
+
+  /** Runs {@code body} with {@code content} in an owner-only file of Grove's scratch folder. */
+  private <T> T withScratch(String prefix, String content, String what, WithFiles<T> body)
+      throws ActionException {
+    Path file = null;
+    try {
+      Files.createDirectories(home.scratch());
+      file =
+          Files.createTempFile(
+              home.scratch(),
+              prefix,
+              ".yaml",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, content);
+      return body.apply(file.toString());
     } catch (IOException e) {
       throw new ActionException(
           ActionCodes.HELM_FAILED,
-          "Could not write the release's values under " + home.scratch() + ": " + e.getMessage(),
+          "Could not write " + what + " under " + home.scratch() + ": " + e.getMessage(),
           "Check that Grove's home folder can be written");
     } finally {
-      if (inline != null) {
+      if (file != null) {
         try {
-          Files.deleteIfExists(inline);
+          Files.deleteIfExists(file);
         } catch (IOException ignored) {
           // a leftover in Grove's scratch folder, overwritten by name never
         }
