@@ -141,7 +141,7 @@ class HelmE2E {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aHelmCliSeesTheSameRelease() throws Exception {
     Path helm =
         java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
