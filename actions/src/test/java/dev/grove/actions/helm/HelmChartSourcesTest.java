@@ -159,8 +159,9 @@ class HelmChartSourcesTest {
     assertThat(pulls)
         .as("Helm pulled over plain HTTP")
         .anyMatch(path -> path.startsWith("/v2/charts/web/"));
-    // the login is Grove's registry config, the file Helm reads (HELM_REGISTRY_CONFIG)
-    assertThat(dir.resolve("helm/registry/config.json"))
+    // the login is Grove's registry config, the file Helm reads (HELM_CONFIG_HOME's; helm-java
+    // does not honour HELM_REGISTRY_CONFIG)
+    assertThat(dir.resolve("helm/config/registry/config.json"))
         .content()
         .contains("\"" + host + "\"")
         .contains(java.util.Base64.getEncoder().encodeToString("grove:s3cret".getBytes()));
