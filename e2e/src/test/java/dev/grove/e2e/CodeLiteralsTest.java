@@ -44,6 +44,12 @@ class CodeLiteralsTest {
           "GROVE_DAEMON_JAVA_OPTS",
           "GROVE_SANDBOX_TOKEN",
           "GROVE_SANDBOX_CONTAINERS",
+          "HELM_CONFIG_HOME", // Helm's folders, pointed into GROVE_HOME for its worker
+          "HELM_CACHE_HOME",
+          "HELM_DATA_HOME",
+          "HELM_REGISTRY_CONFIG",
+          "HELM_REPOSITORY_CONFIG",
+          "HELM_REPOSITORY_CACHE",
           "GARDEN_ACTION_VERSION",
           "GARDEN_MODULE_VERSION",
           "POD_HOST_IP",

@@ -115,6 +115,10 @@ class HelmE2E {
     assertThat(cluster.configMaps().inNamespace(NS).withName("web-config").get().getData())
         .containsEntry("GREETING", "hello");
     assertThat(cluster.services().inNamespace(NS).withName("web-web").get()).isNotNull();
+
+    GroveProcess.Result logs = grove(project, "logs", "web");
+    assertThat(logs.exitCode()).as(logs.out() + logs.err()).isZero();
+    assertThat(logs.out()).contains("deploy.web web-web-").contains("started container web");
   }
 
   @Test
@@ -213,7 +217,8 @@ class HelmE2E {
         .contains("deploy.web")
         .containsAnyOf("ErrImagePull", "ImagePullBackOff")
         .contains("127.0.0.1:" + registryPort)
-        .contains("imagePullSecrets");
+        .contains("chart's values")
+        .contains("spec.imagePullSecrets: provider");
     assertThat(grove(variant, "delete", "deploy").exitCode()).isZero();
   }
 

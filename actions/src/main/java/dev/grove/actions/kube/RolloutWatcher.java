@@ -510,7 +510,7 @@ public final class RolloutWatcher {
         String reason = container.getState().getWaiting().getReason();
         String message = container.getState().getWaiting().getMessage();
         if (reason != null && FATAL_WAITING.contains(reason)) {
-          throw fatal(id, pod, container, reason, message);
+          throw fatal(id, workload, pod, container, reason, message);
         }
         if (reason != null) {
           waiting.add(pod.getMetadata().getName() + ": " + reason);
@@ -521,7 +521,12 @@ public final class RolloutWatcher {
   }
 
   private ActionException fatal(
-      KubeApplier.ObjectId id, Pod pod, ContainerStatus container, String reason, String message) {
+      KubeApplier.ObjectId id,
+      GenericKubernetesResource workload,
+      Pod pod,
+      ContainerStatus container,
+      String reason,
+      String message) {
     String podName = pod.getMetadata().getName();
     String text = message != null && !message.isBlank() ? message : lastEvent(pod);
     String head =
@@ -544,7 +549,9 @@ public final class RolloutWatcher {
                 .orElse("?");
       }
       return new ActionException(
-          ROLLOUT_FAILED, head + pullContext(pod, image), pullFix(id, pod, image, reason));
+          ROLLOUT_FAILED,
+          head + pullContext(pod, image),
+          pullFix(id, workload, pod, image, reason));
     }
     String fix =
         switch (reason) {
@@ -659,7 +666,12 @@ public final class RolloutWatcher {
    * workload and, when the namespace holds a docker-registry Secret for the image's registry (the
    * provider's, which Grove copies there), that Secret.
    */
-  private String pullFix(KubeApplier.ObjectId id, Pod pod, String image, String reason) {
+  private String pullFix(
+      KubeApplier.ObjectId id,
+      GenericKubernetesResource workload,
+      Pod pod,
+      String image,
+      String reason) {
     if (reason.equals("InvalidImageName")) {
       return "Fix the image name `" + image + "` (lower case, [host/]repository[:tag|@digest]).";
     }
@@ -667,10 +679,20 @@ public final class RolloutWatcher {
     String registry = ImageNames.registryHost(image);
     if (noSecrets) {
       String secret = pullSecretFor(registry, pod.getMetadata().getNamespace());
+      Map<String, String> annotations =
+          workload == null || workload.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : workload.getMetadata().getAnnotations();
+      boolean chart = annotations.containsKey("meta.helm.sh/release-name");
       return "The pod has no pull secret for "
           + registry
-          + ". Set `spec.imagePullSecrets: provider` on the kubernetes Deploy (Grove injects the"
-          + " provider's imagePullSecrets), or add a patchResources entry:\n"
+          + (chart
+              ? ". Pass one in the chart's values (most charts take `imagePullSecrets: [{name:"
+                  + " SECRET}]`), set `spec.imagePullSecrets: provider` on the helm Deploy (Grove"
+                  + " injects the provider's imagePullSecrets into the rendered chart)"
+              : ". Set `spec.imagePullSecrets: provider` on the kubernetes Deploy (Grove injects"
+                  + " the provider's imagePullSecrets)")
+          + ", or add a patchResources entry:\n"
           + "  patchResources:\n"
           + "    - kind: "
           + id.kind()
