@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,17 +72,8 @@ class FixPathE2E {
   static void setUp() throws Exception {
     Path home = Files.createDirectories(dir.resolve("grove-home"));
     grove = new GroveProcess(home, dir);
-    try (ServerSocket socket = new ServerSocket(0)) {
-      registryPort = socket.getLocalPort();
-    }
-    GroveProcess.Result up =
-        grove.run("sandbox", "up", "--registry-port", String.valueOf(registryPort));
-    assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
-    cluster =
-        new KubernetesClientBuilder()
-            .withConfig(
-                Config.fromKubeconfig("grove-sandbox", home.resolve("sandbox/kubeconfig").toFile()))
-            .build();
+    registryPort = GroveProcess.freePort();
+    cluster = grove.sandboxUp(registryPort);
     project = GroveProcess.copyTree(SHOP, dir.resolve("shop"));
     Files.writeString(project.resolve("backend.garden.yml"), BACKEND);
   }

@@ -159,4 +159,28 @@ final class GroveProcess {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
+
+  /** A free port on this machine (for the sandbox registry). */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * {@code grove sandbox up} with its registry on {@code registryPort}, which must succeed; a
+   * client of the sandbox's API.
+   */
+  io.fabric8.kubernetes.client.KubernetesClient sandboxUp(int registryPort)
+      throws IOException, InterruptedException {
+    Result up = run("sandbox", "up", "--registry-port", String.valueOf(registryPort));
+    if (up.exitCode() != 0) {
+      throw new AssertionError("grove sandbox up failed: " + up.out() + up.err());
+    }
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                "grove-sandbox", home.resolve("sandbox/kubeconfig").toFile()))
+        .build();
+  }
 }

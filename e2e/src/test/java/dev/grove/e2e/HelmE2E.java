@@ -9,10 +9,7 @@ import dev.grove.actions.helm.HelmProcess;
 import dev.grove.actions.kube.SandboxFiles;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,17 +49,8 @@ class HelmE2E {
   static void setUp() throws Exception {
     Path home = Files.createDirectories(dir.resolve("grove-home"));
     grove = new GroveProcess(home, dir);
-    try (ServerSocket socket = new ServerSocket(0)) {
-      registryPort = socket.getLocalPort();
-    }
-    GroveProcess.Result started =
-        grove.run("sandbox", "up", "--registry-port", String.valueOf(registryPort));
-    assertThat(started.exitCode()).as(started.out() + started.err()).isZero();
-    cluster =
-        new KubernetesClientBuilder()
-            .withConfig(
-                Config.fromKubeconfig("grove-sandbox", home.resolve("sandbox/kubeconfig").toFile()))
-            .build();
+    registryPort = GroveProcess.freePort();
+    cluster = grove.sandboxUp(registryPort);
     project = GroveProcess.copyTree(FIXTURE, dir.resolve("helm-shop"));
   }
 

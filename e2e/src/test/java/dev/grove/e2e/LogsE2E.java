@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +49,7 @@ class LogsE2E {
   static void setUp() throws Exception {
     Path home = Files.createDirectories(dir.resolve("grove-home"));
     grove = new GroveProcess(home, dir);
-    int registryPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      registryPort = socket.getLocalPort();
-    }
-    GroveProcess.Result up =
-        grove.run("sandbox", "up", "--registry-port", String.valueOf(registryPort));
-    assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
-    cluster =
-        new KubernetesClientBuilder()
-            .withConfig(
-                Config.fromKubeconfig("grove-sandbox", home.resolve("sandbox/kubeconfig").toFile()))
-            .build();
+    cluster = grove.sandboxUp(GroveProcess.freePort());
     project = GroveProcess.copyTree(FIXTURE, dir.resolve("logs"));
     GroveProcess.Result deploy = grove("deploy", "api", "worker");
     assertThat(deploy.exitCode()).as(deploy.out() + deploy.err()).isZero();
