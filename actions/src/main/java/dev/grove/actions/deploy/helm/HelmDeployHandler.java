@@ -103,18 +103,32 @@ final class HelmDeployHandler
         chart = HelmOps.ChartRef.local(copy);
       }
       HelmOps.ChartRef rendered = chart;
+      Path scratch = copy;
       manifests =
           call(
               context,
               spec,
-              () ->
-                  helm.template(
+              () -> {
+                try {
+                  return helm.template(
                       rendered,
                       releaseName(context, spec),
                       namespace,
                       values,
                       logins,
-                      new HelmOps.Bounds(spec.timeout(), context.cancellation())));
+                      new HelmOps.Bounds(spec.timeout(), context.cancellation()));
+                } catch (ActionException e) {
+                  if (scratch == null) {
+                    throw e;
+                  }
+                  // Helm names the copy it rendered; the user knows their chart
+                  throw new ActionException(
+                      e.code(),
+                      e.getMessage()
+                          .replace(scratch.toString(), localChart(context, spec).toString()),
+                      e.suggestion());
+                }
+              });
     } finally {
       if (copy != null) {
         deleteTree(copy);
@@ -388,9 +402,11 @@ final class HelmDeployHandler
       if (!e.code().equals(ActionCodes.HELM_FAILED)) {
         throw e;
       }
+      // Helm's CLI advice, which no Grove command takes
+      String message = e.getMessage().replace("; Use --debug flag to render out invalid YAML", "");
       throw new ActionException(
           e.code(),
-          context.ref() + ": " + spec.chart().describe() + ": " + e.getMessage(),
+          context.ref() + ": " + spec.chart().describe() + ": " + message,
           e.suggestion());
     }
   }
