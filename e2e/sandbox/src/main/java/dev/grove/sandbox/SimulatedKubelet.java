@@ -85,6 +85,20 @@ public final class SimulatedKubelet implements AutoCloseable {
    */
   public static SimulatedKubelet start(
       Config config, Vertx vertx, PodLogs logs, Clock clock, ImagePulls imagePulls) {
+    return start(config, vertx, logs, clock, imagePulls, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Config, Vertx, PodLogs, Clock, ImagePulls)}, with the node's containers run by
+   * {@code node} when present (containerd through CRI) instead of simulated.
+   */
+  public static SimulatedKubelet start(
+      Config config,
+      Vertx vertx,
+      PodLogs logs,
+      Clock clock,
+      ImagePulls imagePulls,
+      Optional<dev.grove.sandbox.node.LinuxNode> node) {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)

@@ -69,6 +69,7 @@ public final class SandboxApi implements AutoCloseable {
   private final PodLogs logs;
   private final String token;
   private final String certificatePem;
+  private volatile dev.grove.sandbox.kubelet.PodStreams streams;
 
   private SandboxApi(
       Vertx vertx, HttpServer server, PodLogs logs, String token, String certificatePem) {
@@ -308,6 +309,15 @@ public final class SandboxApi implements AutoCloseable {
   }
 
   /** The containers' logs this API serves; the kubelet writes them. */
+  /**
+   * Serves {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} through {@code
+   * streams} (the kubelet's runtime, when the node runs real containers); until then those
+   * subresources answer that the simulated node runs no processes.
+   */
+  public void streams(dev.grove.sandbox.kubelet.PodStreams streams) {
+    this.streams = streams;
+  }
+
   public PodLogs logs() {
     return logs;
   }

@@ -3,11 +3,11 @@ package dev.grove.sandbox.node;
 import java.nio.file.Path;
 
 /**
- * The sandbox's node when it runs real containers: containerd (its own root, state and socket
- * under the sandbox folder) started inside the node's network namespace ({@link NodeNetwork}), with
- * a CNI bridge config for the pods and the sandbox registry reachable from inside the namespace at
- * the address it has on the machine ({@code 127.0.0.1:PORT}, relayed). The kubelet drives it
- * through CRI on {@link #criSocket()}.
+ * The sandbox's node when it runs real containers: containerd (its own root, state and socket under
+ * the sandbox folder) started inside the node's network namespace ({@link NodeNetwork}), with a CNI
+ * bridge config for the pods and the sandbox registry reachable from inside the namespace at the
+ * address it has on the machine ({@code 127.0.0.1:PORT}, relayed). The kubelet drives it through
+ * CRI on {@link #criSocket()}.
  */
 public interface LinuxNode extends AutoCloseable {
 
@@ -16,7 +16,9 @@ public interface LinuxNode extends AutoCloseable {
 
   NodeNetwork network();
 
-  /** The pod sandbox ("pause") image, in the sandbox registry, that containerd is configured with. */
+  /**
+   * The pod sandbox ("pause") image, in the sandbox registry, that containerd is configured with.
+   */
   String pauseImage();
 
   /** User and password of the sandbox registry: what pulls {@link #pauseImage()}. */
@@ -24,7 +26,9 @@ public interface LinuxNode extends AutoCloseable {
 
   String registryPassword();
 
-  /** The cgroup parent under which pods' cgroups go (cgroupfs driver), e.g. {@code /grove-sandbox}. */
+  /**
+   * The cgroup parent under which pods' cgroups go (cgroupfs driver), e.g. {@code /grove-sandbox}.
+   */
   String cgroupParent();
 
   /** Folder for the pods' CRI log files ({@code PodSandboxConfig.log_directory} goes under it). */
