@@ -472,6 +472,14 @@ public final class ContainerdNode implements LinuxNode {
     return layout.log();
   }
 
+  /**
+   * runc's root for this node's containers (CRI's are under {@code k8s.io/}): what a container
+   * started with {@code ctr run --runc-root} should name, so that cleaning up finds it.
+   */
+  public Path runcRoot() {
+    return layout.runcRoot();
+  }
+
   /** containerd's process id. */
   public long pid() {
     return containerd.pid();
@@ -498,6 +506,7 @@ public final class ContainerdNode implements LinuxNode {
     if (relay != null) {
       relay.close();
     }
+    deleteTasks(layout);
     stopContainerd(layout, Optional.of(containerd.toHandle()));
     network.close();
     try {
@@ -519,6 +528,7 @@ public final class ContainerdNode implements LinuxNode {
    */
   public static void cleanUp(Path dir) throws IOException {
     Layout layout = Layout.of(dir);
+    deleteTasks(layout);
     stopContainerd(layout, Optional.empty());
     deleteContainers(layout);
     killShims(layout);
@@ -530,6 +540,45 @@ public final class ContainerdNode implements LinuxNode {
       removeCgroup(cgroup);
     }
     deleteTree(layout.runDir());
+  }
+
+  /**
+   * While containerd answers: every task in every containerd namespace, killed and deleted ({@code
+   * ctr tasks delete --force}), whichever runc root and cgroup it was started with.
+   */
+  private static void deleteTasks(Layout layout) {
+    if (!Files.exists(layout.socket())) {
+      return;
+    }
+    try {
+      NetnsNetwork.Result namespaces = ctr(layout, List.of("namespaces", "ls", "-q"));
+      if (namespaces.exitCode() != 0) {
+        return; // not answering: runc and the cgroups get the containers
+      }
+      for (String namespace : words(namespaces.output())) {
+        NetnsNetwork.Result tasks =
+            ctr(layout, List.of("--namespace", namespace, "tasks", "ls", "-q"));
+        for (String task : tasks.exitCode() == 0 ? words(tasks.output()) : List.<String>of()) {
+          NetnsNetwork.Result deleted =
+              ctr(layout, List.of("--namespace", namespace, "tasks", "delete", "--force", task));
+          if (deleted.exitCode() != 0) {
+            LOG.warn("Cannot delete task {}: {}", task, deleted.output().strip());
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot list the node's tasks: {}", e.getMessage());
+    }
+  }
+
+  private static NetnsNetwork.Result ctr(Layout layout, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ctr", "--address", layout.socket().toString()));
+    command.addAll(args);
+    return NetnsNetwork.Commands.run(command, COMMAND_TIMEOUT);
+  }
+
+  private static List<String> words(String text) {
+    return java.util.Arrays.stream(text.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
 
   /** containerd of this node: TERM, then KILL after {@link #STOP_TIMEOUT}. */
