@@ -50,6 +50,13 @@ public final class NodeFixture implements AutoCloseable {
             "No real containers here: " + unavailable.orElse("") + " (the sandbox runs simulated)");
   }
 
+  /** Skips the calling test where {@link ContainerdNode} can run (it checks the fallback). */
+  public static void assumeNotAvailable() {
+    assumeTrue(
+        ContainerdNode.unavailable().isPresent(),
+        "Real containers can run here: the fallback to the simulation is not exercised");
+  }
+
   /** Starts the registry (under {@code dir/registry}), pushes the images, starts the node. */
   public static NodeFixture start(Path dir) throws IOException, InterruptedException {
     LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), USER, PASSWORD);

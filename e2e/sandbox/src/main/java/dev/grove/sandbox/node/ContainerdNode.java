@@ -151,6 +151,11 @@ public final class ContainerdNode implements LinuxNode {
     }
   }
 
+  /** The name of the network namespace of the node in {@code dir} ({@code grove-HASH}). */
+  public static String namespaceOf(Path dir) {
+    return Layout.of(dir).netns();
+  }
+
   /**
    * Why real containers cannot run here (empty when they can): not Linux, not root, a program or
    * CNI plugin missing (naming the package that brings it), no network namespaces.
