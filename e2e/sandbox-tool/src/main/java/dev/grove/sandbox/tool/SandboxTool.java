@@ -37,14 +37,17 @@ import javax.net.ssl.HttpsURLConnection;
 /**
  * {@code grove sandbox up|status|down}, run by the CLI as its own process: starts (and stops, by
  * pid) a private registry (the CNCF distribution server with htpasswd auth and a generated
- * password) and the sandbox's Kubernetes API with its simulated kubelet ({@link SandboxMain}),
- * writes the kubeconfig context {@code grove-sandbox} and creates the registry's pull secret in
- * {@code default}. State lives in {@code $GROVE_HOME/sandbox/} (0700); {@code sandbox.json} holds
- * what {@code status} reports, the pids {@code down} stops, the registry password and the API's
- * token, and it and the kubeconfig are the user's alone (0600): the API answers only that token, so
- * no other local user reads the pull secret. Neither secret is put on a command line (htpasswd
- * reads the password on stdin, the API its token from the environment). Prints one JSON document on
- * stdout; exit 0, or 2 for bad usage, 3 when something it needs is missing or does not start.
+ * password) and the sandbox's Kubernetes API with its kubelet ({@link SandboxMain}: real containers
+ * through containerd where they can run, else simulated; {@code up --simulated} asks for the
+ * simulation), pushes the sandbox's images (the pause image, a busybox base image: {@link
+ * SandboxImages}), writes the kubeconfig context {@code grove-sandbox} and creates the registry's
+ * pull secret in {@code default}. State lives in {@code $GROVE_HOME/sandbox/} (0700); {@code
+ * sandbox.json} holds what {@code status} reports, the pids {@code down} stops, the registry
+ * password and the API's token, and it and the kubeconfig are the user's alone (0600): the API
+ * answers only that token, so no other local user reads the pull secret. Neither secret is put on a
+ * command line (htpasswd reads the password on stdin, the API its token from the environment).
+ * Prints one JSON document on stdout; exit 0, or 2 for bad usage, 3 when something it needs is
+ * missing or does not start.
  */
 public final class SandboxTool {
   public static final String CONTEXT = "grove-sandbox";
