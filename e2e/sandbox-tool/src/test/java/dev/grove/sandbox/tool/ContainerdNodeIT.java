@@ -90,6 +90,19 @@ class ContainerdNodeIT {
   }
 
   @Test
+  void theGatewayAddressCanBeListenedOnBeforeAnyPod() throws Exception {
+    NodeNetwork network = fixture.node().network();
+    try (java.nio.channels.DatagramChannel dns =
+        network.inNode(
+            () ->
+                java.nio.channels.DatagramChannel.open()
+                    .bind(new InetSocketAddress(NodeNetwork.GATEWAY, 0)))) {
+      assertThat(((InetSocketAddress) dns.getLocalAddress()).getAddress().getHostAddress())
+          .isEqualTo(NodeNetwork.GATEWAY);
+    }
+  }
+
+  @Test
   void theSandboxImagesRunInTheNode() throws Exception {
     ContainerdNode node = fixture.node();
     String credentials = NodeFixture.USER + ":" + NodeFixture.PASSWORD;

@@ -263,6 +263,7 @@ public final class ContainerdNode implements LinuxNode {
     RegistryRelay relay = null;
     Process containerd = null;
     try {
+      createBridge(network);
       if (registryHost.equals("127.0.0.1") || registryHost.equals("localhost")) {
         relay = RegistryRelay.start(network, registryPort);
       }
@@ -295,6 +296,25 @@ public final class ContainerdNode implements LinuxNode {
       network.close();
       cleanUp(layout.dir());
       throw e;
+    }
+  }
+
+  /**
+   * The pods' bridge with the gateway's address, before any pod: so that the sandbox can listen on
+   * {@value NodeNetwork#GATEWAY} (the pods' DNS server, say) from the start. The CNI bridge plugin
+   * takes the bridge as it finds it.
+   */
+  private static void createBridge(NetnsNetwork network) throws IOException {
+    for (List<String> command :
+        List.of(
+            List.of("ip", "link", "add", NodeNetwork.BRIDGE, "type", "bridge"),
+            List.of("ip", "addr", "add", NodeNetwork.GATEWAY + "/24", "dev", NodeNetwork.BRIDGE),
+            List.of("ip", "link", "set", NodeNetwork.BRIDGE, "up"))) {
+      NetnsNetwork.Result result = network.exec(command, COMMAND_TIMEOUT);
+      if (result.exitCode() != 0) {
+        throw new IOException(
+            "`" + String.join(" ", command) + "` in the node failed: " + result.output().strip());
+      }
     }
   }
 
