@@ -126,7 +126,7 @@ public final class SandboxMain {
               + " if that pid is no sandbox)");
       return 1;
     }
-    Runtime runtime = Runtime.choose(arguments, data.resolve(NODE_DIR), System.getenv());
+    PodRuntime runtime = PodRuntime.choose(arguments, data.resolve(NODE_DIR), System.getenv());
     Sandbox sandbox;
     try {
       sandbox = Sandbox.start(arguments.port(), token, runtime.node());
@@ -135,7 +135,7 @@ public final class SandboxMain {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    java.lang.Runtime.getRuntime()
+    Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
@@ -234,22 +234,22 @@ public final class SandboxMain {
    * What runs the pods' containers: {@code containerd} (a started node) or {@code simulated}, and
    * why it is simulated (empty for containerd).
    */
-  record Runtime(Optional<LinuxNode> node, String name, String reason) {
+  record PodRuntime(Optional<LinuxNode> node, String name, String reason) {
 
     static final String CONTAINERD = "containerd";
     static final String SIMULATED = "simulated";
 
-    static Runtime simulated(String reason) {
+    static PodRuntime simulated(String reason) {
       LoggerFactory.getLogger(SandboxMain.class)
           .info("The kubelet simulates containers: {}", reason);
-      return new Runtime(Optional.empty(), SIMULATED, reason);
+      return new PodRuntime(Optional.empty(), SIMULATED, reason);
     }
 
     /**
      * The node when the user did not ask for simulation and real containers can run here; else the
      * simulation, saying why. A node that fails to start falls back to the simulation.
      */
-    static Runtime choose(Arguments arguments, Path nodeDir, java.util.Map<String, String> env) {
+    static PodRuntime choose(Arguments arguments, Path nodeDir, java.util.Map<String, String> env) {
       if (arguments.simulated()) {
         return simulated("asked for (grove sandbox up --simulated)");
       }
@@ -272,9 +272,10 @@ public final class SandboxMain {
                 SandboxTool.USER,
                 env.getOrDefault(REGISTRY_PASSWORD_ENV, ""),
                 NODE_START_TIMEOUT);
-        return new Runtime(Optional.of(node), CONTAINERD, "");
+        return new PodRuntime(Optional.of(node), CONTAINERD, "");
       } catch (IOException | RuntimeException e) {
-        LoggerFactory.getLogger(SandboxMain.class).warn("containerd did not start", e);
+        LoggerFactory.getLogger(SandboxMain.class)
+            .warn("containerd did not start: {}", e.getMessage());
         return simulated("containerd did not start: " + e.getMessage());
       }
     }

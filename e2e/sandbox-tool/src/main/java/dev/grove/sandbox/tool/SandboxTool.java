@@ -354,7 +354,7 @@ public final class SandboxTool {
     state.put("registryPassword", password);
     state.put("apiPid", apiPid);
     state.put("registryPid", registryPid);
-    state.put("runtime", api.path("runtime").asText(SandboxMain.Runtime.SIMULATED));
+    state.put("runtime", api.path("runtime").asText(SandboxMain.PodRuntime.SIMULATED));
     state.put("runtimeReason", api.path("runtimeReason").asText(""));
     state.put("images", images);
     writeState(state); // first, so that `down` finds the processes whatever happens next
@@ -477,7 +477,7 @@ public final class SandboxTool {
       status.put("registry", state.get().path("registry").asText());
       status.put("pullSecret", PULL_SECRET);
       if (!k3s) {
-        status.put("runtime", state.get().path("runtime").asText(SandboxMain.Runtime.SIMULATED));
+        status.put("runtime", state.get().path("runtime").asText(SandboxMain.PodRuntime.SIMULATED));
         String reason = state.get().path("runtimeReason").asText("");
         if (!reason.isEmpty()) {
           status.put("runtimeReason", reason);
