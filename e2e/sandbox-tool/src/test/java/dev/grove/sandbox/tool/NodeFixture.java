@@ -110,6 +110,15 @@ public final class NodeFixture implements AutoCloseable {
     return images;
   }
 
+  /**
+   * A sandbox (API and kubelet) in this process whose kubelet runs its pods on this node. Closing
+   * it closes the node too; {@link #close()} still stops the registry (and is safe after it).
+   */
+  public Sandbox startSandbox() {
+    return Sandbox.start(
+        0, dev.grove.sandbox.apiserver.SandboxApi.newToken(), java.util.Optional.of(node));
+  }
+
   /** Stops the node (leaving nothing running or mounted), then the registry. */
   @Override
   public void close() {
