@@ -34,8 +34,8 @@ public interface NodeNetwork {
    * <p>A task should open its sockets and return: a thread it starts is born in the node's
    * namespace, and so is any thread a shared pool creates while it runs ({@code
    * ForkJoinPool.commonPool()}, {@code CompletableFuture.supplyAsync} without an executor, a
-   * client's lazily started selector), which would then open sockets meant for the machine in
-   * the node.
+   * client's lazily started selector), which would then open sockets meant for the machine in the
+   * node.
    *
    * @throws IOException what the task threw, or when the namespace is gone
    */
