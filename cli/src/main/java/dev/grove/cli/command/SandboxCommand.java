@@ -94,7 +94,20 @@ public final class SandboxCommand implements Callable<Integer> {
         + document.get("registry")
         + " (pull secret "
         + document.get("pullSecret")
-        + " in namespace default)";
+        + " in namespace default)"
+        + runtimeText(document);
+  }
+
+  /** Which runtime runs the pods, and why it is simulated when it is. */
+  private static String runtimeText(Map<String, Object> document) {
+    Object runtime = document.get("runtime");
+    if (runtime == null) {
+      return "";
+    }
+    Object reason = document.get("runtimeReason");
+    return ", containers "
+        + ("containerd".equals(runtime) ? "real (containerd)" : runtime)
+        + (reason != null && !reason.toString().isEmpty() ? " (" + reason + ")" : "");
   }
 
   /** The line of {@code down}: what it did. */
@@ -130,6 +143,13 @@ public final class SandboxCommand implements Callable<Integer> {
         description = "A real K3s cluster and registry in containers (needs a Docker engine).")
     boolean k3s;
 
+    @Option(
+        names = "--simulated",
+        description =
+            "Simulate the pods' containers even where containerd could run them (the default"
+                + " where it cannot: not root, not installed).")
+    boolean simulated;
+
     @picocli.CommandLine.Mixin OutputOption output;
 
     public Up(CliApp app) {
@@ -141,6 +161,9 @@ public final class SandboxCommand implements Callable<Integer> {
       List<String> args = new ArrayList<>(List.of("up"));
       if (k3s) {
         args.add("--k3s");
+      }
+      if (simulated) {
+        args.add("--simulated");
       }
       if (registryPort != null) {
         args.add("--registry-port");

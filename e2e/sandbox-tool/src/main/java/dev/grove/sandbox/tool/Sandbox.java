@@ -7,9 +7,11 @@ import dev.grove.actions.registry.RegistryStatus;
 import dev.grove.sandbox.SimulatedKubelet;
 import dev.grove.sandbox.apiserver.PatchRules;
 import dev.grove.sandbox.apiserver.SandboxApi;
+import dev.grove.sandbox.node.LinuxNode;
 import io.fabric8.kubernetes.client.Config;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +35,13 @@ public final class Sandbox implements AutoCloseable {
 
   private final SandboxApi api;
   private final SimulatedKubelet kubelet;
+  private final Optional<LinuxNode> node;
+  private boolean closed;
 
-  private Sandbox(SandboxApi api, SimulatedKubelet kubelet) {
+  private Sandbox(SandboxApi api, SimulatedKubelet kubelet, Optional<LinuxNode> node) {
     this.api = api;
     this.kubelet = kubelet;
+    this.node = node;
   }
 
   /**
@@ -55,8 +60,25 @@ public final class Sandbox implements AutoCloseable {
    * @throws IllegalStateException when the port is taken
    */
   public static Sandbox start(int port, String token) {
+    return start(port, token, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(int, String)}, the kubelet running the pods' containers on {@code node} when
+   * present (real containers), else simulating them. The sandbox owns the node from then on: it
+   * closes it, also when it cannot start.
+   *
+   * @throws IllegalStateException when the port is taken
+   */
+  public static Sandbox start(int port, String token, Optional<LinuxNode> node) {
     Clock clock = Clock.systemUTC();
-    SandboxApi api = SandboxApi.start(port, clock, token, PATCH_RULES);
+    SandboxApi api;
+    try {
+      api = SandboxApi.start(port, clock, token, PATCH_RULES);
+    } catch (RuntimeException e) {
+      node.ifPresent(LinuxNode::close);
+      throw e;
+    }
     try {
       return new Sandbox(
           api,
@@ -65,9 +87,12 @@ public final class Sandbox implements AutoCloseable {
               api.vertx(),
               api.logs(),
               clock,
-              new ImagePuller(new RegistryStatus(Duration.ofSeconds(2), Duration.ofSeconds(5)))));
+              new ImagePuller(new RegistryStatus(Duration.ofSeconds(2), Duration.ofSeconds(5))),
+              node),
+          node);
     } catch (RuntimeException e) {
       api.close();
+      node.ifPresent(LinuxNode::close);
       throw e;
     }
   }
@@ -107,11 +132,25 @@ public final class Sandbox implements AutoCloseable {
     return api;
   }
 
+  /** The node running real containers, when the sandbox has one. */
+  public Optional<LinuxNode> node() {
+    return node;
+  }
+
+  /** Stops the kubelet, the API, then the node (no container left running). Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     LOG.info("Stopping the sandbox on {}", api.url());
-    kubelet.close();
-    api.close();
+    try {
+      kubelet.close();
+      api.close();
+    } finally {
+      node.ifPresent(LinuxNode::close);
+    }
     LOG.info("Stopped");
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.api.process.CommandLines;
 import dev.grove.sandbox.apiserver.SandboxApi;
 import dev.grove.sandbox.apiserver.SandboxCertificate;
+import dev.grove.sandbox.node.ContainerdNode;
+import dev.grove.sandbox.node.SandboxImages;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,14 +37,17 @@ import javax.net.ssl.HttpsURLConnection;
 /**
  * {@code grove sandbox up|status|down}, run by the CLI as its own process: starts (and stops, by
  * pid) a private registry (the CNCF distribution server with htpasswd auth and a generated
- * password) and the sandbox's Kubernetes API with its simulated kubelet ({@link SandboxMain}),
- * writes the kubeconfig context {@code grove-sandbox} and creates the registry's pull secret in
- * {@code default}. State lives in {@code $GROVE_HOME/sandbox/} (0700); {@code sandbox.json} holds
- * what {@code status} reports, the pids {@code down} stops, the registry password and the API's
- * token, and it and the kubeconfig are the user's alone (0600): the API answers only that token, so
- * no other local user reads the pull secret. Neither secret is put on a command line (htpasswd
- * reads the password on stdin, the API its token from the environment). Prints one JSON document on
- * stdout; exit 0, or 2 for bad usage, 3 when something it needs is missing or does not start.
+ * password) and the sandbox's Kubernetes API with its kubelet ({@link SandboxMain}: real containers
+ * through containerd where they can run, else simulated; {@code up --simulated} asks for the
+ * simulation), pushes the sandbox's images (the pause image, a busybox base image: {@link
+ * SandboxImages}), writes the kubeconfig context {@code grove-sandbox} and creates the registry's
+ * pull secret in {@code default}. State lives in {@code $GROVE_HOME/sandbox/} (0700); {@code
+ * sandbox.json} holds what {@code status} reports, the pids {@code down} stops, the registry
+ * password and the API's token, and it and the kubeconfig are the user's alone (0600): the API
+ * answers only that token, so no other local user reads the pull secret. Neither secret is put on a
+ * command line (htpasswd reads the password on stdin, the API its token from the environment).
+ * Prints one JSON document on stdout; exit 0, or 2 for bad usage, 3 when something it needs is
+ * missing or does not start.
  */
 public final class SandboxTool {
   public static final String CONTEXT = "grove-sandbox";
@@ -100,9 +105,12 @@ public final class SandboxTool {
         case "up" -> {
           Integer port = null;
           boolean k3s = false;
+          boolean simulated = false;
           for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--k3s")) {
               k3s = true;
+            } else if (args[i].equals("--simulated")) {
+              simulated = true;
             } else if (args[i].equals("--registry-port") && i + 1 < args.length) {
               try {
                 port = Integer.parseInt(args[++i]);
@@ -119,7 +127,7 @@ public final class SandboxTool {
           if (k3s && !K3sSandbox.engineAnswers()) {
             return noEngine();
           }
-          print(up(port, k3s));
+          print(up(port, k3s, simulated));
         }
         case "status" -> print(status());
         case "down" -> print(down());
@@ -211,7 +219,7 @@ public final class SandboxTool {
   private int usage(String message) {
     ObjectNode error = JSON.createObjectNode();
     error.put("error", message);
-    error.put("suggestion", "grove sandbox up [--registry-port N] | status | down");
+    error.put("suggestion", "grove sandbox up [--registry-port N] [--simulated] | status | down");
     out.println(error);
     return 2;
   }
@@ -233,19 +241,29 @@ public final class SandboxTool {
    */
   ObjectNode up(Integer registryPort, boolean k3s)
       throws IOException, InterruptedException, SandboxException {
+    return up(registryPort, k3s, false);
+  }
+
+  /**
+   * As {@link #up(Integer, boolean)}; {@code simulated}: the built-in sandbox's kubelet simulates
+   * containers even where containerd could run them ({@code GROVE_SANDBOX_RUNTIME=simulated} in the
+   * environment does the same).
+   */
+  ObjectNode up(Integer registryPort, boolean k3s, boolean simulated)
+      throws IOException, InterruptedException, SandboxException {
     createPrivateDirectories(dir);
     // two `up`s at once (a CLI and the daemon) must not start two of everything
     try (RandomAccessFile lockFile = new RandomAccessFile(dir.resolve("lock").toFile(), "rw")) {
       FileLock lock = lockFile.getChannel().lock();
       try {
-        return upLocked(registryPort, k3s);
+        return upLocked(registryPort, k3s, simulated);
       } finally {
         lock.release();
       }
     }
   }
 
-  private ObjectNode upLocked(Integer askedPort, boolean askedK3s)
+  private ObjectNode upLocked(Integer askedPort, boolean askedK3s, boolean simulated)
       throws IOException, InterruptedException, SandboxException {
     int registryPort = askedPort != null ? askedPort : previousRegistryPort();
     // a plain `up` (the daemon's after a reboot, say) restarts the kind of sandbox that was there
@@ -289,7 +307,9 @@ public final class SandboxTool {
     long apiPid;
     JsonNode api;
     String token = SandboxApi.newToken();
+    String images;
     try {
+      images = pushImages("127.0.0.1:" + registryPort, password);
       Path apiFile = dir.resolve(SandboxMain.API_FILE);
       Files.deleteIfExists(apiFile);
       ProcessBuilder builder =
@@ -298,16 +318,23 @@ public final class SandboxTool {
                   "-XX:+UseSerialGC",
                   "-XX:TieredStopAtLevel=1",
                   "-Xss1m",
+                  "-Djna.tmpdir=" + dir.resolve("jna"),
                   "-cp",
                   System.getProperty("java.class.path"),
                   SandboxMain.class.getName(),
                   "--port",
                   "0",
+                  "--registry-port",
+                  String.valueOf(registryPort),
                   "--data",
                   dir.toString())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("api.out").toFile()));
+      if (simulated) {
+        builder.command().add("--simulated");
+      }
       builder.environment().put(SandboxMain.TOKEN_ENV, token);
+      builder.environment().put(SandboxMain.REGISTRY_PASSWORD_ENV, password);
       Process process = builder.start();
       apiPid = process.pid();
       api = awaitApi(process, apiFile);
@@ -327,6 +354,9 @@ public final class SandboxTool {
     state.put("registryPassword", password);
     state.put("apiPid", apiPid);
     state.put("registryPid", registryPid);
+    state.put("runtime", api.path("runtime").asText(SandboxMain.PodRuntime.SIMULATED));
+    state.put("runtimeReason", api.path("runtimeReason").asText(""));
+    state.put("images", images);
     writeState(state); // first, so that `down` finds the processes whatever happens next
     writeKubeconfig(apiUrl, certificate, token);
     createPullSecret(
@@ -383,6 +413,8 @@ public final class SandboxTool {
       }
       Thread.sleep(100);
     }
+    state.put("images", pushImages(registry, password));
+    writeState(state);
     createPullSecret(
         io.fabric8.kubernetes.client.Config.fromKubeconfig(
             CONTEXT, dir.resolve("kubeconfig").toFile()),
@@ -444,6 +476,16 @@ public final class SandboxTool {
       status.put("apiUrl", state.get().path("apiUrl").asText());
       status.put("registry", state.get().path("registry").asText());
       status.put("pullSecret", PULL_SECRET);
+      if (!k3s) {
+        status.put("runtime", state.get().path("runtime").asText(SandboxMain.PodRuntime.SIMULATED));
+        String reason = state.get().path("runtimeReason").asText("");
+        if (!reason.isEmpty()) {
+          status.put("runtimeReason", reason);
+        }
+      }
+      if (state.get().has("images")) {
+        status.put("images", state.get().path("images").asText());
+      }
     }
     return status;
   }
@@ -458,6 +500,7 @@ public final class SandboxTool {
     boolean removed = false;
     if (!Files.isDirectory(dir)) {
       stopped = stopStrays(dir); // a sandbox whose folder was removed under it
+      cleanUpNode();
     } else {
       Optional<ObjectNode> state = readState();
       if (state.isPresent()
@@ -516,6 +559,7 @@ public final class SandboxTool {
       K3sSandbox.remove(k3s);
     }
     boolean processes = stopStrays(dir);
+    cleanUpNode();
     return containers || processes;
   }
 
@@ -549,6 +593,45 @@ public final class SandboxTool {
     return api || registry;
   }
 
+  /**
+   * What a node left when its sandbox process could not stop it (SIGKILLed, say): containers,
+   * containerd, shims, mounts, the network namespace ({@link ContainerdNode#cleanUp}).
+   */
+  private void cleanUpNode() {
+    if (!Files.isRegularFile(Path.of("/proc/self/mountinfo"))) {
+      return; // not Linux: there is never a node
+    }
+    try {
+      ContainerdNode.cleanUp(dir.resolve(SandboxMain.NODE_DIR));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      System.err.println("sandbox: the node's leftovers were not all removed: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Pushes the sandbox's images ({@link SandboxImages}: the pause image, the busybox base image) to
+   * the registry, what it lacks; what it holds then, or why it holds none (no busybox-static).
+   */
+  private String pushImages(String registry, String password) throws SandboxException {
+    if (!dev.grove.sandbox.node.NodeHost.REAL.staticExecutable(ContainerdNode.BUSYBOX)) {
+      return "none: no static "
+          + ContainerdNode.BUSYBOX
+          + " to make them of (apt-get install busybox-static)";
+    }
+    try {
+      List<String> references = new ArrayList<>();
+      for (SandboxImages.Pushed pushed :
+          SandboxImages.push(ContainerdNode.BUSYBOX, registry, USER, password, START_TIMEOUT)) {
+        references.add(pushed.reference());
+      }
+      return String.join(", ", references);
+    } catch (IOException e) {
+      throw new SandboxException(
+          "The sandbox's images could not be pushed to " + registry + ": " + e.getMessage(),
+          "See " + dir.resolve("registry.log") + "; `grove sandbox down` resets the sandbox.");
+    }
+  }
+
   /** Stops {@link #strays(Path)}; whether there were any. */
   static boolean stopStrays(Path dir) {
     boolean any = false;
@@ -564,7 +647,10 @@ public final class SandboxTool {
     return any;
   }
 
-  /** TERM, then KILL after 5 s; whether it was running. */
+  /**
+   * TERM, then KILL after 15 s (the sandbox process stops its containers first); whether it was
+   * running.
+   */
   private static boolean kill(long pid) throws InterruptedException {
     Optional<ProcessHandle> process = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
     if (process.isEmpty() || !process.get().isAlive()) {
@@ -572,7 +658,7 @@ public final class SandboxTool {
     }
     process.get().destroy();
     try {
-      process.get().onExit().get(5, TimeUnit.SECONDS);
+      process.get().onExit().get(15, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       process.get().destroyForcibly();
     }

@@ -68,6 +68,8 @@ class SandboxToolIT {
       stray.destroyForcibly();
       stray.onExit().get(10, TimeUnit.SECONDS);
     }
+    // and what the node of a SIGKILLed sandbox left (containerd, its namespace)
+    dev.grove.sandbox.node.ContainerdNode.cleanUp(dir().toAbsolutePath().resolve("node"));
   }
 
   @Test

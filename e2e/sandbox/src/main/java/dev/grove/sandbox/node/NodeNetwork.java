@@ -31,6 +31,12 @@ public interface NodeNetwork {
    * Runs {@code task} on a thread that has entered the node's network namespace and returns its
    * result: sockets it opens (connect, bind, listen, datagram) live in the node namespace.
    *
+   * <p>A task should open its sockets and return: a thread it starts is born in the node's
+   * namespace, and so is any thread a shared pool creates while it runs ({@code
+   * ForkJoinPool.commonPool()}, {@code CompletableFuture.supplyAsync} without an executor, a
+   * client's lazily started selector), which would then open sockets meant for the machine in the
+   * node.
+   *
    * @throws IOException what the task threw, or when the namespace is gone
    */
   <T> T inNode(Callable<T> task) throws IOException;
