@@ -44,6 +44,7 @@ class CodeLiteralsTest {
           "GROVE_DAEMON_JAVA_OPTS",
           "GROVE_SANDBOX_TOKEN",
           "GROVE_SANDBOX_CONTAINERS",
+          "GROVE_SANDBOX_RUNTIME",
           "HELM_CONFIG_HOME", // Helm's folders, pointed into GROVE_HOME for its worker
           "HELM_CACHE_HOME",
           "HELM_DATA_HOME",

@@ -42,6 +42,18 @@ final class GroveProcess {
 
   private java.time.Duration timeout = java.time.Duration.ofSeconds(60);
 
+  /**
+   * The sandbox runtime the CLI, daemon and sandbox it starts are told to use: the scenarios run
+   * simulated pods (fast, and the same wherever they run) unless one asks for real containers.
+   */
+  private String sandboxRuntime = "simulated";
+
+  /** The sandbox this process starts runs real containers where containerd can run. */
+  GroveProcess realContainers() {
+    this.sandboxRuntime = null;
+    return this;
+  }
+
   /** How long a command may take (60 s unless set): K3s starts and pulls slower. */
   GroveProcess timeout(java.time.Duration timeout) {
     this.timeout = timeout;
@@ -64,6 +76,11 @@ final class GroveProcess {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().put("GROVE_HOME", home.toString());
     builder.environment().put("NO_COLOR", "1");
+    if (sandboxRuntime != null) {
+      builder.environment().put("GROVE_SANDBOX_RUNTIME", sandboxRuntime);
+    } else {
+      builder.environment().remove("GROVE_SANDBOX_RUNTIME");
+    }
     builder.environment().putAll(env);
     return builder;
   }
