@@ -2,6 +2,7 @@ package dev.grove.sandbox.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.grove.sandbox.kubelet.PodStreams;
 import dev.grove.sandbox.node.NodeNetwork;
@@ -19,6 +20,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
@@ -35,6 +38,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} proxied to a fake streaming
@@ -259,6 +263,71 @@ class PodStreamRouteTest {
       assertThat(calls).isEmpty();
       assertThat(runtime.heads).isEmpty();
     }
+  }
+
+  @Test
+  void kubectl_exec_on_a_simulated_node_prints_the_reason(@TempDir Path home) throws Exception {
+    assumeTrue(onPath("kubectl"), "kubectl is not installed");
+
+    Kubectl result = kubectl(home, "exec", "web", "--", "ls");
+
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.output()).contains("the sandbox runs simulated pods");
+  }
+
+  @Test
+  void kubectl_exec_falls_back_from_websockets_to_spdy_when_the_runtime_refuses(@TempDir Path home)
+      throws Exception {
+    assumeTrue(onPath("kubectl"), "kubectl is not installed");
+    try (FakeStreamingServer runtime = new FakeStreamingServer(FakeStreamingServer.Mode.REFUSE)) {
+      api.streams(streams(runtime));
+
+      Kubectl result = kubectl(home, "exec", "web", "--", "ls");
+
+      assertThat(result.exit()).isNotZero();
+      assertThat(result.output()).contains("refused the upgrade: 403");
+      assertThat(runtime.heads).hasSize(2);
+      assertThat(runtime.heads.get(0)).startsWith("GET /exec/abc");
+      assertThat(FakeStreamingServer.header(runtime.heads.get(0), "Sec-WebSocket-Protocol"))
+          .contains("v5.channel.k8s.io");
+      assertThat(runtime.heads.get(1)).startsWith("POST /exec/abc");
+      assertThat(FakeStreamingServer.header(runtime.heads.get(1), "Upgrade")).isEqualTo("SPDY/3.1");
+    }
+  }
+
+  private record Kubectl(int exit, String output) {}
+
+  private Kubectl kubectl(Path home, String... args) throws Exception {
+    Path ca = Files.writeString(home.resolve("ca.crt"), api.certificatePem());
+    Path config =
+        Files.writeString(
+            home.resolve("kubeconfig"),
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: sandbox\n  cluster:\n"
+                + "    server: "
+                + api.url()
+                + "\n    certificate-authority: "
+                + ca
+                + "\nusers:\n- name: sandbox\n  user:\n    token: "
+                + TOKEN
+                + "\ncontexts:\n- name: sandbox\n  context:\n    cluster: sandbox\n"
+                + "    user: sandbox\n    namespace: default\ncurrent-context: sandbox\n");
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString()));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("out").toFile())
+            .start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("kubectl " + List.of(args) + " did not end in 60 s");
+    }
+    return new Kubectl(process.exitValue(), Files.readString(home.resolve("out")));
+  }
+
+  private static boolean onPath(String program) {
+    return java.util.Arrays.stream(System.getenv("PATH").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
   }
 
   private record Answer(int status, String body) {}
