@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,7 +272,8 @@ final class UpgradeProxy {
         data -> {
           client.pause();
           byte[] bytes = data.getBytes();
-          toRuntime.execute(
+          submit(
+              toRuntime,
               () -> {
                 try {
                   runtimeOut.write(bytes);
@@ -281,22 +283,16 @@ final class UpgradeProxy {
                   LOG.debug("{}: the runtime side closed", what, e);
                   closeQuietly(runtime);
                 }
-              });
+              },
+              runtime);
         });
-    client.endHandler(
-        v ->
-            toRuntime.execute(
-                () -> {
-                  closeQuietly(runtime);
-                  toRuntime.shutdown();
-                }));
-    client.closeHandler(
-        v ->
-            toRuntime.execute(
-                () -> {
-                  closeQuietly(runtime);
-                  toRuntime.shutdown();
-                }));
+    Runnable end =
+        () -> {
+          closeQuietly(runtime);
+          toRuntime.shutdown();
+        };
+    client.endHandler(v -> submit(toRuntime, end, runtime));
+    client.closeHandler(v -> submit(toRuntime, end, runtime));
     Thread fromRuntime =
         new Thread(
             () -> {
@@ -322,6 +318,15 @@ final class UpgradeProxy {
             "sandbox-stream-out " + what);
     fromRuntime.setDaemon(true);
     fromRuntime.start();
+  }
+
+  /** Runs {@code task} after the writes queued before it; once the stream has ended, closes. */
+  private static void submit(ExecutorService writer, Runnable task, SocketChannel runtime) {
+    try {
+      writer.execute(task);
+    } catch (RejectedExecutionException e) {
+      closeQuietly(runtime); // the stream has ended already
+    }
   }
 
   static void closeQuietly(SocketChannel channel) {

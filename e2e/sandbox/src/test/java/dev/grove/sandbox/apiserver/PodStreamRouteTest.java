@@ -295,6 +295,30 @@ class PodStreamRouteTest {
     }
   }
 
+  @Test
+  void kubectl_port_forward_falls_back_from_websocket_tunnelling_to_spdy(@TempDir Path home)
+      throws Exception {
+    assumeTrue(onPath("kubectl"), "kubectl is not installed");
+    try (FakeStreamingServer runtime = new FakeStreamingServer(FakeStreamingServer.Mode.REFUSE)) {
+      api.streams(streams(runtime));
+      io.fabric8.kubernetes.api.model.Pod pod =
+          client.pods().inNamespace("default").withName("web").get();
+      pod.setStatus(
+          new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+      client.resource(pod).updateStatus(); // kubectl forwards only to a running pod
+
+      Kubectl result = kubectl(home, "port-forward", "pod/web", "0:8080");
+
+      assertThat(result.exit()).isNotZero();
+      assertThat(runtime.heads).as(result.output()).hasSize(2);
+      assertThat(runtime.heads.get(0)).startsWith("GET /portforward/abc");
+      assertThat(FakeStreamingServer.header(runtime.heads.get(0), "Sec-WebSocket-Protocol"))
+          .contains("portforward.k8s.io");
+      assertThat(runtime.heads.get(1)).startsWith("POST /portforward/abc");
+      assertThat(FakeStreamingServer.header(runtime.heads.get(1), "Upgrade")).isEqualTo("SPDY/3.1");
+    }
+  }
+
   private record Kubectl(int exit, String output) {}
 
   private Kubectl kubectl(Path home, String... args) throws Exception {
