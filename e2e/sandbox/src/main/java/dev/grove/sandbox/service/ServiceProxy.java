@@ -47,16 +47,15 @@ public final class ServiceProxy implements AutoCloseable {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
   private final NodeNetwork network;
-  private final ClusterDns dns;
+  private ClusterDns dns;
   private final ExecutorService connections;
   private final Map<String, Listener> listeners = new HashMap<>();
   private final Set<String> addresses = new LinkedHashSet<>();
   private final Set<String> reported = new HashSet<>();
   private volatile boolean closed;
 
-  private ServiceProxy(NodeNetwork network, ClusterDns dns) {
+  private ServiceProxy(NodeNetwork network) {
     this.network = network;
-    this.dns = dns;
     this.connections =
         Executors.newCachedThreadPool(
             r -> {
@@ -67,13 +66,35 @@ public final class ServiceProxy implements AutoCloseable {
   }
 
   /**
-   * Starts the cluster DNS on {@link NodeNetwork#GATEWAY}:53 inside the node (the bridge must
-   * exist); Services get their listeners at the first {@link #reconcile}.
-   *
-   * @throws IOException when the DNS cannot listen there
+   * Starts the cluster DNS on {@link NodeNetwork#GATEWAY}:53 inside the node when the bridge has
+   * that address (else at a later {@link #reconcile}: CNI's bridge plugin may create it with the
+   * first pod); Services get their listeners at the first {@link #reconcile}.
    */
-  public static ServiceProxy start(NodeNetwork network) throws IOException {
-    return new ServiceProxy(network, ClusterDns.start(network, NodeNetwork.GATEWAY));
+  public static ServiceProxy start(NodeNetwork network) {
+    ServiceProxy proxy = new ServiceProxy(network);
+    synchronized (proxy) {
+      proxy.startDns();
+    }
+    return proxy;
+  }
+
+  /** Whether the cluster DNS listens (it may wait for the bridge's address). */
+  public synchronized boolean dnsListening() {
+    return dns != null;
+  }
+
+  private void startDns() {
+    if (dns != null) {
+      return;
+    }
+    try {
+      dns = ClusterDns.start(network, NodeNetwork.GATEWAY);
+      reported.remove("dns");
+    } catch (IOException e) {
+      if (reported.add("dns")) {
+        LOG.info("The cluster DNS waits for the node's bridge: {}", e.getMessage());
+      }
+    }
   }
 
   /** {@link #reconcile(List, List)} with a turn's Services and pods. */
@@ -91,7 +112,10 @@ public final class ServiceProxy implements AutoCloseable {
       return;
     }
     ServiceRoutes routes = ServiceRoutes.of(services, pods);
-    dns.names(routes.names());
+    startDns();
+    if (dns != null) {
+      dns.names(routes.names());
+    }
     Map<String, ServiceRoutes.Route> wanted = new HashMap<>();
     for (ServiceRoutes.Route route : routes.routes()) {
       wanted.put(route.clusterIp() + ":" + route.port(), route);
@@ -299,7 +323,9 @@ public final class ServiceProxy implements AutoCloseable {
       command("del", ip);
     }
     addresses.clear();
-    dns.close();
+    if (dns != null) {
+      dns.close();
+    }
     connections.shutdownNow();
   }
 }

@@ -55,8 +55,11 @@ class ServiceProxyIT {
     }
     Netns.must("ip -n " + node + " link set lo up");
     Netns.must("ip -n " + node + " link add grove0 type bridge");
-    Netns.must("ip -n " + node + " addr add 10.42.0.1/24 dev grove0");
     Netns.must("ip -n " + node + " link set grove0 up");
+    network = new NetnsTestNetwork(node);
+    proxy = ServiceProxy.start(network);
+    assertThat(proxy.dnsListening()).as("no bridge address yet").isFalse();
+    Netns.must("ip -n " + node + " addr add 10.42.0.1/24 dev grove0");
     podNamespace(client, "va" + suffix, CLIENT_IP);
     podNamespace(server, "vb" + suffix, SERVER_IP);
     Files.writeString(www.resolve("index.html"), "hello from the shop\n");
@@ -76,8 +79,6 @@ class ServiceProxyIT {
             .redirectErrorStream(true)
             .redirectOutput(www.resolve("httpd.log").toFile())
             .start();
-    network = new NetnsTestNetwork(node);
-    proxy = ServiceProxy.start(network);
   }
 
   private void podNamespace(String ns, String veth, String ip) throws IOException {
@@ -116,6 +117,7 @@ class ServiceProxyIT {
     Pod unready = pod("web-1", "shop", Map.of("app", "web"), SERVER_IP, false, 8080);
 
     proxy.reconcile(List.of(web), List.of(ready));
+    assertThat(proxy.dnsListening()).as("the bridge has its address now").isTrue();
 
     assertThat(fetch(client, CLUSTER_IP, 80)).contains("hello from the shop");
     assertThat(fetch(server, CLUSTER_IP, 80))
