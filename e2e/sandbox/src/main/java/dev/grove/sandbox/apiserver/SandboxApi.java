@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * ClusterDispatcher}'s API behaviours (server-side apply, strategic and merge patches, status
  * subresources, cascading deletes), plus what a real API server has and the mock has no place for:
  * {@code /version}, the discovery documents kubectl reads ({@link Discovery}), pod logs from {@link
- * PodLogs}, followed as they grow, watches over plain HTTP ({@link WatchRoute}), and the protobuf
- * bodies client-go's typed clients write (Helm's release storage: {@link ProtobufBody}).
+ * PodLogs}, followed as they grow, watches over plain HTTP ({@link WatchRoute}), the protobuf
+ * bodies client-go's typed clients write (Helm's release storage: {@link ProtobufBody}), and {@code
+ * pods/exec}, {@code attach} and {@code portforward} proxied to the node's container runtime
+ * ({@link PodStreamRoute}) when the node runs real containers.
  *
  * <p>HTTPS on loopback (a certificate of its own, {@link SandboxCertificate}), authenticated as a
  * real API server with a static token file: every request (REST, discovery, watches, logs,

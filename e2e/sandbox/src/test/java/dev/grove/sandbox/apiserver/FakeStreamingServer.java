@@ -26,6 +26,8 @@ final class FakeStreamingServer implements AutoCloseable {
   enum Mode {
     /** 101 for SPDY/3.1, then every byte echoed. */
     SPDY_ECHO,
+    /** Closes the connection as soon as the request head is read. */
+    CLOSE,
     /** 403 without a body, then close (what a websocket server does for an unknown protocol). */
     REFUSE,
     /** A websocket v4 channel exec: "hi\n" on stdout, then a Success status, then close. */
@@ -87,6 +89,9 @@ final class FakeStreamingServer implements AutoCloseable {
             out.flush();
           }
           closedByClient.add(head);
+        }
+        case CLOSE -> {
+          // nothing: the try closes the socket
         }
         case REFUSE -> {
           out.write("HTTP/1.1 403 Forbidden\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -222,6 +222,30 @@ class PodStreamRouteTest {
   }
 
   @Test
+  void a_runtime_that_closes_without_answering_is_a_bad_gateway_status() throws Exception {
+    try (FakeStreamingServer runtime = new FakeStreamingServer(FakeStreamingServer.Mode.CLOSE)) {
+      api.streams(streams(runtime));
+      Answer answer = upgrade(TOKEN, EXEC);
+      assertThat(answer.status()).isEqualTo(502);
+      assertThat(answer.body())
+          .contains("\"kind\":\"Status\"", "closed the connection without an answer");
+    }
+  }
+
+  @Test
+  void attach_passes_its_options_and_is_proxied_like_exec() throws Exception {
+    try (FakeStreamingServer runtime = new FakeStreamingServer(FakeStreamingServer.Mode.REFUSE)) {
+      api.streams(streams(runtime));
+      upgrade(
+          TOKEN,
+          "/api/v1/namespaces/default/pods/web/attach?container=app&stdin=true&stdout=true"
+              + "&stderr=true&tty=true");
+      assertThat(calls).containsExactly("attach default/web app in out tty");
+      assertThat(runtime.heads.get(0)).startsWith("POST /attach/abc HTTP/1.1");
+    }
+  }
+
+  @Test
   void a_simulated_node_answers_a_status_saying_there_is_no_process() throws Exception {
     Answer answer = upgrade(TOKEN, EXEC);
 
