@@ -1,6 +1,9 @@
 package dev.grove.sandbox.service;
 
 import dev.grove.sandbox.node.NodeNetwork;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -10,6 +13,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's DNS server as the pods see it (their {@code nameserver}, {@link
- * NodeNetwork#GATEWAY}:53 over UDP, inside the node): {@code SVC.NS.svc.cluster.local} is the
- * Service's ClusterIP (a headless Service's ready pods), {@code A-B-C-D.NS.pod.cluster.local} is
- * {@code A.B.C.D}, any other name under {@code cluster.local} does not exist. Names outside the
+ * NodeNetwork#GATEWAY}:53 over UDP and TCP, inside the node): {@code SVC.NS.svc.cluster.local} is
+ * the Service's ClusterIP (a headless Service's ready pods), {@code A-B-C-D.NS.pod.cluster.local}
+ * is {@code A.B.C.D}, any other name under {@code cluster.local} does not exist. Names outside the
  * cluster are refused: the sandbox has no upstream to ask (no internet). As a convenience for
  * resolvers that skip the search list for dotted names (musl with {@code ndots:1}), {@code SVC.NS}
  * is answered too.
@@ -41,12 +46,17 @@ final class ClusterDns implements AutoCloseable {
 
   private volatile Map<String, List<String>> names = Map.of();
   private final DatagramChannel channel;
+  private final ServerSocketChannel tcp;
   private final Thread thread;
+  private final Thread tcpThread;
 
-  private ClusterDns(DatagramChannel channel) {
+  private ClusterDns(DatagramChannel channel, ServerSocketChannel tcp) {
     this.channel = channel;
+    this.tcp = tcp;
     this.thread = new Thread(this::serve, "sandbox-dns");
     this.thread.setDaemon(true);
+    this.tcpThread = new Thread(this::serveTcp, "sandbox-dns-tcp");
+    this.tcpThread.setDaemon(true);
   }
 
   /** Serves on {@code address}:53 inside the node. */
@@ -54,6 +64,10 @@ final class ClusterDns implements AutoCloseable {
     return start(network, new InetSocketAddress(InetAddress.getByName(address), PORT));
   }
 
+  /**
+   * Serves on {@code address} inside the node, over UDP and TCP (for answers a resolver retries
+   * over TCP); port 0 takes a free UDP port and the same one for TCP.
+   */
   static ClusterDns start(NodeNetwork network, InetSocketAddress address) throws IOException {
     DatagramChannel channel =
         network.inNode(
@@ -67,10 +81,36 @@ final class ClusterDns implements AutoCloseable {
                 throw new IOException("the cluster DNS cannot listen on " + address + ": " + e, e);
               }
             });
-    ClusterDns dns = new ClusterDns(channel);
+    InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+    ServerSocketChannel tcp;
+    try {
+      tcp =
+          network.inNode(
+              () -> {
+                ServerSocketChannel s = ServerSocketChannel.open();
+                try {
+                  s.bind(bound, 16);
+                  return s;
+                } catch (IOException e) {
+                  s.close();
+                  throw new IOException(
+                      "the cluster DNS cannot listen on TCP " + bound + ": " + e, e);
+                }
+              });
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    ClusterDns dns = new ClusterDns(channel, tcp);
     dns.thread.start();
-    LOG.info("Cluster DNS on {} in the node", address);
+    dns.tcpThread.start();
+    LOG.info("Cluster DNS on {} in the node", bound);
     return dns;
+  }
+
+  /** Where it listens (UDP and TCP). */
+  InetSocketAddress address() throws IOException {
+    return (InetSocketAddress) channel.getLocalAddress();
   }
 
   /** The names it answers from now on: fully qualified Service names and their addresses. */
@@ -98,6 +138,37 @@ final class ClusterDns implements AutoCloseable {
         return;
       } catch (IOException | RuntimeException e) {
         LOG.debug("a DNS query could not be answered", e);
+      }
+    }
+  }
+
+  /** DNS over TCP: each message after its two-byte length, on connections one at a time. */
+  private void serveTcp() {
+    while (tcp.isOpen()) {
+      try (SocketChannel connection = tcp.accept()) {
+        connection.socket().setSoTimeout(5000);
+        DataInputStream in = new DataInputStream(connection.socket().getInputStream());
+        DataOutputStream out = new DataOutputStream(connection.socket().getOutputStream());
+        while (true) {
+          int length;
+          try {
+            length = in.readUnsignedShort();
+          } catch (EOFException e) {
+            break;
+          }
+          byte[] packet = in.readNBytes(length);
+          Optional<byte[]> answer = answer(packet, names);
+          if (answer.isEmpty()) {
+            break;
+          }
+          out.writeShort(answer.get().length);
+          out.write(answer.get());
+          out.flush();
+        }
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("a DNS query over TCP could not be answered", e);
       }
     }
   }
@@ -186,11 +257,13 @@ final class ClusterDns implements AutoCloseable {
   public void close() {
     try {
       channel.close();
+      tcp.close();
     } catch (IOException e) {
       LOG.debug("closing the DNS socket", e);
     }
     try {
       thread.join(2000);
+      tcpThread.join(2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
