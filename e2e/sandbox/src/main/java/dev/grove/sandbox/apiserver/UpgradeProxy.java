@@ -223,6 +223,13 @@ final class UpgradeProxy {
             e -> {
               LOG.warn("{}: the client's connection could not be taken over", what, e);
               closeQuietly(channel);
+              ApiStatus.send(
+                  request,
+                  500,
+                  ApiStatus.failure(
+                      500,
+                      "InternalError",
+                      what + ": the stream could not be opened: " + e.getMessage()));
             })
         .onSuccess(socket -> pipe(socket, channel, context, what));
   }
