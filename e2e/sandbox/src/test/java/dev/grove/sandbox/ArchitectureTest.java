@@ -18,7 +18,9 @@ import dev.grove.sandbox.image.ImagePulls;
  * <p>Inside, the parts stand on each other in layers: the entry points ({@code MockCluster}, {@code
  * TestController}, {@code SimulatedKubelet}) assemble the API server, the controllers and the
  * kubelet, which know nothing of each other and share only what a cluster's parts share ({@code
- * cluster}: the state of one turn, events, the node, pod logs); images are the kubelet's.
+ * cluster}: the state of one turn, events, the node, pod logs); images are the kubelet's; the API
+ * server reaches pods' streams through the kubelet's {@code PodStreams}; Services ({@code service})
+ * stand on the cluster's state.
  */
 @AnalyzeClasses(packages = "dev.grove", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -51,6 +53,8 @@ class ArchitectureTest {
           .definedBy("dev.grove.sandbox.kubelet..")
           .layer("images")
           .definedBy("dev.grove.sandbox.image..")
+          .layer("services")
+          .definedBy("dev.grove.sandbox.service..")
           .layer("cluster")
           .definedBy("dev.grove.sandbox.cluster..")
           .whereLayer("entry points")
@@ -59,10 +63,15 @@ class ArchitectureTest {
           .mayOnlyBeAccessedByLayers("entry points")
           .whereLayer("controllers")
           .mayOnlyBeAccessedByLayers("entry points")
+          // the API server proxies pods/exec, attach and portforward to the streams the kubelet's
+          // runtime serves (PodStreams), as kube-apiserver does to the kubelet
           .whereLayer("kubelet")
+          .mayOnlyBeAccessedByLayers("entry points", "API server")
+          .whereLayer("services")
           .mayOnlyBeAccessedByLayers("entry points")
           .whereLayer("images")
           .mayOnlyBeAccessedByLayers("entry points", "kubelet")
           .whereLayer("cluster")
-          .mayOnlyBeAccessedByLayers("entry points", "API server", "controllers", "kubelet");
+          .mayOnlyBeAccessedByLayers(
+              "entry points", "API server", "controllers", "kubelet", "services");
 }

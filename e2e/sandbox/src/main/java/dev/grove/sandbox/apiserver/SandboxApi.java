@@ -1,6 +1,7 @@
 package dev.grove.sandbox.apiserver;
 
 import dev.grove.sandbox.cluster.PodLogs;
+import dev.grove.sandbox.kubelet.PodStreams;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * ClusterDispatcher}'s API behaviours (server-side apply, strategic and merge patches, status
  * subresources, cascading deletes), plus what a real API server has and the mock has no place for:
  * {@code /version}, the discovery documents kubectl reads ({@link Discovery}), pod logs from {@link
- * PodLogs}, followed as they grow, watches over plain HTTP ({@link WatchRoute}), and the protobuf
- * bodies client-go's typed clients write (Helm's release storage: {@link ProtobufBody}).
+ * PodLogs}, followed as they grow, watches over plain HTTP ({@link WatchRoute}), the protobuf
+ * bodies client-go's typed clients write (Helm's release storage: {@link ProtobufBody}), and {@code
+ * pods/exec}, {@code attach} and {@code portforward} proxied to the node's container runtime
+ * ({@link PodStreamRoute}) when the node runs real containers.
  *
  * <p>HTTPS on loopback (a certificate of its own, {@link SandboxCertificate}), authenticated as a
  * real API server with a static token file: every request (REST, discovery, watches, logs,
@@ -69,10 +73,16 @@ public final class SandboxApi implements AutoCloseable {
   private final PodLogs logs;
   private final String token;
   private final String certificatePem;
-  private volatile dev.grove.sandbox.kubelet.PodStreams streams;
+  private final AtomicReference<PodStreams> streams;
 
   private SandboxApi(
-      Vertx vertx, HttpServer server, PodLogs logs, String token, String certificatePem) {
+      Vertx vertx,
+      HttpServer server,
+      PodLogs logs,
+      String token,
+      String certificatePem,
+      AtomicReference<PodStreams> streams) {
+    this.streams = streams;
     this.vertx = vertx;
     this.server = server;
     this.logs = logs;
@@ -110,6 +120,8 @@ public final class SandboxApi implements AutoCloseable {
     PodLogs logs = new PodLogs(clock);
     PodLogRoute logRoute = new PodLogRoute(cluster, logs, clock);
     WatchRoute watchRoute = new WatchRoute(cluster, vertx);
+    AtomicReference<PodStreams> streams = new AtomicReference<>();
+    PodStreamRoute streamRoute = new PodStreamRoute(cluster, streams::get, vertx);
     HttpServerRequestHandler crud =
         new HttpServerRequestHandler(vertx) {
           @Override
@@ -141,7 +153,7 @@ public final class SandboxApi implements AutoCloseable {
     server.requestHandler(
         request -> {
           try {
-            route(request, expected, discovery, logRoute, watchRoute, crud);
+            route(request, expected, discovery, logRoute, watchRoute, streamRoute, crud);
           } catch (RuntimeException e) {
             LOG.warn("{} {} failed", request.method(), request.uri(), e);
             ApiStatus.send(request, 500, ApiStatus.internalError(e));
@@ -158,7 +170,7 @@ public final class SandboxApi implements AutoCloseable {
       throw new IllegalStateException("The sandbox API did not start on port " + port, e);
     }
     LOG.info("Kubernetes API on https://127.0.0.1:{}", server.actualPort());
-    return new SandboxApi(vertx, server, logs, token, certificate.pem());
+    return new SandboxApi(vertx, server, logs, token, certificate.pem(), streams);
   }
 
   /** Answers an authenticated request: discovery, logs, watches, or the CRUD dispatcher. */
@@ -168,6 +180,7 @@ public final class SandboxApi implements AutoCloseable {
       Discovery discovery,
       PodLogRoute logRoute,
       WatchRoute watchRoute,
+      PodStreamRoute streamRoute,
       HttpServerRequestHandler crud) {
     if (!authorized(request, expected)) {
       request
@@ -175,6 +188,9 @@ public final class SandboxApi implements AutoCloseable {
           .setStatusCode(401)
           .putHeader("Content-Type", "application/json")
           .end(UNAUTHORIZED);
+      return;
+    }
+    if (streamRoute.handle(request)) {
       return;
     }
     // before the body is read: a protobuf body would reach the dispatcher's JSON and YAML parsers
@@ -308,16 +324,16 @@ public final class SandboxApi implements AutoCloseable {
         .build();
   }
 
-  /** The containers' logs this API serves; the kubelet writes them. */
   /**
    * Serves {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} through {@code
    * streams} (the kubelet's runtime, when the node runs real containers); until then those
    * subresources answer that the simulated node runs no processes.
    */
-  public void streams(dev.grove.sandbox.kubelet.PodStreams streams) {
-    this.streams = streams;
+  public void streams(PodStreams streams) {
+    this.streams.set(streams);
   }
 
+  /** The containers' logs this API serves; the kubelet writes them. */
   public PodLogs logs() {
     return logs;
   }

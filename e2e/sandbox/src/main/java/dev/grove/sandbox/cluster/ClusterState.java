@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -33,7 +34,8 @@ public record ClusterState(
     List<DaemonSet> daemonSets,
     List<ControllerRevision> controllerRevisions,
     List<Job> jobs,
-    List<Pod> pods) {
+    List<Pod> pods,
+    List<Service> services) {
 
   public ClusterState {
     namespaces = List.copyOf(namespaces);
@@ -45,6 +47,7 @@ public record ClusterState(
     controllerRevisions = List.copyOf(controllerRevisions);
     jobs = List.copyOf(jobs);
     pods = List.copyOf(pods);
+    services = List.copyOf(services);
   }
 
   public static ClusterState read(KubernetesClient client, Instant now) {
@@ -58,7 +61,8 @@ public record ClusterState(
         client.apps().daemonSets().inAnyNamespace().list().getItems(),
         client.apps().controllerRevisions().inAnyNamespace().list().getItems(),
         client.batch().v1().jobs().inAnyNamespace().list().getItems(),
-        client.pods().inAnyNamespace().list().getItems());
+        client.pods().inAnyNamespace().list().getItems(),
+        client.services().inAnyNamespace().list().getItems());
   }
 
   /** The objects among {@code objects} that {@code owner} controls (by ownerReference uid). */
