@@ -5,7 +5,11 @@ import dev.grove.sandbox.cluster.Node;
 import dev.grove.sandbox.cluster.PodLogs;
 import dev.grove.sandbox.controller.Controllers;
 import dev.grove.sandbox.image.ImagePulls;
+import dev.grove.sandbox.kubelet.CriKubelet;
 import dev.grove.sandbox.kubelet.Kubelet;
+import dev.grove.sandbox.kubelet.NodeKubelet;
+import dev.grove.sandbox.kubelet.PodStreams;
+import dev.grove.sandbox.node.LinuxNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,13 +63,17 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final ExecutorService pulls;
   private final Clock clock;
   private final Controllers controllers;
-  private final Kubelet kubelet;
+  private final NodeKubelet kubelet;
   private volatile boolean closing;
   private String lastVersion;
   private Instant lastFullTurn = Instant.EPOCH;
 
   private SimulatedKubelet(
-      KubernetesClient client, PodLogs logs, Clock clock, ImagePulls imagePulls) {
+      KubernetesClient client,
+      PodLogs logs,
+      Clock clock,
+      ImagePulls imagePulls,
+      Optional<LinuxNode> node) {
     this.client = client;
     this.clock = clock;
     this.loop =
@@ -73,7 +81,10 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.pulls = Executors.newFixedThreadPool(2, r -> daemonThread(r, "sandbox-image-pulls"));
     Random random = new Random();
     this.controllers = Controllers.create(client, clock, random);
-    this.kubelet = new Kubelet(client, imagePulls, pulls, logs, controllers.events(), random);
+    this.kubelet =
+        node.isPresent()
+            ? new CriKubelet(client, node.get(), logs, controllers.events(), clock)
+            : new Kubelet(client, imagePulls, pulls, logs, controllers.events(), random);
   }
 
   /**
@@ -98,18 +109,34 @@ public final class SimulatedKubelet implements AutoCloseable {
       PodLogs logs,
       Clock clock,
       ImagePulls imagePulls,
-      Optional<dev.grove.sandbox.node.LinuxNode> node) {
+      Optional<LinuxNode> node) {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
             .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
             .build();
-    SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, clock, imagePulls);
-    kubelet.controllers.namespaces().bootstrap();
-    kubelet.kubelet.registerNode(clock.instant());
+    SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, clock, imagePulls, node);
+    try {
+      kubelet.controllers.namespaces().bootstrap();
+      kubelet.kubelet.registerNode(clock.instant());
+    } catch (RuntimeException e) {
+      kubelet.close();
+      throw e;
+    }
     kubelet.loop.scheduleWithFixedDelay(kubelet::turn, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("Simulated kubelet and controllers started, node {}", Node.NAME);
+    LOG.info(
+        "{} kubelet and controllers started, node {}",
+        node.isPresent() ? "The containerd (CRI)" : "Simulated",
+        Node.NAME);
     return kubelet;
+  }
+
+  /**
+   * The kubelet's streaming side (exec, attach, port-forward) when the node runs real containers;
+   * empty when they are simulated.
+   */
+  public Optional<PodStreams> streams() {
+    return kubelet.streams();
   }
 
   /**
@@ -229,6 +256,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    kubelet.close(); // the real node's pods: stopped and removed
     client.close();
   }
 }

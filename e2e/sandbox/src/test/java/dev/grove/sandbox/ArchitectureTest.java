@@ -51,6 +51,8 @@ class ArchitectureTest {
           .definedBy("dev.grove.sandbox.kubelet..")
           .layer("images")
           .definedBy("dev.grove.sandbox.image..")
+          .layer("CRI client")
+          .definedBy("dev.grove.sandbox.cri..")
           .layer("cluster")
           .definedBy("dev.grove.sandbox.cluster..")
           .whereLayer("entry points")
@@ -63,6 +65,8 @@ class ArchitectureTest {
           .mayOnlyBeAccessedByLayers("entry points")
           .whereLayer("images")
           .mayOnlyBeAccessedByLayers("entry points", "kubelet")
+          .whereLayer("CRI client")
+          .mayOnlyBeAccessedByLayers("kubelet")
           .whereLayer("cluster")
           .mayOnlyBeAccessedByLayers("entry points", "API server", "controllers", "kubelet");
 }
