@@ -237,6 +237,9 @@ public final class CriKubelet implements NodeKubelet, PodStreams {
       cri.removePodSandbox(sandbox);
       LOG.info("pod {}/{}: sandbox {} removed", pod.namespace, pod.name, sandbox.substring(0, 12));
     } catch (CriException e) {
+      if (closing) { // interrupted: close() removes what is left
+        return;
+      }
       LOG.warn(
           "The pod sandbox of {}/{} could not be removed: {}",
           pod.namespace,

@@ -235,6 +235,8 @@ final class CriPod {
       return true;
     } catch (CriException | IOException e) {
       sandboxRetry = now.plusSeconds(5);
+      LOG.warn(
+          "The pod sandbox of {}/{} could not be created: {}", namespace, name, e.getMessage());
       event(
           pod,
           null,
@@ -502,11 +504,8 @@ final class CriPod {
       keyring.forEach(
           k ->
               attempts.add(
-                  AuthConfig.newBuilder()
-                      .setUsername(k.user())
-                      .setPassword(k.password())
-                      .setServerAddress(reference.host())
-                      .build()));
+                  AuthConfig.newBuilder().setUsername(k.user()).setPassword(k.password()).build()));
+
       if (attempts.isEmpty()) {
         attempts.add(null);
       }
