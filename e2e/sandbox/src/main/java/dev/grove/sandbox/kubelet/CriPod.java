@@ -324,6 +324,11 @@ final class CriPod {
             ? (c.exitCode == 0 ? "Completed" : "Error")
             : status.getReason();
     String message = status.getMessage().isEmpty() ? null : status.getMessage();
+    if (message == null
+        && c.exitCode != 0
+        && "FallbackToLogsOnError".equals(c.spec.getTerminationMessagePolicy())) {
+      message = lastLines(c);
+    }
     String policy =
         pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
     c.terminated =
@@ -375,6 +380,20 @@ final class CriPod {
               + uid
               + ")");
     }
+  }
+
+  /**
+   * The end of the run's log, as the kubelet's FallbackToLogsOnError takes it (80 lines, 2 KiB).
+   */
+  private String lastLines(Ctr c) {
+    List<dev.grove.sandbox.cluster.PodLogs.Line> lines =
+        kubelet.logs().lines(namespace, name, c.name).orElse(List.of());
+    StringBuilder text = new StringBuilder();
+    for (var line : lines.subList(Math.max(0, lines.size() - 80), lines.size())) {
+      text.append(line.text()).append('\n');
+    }
+    String all = text.toString();
+    return all.isEmpty() ? null : all.length() > 2048 ? all.substring(all.length() - 2048) : all;
   }
 
   private void probe(Pod pod, Ctr c, Instant now) {

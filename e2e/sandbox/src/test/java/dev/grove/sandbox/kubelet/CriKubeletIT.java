@@ -206,6 +206,13 @@ class CriKubeletIT {
     assertTrue(log.contains("hello from echo\n"), log);
     assertTrue(log.contains("hello-from-configmap"), log);
 
+    PodStreams streams = kubelet.streams().orElseThrow();
+    String exec =
+        streams.exec(NS, "echo", "", List.of("ls", "/"), false, true, true, false).toString();
+    assertTrue(exec.startsWith("http://127.0.0.1:") && exec.contains("/exec/"), exec);
+    String forward = streams.portForward(NS, "echo", List.of(8080)).toString();
+    assertTrue(forward.contains("/portforward/"), forward);
+
     String containerId = main(running).getContainerID().replace("containerd://", "");
     Path limit =
         Path.of(
@@ -264,7 +271,14 @@ class CriKubeletIT {
     client
         .pods()
         .inNamespace(NS)
-        .resource(pod("crash", "Always", "sh", "-c", "echo boom; exit 1").build())
+        .resource(
+            pod("crash", "Always", "sh", "-c", "echo boom; exit 1")
+                .editSpec()
+                .editContainer(0)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .endContainer()
+                .endSpec()
+                .build())
         .create();
     Pod looping =
         await(
@@ -277,6 +291,7 @@ class CriKubeletIT {
                     && "CrashLoopBackOff".equals(main(p).getState().getWaiting().getReason()));
     assertEquals(1, main(looping).getLastState().getTerminated().getExitCode());
     assertEquals("Error", main(looping).getLastState().getTerminated().getReason());
+    assertEquals("boom\n", main(looping).getLastState().getTerminated().getMessage());
     assertTrue(
         main(looping).getState().getWaiting().getMessage().startsWith("back-off "),
         main(looping).getState().getWaiting().getMessage());
