@@ -192,7 +192,7 @@ public final class CriKubelet implements NodeKubelet, PodStreams {
               while (gone.busy.get() && !closing) {
                 sleep(50); // the step in flight ends first
               }
-              teardown(gone, Duration.ofSeconds(30));
+              teardown(gone, gone.grace);
               logs.podGone(gone.namespace, gone.name);
             });
       }

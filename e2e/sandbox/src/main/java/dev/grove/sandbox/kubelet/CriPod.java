@@ -76,6 +76,10 @@ final class CriPod {
   volatile String sandboxId;
   volatile String podIp;
   volatile boolean eager = true;
+
+  /** How long the pod's containers get to stop when it is deleted (its spec's grace period). */
+  volatile Duration grace;
+
   private final CriKubelet kubelet;
   private final Instant startTime;
   private PodSandboxConfig sandboxConfig;
@@ -90,6 +94,7 @@ final class CriPod {
     this.namespace = pod.getMetadata().getNamespace();
     this.name = pod.getMetadata().getName();
     this.startTime = now;
+    this.grace = grace(pod);
     if (pod.getSpec().getInitContainers() != null) {
       pod.getSpec().getInitContainers().forEach(c -> init.add(new Ctr(c, true)));
     }

@@ -379,4 +379,45 @@ class CriKubeletIT {
     client.pods().inNamespace(NS).withName("web").delete();
     client.pods().inNamespace(NS).withName("unready").delete();
   }
+
+  @Test
+  void initContainersRunFirstAndAFailingLivenessProbeRestarts() throws Exception {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            pod("live", "Always", "sleep", "3600")
+                .editSpec()
+                .addNewInitContainer()
+                .withName("setup")
+                .withImage(node.busybox())
+                .withCommand("sh", "-c", "echo init-done")
+                .endInitContainer()
+                .editContainer(0)
+                .withNewLivenessProbe()
+                .withNewExec()
+                .withCommand("cat", "/tmp/alive")
+                .endExec()
+                .withPeriodSeconds(1)
+                .withFailureThreshold(1)
+                .endLivenessProbe()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    Pod killed =
+        await(
+            "live",
+            Duration.ofSeconds(90),
+            p ->
+                !p.getStatus().getContainerStatuses().isEmpty()
+                    && main(p).getLastState() != null
+                    && main(p).getLastState().getTerminated() != null);
+    assertEquals(137, main(killed).getLastState().getTerminated().getExitCode());
+    ContainerStatus setup = killed.getStatus().getInitContainerStatuses().get(0);
+    assertEquals("Completed", setup.getState().getTerminated().getReason());
+    String log = client.pods().inNamespace(NS).withName("live").inContainer("setup").getLog();
+    assertTrue(log.contains("init-done"), log);
+    client.pods().inNamespace(NS).withName("live").delete();
+  }
 }
