@@ -361,6 +361,10 @@ final class CriPod {
     if (c.init && c.exitCode != 0 && policy.equals("Never")) {
       failed = true;
     }
+    if (status.getStartedAt() != 0
+        && status.getFinishedAt() - status.getStartedAt() > Duration.ofMinutes(10).toNanos()) {
+      c.backOff = null; // ran long enough: the back-off starts over, as the kubelet's does
+    }
     if (restart) {
       c.backOff =
           c.backOff == null
@@ -664,7 +668,7 @@ final class CriPod {
     c.started = false;
     c.ready = false;
     if (previous != null) {
-      kubelet.removeQuietly(previous); // the one before stays for the logs of --previous
+      kubelet.removeQuietly(previous); // its output stays in PodLogs for --previous
     }
   }
 

@@ -195,6 +195,15 @@ class CriKubeletIT {
         .create();
     Pod running =
         await("echo", Duration.ofSeconds(90), p -> "Running".equals(p.getStatus().getPhase()));
+    var info =
+        client
+            .nodes()
+            .withName(dev.grove.sandbox.cluster.Node.NAME)
+            .get()
+            .getStatus()
+            .getNodeInfo();
+    assertTrue(info.getContainerRuntimeVersion().startsWith("containerd://"), info.toString());
+    assertTrue(!info.getOsImage().contains("simulated"), info.getOsImage());
     assertTrue(
         running.getStatus().getPodIP().startsWith("10.42.0."), running.getStatus().getPodIP());
     Instant end = Instant.now().plusSeconds(20);
