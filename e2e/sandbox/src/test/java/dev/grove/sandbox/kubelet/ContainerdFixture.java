@@ -553,9 +553,10 @@ final class ContainerdFixture implements LinuxNode, NodeNetwork {
     }
     removeCgroups();
     try {
+      Files.createDirectories(Path.of("target"));
       Files.copy(
           dir.resolve("containerd.log"),
-          Path.of(System.getProperty("java.io.tmpdir"), "grove-cri-containerd-last.log"),
+          Path.of("target", "containerd-last.log"), // for a failed test's reader
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       // no log
