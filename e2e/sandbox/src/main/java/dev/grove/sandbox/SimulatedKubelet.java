@@ -5,7 +5,11 @@ import dev.grove.sandbox.cluster.Node;
 import dev.grove.sandbox.cluster.PodLogs;
 import dev.grove.sandbox.controller.Controllers;
 import dev.grove.sandbox.image.ImagePulls;
+import dev.grove.sandbox.kubelet.CriKubelet;
 import dev.grove.sandbox.kubelet.Kubelet;
+import dev.grove.sandbox.kubelet.NodeKubelet;
+import dev.grove.sandbox.kubelet.PodStreams;
+import dev.grove.sandbox.node.LinuxNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,13 +63,18 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final ExecutorService pulls;
   private final Clock clock;
   private final Controllers controllers;
-  private final Kubelet kubelet;
+  private final NodeKubelet kubelet;
+  private final Optional<dev.grove.sandbox.service.ServiceProxy> services;
   private volatile boolean closing;
   private String lastVersion;
   private Instant lastFullTurn = Instant.EPOCH;
 
   private SimulatedKubelet(
-      KubernetesClient client, PodLogs logs, Clock clock, ImagePulls imagePulls) {
+      KubernetesClient client,
+      PodLogs logs,
+      Clock clock,
+      ImagePulls imagePulls,
+      Optional<LinuxNode> node) {
     this.client = client;
     this.clock = clock;
     this.loop =
@@ -73,7 +82,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.pulls = Executors.newFixedThreadPool(2, r -> daemonThread(r, "sandbox-image-pulls"));
     Random random = new Random();
     this.controllers = Controllers.create(client, clock, random);
-    this.kubelet = new Kubelet(client, imagePulls, pulls, logs, controllers.events(), random);
+    this.kubelet =
+        node.isPresent()
+            ? new CriKubelet(client, node.get(), logs, controllers.events(), clock)
+            : new Kubelet(client, imagePulls, pulls, logs, controllers.events(), random);
+    this.services = node.map(n -> dev.grove.sandbox.service.ServiceProxy.start(n.network()));
   }
 
   /**
@@ -98,18 +111,34 @@ public final class SimulatedKubelet implements AutoCloseable {
       PodLogs logs,
       Clock clock,
       ImagePulls imagePulls,
-      Optional<dev.grove.sandbox.node.LinuxNode> node) {
+      Optional<LinuxNode> node) {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
             .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
             .build();
-    SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, clock, imagePulls);
-    kubelet.controllers.namespaces().bootstrap();
-    kubelet.kubelet.registerNode(clock.instant());
+    SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, clock, imagePulls, node);
+    try {
+      kubelet.controllers.namespaces().bootstrap();
+      kubelet.kubelet.registerNode(clock.instant());
+    } catch (RuntimeException e) {
+      kubelet.close();
+      throw e;
+    }
     kubelet.loop.scheduleWithFixedDelay(kubelet::turn, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("Simulated kubelet and controllers started, node {}", Node.NAME);
+    LOG.info(
+        "{} kubelet and controllers started, node {}",
+        node.isPresent() ? "The containerd (CRI)" : "Simulated",
+        Node.NAME);
     return kubelet;
+  }
+
+  /**
+   * The kubelet's streaming side (exec, attach, port-forward) when the node runs real containers;
+   * empty when they are simulated.
+   */
+  public Optional<PodStreams> streams() {
+    return kubelet.streams();
   }
 
   /**
@@ -139,6 +168,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       each(state, state.daemonSets(), controllers.daemonSets()::reconcile);
       each(state, state.jobs(), controllers.jobs()::reconcile);
       kubelet.reconcile(state);
+      services.ifPresent(s -> s.reconcile(state));
       Set<String> live = new HashSet<>();
       for (List<? extends HasMetadata> objects :
           List.of(
@@ -229,6 +259,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    services.ifPresent(dev.grove.sandbox.service.ServiceProxy::close);
+    kubelet.close(); // the real node's pods: stopped and removed
     client.close();
   }
 }

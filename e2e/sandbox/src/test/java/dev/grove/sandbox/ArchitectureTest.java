@@ -55,6 +55,8 @@ class ArchitectureTest {
           .definedBy("dev.grove.sandbox.image..")
           .layer("services")
           .definedBy("dev.grove.sandbox.service..")
+          .layer("CRI client")
+          .definedBy("dev.grove.sandbox.cri..")
           .layer("cluster")
           .definedBy("dev.grove.sandbox.cluster..")
           .whereLayer("entry points")
@@ -71,6 +73,8 @@ class ArchitectureTest {
           .mayOnlyBeAccessedByLayers("entry points")
           .whereLayer("images")
           .mayOnlyBeAccessedByLayers("entry points", "kubelet")
+          .whereLayer("CRI client")
+          .mayOnlyBeAccessedByLayers("kubelet")
           .whereLayer("cluster")
           .mayOnlyBeAccessedByLayers(
               "entry points", "API server", "controllers", "kubelet", "services");

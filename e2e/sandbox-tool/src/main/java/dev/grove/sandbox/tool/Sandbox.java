@@ -80,16 +80,16 @@ public final class Sandbox implements AutoCloseable {
       throw e;
     }
     try {
-      return new Sandbox(
-          api,
+      SimulatedKubelet kubelet =
           SimulatedKubelet.start(
               api.config(),
               api.vertx(),
               api.logs(),
               clock,
               new ImagePuller(new RegistryStatus(Duration.ofSeconds(2), Duration.ofSeconds(5))),
-              node),
-          node);
+              node);
+      kubelet.streams().ifPresent(api::streams);
+      return new Sandbox(api, kubelet, node);
     } catch (RuntimeException e) {
       api.close();
       node.ifPresent(LinuxNode::close);

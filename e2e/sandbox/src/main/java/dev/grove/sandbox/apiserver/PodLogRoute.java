@@ -27,10 +27,10 @@ import java.util.stream.Stream;
 /**
  * {@code GET /api/v1/namespaces/NS/pods/NAME/log}: the lines {@link PodLogs} holds for a container,
  * with the API server's parameters ({@code container}, {@code follow}, {@code tailLines}, {@code
- * sinceSeconds}, {@code sinceTime}, {@code timestamps}, {@code limitBytes}, {@code previous}) and
- * its answers when there is nothing to read. With {@code follow=true} the answer stays open
- * (chunked) and takes each new line, until the container exits, the pod is deleted or the client
- * goes away.
+ * sinceSeconds}, {@code sinceTime}, {@code timestamps}, {@code limitBytes}, {@code previous}: the
+ * container's last terminated run, never followed) and its answers when there is nothing to read.
+ * With {@code follow=true} the answer stays open (chunked) and takes each new line, until the
+ * container exits, the pod is deleted or the client goes away.
  */
 final class PodLogRoute {
 
@@ -73,15 +73,24 @@ final class PodLogRoute {
     }
     Pod pod = KubeJson.read(found.getBody().readUtf8(), Pod.class);
     String container = container(pod, request.getParam("container"));
-    if (bool(request, "previous")) {
-      throw new BadRequest(
-          "previous terminated container \""
-              + container
-              + "\" in pod \""
-              + podName
-              + "\" not found");
-    }
     Selection selection = selection(request);
+    if (bool(request, "previous")) {
+      Optional<List<PodLogs.Line>> lines = logs.previous(namespace, podName, container);
+      if (lines.isEmpty()) {
+        throw new BadRequest(
+            "previous terminated container \""
+                + container
+                + "\" in pod \""
+                + podName
+                + "\" not found");
+      }
+      request
+          .response()
+          .setStatusCode(200)
+          .putHeader("Content-Type", "text/plain")
+          .end(selection.text(lines.get()));
+      return;
+    }
     if (!bool(request, "follow")) {
       Optional<List<PodLogs.Line>> lines = logs.lines(namespace, podName, container);
       if (lines.isEmpty()) {

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,7 @@ public final class EventRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final Map<Key, Recorded> recorded = new HashMap<>();
+  private final Map<Key, Recorded> recorded = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
 
   public EventRecorder(KubernetesClient client, Clock clock) {

@@ -49,6 +49,7 @@ public final class PodLogs {
   }
 
   private final Map<Key, Log> logs = new ConcurrentHashMap<>();
+  private final Map<Key, Log> previous = new ConcurrentHashMap<>();
   private final Clock clock;
 
   public PodLogs(Clock clock) {
@@ -57,8 +58,13 @@ public final class PodLogs {
 
   /** Appends a line to a container's log (starting it), and tells its followers. */
   public void append(String namespace, String pod, String container, String text) {
+    append(namespace, pod, container, clock.instant(), text);
+  }
+
+  /** As {@link #append(String, String, String, String)}, written at {@code time}. */
+  public void append(String namespace, String pod, String container, Instant time, String text) {
     Log log = logs.computeIfAbsent(new Key(namespace, pod, container), k -> new Log());
-    Line line = new Line(clock.instant(), text);
+    Line line = new Line(time, text);
     synchronized (log) {
       log.lines.addLast(line);
       while (log.lines.size() > MAX_LINES) {
@@ -84,8 +90,33 @@ public final class PodLogs {
     followers.forEach(Follower::end);
   }
 
+  /**
+   * The container starts again: its log so far becomes the previous one ({@link #previous}) and a
+   * new, empty log begins; followers of the old one are done.
+   */
+  public void restart(String namespace, String pod, String container) {
+    Key key = new Key(namespace, pod, container);
+    end(namespace, pod, container);
+    Log old = logs.put(key, new Log());
+    if (old != null) {
+      previous.put(key, old);
+    }
+  }
+
+  /** The lines of the container's previous run, or empty when it did not run before. */
+  public Optional<List<Line>> previous(String namespace, String pod, String container) {
+    Log log = previous.get(new Key(namespace, pod, container));
+    if (log == null) {
+      return Optional.empty();
+    }
+    synchronized (log) {
+      return Optional.of(new ArrayList<>(log.lines));
+    }
+  }
+
   /** The pod is gone: its logs go with it and their followers are done. */
   public void podGone(String namespace, String pod) {
+    previous.keySet().removeIf(k -> k.namespace().equals(namespace) && k.pod().equals(pod));
     for (Key key : List.copyOf(logs.keySet())) {
       if (key.namespace().equals(namespace) && key.pod().equals(pod)) {
         Log log = logs.remove(key);

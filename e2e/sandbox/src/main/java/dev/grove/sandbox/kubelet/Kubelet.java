@@ -40,7 +40,7 @@ import java.util.concurrent.Executor;
  * #RUN_SECONDS} s and exit 0; the pod Succeeds. Nothing ever crashes, and no heartbeat lines are
  * written: a log holds only what the sandbox did.
  */
-public final class Kubelet {
+public final class Kubelet implements NodeKubelet {
 
   static final String LOG_MARK = "[grove-sandbox] ";
   static final int BACK_OFF_SECONDS = 2;
@@ -74,7 +74,23 @@ public final class Kubelet {
   }
 
   /** Registers the node, Ready. */
+  @Override
   public void registerNode(Instant now) {
+    registerNode(
+        client,
+        now,
+        "grove-sandbox://1",
+        "Grove sandbox (simulated)",
+        "kubelet is posting ready status (simulated by Grove's sandbox)");
+  }
+
+  /** Registers the node, Ready, with what its runtime and system say of themselves. */
+  static void registerNode(
+      KubernetesClient client,
+      Instant now,
+      String runtimeVersion,
+      String osImage,
+      String readyMessage) {
     if (client.nodes().withName(Node.NAME).get() != null) {
       return;
     }
@@ -103,7 +119,7 @@ public final class Kubelet {
                       .withType("Ready")
                       .withStatus("True")
                       .withReason("KubeletReady")
-                      .withMessage("kubelet is posting ready status (simulated by Grove's sandbox)")
+                      .withMessage(readyMessage)
                       .withLastHeartbeatTime(time)
                       .withLastTransitionTime(time)
                       .endCondition()
@@ -120,10 +136,10 @@ public final class Kubelet {
                       .withNewNodeInfo()
                       .withKubeletVersion(Node.KUBERNETES_VERSION)
                       .withKubeProxyVersion(Node.KUBERNETES_VERSION)
-                      .withContainerRuntimeVersion("grove-sandbox://1")
+                      .withContainerRuntimeVersion(runtimeVersion)
                       .withOperatingSystem("linux")
                       .withArchitecture("amd64")
-                      .withOsImage("Grove sandbox (simulated)")
+                      .withOsImage(osImage)
                       .withKernelVersion(System.getProperty("os.version", ""))
                       .withMachineID("")
                       .withSystemUUID("")
@@ -138,6 +154,7 @@ public final class Kubelet {
    * Whether a container waits for something that comes with time rather than with a change in the
    * cluster: a pull in flight, a back-off to enter or end, a job container's run to finish.
    */
+  @Override
   public boolean waiting() {
     for (PodRuntime rt : pods.values()) {
       for (PodRuntime.Container c : rt.all()) {
@@ -152,6 +169,7 @@ public final class Kubelet {
     return false;
   }
 
+  @Override
   public void reconcile(ClusterState state) {
     Set<String> seen = new HashSet<>();
     for (Pod pod : state.pods()) {
@@ -182,18 +200,20 @@ public final class Kubelet {
       logs.podGone(pod.getMetadata().getNamespace(), pod.getMetadata().getName()); // a namesake's
       rt = new PodRuntime(pod, now, Node.podIp(nextIp++));
       pods.put(pod.getMetadata().getUid(), rt);
-      bind(pod, rt);
+      bind(client, events, pod);
     }
     sync(pod, rt, now);
   }
 
   /** Binds a pod to the node (the scheduler's part) and records it. */
-  private void bind(Pod pod, PodRuntime rt) {
+  static void bind(KubernetesClient client, EventRecorder events, Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
     if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
       client
           .pods()
-          .inNamespace(rt.namespace)
-          .withName(rt.name)
+          .inNamespace(namespace)
+          .withName(name)
           .edit(
               p -> {
                 p.getSpec().setNodeName(Node.NAME);
@@ -205,7 +225,7 @@ public final class Kubelet {
         null,
         EventRecorder.NORMAL,
         "Scheduled",
-        "Successfully assigned " + rt.namespace + "/" + rt.name + " to " + Node.NAME,
+        "Successfully assigned " + namespace + "/" + name + " to " + Node.NAME,
         "default-scheduler");
   }
 
