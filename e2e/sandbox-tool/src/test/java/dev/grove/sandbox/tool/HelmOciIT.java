@@ -60,7 +60,8 @@ class HelmOciIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    JsonNode up = run("up", "--registry-port", String.valueOf(port));
+    // simulated pods: the chart's image is no program a real container could run
+    JsonNode up = run("up", "--registry-port", String.valueOf(port), "--simulated");
     assertThat(up.path("running").asBoolean()).as(up.toString()).isTrue();
     JsonNode state = JSON.readTree(home.resolve("sandbox").resolve("sandbox.json").toFile());
     String registry = state.path("registry").asText();
