@@ -45,6 +45,7 @@ class CodeLiteralsTest {
           "GROVE_SANDBOX_TOKEN",
           "GROVE_SANDBOX_CONTAINERS",
           "GROVE_SANDBOX_RUNTIME",
+          "GROVE_SANDBOX_REGISTRY_PASSWORD",
           "HELM_CONFIG_HOME", // Helm's folders, pointed into GROVE_HOME for its worker
           "HELM_CACHE_HOME",
           "HELM_DATA_HOME",

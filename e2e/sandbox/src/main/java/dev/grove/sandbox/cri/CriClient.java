@@ -85,7 +85,7 @@ public final class CriClient implements AutoCloseable {
     }
 
     public boolean notFound() {
-      return code.equals("NOT_FOUND");
+      return code.equals(io.grpc.Status.Code.NOT_FOUND.name());
     }
   }
 
