@@ -415,6 +415,9 @@ public final class ContainerdNode implements LinuxNode {
             netns_mounts_under_state_dir = true
             enable_selinux = false
             disable_apparmor = true
+            # Without CAP_SYS_RESOURCE (as on these VMs) runc cannot set the pause container's
+            # oom_score_adj of -998: clamp every container's to containerd's own instead.
+            restrict_oom_score_adj = true
             [plugins."io.containerd.grpc.v1.cri".cni]
               bin_dir = "%s"
               conf_dir = "%s"
