@@ -474,7 +474,6 @@ final class ContainerdFixture implements LinuxNode, NodeNetwork {
             + "    stream_server_address = \"127.0.0.1\"\n"
             + "    stream_server_port = \"0\"\n"
             + "    disable_apparmor = true\n"
-            + "    restrict_oom_score_adj = true\n"
             // this machine refuses lowering oom_score_adj (the pause container's -998)
             + "    restrict_oom_score_adj = true\n"
             + "    [plugins.\"io.containerd.grpc.v1.cri\".cni]\n"
