@@ -163,11 +163,19 @@ public final class KubeDeployer {
         }
         var live = applier.get(id);
         if (live == null
-            || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
-            || !(spec.get("selector") instanceof Map<?, ?> selector)) {
+            || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
           continue;
         }
-        workloads.add(new Workloads.Workload(id.kind(), id.name(), labelSelector(selector)));
+        if (spec.get("selector") instanceof Map<?, ?> selector) {
+          workloads.add(new Workloads.Workload(id.kind(), id.name(), labelSelector(selector)));
+        } else if (id.kind().equals("Job")) {
+          // a Job the cluster gave no selector: its controller labels its pods with its name
+          workloads.add(
+              new Workloads.Workload(
+                  id.kind(),
+                  id.name(),
+                  labelSelector(Map.of("matchLabels", Map.of("job-name", id.name())))));
+        }
       }
     }
     return new Workloads.Found(cluster, namespace, version, workloads);

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -115,11 +116,14 @@ public final class RolloutWatcher {
       if (allDone) {
         return;
       }
-      if (cancellation.isCancelled()) {
+      // the action's timeout cancels it as this deadline passes: either way it is a timeout
+      boolean timedOut =
+          System.nanoTime() > deadline || cancellation.reason() == Cancellation.Reason.TIMEOUT;
+      if (cancellation.isCancelled() && !timedOut) {
         throw new ActionException(
             ActionCodes.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
       }
-      if (System.nanoTime() > deadline) {
+      if (timedOut) {
         List<String> pending = new ArrayList<>();
         last.values().stream()
             .filter(p -> !p.done())
@@ -137,6 +141,11 @@ public final class RolloutWatcher {
                             + (p.waiting().isEmpty()
                                 ? ""
                                 : " (" + String.join("; ", p.waiting()) + ")")));
+        for (KubeApplier.ObjectId id : workloads) {
+          if (!last.get(id).done()) {
+            pending.addAll(notReady(lastPods.getOrDefault(id, List.of())));
+          }
+        }
         throw new ActionException(
             ROLLOUT_TIMEOUT,
             "The rollout did not finish within "
@@ -477,6 +486,7 @@ public final class RolloutWatcher {
     try {
       pods = client.pods().inNamespace(id.namespace()).withLabels(labels).list().getItems();
       pods = pods.stream().filter(currentPods(id, workload, status, labels)).toList();
+      lastPods.put(id, pods);
     } catch (KubernetesClientException e) {
       throw KubeClients.failure(target, "list the pods of " + id, e);
     }
@@ -568,7 +578,107 @@ public final class RolloutWatcher {
                   + ", or fix the reference.";
           default -> "Look at the pod's events (`kubectl describe pod " + podName + "`).";
         };
+    if (reason.equals("CrashLoopBackOff")) {
+      head += lastRun(pod, container);
+    }
     return new ActionException(ROLLOUT_FAILED, head, fix);
+  }
+
+  /** The current pods of each workload at the last look (for what a timeout reports). */
+  private final Map<KubeApplier.ObjectId, List<Pod>> lastPods = new ConcurrentHashMap<>();
+
+  /**
+   * The containers that run but are not ready, each with its readiness probe and the pod's last
+   * event (a failed probe's {@code Unhealthy} says why): what keeps a rollout waiting to its end.
+   */
+  private List<String> notReady(List<Pod> pods) {
+    List<String> found = new ArrayList<>();
+    for (Pod pod : pods) {
+      if (pod.getStatus() == null) {
+        continue;
+      }
+      for (ContainerStatus container : safe(pod.getStatus().getContainerStatuses())) {
+        boolean running = container.getState() != null && container.getState().getRunning() != null;
+        if (!running || Boolean.TRUE.equals(container.getReady())) {
+          continue;
+        }
+        String probe =
+            pod.getSpec().getContainers().stream()
+                .filter(
+                    c -> c.getName().equals(container.getName()) && c.getReadinessProbe() != null)
+                .map(c -> describe(c.getReadinessProbe()))
+                .findFirst()
+                .orElse("no readiness probe");
+        String event = lastEvent(pod);
+        found.add(
+            "container "
+                + container.getName()
+                + " of pod "
+                + pod.getMetadata().getName()
+                + " runs but is not ready (readiness probe: "
+                + probe
+                + ")"
+                + (event == null || event.isBlank() ? "" : "; last event: " + event.strip()));
+      }
+    }
+    return found;
+  }
+
+  private static String describe(io.fabric8.kubernetes.api.model.Probe probe) {
+    if (probe.getHttpGet() != null) {
+      var get = probe.getHttpGet();
+      return "httpGet "
+          + (get.getPath() == null ? "/" : get.getPath())
+          + " on port "
+          + (get.getPort() == null ? "?" : get.getPort().getValue());
+    }
+    if (probe.getTcpSocket() != null) {
+      return "tcpSocket on port "
+          + (probe.getTcpSocket().getPort() == null
+              ? "?"
+              : probe.getTcpSocket().getPort().getValue());
+    }
+    if (probe.getExec() != null) {
+      return "exec " + String.join(" ", safe(probe.getExec().getCommand()));
+    }
+    return "grpc";
+  }
+
+  /** How many of a crashed container's last log lines a failure shows. */
+  private static final int CRASH_LOG_LINES = 10;
+
+  /**
+   * How a crashed container's last run ended: its exit code, termination message and last log lines
+   * (what {@code kubectl logs --previous} shows), or nothing when the cluster has none of them.
+   */
+  private String lastRun(Pod pod, ContainerStatus container) {
+    StringBuilder text = new StringBuilder();
+    if (container.getLastState() != null && container.getLastState().getTerminated() != null) {
+      var terminated = container.getLastState().getTerminated();
+      text.append("; it exited with code ").append(terminated.getExitCode());
+      if (terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
+        text.append(" (").append(terminated.getMessage().strip()).append(")");
+      }
+    }
+    String log;
+    try {
+      log =
+          client
+              .pods()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(pod.getMetadata().getName())
+              .inContainer(container.getName())
+              .terminated()
+              .tailingLines(CRASH_LOG_LINES)
+              .getLog();
+    } catch (KubernetesClientException e) {
+      log = null; // the log is a courtesy: the failure itself is already known
+    }
+    if (log != null && !log.isBlank()) {
+      text.append("; its last log lines:");
+      log.lines().forEach(line -> text.append("\n  | ").append(line));
+    }
+    return text.toString();
   }
 
   /** Which registry, which pull secrets the pod had (and its service account's), which exist. */

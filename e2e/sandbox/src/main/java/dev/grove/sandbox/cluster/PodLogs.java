@@ -103,9 +103,22 @@ public final class PodLogs {
     }
   }
 
-  /** The lines of the container's previous run, or empty when it did not run before. */
+  /**
+   * The lines of the container's last ended run, as a kubelet serves {@code --previous} (the run
+   * its {@code lastState.terminated} names): the current log once the container has exited (and
+   * waits in back-off), else the run before the current one; empty when no run ended.
+   */
   public Optional<List<Line>> previous(String namespace, String pod, String container) {
-    Log log = previous.get(new Key(namespace, pod, container));
+    Key key = new Key(namespace, pod, container);
+    Log current = logs.get(key);
+    if (current != null) {
+      synchronized (current) {
+        if (current.ended) {
+          return Optional.of(new ArrayList<>(current.lines));
+        }
+      }
+    }
+    Log log = previous.get(key);
     if (log == null) {
       return Optional.empty();
     }

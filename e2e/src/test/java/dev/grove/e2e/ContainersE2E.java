@@ -1,0 +1,273 @@
+package dev.grove.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.actions.kube.GroveLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sandbox with real containers (containerd under the sandbox's kubelet): the shop serves its
+ * page through {@code kubectl port-forward}, its logs are the server's own, {@code kubectl exec}
+ * runs in a container, and the failures users meet (a crash loop, a probe that never passes, a pull
+ * without its secret) are reported as they happen. Skipped, saying why, where the sandbox cannot
+ * run containerd (not root, containerd or runc missing): {@code sandbox status} names it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainersE2E {
+  private static final Path SHOP = Path.of("../examples/shop").toAbsolutePath().normalize();
+  private static final Path REAL_PODS =
+      Path.of("src/test/resources/projects/real-pods").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  private static GroveProcess grove;
+  private static KubernetesClient cluster;
+  private static int registryPort;
+  private static String skipped;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    grove =
+        new GroveProcess(Files.createDirectories(dir.resolve("grove-home")), dir)
+            .realContainers()
+            .timeout(Duration.ofSeconds(180));
+    registryPort = GroveProcess.freePort();
+    cluster = grove.sandboxUp(registryPort);
+    JsonNode status = JSON.readTree(grove.run("sandbox", "status", "--output", "json").out());
+    if (!status.path("runtime").asText().equals("containerd")) {
+      skipped =
+          "the sandbox runs simulated pods here ("
+              + status.path("runtimeReason").asText(status.toString())
+              + "): the real-container scenarios need root, containerd, runc and the CNI plugins";
+    }
+  }
+
+  @BeforeEach
+  void containerdRuns() {
+    Assumptions.assumeTrue(skipped == null, skipped);
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (grove != null) {
+      grove.stopDaemon();
+      GroveProcess.Result down = grove.run("sandbox", "down");
+      assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+      Process netns = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+      assertThat(netns.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      String namespaces = new String(netns.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(namespaces).as("the node's network namespace is gone").doesNotContain("grove-");
+    }
+  }
+
+  private static GroveProcess.Result grove(Path project, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--root", project.toString(), "--var", "registryPort=" + registryPort));
+    return grove.run(all.toArray(String[]::new));
+  }
+
+  private static String kubeconfig() {
+    return dir.resolve("grove-home/sandbox/kubeconfig").toString();
+  }
+
+  /** kubectl against the sandbox, bounded; its output (stdout and stderr). */
+  private static GroveProcess.Result kubectl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "kubectl", ".txt");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+    }
+    return new GroveProcess.Result(process.exitValue(), Files.readString(out), "");
+  }
+
+  @Test
+  @Order(1)
+  void theShopServesItsPageThroughPortForwardAndLogsTheRealRequest() throws Exception {
+    Path shop = GroveProcess.copyTree(SHOP, dir.resolve("shop"));
+    GroveProcess.Result deploy = grove(shop, "deploy");
+    assertThat(deploy.exitCode()).as(deploy.out() + deploy.err()).isZero();
+
+    int local = GroveProcess.freePort();
+    Path forwardLog = dir.resolve("port-forward.txt");
+    Process forward =
+        new ProcessBuilder(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig(),
+                "-n",
+                "shop-dev",
+                "port-forward",
+                "--address",
+                "127.0.0.1",
+                "svc/web",
+                local + ":80")
+            .redirectErrorStream(true)
+            .redirectOutput(forwardLog.toFile())
+            .start();
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> page = get(http, "http://127.0.0.1:" + local + "/", forwardLog);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("Welcome to the shop");
+
+      // The page's items come from the backend, through its Service's name inside the cluster.
+      HttpResponse<String> items =
+          get(http, "http://127.0.0.1:" + local + "/cgi-bin/items", forwardLog);
+      assertThat(items.statusCode()).isEqualTo(200);
+      assertThat(items.body()).contains("\"apples\"").contains("\"servedBy\": \"backend-");
+    } finally {
+      forward.destroy();
+      if (!forward.waitFor(10, TimeUnit.SECONDS)) {
+        forward.destroyForcibly();
+      }
+    }
+
+    // busybox httpd -vv logs each request: the page fetched above is in `grove logs`.
+    GroveProcess.Result logs = grove(shop, "logs", "web");
+    assertThat(logs.exitCode()).as(logs.out() + logs.err()).isZero();
+    assertThat(logs.out()).contains("deploy.web").contains("url:/").contains("url:/cgi-bin/items");
+
+    GroveProcess.Result ls =
+        kubectl("-n", "shop-dev", "exec", "deploy/web", "--", "ls", "/srv/web");
+    assertThat(ls.exitCode()).as(ls.out()).isZero();
+    assertThat(ls.out()).contains("index.html").contains("cgi-bin");
+  }
+
+  /** GET through the port-forward, retried while kubectl is still starting to listen. */
+  private static HttpResponse<String> get(HttpClient http, String url, Path forwardLog)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        return http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "GET " + url + " failed: " + e + "; kubectl said: " + Files.readString(forwardLog),
+              e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aCrashingContainerFailsTheDeployFastWithItsLastLogLines() throws Exception {
+    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("crash"));
+    long start = System.nanoTime();
+    GroveProcess.Result deploy = grove(project, "deploy", "crash");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000;
+    String output = deploy.out() + deploy.err();
+    assertThat(deploy.exitCode()).as(output).isEqualTo(1);
+    assertThat(seconds).as("failed fast, not after the 300 s timeout: " + output).isLessThan(90);
+    assertThat(output)
+        .contains("deploy.crash")
+        .contains("CrashLoopBackOff")
+        .contains("it exited with code 1; its last log lines:")
+        .contains("| fatal: /etc/app/config.yml: no such file");
+    Pod pod =
+        cluster
+            .pods()
+            .inNamespace("real-pods-dev")
+            .withLabel(GroveLabels.NAME, "crash")
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getLastState().getTerminated())
+        .isNotNull()
+        .satisfies(terminated -> assertThat(terminated.getExitCode()).isEqualTo(1));
+  }
+
+  @Test
+  @Order(3)
+  void aJobRunsToCompletion() throws Exception {
+    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("job"));
+    GroveProcess.Result deploy = grove(project, "deploy", "migrate");
+    assertThat(deploy.exitCode()).as(deploy.out() + deploy.err()).isZero();
+    Job job = cluster.batch().v1().jobs().inNamespace("real-pods-dev").withName("migrate").get();
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    GroveProcess.Result logs = grove(project, "logs", "migrate");
+    assertThat(logs.out()).as(logs.out() + logs.err()).contains("migrated 3 tables");
+  }
+
+  @Test
+  @Order(4)
+  void aPullWithoutTheSecretFailsWithContainerdsErrorAndTheDiagnosis() throws Exception {
+    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("no-secret"));
+    long start = System.nanoTime();
+    GroveProcess.Result deploy = grove(project, "deploy", "no-secret");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000;
+    String output = deploy.out() + deploy.err();
+    assertThat(deploy.exitCode()).as(output).isEqualTo(1);
+    assertThat(seconds).as("failed fast: " + output).isLessThan(90);
+    assertThat(output)
+        .contains("deploy.no-secret")
+        .containsAnyOf("ErrImagePull", "ImagePullBackOff")
+        .contains("127.0.0.1:" + registryPort + "/grove/busybox:1.35")
+        // containerd's own words for the registry's 401
+        .containsIgnoringCase("unauthorized")
+        .contains("imagePullSecrets: none");
+  }
+
+  @Test
+  @Order(5)
+  void aReadinessProbeThatNeverPassesHoldsTheRolloutUntilTheTimeoutNamesIt() throws Exception {
+    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("unready"));
+    long start = System.nanoTime();
+    GroveProcess.Result deploy = grove(project, "deploy", "unready");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000;
+    String output = deploy.out() + deploy.err();
+    assertThat(deploy.exitCode()).as(output).isEqualTo(1);
+    assertThat(seconds).as("held until the 20 s timeout: " + output).isBetween(18L, 90L);
+    assertThat(output)
+        .contains("deploy.unready")
+        .contains("did not finish within 20 s")
+        .contains("runs but is not ready (readiness probe: httpGet /healthz on port 8080)")
+        .contains("Readiness probe failed: HTTP probe failed with statuscode: 404");
+    Pod pod =
+        cluster
+            .pods()
+            .inNamespace("real-pods-dev")
+            .withLabel(GroveLabels.NAME, "unready")
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getReady()).isFalse();
+  }
+}
