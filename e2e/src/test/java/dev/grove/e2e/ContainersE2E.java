@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.actions.kube.GroveLabels;
+import dev.grove.sandbox.node.ContainerdNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,10 +84,15 @@ class ContainersE2E {
       grove.stopDaemon();
       GroveProcess.Result down = grove.run("sandbox", "down");
       assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
-      Process netns = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-      assertThat(netns.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      String namespaces = new String(netns.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(namespaces).as("the node's network namespace is gone").doesNotContain("grove-");
+      Path node = dir.resolve("grove-home/sandbox/node").toAbsolutePath();
+      assertThat(Path.of("/var/run/netns", ContainerdNode.namespaceOf(node)))
+          .as("the node's network namespace is gone")
+          .doesNotExist();
+      assertThat(
+              ProcessHandle.allProcesses()
+                  .filter(p -> p.info().commandLine().orElse("").contains(node.toString())))
+          .as("containerd and its shims are gone")
+          .isEmpty();
     }
   }
 
@@ -163,6 +171,47 @@ class ContainersE2E {
         kubectl("-n", "shop-dev", "exec", "deploy/web", "--", "ls", "/srv/web");
     assertThat(ls.exitCode()).as(ls.out()).isZero();
     assertThat(ls.out()).contains("index.html").contains("cgi-bin");
+
+    // fabric8's exec() and portForward() (what Grove's own exec and forwards build on)
+    String web =
+        cluster
+            .pods()
+            .inNamespace("shop-dev")
+            .withLabel(GroveLabels.NAME, "web")
+            .list()
+            .getItems()
+            .get(0)
+            .getMetadata()
+            .getName();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (ExecWatch exec =
+        cluster
+            .pods()
+            .inNamespace("shop-dev")
+            .withName(web)
+            .writingOutput(out)
+            .exec("cat", "/srv/web/index.html")) {
+      assertThat(exec.exitCode().get(30, TimeUnit.SECONDS)).isZero();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!out.toString(StandardCharsets.UTF_8).contains("</script>")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Welcome to the shop");
+    try (LocalPortForward tunnel =
+        cluster.pods().inNamespace("shop-dev").withName(web).portForward(3000)) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + tunnel.getLocalPort() + "/index.html"))
+                  .timeout(Duration.ofSeconds(15))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("Welcome to the shop");
+    }
   }
 
   /** GET through the port-forward, retried while kubectl is still starting to listen. */
