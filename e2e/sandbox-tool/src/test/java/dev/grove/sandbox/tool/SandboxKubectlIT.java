@@ -146,6 +146,11 @@ class SandboxKubectlIT {
           .contains("deployment.apps/web serverside-applied");
       assertThat(kubectl(kubeconfig, "get", "nodes", "-o", "name"))
           .contains("node/grove-sandbox-node");
+      // kubectl's create commands send protobuf bodies
+      assertThat(kubectl(kubeconfig, "create", "namespace", "bench"))
+          .contains("namespace/bench created");
+      assertThat(kubectl(kubeconfig, "create", "configmap", "settings", "-n", "bench"))
+          .contains("configmap/settings created");
     }
   }
 

@@ -18,10 +18,10 @@ import java.util.Set;
  * Reads the protobuf request bodies client-go's typed clients send ({@code Content-Type:
  * application/vnd.kubernetes.protobuf}; Helm's release storage is one, and it does not retry in
  * JSON after a 415) into the JSON maps the API stores: the {@code k8s\0} envelope, its {@code
- * runtime.Unknown}, and inside it a {@code v1 Secret}, {@code v1 ConfigMap} or {@code
- * DeleteOptions}. Field numbers are those of {@code k8s.io/api/core/v1/generated.proto} and {@code
- * k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto}; unknown fields are skipped, as a proto2
- * reader does. Other kinds are refused with 415, saying to send JSON.
+ * runtime.Unknown}, and inside it a {@code v1 Secret}, {@code v1 ConfigMap}, {@code v1 Namespace}
+ * or {@code DeleteOptions}. Field numbers are those of {@code k8s.io/api/core/v1/generated.proto}
+ * and {@code k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto}; unknown fields are skipped, as
+ * a proto2 reader does. Other kinds are refused with 415, saying to send JSON.
  */
 final class ProtobufBody {
 
@@ -30,7 +30,7 @@ final class ProtobufBody {
   private static final byte[] MAGIC = {'k', '8', 's', 0};
 
   /** The kinds whose protobuf form this API reads. */
-  static final Set<String> KINDS = Set.of("Secret", "ConfigMap", "DeleteOptions");
+  static final Set<String> KINDS = Set.of("Secret", "ConfigMap", "Namespace", "DeleteOptions");
 
   private ProtobufBody() {}
 
@@ -105,6 +105,7 @@ final class ProtobufBody {
       switch (kind) {
         case "Secret" -> secret(r, object);
         case "ConfigMap" -> configMap(r, object);
+        case "Namespace" -> namespace(r, object);
         case "DeleteOptions" -> deleteOptions(r, object);
         default ->
             throw new UnreadableBody(
@@ -156,6 +157,30 @@ final class ProtobufBody {
     }
     putMap(configMap, "data", data);
     putMap(configMap, "binaryData", binaryData);
+  }
+
+  /** {@code kubectl create namespace}: metadata and the spec's finalizers (status is the API's). */
+  private static void namespace(Reader r, Map<String, Object> namespace) throws Malformed {
+    while (r.more()) {
+      switch (r.field()) {
+        case 1 -> namespace.put("metadata", objectMeta(r.message()));
+        case 2 -> {
+          Reader spec = r.message();
+          List<Object> finalizers = new ArrayList<>();
+          while (spec.more()) {
+            if (spec.field() == 1) {
+              finalizers.add(spec.string());
+            } else {
+              spec.skip();
+            }
+          }
+          if (!finalizers.isEmpty()) {
+            namespace.put("spec", Map.of("finalizers", finalizers));
+          }
+        }
+        default -> r.skip();
+      }
+    }
   }
 
   private static void deleteOptions(Reader r, Map<String, Object> options) throws Malformed {

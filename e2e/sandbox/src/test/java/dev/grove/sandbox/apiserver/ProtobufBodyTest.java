@@ -136,6 +136,23 @@ class ProtobufBodyTest {
   }
 
   @Test
+  void a_namespace_as_kubectl_create_namespace_sends_it_reads_as_json() throws Exception {
+    byte[] namespace =
+        new Proto()
+            .message(1, new Proto().string(1, "bench"))
+            .message(2, new Proto().string(1, "kubernetes"))
+            .message(3, new Proto().string(1, "Active"))
+            .bytes();
+
+    Map<String, Object> read = ProtobufBody.read(envelope("v1", "Namespace", namespace));
+
+    assertThat(read).containsEntry("apiVersion", "v1").containsEntry("kind", "Namespace");
+    assertThat(Json.at(read, "metadata", "name")).isEqualTo("bench");
+    assertThat(Json.at(read, "spec", "finalizers")).isEqualTo(java.util.List.of("kubernetes"));
+    assertThat(read).doesNotContainKey("status");
+  }
+
+  @Test
   void a_kind_it_does_not_read_is_415_saying_to_send_json() {
     byte[] pod = new Proto().message(1, new Proto().string(1, "web")).bytes();
 
