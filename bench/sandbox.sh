@@ -28,10 +28,16 @@ rss_of() { # pids... → total RSS in MiB
   done
   echo $((total / 1024))
 }
-ready_in() { # deployment name → seconds until its pods are Ready
-  local start; start=$(now)
-  kubectl --kubeconfig "$GROVE_HOME/sandbox/kubeconfig" -n bench rollout status "deploy/$1" --timeout=120s >/dev/null
-  since "$start"
+ready_in() { # deployment name, start time → seconds from then until its pod is Ready
+  local ready=""
+  for _ in $(seq 1200); do
+    ready=$(kubectl --kubeconfig "$GROVE_HOME/sandbox/kubeconfig" -n bench get pods -l "app=$1" \
+      -o 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    [[ $ready == True ]] && break
+    sleep 0.1
+  done
+  [[ $ready == True ]] || { echo "the pod of $1 was not Ready within 2 minutes" >&2; exit 1; }
+  since "$2"
 }
 pod_yaml() { # name → a Deployment of busybox httpd from the sandbox registry
   cat <<EOF
@@ -66,8 +72,8 @@ for i in $(seq "$n"); do
     | python3 -c 'import json,sys; s=json.load(sys.stdin); m=s["metadata"]; s["metadata"]={"name":m["name"],"namespace":"bench"}; print(json.dumps(s))' \
     | k apply -f - >/dev/null
   # the shop's images were pulled, busybox itself was not (the shop's layers differ by name)
-  pod_yaml first | k apply -f - >/dev/null; first=$(ready_in first)
-  pod_yaml second | k apply -f - >/dev/null; second=$(ready_in second)
+  start=$(now); pod_yaml first | k apply -f - >/dev/null; first=$(ready_in first "$start")
+  start=$(now); pod_yaml second | k apply -f - >/dev/null; second=$(ready_in second "$start")
   printf '%-4s %10s %14s %16s %16s\n' "$i" "$up" "$shop" "$first" "$second"
 done
 
