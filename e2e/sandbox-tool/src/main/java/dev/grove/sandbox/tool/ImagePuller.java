@@ -6,12 +6,10 @@ import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.sandbox.image.ImagePulls;
 import dev.grove.sandbox.image.ImageReference;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import dev.grove.sandbox.image.PullCredentials;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,8 +79,11 @@ final class ImagePuller implements ImagePulls {
           List.of());
     }
     List<String> missing = new ArrayList<>();
-    List<Secret> secrets = secrets(client, pod, missing);
-    List<RegistryAuth> keyring = PullSecrets.forHost(secrets, image.host());
+    List<Secret> secrets = PullCredentials.secrets(client, pod, missing);
+    List<RegistryAuth> keyring =
+        PullCredentials.forHost(secrets, image.host()).stream()
+            .map(c -> new RegistryAuth(c.user(), c.password(), c.source()))
+            .toList();
     List<Optional<RegistryAuth>> attempts = new ArrayList<>();
     keyring.forEach(auth -> attempts.add(Optional.of(auth)));
     if (attempts.isEmpty()) {
@@ -147,42 +148,6 @@ final class ImagePuller implements ImagePulls {
     int colon = at < 0 ? -1 : message.indexOf(": ", at);
     int end = message.lastIndexOf("; credentials: ");
     return colon > 0 && end > colon ? message.substring(colon + 2, end) : message;
-  }
-
-  /** The pod's pull secrets, or its service account's; names that do not exist go to missing. */
-  private static List<Secret> secrets(KubernetesClient client, Pod pod, List<String> missing) {
-    String namespace = pod.getMetadata().getNamespace();
-    List<LocalObjectReference> refs = pod.getSpec().getImagePullSecrets();
-    if (refs == null || refs.isEmpty()) {
-      String account =
-          pod.getSpec().getServiceAccountName() == null
-              ? "default"
-              : pod.getSpec().getServiceAccountName();
-      try {
-        ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(account).get();
-        refs = sa == null ? List.of() : sa.getImagePullSecrets();
-      } catch (KubernetesClientException e) {
-        refs = List.of();
-      }
-    }
-    List<Secret> secrets = new ArrayList<>();
-    for (LocalObjectReference ref : refs == null ? List.<LocalObjectReference>of() : refs) {
-      if (ref.getName() == null || ref.getName().isEmpty()) {
-        continue;
-      }
-      Secret secret;
-      try {
-        secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-      } catch (KubernetesClientException e) {
-        secret = null;
-      }
-      if (secret == null) {
-        missing.add(ref.getName());
-      } else {
-        secrets.add(secret);
-      }
-    }
-    return secrets;
   }
 
   private static Result failure(String message, long start, List<String> missing) {

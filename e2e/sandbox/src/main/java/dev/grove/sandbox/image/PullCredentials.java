@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The kubelet's keyring for a pod, as the sandbox tool's ImagePuller builds it for the simulated
- * node, here for the node that pulls through CRI: the pod's {@code imagePullSecrets} or, when it
+ * The kubelet's keyring for a pod, for both nodes: the simulated one (the sandbox tool's
+ * ImagePuller) and the one that pulls through CRI: the pod's {@code imagePullSecrets} or, when it
  * has none, its service account's; of those, Secrets of type {@code kubernetes.io/dockerconfigjson}
  * and {@code kubernetes.io/dockercfg}, each entry for the image's registry host giving {@code auth}
  * (base64 {@code user:password}) or {@code username} and {@code password}. Hosts match whatever

@@ -1,8 +1,7 @@
-package dev.grove.sandbox.tool;
+package dev.grove.sandbox.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grove.actions.registry.RegistryAuth;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PullSecretsTest {
+class PullCredentialsTest {
 
   @Test
   void a_dockerconfigjson_auth_entry_gives_user_and_password_for_its_host() {
@@ -21,13 +20,14 @@ class PullSecretsTest {
             ".dockerconfigjson",
             "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + b64("grove:pa:ss") + "\"}}}");
 
-    List<RegistryAuth> found = PullSecrets.forHost(List.of(secret), "127.0.0.1:5000");
+    List<PullCredentials.Credential> found =
+        PullCredentials.forHost(List.of(secret), "127.0.0.1:5000");
 
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).username()).isEqualTo("grove");
+    assertThat(found.get(0).user()).isEqualTo("grove");
     assertThat(found.get(0).password()).isEqualTo("pa:ss");
     assertThat(found.get(0).source()).isEqualTo("Secret shop/regcred");
-    assertThat(PullSecrets.forHost(List.of(secret), "127.0.0.1:5001")).isEmpty();
+    assertThat(PullCredentials.forHost(List.of(secret), "127.0.0.1:5001")).isEmpty();
   }
 
   @Test
@@ -42,11 +42,11 @@ class PullSecretsTest {
                 + b64("l:q")
                 + "\"}}}");
 
-    assertThat(PullSecrets.forHost(List.of(secret), "docker.io"))
-        .extracting(RegistryAuth::username)
+    assertThat(PullCredentials.forHost(List.of(secret), "docker.io"))
+        .extracting(PullCredentials.Credential::user)
         .containsExactly("u");
-    assertThat(PullSecrets.forHost(List.of(secret), "localhost:5000"))
-        .extracting(RegistryAuth::password)
+    assertThat(PullCredentials.forHost(List.of(secret), "localhost:5000"))
+        .extracting(PullCredentials.Credential::password)
         .containsExactly("q");
   }
 
@@ -61,8 +61,8 @@ class PullSecretsTest {
     Secret opaque = secret("opaque", "Opaque", ".dockerconfigjson", "{\"auths\":{}}");
     Secret broken = secret("broken", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", "{");
 
-    assertThat(PullSecrets.forHost(List.of(opaque, broken, legacy), "127.0.0.1:5000"))
-        .extracting(RegistryAuth::username)
+    assertThat(PullCredentials.forHost(List.of(opaque, broken, legacy), "127.0.0.1:5000"))
+        .extracting(PullCredentials.Credential::user)
         .containsExactly("a");
   }
 
