@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -522,6 +523,21 @@ public final class RolloutWatcher {
         if (reason != null && FATAL_WAITING.contains(reason)) {
           throw fatal(id, workload, pod, container, reason, message);
         }
+        Optional<Event> sandbox =
+            "ContainerCreating".equals(reason) ? sandboxFailure(pod) : Optional.empty();
+        if (sandbox.isPresent()) {
+          throw new ActionException(
+              ROLLOUT_FAILED,
+              id
+                  + ": the node cannot create pod "
+                  + pod.getMetadata().getName()
+                  + " (FailedCreatePodSandBox, "
+                  + sandbox.get().getCount()
+                  + " times): "
+                  + sandbox.get().getMessage(),
+              "The node's container runtime or network fails, not the app: look at the node (its"
+                  + " runtime's log; for the sandbox, $GROVE_HOME/sandbox/node/containerd.log).");
+        }
         if (reason != null) {
           waiting.add(pod.getMetadata().getName() + ": " + reason);
         }
@@ -642,6 +658,32 @@ public final class RolloutWatcher {
       return "exec " + String.join(" ", safe(probe.getExec().getCommand()));
     }
     return "grpc";
+  }
+
+  /** How often a pod's sandbox must have failed to be created before the rollout gives up. */
+  private static final int SANDBOX_FAILURES = 3;
+
+  /**
+   * The pod's {@code FailedCreatePodSandBox} event once it has repeated {@value #SANDBOX_FAILURES}
+   * times: the kubelet retries for ever, so the rollout would wait its whole timeout on a node that
+   * cannot run the pod (a first failure can be passing, as a CNI starting).
+   */
+  private Optional<Event> sandboxFailure(Pod pod) {
+    try {
+      return client
+          .v1()
+          .events()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withField("involvedObject.name", pod.getMetadata().getName())
+          .list()
+          .getItems()
+          .stream()
+          .filter(e -> "FailedCreatePodSandBox".equals(e.getReason()))
+          .filter(e -> e.getCount() != null && e.getCount() >= SANDBOX_FAILURES)
+          .findFirst();
+    } catch (KubernetesClientException e) {
+      return Optional.empty();
+    }
   }
 
   /** How many of a crashed container's last log lines a failure shows. */

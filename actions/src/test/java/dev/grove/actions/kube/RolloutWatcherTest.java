@@ -135,6 +135,45 @@ class RolloutWatcherTest {
   }
 
   @Test
+  void aPodWhoseSandboxKeepsFailingToBeCreatedFailsTheRolloutWithTheNodesError() throws Exception {
+    String ns = namespace();
+    createDeployment(ns, template(REGISTRY_IMAGE, "regcred"));
+    Pod pod = controller.createPod(ns, "web");
+    String name = pod.getMetadata().getName();
+    String error =
+        "failed to create containerd task: OCI runtime create failed: runc create failed";
+    io.fabric8.kubernetes.api.model.Event event =
+        new io.fabric8.kubernetes.api.model.EventBuilder()
+            .withNewMetadata()
+            .withName(name + ".sandbox")
+            .withNamespace(ns)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("Pod")
+            .withName(name)
+            .withNamespace(ns)
+            .endInvolvedObject()
+            .withReason("FailedCreatePodSandBox")
+            .withType("Warning")
+            .withMessage("Failed to create pod sandbox: " + error)
+            .withCount(2)
+            .build();
+    client.v1().events().inNamespace(ns).resource(event).create();
+    assertThat(watcher.progress(id(ns, "Deployment")).done())
+        .as("two failures can be passing (a CNI starting)")
+        .isFalse();
+
+    event.setCount(3);
+    client.v1().events().inNamespace(ns).resource(event).update();
+    assertThatThrownBy(() -> watcher.progress(id(ns, "Deployment")))
+        .isInstanceOfSatisfying(
+            ActionException.class, e -> assertThat(e.code()).isEqualTo(ActionCodes.ROLLOUT_FAILED))
+        .hasMessageContaining("the node cannot create pod " + name)
+        .hasMessageContaining("3 times")
+        .hasMessageContaining(error);
+  }
+
+  @Test
   void aDeploymentPastItsProgressDeadlineFailsAsKubectlRolloutStatusDoes() throws Exception {
     String ns = namespace();
     createDeployment(ns, template("127.0.0.1:5000/shop/web:v-1", "regcred"));

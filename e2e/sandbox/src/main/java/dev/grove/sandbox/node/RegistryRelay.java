@@ -2,7 +2,6 @@ package dev.grove.sandbox.node;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -113,16 +112,8 @@ final class RegistryRelay implements AutoCloseable {
     Thread thread =
         new Thread(
             () -> {
-              ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
               try {
-                while (from.read(buffer) >= 0) {
-                  buffer.flip();
-                  while (buffer.hasRemaining()) {
-                    to.write(buffer);
-                  }
-                  buffer.clear();
-                }
-                to.shutdownOutput();
+                ChannelCopy.copy(from, to, 64 * 1024);
               } catch (IOException e) {
                 // a side reset or the relay closed: end both directions
                 closeQuietly(from);

@@ -1,12 +1,12 @@
 package dev.grove.sandbox.service;
 
 import dev.grove.sandbox.cluster.ClusterState;
+import dev.grove.sandbox.node.ChannelCopy;
 import dev.grove.sandbox.node.NodeNetwork;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -271,16 +271,8 @@ public final class ServiceProxy implements AutoCloseable {
      * Bytes from {@code from} to {@code to}; at the end, half-closes {@code to} (or closes both).
      */
     private void copy(SocketChannel from, SocketChannel to) {
-      ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
       try {
-        while (from.read(buffer) >= 0) {
-          buffer.flip();
-          while (buffer.hasRemaining()) {
-            to.write(buffer);
-          }
-          buffer.clear();
-        }
-        to.shutdownOutput();
+        ChannelCopy.copy(from, to, 16 * 1024);
         if (!from.isOpen() || from.socket().isOutputShutdown()) {
           finish(from, to);
         }

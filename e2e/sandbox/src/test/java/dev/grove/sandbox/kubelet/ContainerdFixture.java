@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -288,16 +287,8 @@ final class ContainerdFixture implements LinuxNode, NodeNetwork {
     Thread t =
         new Thread(
             () -> {
-              ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
               try {
-                while (from.read(buffer) >= 0) {
-                  buffer.flip();
-                  while (buffer.hasRemaining()) {
-                    to.write(buffer);
-                  }
-                  buffer.clear();
-                }
-                to.shutdownOutput();
+                dev.grove.sandbox.node.ChannelCopy.copy(from, to, 64 * 1024);
               } catch (IOException e) {
                 // one side went away
               }
