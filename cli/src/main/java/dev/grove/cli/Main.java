@@ -59,6 +59,8 @@ public final class Main {
     commands.put("graph", () -> new GraphCommand(app));
     commands.put("build", () -> new RunCommand.Build(app));
     commands.put("deploy", () -> new RunCommand.Deploy(app));
+    commands.put("test", () -> new RunCommand.Test(app));
+    commands.put("run", () -> new RunCommand.RunActions(app));
     commands.put("status", () -> new RunCommand.Status(app));
     commands.put("publish", () -> new RunCommand.Publish(app));
     commands.put("runs", () -> new RunsCommand(app));

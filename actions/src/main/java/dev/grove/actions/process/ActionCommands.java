@@ -83,7 +83,7 @@ public final class ActionCommands {
     return new ActionHandler.Outputs(Map.of("log", "", "stdout", "", "stderr", ""));
   }
 
-  static ActionException failed(
+  public static ActionException failed(
       ActionContext ctx, ShellCommand command, ProcessRunner.Result result) {
     List<String> last = lastLines(result.stderr().isBlank() ? result.stdout() : result.stderr());
     StringBuilder message =

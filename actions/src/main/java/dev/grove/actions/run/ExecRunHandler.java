@@ -2,11 +2,22 @@ package dev.grove.actions.run;
 
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
+import dev.grove.actions.spi.LogSink;
+import dev.grove.api.action.ActionKind;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
-/** Runs {@code Run/exec} and {@code Test/exec}: never ready, so the command runs every time. */
+/**
+ * Runs {@code Run/exec} and {@code Test/exec}. A Test whose version passed before is ready (its
+ * result is kept in the project's {@code .grove/results}); a Run is ready when its {@code
+ * statusCommand} exits 0, and otherwise runs every time, as in Garden.
+ */
 public final class ExecRunHandler implements ActionHandler {
   private final ActionCommands commands;
 
@@ -14,16 +25,56 @@ public final class ExecRunHandler implements ActionHandler {
     this.commands = new ActionCommands(runner);
   }
 
+  private static ExecRunSpec spec(ActionContext ctx) throws ActionException {
+    return ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
+  }
+
   @Override
   public Status status(ActionContext ctx) throws ActionException {
-    ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
-    return Status.notReady("not-ready");
+    ExecRunSpec spec = spec(ctx);
+    if (ctx.ref().kind() == ActionKind.TEST) {
+      Optional<LocalResults.Result> last = LocalResults.read(ctx);
+      if (last.isPresent() && last.get().passed() && last.get().version().equals(ctx.version())) {
+        return new Status(
+            true,
+            "passed "
+                + last.get().finishedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " at this version; --force runs it again",
+            Map.of("log", last.get().log(), "stdout", "", "stderr", ""));
+      }
+      return Status.notReady(last.isPresent() ? "outdated" : "not-ready");
+    }
+    Optional<ShellCommand> statusCommand = spec.statusCommand();
+    if (statusCommand.isEmpty()) {
+      return Status.notReady("not-ready");
+    }
+    ProcessRunner.Result result = commands.run(ctx, statusCommand.get(), spec.env(), ctx.timeout());
+    return result.succeeded()
+        ? new Status(true, "ready", ActionCommands.outputs(result).values())
+        : Status.notReady("outdated");
   }
 
   @Override
   public Outputs process(ActionContext ctx) throws ActionException {
-    ExecRunSpec spec =
-        ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
-    return commands.runToSuccess(ctx, spec.command(), spec.env());
+    ExecRunSpec spec = spec(ctx);
+    Instant started = Instant.now();
+    ProcessRunner.Result result = commands.run(ctx, spec.command(), spec.env(), ctx.timeout());
+    if (ctx.ref().kind() == ActionKind.TEST) {
+      try {
+        LocalResults.write(
+            ctx,
+            new LocalResults.Result(
+                ctx.version(), result.exitCode(), started, Instant.now(), result.log()));
+      } catch (IOException e) {
+        ctx.log()
+            .line(
+                LogSink.STDERR,
+                "grove: could not keep the result in .grove/results: " + e.getMessage());
+      }
+    }
+    if (!result.succeeded()) {
+      throw ActionCommands.failed(ctx, spec.command(), result);
+    }
+    return ActionCommands.outputs(result);
   }
 }

@@ -5,14 +5,17 @@ import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The spec of a {@code Run/exec} or {@code Test/exec} action ({@code artifacts} is not acted on).
  *
  * @param command what runs (required, as in Garden)
  * @param env added to the command's environment
+ * @param statusCommand a Run's check: exit 0 means it need not run
  */
-public record ExecRunSpec(ShellCommand command, Map<String, String> env) {
+public record ExecRunSpec(
+    ShellCommand command, Map<String, String> env, Optional<ShellCommand> statusCommand) {
   public ExecRunSpec {
     env = Map.copyOf(env);
   }
@@ -28,6 +31,9 @@ public record ExecRunSpec(ShellCommand command, Map<String, String> env) {
                         ActionCodes.INVALID_SPEC,
                         action + ": spec.command is missing; an exec Run or Test needs one.",
                         "Add spec.command, such as [\"npm\", \"test\"]."));
-    return new ExecRunSpec(command, SpecValues.env(spec, action));
+    return new ExecRunSpec(
+        command,
+        SpecValues.env(spec, action),
+        ShellCommand.parse(spec, "statusCommand", shell, action));
   }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
 import dev.grove.actions.spi.ActionCodes;
+import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.api.action.ActionKind;
+import dev.grove.api.action.ActionRef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +20,16 @@ class ExecRunTypeTest {
 
   @TempDir Path source;
 
+  @org.junit.jupiter.api.BeforeEach
+  void sourceFolder() throws java.io.IOException {
+    // the action's folder; the project root (where .grove/results goes) is the temp folder
+    java.nio.file.Files.createDirectories(source.resolve("src"));
+  }
+
   @Test
-  void runAndTestActionsRunTheirCommandEveryTime() throws Exception {
+  void aRunRunsItsCommandEveryTimeATestOnlyUntilItsVersionPassed() throws Exception {
     for (ActionKind kind : List.of(ActionKind.RUN, ActionKind.TEST)) {
-      TestContexts contexts = new TestContexts(source);
+      TestContexts contexts = new TestContexts(source.resolve("src"));
       ActionHandler handler = new ExecRunType(kind, new ProcessRunner()).handler();
       Map<String, Object> spec =
           Map.of("command", List.of("echo", "$GROVE_ACTION_KIND"), "shell", true);
@@ -31,12 +39,102 @@ class ExecRunTypeTest {
           .isEqualTo(ActionHandler.Status.notReady("not-ready"));
       assertThat(handler.process(contexts.context(kind, "smoke", spec)).values())
           .containsEntry("stdout", kind.refPrefix());
+      ActionHandler.Status after = handler.status(contexts.context(kind, "smoke", spec));
+      if (kind == ActionKind.RUN) {
+        assertThat(after).isEqualTo(ActionHandler.Status.notReady("not-ready"));
+      } else {
+        assertThat(after.ready()).as(after.toString()).isTrue();
+        assertThat(after.detail())
+            .startsWith("passed ")
+            .endsWith(" at this version; --force runs it again");
+        assertThat(after.outputs().get("log").toString()).contains("test");
+      }
     }
+    assertThat(LocalResults.read(source.resolve(".grove/results/test.smoke.json")))
+        .hasValueSatisfying(
+            result -> {
+              assertThat(result.version()).isEqualTo("v-0123456789");
+              assertThat(result.passed()).isTrue();
+              assertThat(result.finishedAt()).isAfterOrEqualTo(result.startedAt());
+            });
+    assertThat(source.resolve(".grove/results/run.smoke.json")).doesNotExist();
+  }
+
+  @Test
+  void aPassedTestRunsAgainForAnotherVersionAndAFailureIsKeptButNotReady() throws Exception {
+    ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
+    Map<String, Object> passing = Map.of("command", "echo ok");
+    handler.process(test("v-1", passing));
+    assertThat(handler.status(test("v-1", passing)).ready()).isTrue();
+    assertThat(handler.status(test("v-2", passing)))
+        .isEqualTo(ActionHandler.Status.notReady("outdated"));
+
+    Map<String, Object> failing = Map.of("command", "echo 1 failed; exit 3");
+    try {
+      handler.process(test("v-2", failing));
+      throw new AssertionError("expected COMMAND_FAILED");
+    } catch (ActionException e) {
+      assertThat(e.getMessage()).contains("code 3");
+    }
+    assertThat(LocalResults.read(source.resolve(".grove/results/test.unit.json")))
+        .hasValueSatisfying(
+            result -> {
+              assertThat(result.exitCode()).isEqualTo(3);
+              assertThat(result.version()).isEqualTo("v-2");
+              assertThat(result.log()).contains("1 failed");
+            });
+    assertThat(handler.status(test("v-2", failing)))
+        .isEqualTo(ActionHandler.Status.notReady("outdated"));
+    assertThat(handler.status(test("v-1", passing)))
+        .as("the last result counts: v-1 passed before v-2 failed")
+        .isEqualTo(ActionHandler.Status.notReady("outdated"));
+  }
+
+  @Test
+  void anUnreadableResultIsAsIfThereWereNone() throws Exception {
+    java.nio.file.Files.createDirectories(source.resolve(".grove/results"));
+    java.nio.file.Files.writeString(source.resolve(".grove/results/test.unit.json"), "{torn");
+    ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
+    assertThat(handler.status(test("v-1", Map.of("command", "true"))))
+        .isEqualTo(ActionHandler.Status.notReady("not-ready"));
+  }
+
+  @Test
+  void aRunWhoseStatusCommandSucceedsIsReady() throws Exception {
+    TestContexts contexts = new TestContexts(source.resolve("src"));
+    ActionHandler handler = new ExecRunType(ActionKind.RUN, new ProcessRunner()).handler();
+    assertThat(
+            handler
+                .status(
+                    contexts.context(
+                        ActionKind.RUN,
+                        "migrate",
+                        Map.of("command", "exit 1", "statusCommand", "echo migrated")))
+                .ready())
+        .isTrue();
+    assertThat(
+            handler.status(
+                contexts.context(
+                    ActionKind.RUN,
+                    "migrate",
+                    Map.of("command", "exit 1", "statusCommand", "exit 1"))))
+        .isEqualTo(ActionHandler.Status.notReady("outdated"));
+  }
+
+  private ActionContext test(String version, Map<String, Object> spec) {
+    return ActionContext.builder(ActionRef.of(ActionKind.TEST, "unit"), "exec", version)
+        .spec(spec)
+        .dirs(source.resolve("src"), source)
+        .env(TestContexts.CLI_ENV)
+        .timeout(java.time.Duration.ofSeconds(10))
+        .log((stream, text) -> {})
+        .cancellation(new dev.grove.actions.spi.Cancellation())
+        .build();
   }
 
   @Test
   void aFailingTestFailsWithItsExitCode() {
-    TestContexts contexts = new TestContexts(source);
+    TestContexts contexts = new TestContexts(source.resolve("src"));
     ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
 
     try {
@@ -52,7 +150,7 @@ class ExecRunTypeTest {
 
   @Test
   void aMissingCommandIsAnInvalidSpec() {
-    TestContexts contexts = new TestContexts(source);
+    TestContexts contexts = new TestContexts(source.resolve("src"));
     ActionHandler handler = new ExecRunType(ActionKind.RUN, new ProcessRunner()).handler();
 
     try {

@@ -259,6 +259,43 @@ public abstract class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code grove test}: Garden's {@code garden test}. */
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run the named Test actions (all when none is named) and what they need, live. A Test"
+              + " whose version passed before is ready and not run again (--force runs it). Exit"
+              + " code 1 when a Test fails.")
+  public static final class Test extends Processing {
+    public Test(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "test";
+    }
+  }
+
+  /** {@code grove run}: Garden's {@code garden run} (Run actions, not custom Commands). */
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Perform the named Run actions (all when none is named) and what they need, live. Exit"
+              + " code 1 when one fails. (A project's custom Commands run as `grove NAME`.)")
+  public static final class RunActions extends Processing {
+    public RunActions(CliApp app) {
+      super(app);
+    }
+
+    @Override
+    String command() {
+      return "run";
+    }
+  }
+
   /** {@code grove status}. */
   @Command(
       name = "status",

@@ -26,7 +26,7 @@ public record RunPlan(
     String publishTag) {
 
   public static final List<String> COMMANDS =
-      List.of("build", "deploy", "status", "publish", "delete");
+      List.of("build", "deploy", "test", "run", "status", "publish", "delete");
 
   /** Whether the run deletes what the requested Deploys deployed (and processes nothing). */
   public boolean deletes() {
@@ -49,7 +49,12 @@ public record RunPlan(
     }
     boolean statusOnly = command.equals("status");
     ActionKind kind =
-        command.equals("build") || command.equals("publish") ? ActionKind.BUILD : ActionKind.DEPLOY;
+        switch (command) {
+          case "build", "publish" -> ActionKind.BUILD;
+          case "test" -> ActionKind.TEST;
+          case "run" -> ActionKind.RUN;
+          default -> ActionKind.DEPLOY;
+        };
     Set<ActionRef> requested = new LinkedHashSet<>();
     if (request.names().isEmpty()) {
       for (LoadedProject.ResolvedAction action : project.actions().values()) {

@@ -1,0 +1,104 @@
+package dev.grove.actions.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.actions.spi.ActionContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The last result of each Test and Run of a project, by action version, kept on this machine in
+ * {@code .grove/results/<kind>.<name>.json} (as Garden keeps its in {@code .garden}): a Test whose
+ * version passed before is ready and does not run again.
+ *
+ * @see <a href="https://docs.garden.io/reference/commands#garden-test">garden test --force</a>
+ */
+public final class LocalResults {
+  /** The most of a result's log that is kept (its end). */
+  static final int MAX_LOG_CHARS = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LocalResults() {}
+
+  /**
+   * One result.
+   *
+   * @param version the action version that ran
+   * @param exitCode the command's exit code (0: passed)
+   * @param startedAt when it started
+   * @param finishedAt when it ended
+   * @param log the end of its output
+   */
+  public record Result(
+      String version, int exitCode, Instant startedAt, Instant finishedAt, String log) {
+    public boolean passed() {
+      return exitCode == 0;
+    }
+  }
+
+  /** Where the action's result lives. */
+  public static Path file(Path projectRoot, String kind, String name) {
+    return projectRoot.resolve(".grove").resolve("results").resolve(kind + "." + name + ".json");
+  }
+
+  private static Path file(ActionContext ctx) {
+    return file(
+        ctx.projectRoot(),
+        ctx.ref().kind().name().toLowerCase(java.util.Locale.ROOT),
+        ctx.ref().name());
+  }
+
+  /** The action's last result, or empty when there is none or it cannot be read. */
+  public static Optional<Result> read(ActionContext ctx) {
+    return read(file(ctx));
+  }
+
+  /** The result in {@code file}, or empty when there is none or it cannot be read. */
+  public static Optional<Result> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = JSON.readTree(file.toFile());
+      return Optional.of(
+          new Result(
+              node.path("version").asText(),
+              node.path("exitCode").asInt(-1),
+              Instant.parse(node.path("startedAt").asText()),
+              Instant.parse(node.path("finishedAt").asText()),
+              node.path("log").asText("")));
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty(); // a torn or hand-edited file: as if there were none
+    }
+  }
+
+  /** Records the action's result (atomically: a reader sees the old one or the new one). */
+  public static void write(ActionContext ctx, Result result) throws IOException {
+    Path file = file(ctx);
+    Files.createDirectories(file.getParent());
+    String log = result.log();
+    if (log.length() > MAX_LOG_CHARS) {
+      log = log.substring(log.length() - MAX_LOG_CHARS);
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("action", ctx.ref().toString());
+    node.put("version", result.version());
+    node.put("exitCode", result.exitCode());
+    node.put("startedAt", result.startedAt().toString());
+    node.put("finishedAt", result.finishedAt().toString());
+    node.put("log", log);
+    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), node);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}
