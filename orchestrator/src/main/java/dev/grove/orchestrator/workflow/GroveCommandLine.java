@@ -22,7 +22,15 @@ record GroveCommandLine(List<String> words, RunRequest request) {
   /** What a step may run (the commands of {@code grove} that run to completion). */
   static final List<String> COMMANDS =
       List.of(
-          "build", "deploy", "status", "publish", "delete deploy", "cleanup deploy", "validate");
+          "build",
+          "deploy",
+          "test",
+          "run",
+          "status",
+          "publish",
+          "delete deploy",
+          "cleanup deploy",
+          "validate");
 
   static GroveCommandLine parse(List<String> words, ProjectRequest project, String step) {
     if (words.isEmpty()) {
@@ -35,7 +43,7 @@ record GroveCommandLine(List<String> words, RunRequest request) {
     List<String> rest = new ArrayList<>(words.subList(1, words.size()));
     String command;
     switch (first) {
-      case "build", "deploy", "status", "publish" -> command = first;
+      case "build", "deploy", "test", "run", "status", "publish" -> command = first;
       case "delete", "cleanup" -> {
         if (rest.isEmpty() || !rest.get(0).equals("deploy")) {
           throw unknown(words, step);

@@ -152,7 +152,7 @@ class WorkflowsTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.steps().get(0).error().message())
-        .isEqualTo("step 1 (step-1) runs `garden test api`, a command Grove does not have.");
+        .isEqualTo("step 1 (step-1) runs `garden exec api ls`, a command Grove does not have.");
     assertThat(result.steps().get(0).error().suggestion())
         .startsWith("A step can run these Grove commands: build, deploy,");
   }
