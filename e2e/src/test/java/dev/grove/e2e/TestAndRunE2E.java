@@ -49,6 +49,7 @@ class TestAndRunE2E {
         .contains("test.unit succeeded")
         .contains("run.seed succeeded");
     assertThat(ran()).containsExactly("seed", "unit");
+    assertThat(project.resolve(".grove/artifacts/unit/reports/unit.txt")).hasContent("3 passed");
 
     // the same version passed: ready, not run (its Run dependency, an exec Run, runs again)
     GroveProcess.Result again = grove.run("test", "unit", "--root", project.toString());

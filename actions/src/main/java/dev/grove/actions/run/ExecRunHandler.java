@@ -3,6 +3,7 @@ package dev.grove.actions.run;
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.ShellCommand;
+import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -59,6 +60,24 @@ public final class ExecRunHandler implements ActionHandler {
     ExecRunSpec spec = spec(ctx);
     Instant started = Instant.now();
     ProcessRunner.Result result = commands.run(ctx, spec.command(), spec.env(), ctx.timeout());
+    if (!spec.artifacts().isEmpty()) {
+      try {
+        int copied = Artifacts.copy(ctx, spec.artifacts());
+        ctx.log()
+            .line(
+                LogSink.STDOUT,
+                "grove: copied "
+                    + copied
+                    + (copied == 1 ? " artifact file" : " artifact files")
+                    + " to "
+                    + ctx.projectRoot().relativize(Artifacts.root(ctx.projectRoot())));
+      } catch (IOException e) {
+        throw new ActionException(
+            ActionCodes.COMMAND_FAILED,
+            ctx.ref() + ": could not copy its artifacts: " + e.getMessage(),
+            "Check that .grove/artifacts in the project can be written.");
+      }
+    }
     if (ctx.ref().kind() == ActionKind.TEST) {
       try {
         LocalResults.write(

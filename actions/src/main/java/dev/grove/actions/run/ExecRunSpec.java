@@ -4,20 +4,26 @@ import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The spec of a {@code Run/exec} or {@code Test/exec} action ({@code artifacts} is not acted on).
+ * The spec of a {@code Run/exec} or {@code Test/exec} action.
  *
  * @param command what runs (required, as in Garden)
  * @param env added to the command's environment
  * @param statusCommand a Run's check: exit 0 means it need not run
+ * @param artifacts copied out of the action's folder after the command ran
  */
 public record ExecRunSpec(
-    ShellCommand command, Map<String, String> env, Optional<ShellCommand> statusCommand) {
+    ShellCommand command,
+    Map<String, String> env,
+    Optional<ShellCommand> statusCommand,
+    List<Artifacts> artifacts) {
   public ExecRunSpec {
     env = Map.copyOf(env);
+    artifacts = List.copyOf(artifacts);
   }
 
   /** Reads a resolved spec; {@code action} names it in errors. */
@@ -34,6 +40,7 @@ public record ExecRunSpec(
     return new ExecRunSpec(
         command,
         SpecValues.env(spec, action),
-        ShellCommand.parse(spec, "statusCommand", shell, action));
+        ShellCommand.parse(spec, "statusCommand", shell, action),
+        Artifacts.parse(spec, action));
   }
 }

@@ -121,6 +121,46 @@ class ExecRunTypeTest {
         .isEqualTo(ActionHandler.Status.notReady("outdated"));
   }
 
+  @Test
+  void artifactsAreCopiedKeepingTheirPathsEvenWhenTheTestFails() throws Exception {
+    ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
+    Map<String, Object> spec =
+        Map.of(
+            "command",
+            "mkdir -p reports/unit && echo '<testsuite/>' > reports/unit/a.xml && echo x > b.log;"
+                + " exit 1",
+            "artifacts",
+            List.of(
+                Map.of("source", "reports/**/*.xml", "target", "unit"), Map.of("source", "*.log")));
+    try {
+      handler.process(test("v-1", spec));
+      throw new AssertionError("expected COMMAND_FAILED");
+    } catch (ActionException expected) {
+      // the reports of a failed Test are what one looks at
+    }
+    assertThat(source.resolve(".grove/artifacts/unit/reports/unit/a.xml"))
+        .hasContent("<testsuite/>");
+    assertThat(source.resolve(".grove/artifacts/b.log")).hasContent("x");
+  }
+
+  @Test
+  void anArtifactPathThatLeavesItsFolderIsAnInvalidSpec() {
+    ActionHandler handler = new ExecRunType(ActionKind.TEST, new ProcessRunner()).handler();
+    for (Map<String, Object> artifact :
+        List.<Map<String, Object>>of(
+            Map.of("source", "../secrets/*"),
+            Map.of("source", "a", "target", "../../etc"),
+            Map.of("target", "x"))) {
+      try {
+        handler.process(test("v-1", Map.of("command", "true", "artifacts", List.of(artifact))));
+        throw new AssertionError("expected INVALID_SPEC for " + artifact);
+      } catch (ActionException e) {
+        assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
+        assertThat(e.getMessage()).contains("test.unit", "spec.artifacts[0]");
+      }
+    }
+  }
+
   private ActionContext test(String version, Map<String, Object> spec) {
     return ActionContext.builder(ActionRef.of(ActionKind.TEST, "unit"), "exec", version)
         .spec(spec)
