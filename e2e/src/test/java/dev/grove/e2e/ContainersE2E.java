@@ -81,9 +81,7 @@ class ContainersE2E {
       cluster.close();
     }
     if (grove != null) {
-      grove.stopDaemon();
-      GroveProcess.Result down = grove.run("sandbox", "down");
-      assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+      grove.stopDaemonAndSandbox();
       Path node = dir.resolve("grove-home/sandbox/node").toAbsolutePath();
       assertThat(Path.of("/var/run/netns", ContainerdNode.namespaceOf(node)))
           .as("the node's network namespace is gone")

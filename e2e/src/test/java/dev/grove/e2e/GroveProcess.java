@@ -177,6 +177,15 @@ final class GroveProcess {
     }
   }
 
+  /** Stops the daemon, then the sandbox ({@code grove sandbox down}, which must succeed). */
+  void stopDaemonAndSandbox() throws IOException, InterruptedException {
+    stopDaemon();
+    Result down = run("sandbox", "down");
+    if (down.exitCode() != 0) {
+      throw new AssertionError("grove sandbox down failed: " + down.out() + down.err());
+    }
+  }
+
   /** A free port on this machine (for the sandbox registry). */
   static int freePort() throws IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -62,9 +62,7 @@ class LogsE2E {
       cluster.close();
     }
     if (grove != null) {
-      grove.stopDaemon();
-      GroveProcess.Result down = grove.run("sandbox", "down");
-      assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+      grove.stopDaemonAndSandbox();
     }
   }
 

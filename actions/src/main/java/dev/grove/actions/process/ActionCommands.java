@@ -59,6 +59,22 @@ public final class ActionCommands {
   }
 
   /**
+   * An exec action's status by its {@code statusCommand}: ready with its outputs when it exits 0,
+   * {@code outdated} when not, {@code not-ready} without one.
+   */
+  public ActionHandler.Status statusBy(
+      ActionContext ctx, java.util.Optional<ShellCommand> statusCommand, Map<String, String> env)
+      throws ActionException {
+    if (statusCommand.isEmpty()) {
+      return ActionHandler.Status.notReady("not-ready");
+    }
+    ProcessRunner.Result result = run(ctx, statusCommand.get(), env, ctx.timeout());
+    return result.succeeded()
+        ? new ActionHandler.Status(true, "ready", outputs(result).values())
+        : ActionHandler.Status.notReady("outdated");
+  }
+
+  /**
    * Runs {@code command} within the action's timeout and returns its outputs.
    *
    * @throws ActionException {@code COMMAND_FAILED} on a non-zero exit, quoting the last output

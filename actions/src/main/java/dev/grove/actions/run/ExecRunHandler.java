@@ -2,7 +2,6 @@ package dev.grove.actions.run;
 
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.ProcessRunner;
-import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -45,14 +44,7 @@ public final class ExecRunHandler implements ActionHandler {
       }
       return Status.notReady(last.isPresent() ? "outdated" : "not-ready");
     }
-    Optional<ShellCommand> statusCommand = spec.statusCommand();
-    if (statusCommand.isEmpty()) {
-      return Status.notReady("not-ready");
-    }
-    ProcessRunner.Result result = commands.run(ctx, statusCommand.get(), spec.env(), ctx.timeout());
-    return result.succeeded()
-        ? new Status(true, "ready", ActionCommands.outputs(result).values())
-        : Status.notReady("outdated");
+    return commands.statusBy(ctx, spec.statusCommand(), spec.env());
   }
 
   @Override

@@ -2,11 +2,9 @@ package dev.grove.actions.build.exec;
 
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.ProcessRunner;
-import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
-import java.util.Optional;
 
 /** Runs {@code Build/exec}: the status command decides whether the build command runs. */
 public final class ExecBuildHandler implements ActionHandler {
@@ -20,14 +18,7 @@ public final class ExecBuildHandler implements ActionHandler {
   public Status status(ActionContext ctx) throws ActionException {
     ExecBuildSpec spec =
         ctx.spec(ExecBuildSpec.class, c -> ExecBuildSpec.parse(c.spec(), c.ref().toString()));
-    Optional<ShellCommand> statusCommand = spec.statusCommand();
-    if (statusCommand.isEmpty()) {
-      return Status.notReady("not-ready");
-    }
-    ProcessRunner.Result result = commands.run(ctx, statusCommand.get(), spec.env(), ctx.timeout());
-    return result.succeeded()
-        ? new Status(true, "ready", ActionCommands.outputs(result).values())
-        : Status.notReady("outdated");
+    return commands.statusBy(ctx, spec.statusCommand(), spec.env());
   }
 
   @Override
