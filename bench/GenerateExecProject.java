@@ -10,10 +10,11 @@ import java.nio.file.Path;
  *   <li>{@code deep N}: a chain of N no-op Builds, each needing the previous one;
  *   <li>{@code garden N}: Garden's benchmark shape, N/2 exec Builds and N/2 exec Deploys whose
  *       commands echo other actions' versions through templates;
- *   <li>{@code watch N}: N/2 service folders with a no-op Build, an exec Deploy and 10 files each.
+ *   <li>{@code watch N}: N/2 service folders with a no-op Build, an exec Deploy and 10 files each;
+ *   <li>{@code tests N}: N exec Tests running {@code true} (grove test).
  * </ul>
  *
- * <p>Usage: {@code java bench/GenerateExecProject.java wide|deep|garden|watch N OUT_DIR}
+ * <p>Usage: {@code java bench/GenerateExecProject.java wide|deep|garden|watch|tests N OUT_DIR}
  */
 public class GenerateExecProject {
   public static void main(String[] args) throws IOException {
@@ -76,7 +77,13 @@ public class GenerateExecProject {
         System.out.println("wrote watch " + n + " to " + out);
         return;
       }
-      default -> throw new IllegalArgumentException("shape: wide, deep, garden or watch");
+      case "tests" -> {
+        for (int i = 0; i < n; i++) {
+          config.append("kind: Test\ntype: exec\nname: t").append(i).append("\n")
+              .append("spec:\n  command: [\"true\"]\n---\n");
+        }
+      }
+      default -> throw new IllegalArgumentException("shape: wide, deep, garden, watch or tests");
     }
     Files.writeString(out.resolve("garden.yml"), config.toString());
     System.out.println("wrote " + shape + " " + n + " to " + out);
