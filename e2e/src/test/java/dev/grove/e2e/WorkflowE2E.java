@@ -87,7 +87,7 @@ class WorkflowE2E {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out())
-        .contains("step 1 (step-1) runs `garden test api`, a command Grove does not have.");
+        .contains("step 1 (step-1) runs `garden exec api ls`, a command Grove does not have.");
   }
 
   @Test
