@@ -6,6 +6,7 @@ import dev.grove.cli.command.CliApp;
 import dev.grove.cli.command.DaemonCommand;
 import dev.grove.cli.command.DeleteCommand;
 import dev.grove.cli.command.ExitCodes;
+import dev.grove.cli.command.GetCommand;
 import dev.grove.cli.command.GraphCommand;
 import dev.grove.cli.command.GroveCommand;
 import dev.grove.cli.command.LogsCommand;
@@ -63,6 +64,7 @@ public final class Main {
     commands.put("run", () -> new RunCommand.RunActions(app));
     commands.put("status", () -> new RunCommand.Status(app));
     commands.put("publish", () -> new RunCommand.Publish(app));
+    commands.put("get", () -> GetCommand.of(app));
     commands.put("runs", () -> new RunsCommand(app));
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));

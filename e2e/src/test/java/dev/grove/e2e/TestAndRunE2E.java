@@ -68,8 +68,32 @@ class TestAndRunE2E {
     assertThat(run.out()).contains("seeding the database");
     assertThat(ran()).containsExactly("seed", "unit", "seed", "unit", "seed");
 
+    // the kept results: Garden's `garden get test-result`
+    GroveProcess.Result flaky =
+        grove.run("get", "test-result", "flaky", "--root", project.toString());
+    assertThat(flaky.exitCode()).as(flaky.out() + flaky.err()).isZero();
+    assertThat(flaky.out())
+        .contains("test.flaky: failed (exit code 1)")
+        .contains("(the current one)")
+        .contains("FAIL: expected 2, got 3");
+    GroveProcess.Result unit =
+        grove.run("get", "test-result", "unit", "--root", project.toString(), "--output", "json");
+    assertThat(unit.exitCode()).as(unit.out() + unit.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode doc =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(unit.out());
+    assertThat(doc.path("action").asText()).isEqualTo("test.unit");
+    assertThat(doc.path("exitCode").asInt()).isZero();
+    assertThat(doc.path("version").asText()).isEqualTo(doc.path("currentVersion").asText());
+    assertThat(doc.path("log").asText()).contains("3 passed");
+    GroveProcess.Result seed = grove.run("get", "run-result", "seed", "--root", project.toString());
+    assertThat(seed.out()).as(seed.out() + seed.err()).contains("run.seed: passed");
+
     GroveProcess.Result unknown = grove.run("test", "nope", "--root", project.toString());
     assertThat(unknown.exitCode()).isNotZero();
     assertThat(unknown.out() + unknown.err()).contains("nope").contains("unit");
+    GroveProcess.Result none =
+        grove.run("get", "test-result", "nope", "--root", project.toString());
+    assertThat(none.exitCode()).isNotZero();
+    assertThat(none.out() + none.err()).contains("nope").contains("unit");
   }
 }

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs {@code Run/exec} and {@code Test/exec}. A Test whose version passed before is ready (its
- * result is kept in the project's {@code .grove/results}); a Run is ready when its {@code
- * statusCommand} exits 0, and otherwise runs every time, as in Garden.
+ * Runs {@code Run/exec} and {@code Test/exec}, keeping each one's last result in the project's
+ * {@code .grove/results} ({@code grove get test-result}). A Test whose version passed before is
+ * ready; a Run is ready when its {@code statusCommand} exits 0, and otherwise runs every time, as
+ * in Garden.
  */
 public final class ExecRunHandler implements ActionHandler {
   private final ActionCommands commands;
@@ -70,18 +71,16 @@ public final class ExecRunHandler implements ActionHandler {
             "Check that .grove/artifacts in the project can be written.");
       }
     }
-    if (ctx.ref().kind() == ActionKind.TEST) {
-      try {
-        LocalResults.write(
-            ctx,
-            new LocalResults.Result(
-                ctx.version(), result.exitCode(), started, Instant.now(), result.log()));
-      } catch (IOException e) {
-        ctx.log()
-            .line(
-                LogSink.STDERR,
-                "grove: could not keep the result in .grove/results: " + e.getMessage());
-      }
+    try {
+      LocalResults.write(
+          ctx,
+          new LocalResults.Result(
+              ctx.version(), result.exitCode(), started, Instant.now(), result.log()));
+    } catch (IOException e) {
+      ctx.log()
+          .line(
+              LogSink.STDERR,
+              "grove: could not keep the result in .grove/results: " + e.getMessage());
     }
     if (!result.succeeded()) {
       throw ActionCommands.failed(ctx, spec.command(), result);

@@ -28,6 +28,9 @@ public final class ErrorCodes {
   /** No or a wrong bearer token. */
   public static final String UNAUTHORIZED = "UNAUTHORIZED";
 
+  /** A Test or Run has no result yet ({@code grove get test-result}). */
+  public static final String NO_RESULT = "NO_RESULT";
+
   /** No such route. */
   public static final String NOT_FOUND = "NOT_FOUND";
 

@@ -85,6 +85,12 @@ public final class Routes {
    */
   public static final String COMMANDS = PREFIX + "/commands";
 
+  /**
+   * POST {@link dev.grove.api.result.ResultRequest} → {@link dev.grove.api.result.ActionResult}:
+   * the last result of a Test or Run ({@code grove get test-result}).
+   */
+  public static final String RESULTS = PREFIX + "/results";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

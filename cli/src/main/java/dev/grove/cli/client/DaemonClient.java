@@ -64,6 +64,10 @@ public final class DaemonClient {
     return send("POST", Routes.GRAPH, request, 0, ProjectSummary.class);
   }
 
+  public dev.grove.api.result.ActionResult result(dev.grove.api.result.ResultRequest request) {
+    return send("POST", Routes.RESULTS, request, 0, dev.grove.api.result.ActionResult.class);
+  }
+
   public dev.grove.api.render.RenderResult render(dev.grove.api.render.RenderRequest request) {
     return send("POST", Routes.RENDER, request, 0, dev.grove.api.render.RenderResult.class);
   }

@@ -192,6 +192,31 @@ public final class Renderer {
    * Rendered Deploys: their YAML on stdout (or the files written), warnings and notes on stderr so
    * stdout stays valid YAML.
    */
+  /** {@code grove get test-result|run-result}: the result, then its log. */
+  public void result(dev.grove.api.result.ActionResult result, OutputMode mode) {
+    if (mode.isJson()) {
+      out.println(dev.grove.cli.client.Json.write(result));
+      return;
+    }
+    boolean passed = result.exitCode() == 0;
+    out.println(
+        result.action()
+            + ": "
+            + (passed
+                ? paint(GREEN, "passed")
+                : paint(RED, "failed (exit code " + result.exitCode() + ")"))
+            + " at "
+            + result.finishedAt()
+            + ", version "
+            + result.version()
+            + (result.version().equals(result.currentVersion())
+                ? " (the current one)"
+                : " (outdated: the action is at " + result.currentVersion() + " now)"));
+    if (!result.log().isBlank()) {
+      out.println(result.log().stripTrailing());
+    }
+  }
+
   public void rendered(
       dev.grove.api.render.RenderResult result,
       OutputMode mode,

@@ -164,6 +164,12 @@ public final class DaemonVerticle extends VerticleBase {
         RenderRequest.class,
         RenderRequest::project,
         new RenderService(projects, actionRouter)::render);
+    projectRoute(
+        router,
+        Routes.RESULTS,
+        dev.grove.api.result.ResultRequest.class,
+        dev.grove.api.result.ResultRequest::project,
+        new dev.grove.orchestrator.project.ResultService(projects)::result);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answerNow(ctx, runs::list));
