@@ -13,17 +13,7 @@ mkdir -p "$out"
 export GROVE_HOME="$out/grove-home"
 "$here/grove" --version >/dev/null
 
-# The run's duration from its own events: runFinished.time - runStarted.time.
-run_ms() {
-  "$here/grove" "$@" --output jsonl | python3 -c '
-import json, sys
-start = end = None
-for line in sys.stdin:
-    event = json.loads(line)
-    if event.get("type") == "runStarted": start = event["time"]
-    if event.get("type") == "runFinished": end = event["time"]
-print(end - start)'
-}
+source "$here/bench/run-ms.sh"
 
 printf '%-14s %-8s %-14s %-10s\n' shape actions run_ms cli_wall_ms
 for shape in wide deep garden; do

@@ -13,16 +13,7 @@ export GROVE_HOME="$out/grove-home"
 project="$out/exec-tests-$n"
 [[ -f "$project/project.garden.yml" ]] || java "$here/bench/GenerateExecProject.java" tests "$n" "$project" >/dev/null
 
-run_ms() { # the run's duration from runStarted to runFinished
-  "$here/grove" "$@" --output jsonl | python3 -c '
-import json, sys
-start = end = None
-for line in sys.stdin:
-    event = json.loads(line)
-    if event.get("type") == "runStarted": start = event["time"]
-    if event.get("type") == "runFinished": end = event["time"]
-print(end - start)'
-}
+source "$here/bench/run-ms.sh"
 
 "$here/grove" validate --root "$project" >/dev/null # load it once: measure the runs only
 printf '%-34s %8s %8s %8s\n' "grove test, $n exec Tests" run1_ms run2_ms run3_ms
