@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failing Test exits 1 with its output, a Test whose version passed is not run again until {@code
  * --force}, a Test's Run dependency runs first.
  */
-class TestAndRunE2E {
+class GroveTestAndRunE2E {
   private static final Path FIXTURE = Path.of("src/test/resources/projects/tests").toAbsolutePath();
 
   @TempDir static Path dir;
