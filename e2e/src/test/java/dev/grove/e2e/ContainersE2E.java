@@ -232,30 +232,44 @@ class ContainersE2E {
     }
   }
 
-  @Test
-  @Order(2)
-  void aCrashingContainerFailsTheDeployFastWithItsLastLogLines() throws Exception {
-    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("crash"));
+  /**
+   * Deploys {@code name} of the real-pods fixture (a copy of its own), which must fail within
+   * {@code min}..{@code max} seconds; what it printed.
+   */
+  private static String failedDeploy(String name, long min, long max) throws Exception {
+    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve(name));
     long start = System.nanoTime();
-    GroveProcess.Result deploy = grove(project, "deploy", "crash");
+    GroveProcess.Result deploy = grove(project, "deploy", name);
     long seconds = (System.nanoTime() - start) / 1_000_000_000;
     String output = deploy.out() + deploy.err();
     assertThat(deploy.exitCode()).as(output).isEqualTo(1);
-    assertThat(seconds).as("failed fast, not after the 300 s timeout: " + output).isLessThan(90);
+    assertThat(seconds).as("failed in " + min + "–" + max + " s: " + output).isBetween(min, max);
+    return output;
+  }
+
+  /** The pod of the fixture's container Deploy {@code name}. */
+  private static Pod pod(String name) {
+    return cluster
+        .pods()
+        .inNamespace("real-pods-dev")
+        .withLabel(GroveLabels.NAME, name)
+        .list()
+        .getItems()
+        .get(0);
+  }
+
+  @Test
+  @Order(2)
+  void aCrashingContainerFailsTheDeployFastWithItsLastLogLines() throws Exception {
+    // not after the 300 s timeout
+    String output = failedDeploy("crash", 0, 89);
     assertThat(output)
         .contains("deploy.crash")
         .contains("CrashLoopBackOff")
         .contains("it exited with code 1; its last log lines:")
         .contains("| fatal: /etc/app/config.yml: no such file");
-    Pod pod =
-        cluster
-            .pods()
-            .inNamespace("real-pods-dev")
-            .withLabel(GroveLabels.NAME, "crash")
-            .list()
-            .getItems()
-            .get(0);
-    assertThat(pod.getStatus().getContainerStatuses().get(0).getLastState().getTerminated())
+    assertThat(
+            pod("crash").getStatus().getContainerStatuses().get(0).getLastState().getTerminated())
         .isNotNull()
         .satisfies(terminated -> assertThat(terminated.getExitCode()).isEqualTo(1));
   }
@@ -275,13 +289,7 @@ class ContainersE2E {
   @Test
   @Order(4)
   void aPullWithoutTheSecretFailsWithContainerdsErrorAndTheDiagnosis() throws Exception {
-    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("no-secret"));
-    long start = System.nanoTime();
-    GroveProcess.Result deploy = grove(project, "deploy", "no-secret");
-    long seconds = (System.nanoTime() - start) / 1_000_000_000;
-    String output = deploy.out() + deploy.err();
-    assertThat(deploy.exitCode()).as(output).isEqualTo(1);
-    assertThat(seconds).as("failed fast: " + output).isLessThan(90);
+    String output = failedDeploy("no-secret", 0, 89);
     assertThat(output)
         .contains("deploy.no-secret")
         .containsAnyOf("ErrImagePull", "ImagePullBackOff")
@@ -294,26 +302,14 @@ class ContainersE2E {
   @Test
   @Order(5)
   void aReadinessProbeThatNeverPassesHoldsTheRolloutUntilTheTimeoutNamesIt() throws Exception {
-    Path project = GroveProcess.copyTree(REAL_PODS, dir.resolve("unready"));
-    long start = System.nanoTime();
-    GroveProcess.Result deploy = grove(project, "deploy", "unready");
-    long seconds = (System.nanoTime() - start) / 1_000_000_000;
-    String output = deploy.out() + deploy.err();
-    assertThat(deploy.exitCode()).as(output).isEqualTo(1);
-    assertThat(seconds).as("held until the 20 s timeout: " + output).isBetween(18L, 90L);
+    // held until the 20 s timeout
+    String output = failedDeploy("unready", 18, 90);
     assertThat(output)
         .contains("deploy.unready")
         .contains("did not finish within 20 s")
         .contains("runs but is not ready (readiness probe: httpGet /healthz on port 8080)")
         .contains("Readiness probe failed: HTTP probe failed with statuscode: 404");
-    Pod pod =
-        cluster
-            .pods()
-            .inNamespace("real-pods-dev")
-            .withLabel(GroveLabels.NAME, "unready")
-            .list()
-            .getItems()
-            .get(0);
+    Pod pod = pod("unready");
     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
     assertThat(pod.getStatus().getContainerStatuses().get(0).getReady()).isFalse();
   }

@@ -26,6 +26,21 @@ public record LoadedProject(
   }
 
   /**
+   * The project's actions of {@code kind} named in {@code names}, in that order; an unknown name is
+   * {@code UNKNOWN_ACTION} listing the kind's actions (with a did-you-mean).
+   */
+  public java.util.List<ResolvedAction> pick(
+      dev.grove.api.action.ActionKind kind, java.util.List<String> names) {
+    return dev.grove.orchestrator.error.NamedSelection.pick(
+        actions.values().stream().filter(a -> a.config().ref().kind() == kind).toList(),
+        a -> a.config().ref().name(),
+        names,
+        kind.name().toLowerCase(java.util.Locale.ROOT) + ".",
+        kind.displayName() + " action",
+        kind.displayName() + " actions");
+  }
+
+  /**
    * False when the clone of a remote source an action lives in is gone ({@code grove update-remote}
    * removed it): the project must be loaded again, which clones it anew.
    */

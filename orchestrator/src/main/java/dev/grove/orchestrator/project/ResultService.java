@@ -7,7 +7,6 @@ import dev.grove.api.result.ActionResult;
 import dev.grove.api.result.ResultRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
-import dev.grove.orchestrator.error.NamedSelection;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,19 +38,7 @@ public final class ResultService {
           ErrorCodes.BAD_REQUEST, "the request names no action", "Send its name.");
     }
     LoadedProject project = projects.load(request.project());
-    List<LoadedProject.ResolvedAction> ofKind =
-        project.actions().values().stream()
-            .filter(action -> action.config().ref().kind() == kind)
-            .toList();
-    LoadedProject.ResolvedAction action =
-        NamedSelection.pick(
-                ofKind,
-                a -> a.config().ref().name(),
-                List.of(request.name()),
-                kind.name().toLowerCase(Locale.ROOT) + ".",
-                kind.displayName() + " action",
-                kind.displayName() + " actions")
-            .get(0);
+    LoadedProject.ResolvedAction action = project.pick(kind, List.of(request.name())).get(0);
     String ref = action.config().ref().toString();
     LocalResults.Result result =
         LocalResults.read(

@@ -6,7 +6,6 @@ import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.run.RunRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
-import dev.grove.orchestrator.error.NamedSelection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,18 +67,7 @@ public record RunPlan(
         }
       }
     } else {
-      List<LoadedProject.ResolvedAction> ofKind =
-          project.actions().values().stream()
-              .filter(action -> action.config().ref().kind() == kind)
-              .toList();
-      for (LoadedProject.ResolvedAction action :
-          NamedSelection.pick(
-              ofKind,
-              action -> action.config().ref().name(),
-              request.names(),
-              kind.name().toLowerCase(java.util.Locale.ROOT) + ".",
-              kind.displayName() + " action",
-              kind.displayName() + " actions")) {
+      for (LoadedProject.ResolvedAction action : project.pick(kind, request.names())) {
         ActionRef ref = action.config().ref();
         if (action.config().disabled()) {
           throw new GroveException(
