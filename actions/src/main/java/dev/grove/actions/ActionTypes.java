@@ -13,6 +13,7 @@ import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.run.ContainerRunType;
 import dev.grove.actions.run.ExecRunType;
 import dev.grove.actions.run.HelmPodRunType;
+import dev.grove.actions.run.KubernetesExecRunType;
 import dev.grove.actions.run.KubernetesPodRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
@@ -46,11 +47,13 @@ public final class ActionTypes {
             new HelmDeployType(helm, clients),
             new ExecDeployType(processes, runner),
             new ExecRunType(ActionKind.RUN, runner),
-            new ContainerRunType(ActionKind.RUN),
+            new ContainerRunType(ActionKind.RUN, clients),
             new ExecRunType(ActionKind.TEST, runner),
-            new ContainerRunType(ActionKind.TEST),
-            new KubernetesPodRunType(ActionKind.RUN),
-            new KubernetesPodRunType(ActionKind.TEST),
+            new ContainerRunType(ActionKind.TEST, clients),
+            new KubernetesExecRunType(ActionKind.RUN, clients),
+            new KubernetesExecRunType(ActionKind.TEST, clients),
+            new KubernetesPodRunType(ActionKind.RUN, clients, runner),
+            new KubernetesPodRunType(ActionKind.TEST, clients, runner),
             new HelmPodRunType(ActionKind.RUN),
             new HelmPodRunType(ActionKind.TEST)));
   }

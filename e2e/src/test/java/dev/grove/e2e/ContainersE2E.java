@@ -313,4 +313,76 @@ class ContainersE2E {
     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
     assertThat(pod.getStatus().getContainerStatuses().get(0).getReady()).isFalse();
   }
+
+  private static final Path POD_TESTS =
+      Path.of("src/test/resources/projects/pod-tests").toAbsolutePath();
+
+  /** Where issue 17's pod Tests run: the pod-tests project's namespace. */
+  private static final String TESTS_NAMESPACE = "pod-tests-dev";
+
+  @Test
+  @Order(6)
+  void testsAndRunsRunInPodsShowTheirOutputCopyArtifactsAndKeepTheirResultInTheCluster()
+      throws Exception {
+    Path project = GroveProcess.copyTree(POD_TESTS, dir.resolve("pod-tests"));
+    GroveProcess.Result test = grove(project, "test");
+    String out = test.out() + test.err();
+    assertThat(test.exitCode()).as(out).isEqualTo(1);
+    assertThat(out)
+        // a container Test from the project's own image, its output live, its artifact copied
+        .contains("test.unit | check 3 ok")
+        .contains("test.unit | 3 checks passed")
+        .contains("test.unit | grove: copied 1 artifact file out of pod test-unit-")
+        .containsPattern("test.unit succeeded")
+        // a failing one: exit code and output
+        .contains("test.failing | expected 200, got 503")
+        .contains("exited with code 3 in pod test-failing-")
+        // a pod that cannot start fails at once, as a Deploy would
+        .containsPattern("test.missing-image failed \\([0-9.]+ s\\)")
+        .contains("ErrImagePull")
+        // kubernetes-exec in this project's api pod and in the shop's web pod
+        .contains("test.smoke | api answers")
+        .contains("test.shop-page | 1")
+        .containsPattern("test.shop-page succeeded");
+    // the api waited for the Run it depends on
+    assertThat(out.indexOf("run.seed | seeded 5 rows")).isPositive();
+    assertThat(out.indexOf("run.seed succeeded")).isLessThan(out.indexOf("deploy.api processing"));
+    assertThat(project.resolve(".grove/artifacts/unit-reports/report.txt"))
+        .hasContent("3 checks passed");
+    assertThat(
+            cluster
+                .pods()
+                .inNamespace(TESTS_NAMESPACE)
+                .withLabel(GroveLabels.ACTION, "test.unit")
+                .list()
+                .getItems())
+        .as("the Test's pod is deleted after it ran")
+        .isEmpty();
+    assertThat(
+            cluster
+                .configMaps()
+                .inNamespace(TESTS_NAMESPACE)
+                .withName("grove-result.test.unit")
+                .get())
+        .as("the result is kept in the cluster")
+        .isNotNull();
+
+    // a teammate's machine (no local results): the cluster's pass counts, nothing runs
+    GroveProcess.copyTree(POD_TESTS, dir.resolve("teammate"));
+    GroveProcess.Result cached = grove(dir.resolve("teammate"), "test", "unit");
+    assertThat(cached.exitCode()).as(cached.out() + cached.err()).isZero();
+    assertThat(cached.out())
+        .contains("test.unit ready (passed")
+        .doesNotContain("started pod");
+
+    GroveProcess.Result forced = grove(project, "test", "unit", "--force");
+    assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
+    assertThat(forced.out()).contains("started pod test-unit-").contains("test.unit succeeded");
+
+    GroveProcess.Result result = grove(project, "get", "test-result", "failing");
+    assertThat(result.out())
+        .as(result.out() + result.err())
+        .contains("exit code 3")
+        .contains("expected 200, got 503");
+  }
 }

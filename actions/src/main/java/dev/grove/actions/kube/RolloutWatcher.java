@@ -157,19 +157,12 @@ public final class RolloutWatcher {
             "Look at the pods (`kubectl describe pod`), or raise the action's `timeout`.");
       }
       // wait for the next look, or less: a cancel (Ctrl-C, the action's timeout) ends it at once
-      java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
-      Runnable wake = cancelled::countDown;
-      cancellation.onCancel(wake);
       try {
-        cancelled.await(
-            nextLook(unobserved, System.nanoTime() - start),
-            java.util.concurrent.TimeUnit.MILLISECONDS);
+        cancellation.sleep(nextLook(unobserved, System.nanoTime() - start));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ActionException(
             ActionCodes.CANCELLED, "Cancelled while waiting for the rollout.", "Run again.");
-      } finally {
-        cancellation.removeListener(wake);
       }
     }
   }
@@ -493,60 +486,85 @@ public final class RolloutWatcher {
     }
     List<String> waiting = new ArrayList<>();
     for (Pod pod : pods) {
-      if (pod.getStatus() == null) {
+      waiting.addAll(podProblems(id.toString(), id, workload, pod));
+    }
+    return waiting;
+  }
+
+  /**
+   * One pod of a run ({@code grove test}, {@code grove run}): throws when it cannot start (a pull
+   * failure, a missing Secret, unschedulable, a node that cannot create it), with the same
+   * diagnosis as a rollout's; else what it waits for.
+   *
+   * @param subject what the failure names first (the action)
+   */
+  public List<String> podProblems(String subject, Pod pod) throws ActionException {
+    return podProblems(
+        subject,
+        new KubeApplier.ObjectId(
+            "v1", "Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
+        null,
+        pod);
+  }
+
+  private List<String> podProblems(
+      String subject, KubeApplier.ObjectId id, GenericKubernetesResource workload, Pod pod)
+      throws ActionException {
+    List<String> waiting = new ArrayList<>();
+    if (pod.getStatus() == null) {
+      return List.of();
+    }
+    for (PodCondition condition : safe(pod.getStatus().getConditions())) {
+      if ("PodScheduled".equals(condition.getType())
+          && "False".equals(condition.getStatus())
+          && "Unschedulable".equals(condition.getReason())) {
+        throw new ActionException(
+            ROLLOUT_FAILED,
+            subject
+                + ": pod "
+                + pod.getMetadata().getName()
+                + " cannot be scheduled: "
+                + condition.getMessage(),
+            "Lower the pod's cpu/memory requests, or add nodes that fit (and match its"
+                + " nodeSelector, affinity and tolerations).");
+      }
+    }
+    List<ContainerStatus> statuses =
+        new ArrayList<>(safe(pod.getStatus().getInitContainerStatuses()));
+    statuses.addAll(safe(pod.getStatus().getContainerStatuses()));
+    for (ContainerStatus container : statuses) {
+      if (container.getState() == null || container.getState().getWaiting() == null) {
         continue;
       }
-      for (PodCondition condition : safe(pod.getStatus().getConditions())) {
-        if ("PodScheduled".equals(condition.getType())
-            && "False".equals(condition.getStatus())
-            && "Unschedulable".equals(condition.getReason())) {
-          throw new ActionException(
-              ROLLOUT_FAILED,
-              id
-                  + ": pod "
-                  + pod.getMetadata().getName()
-                  + " cannot be scheduled: "
-                  + condition.getMessage(),
-              "Lower the pod's cpu/memory requests, or add nodes that fit (and match its"
-                  + " nodeSelector, affinity and tolerations).");
-        }
+      String reason = container.getState().getWaiting().getReason();
+      String message = container.getState().getWaiting().getMessage();
+      if (reason != null && FATAL_WAITING.contains(reason)) {
+        throw fatal(subject, id, workload, pod, container, reason, message);
       }
-      List<ContainerStatus> statuses =
-          new ArrayList<>(safe(pod.getStatus().getInitContainerStatuses()));
-      statuses.addAll(safe(pod.getStatus().getContainerStatuses()));
-      for (ContainerStatus container : statuses) {
-        if (container.getState() == null || container.getState().getWaiting() == null) {
-          continue;
-        }
-        String reason = container.getState().getWaiting().getReason();
-        String message = container.getState().getWaiting().getMessage();
-        if (reason != null && FATAL_WAITING.contains(reason)) {
-          throw fatal(id, workload, pod, container, reason, message);
-        }
-        Optional<Event> sandbox =
-            "ContainerCreating".equals(reason) ? sandboxFailure(pod) : Optional.empty();
-        if (sandbox.isPresent()) {
-          throw new ActionException(
-              ROLLOUT_FAILED,
-              id
-                  + ": the node cannot create pod "
-                  + pod.getMetadata().getName()
-                  + " (FailedCreatePodSandBox, "
-                  + sandbox.get().getCount()
-                  + " times): "
-                  + sandbox.get().getMessage(),
-              "The node's container runtime or network fails, not the app: look at the node (its"
-                  + " runtime's log; for the sandbox, $GROVE_HOME/sandbox/node/containerd.log).");
-        }
-        if (reason != null) {
-          waiting.add(pod.getMetadata().getName() + ": " + reason);
-        }
+      Optional<Event> sandbox =
+          "ContainerCreating".equals(reason) ? sandboxFailure(pod) : Optional.empty();
+      if (sandbox.isPresent()) {
+        throw new ActionException(
+            ROLLOUT_FAILED,
+            subject
+                + ": the node cannot create pod "
+                + pod.getMetadata().getName()
+                + " (FailedCreatePodSandBox, "
+                + sandbox.get().getCount()
+                + " times): "
+                + sandbox.get().getMessage(),
+            "The node's container runtime or network fails, not the app: look at the node (its"
+                + " runtime's log; for the sandbox, $GROVE_HOME/sandbox/node/containerd.log).");
+      }
+      if (reason != null) {
+        waiting.add(pod.getMetadata().getName() + ": " + reason);
       }
     }
     return waiting;
   }
 
   private ActionException fatal(
+      String subject,
       KubeApplier.ObjectId id,
       GenericKubernetesResource workload,
       Pod pod,
@@ -556,7 +574,7 @@ public final class RolloutWatcher {
     String podName = pod.getMetadata().getName();
     String text = message != null && !message.isBlank() ? message : lastEvent(pod);
     String head =
-        id
+        subject
             + ": container "
             + container.getName()
             + " of pod "
@@ -831,6 +849,16 @@ public final class RolloutWatcher {
     String registry = ImageNames.registryHost(image);
     if (noSecrets) {
       String secret = pullSecretFor(registry, pod.getMetadata().getNamespace());
+      if (id.kind().equals("Pod")) {
+        // a Test's or Run's pod: Grove sets the provider's imagePullSecrets on it
+        return "The pod has no pull secret for "
+            + registry
+            + ". List a docker-registry Secret for it in the kubernetes provider's"
+            + " imagePullSecrets: Grove copies it into namespace "
+            + pod.getMetadata().getNamespace()
+            + " and sets it on the pod"
+            + (secret != null ? " (" + secret + " there holds credentials for it)." : ".");
+      }
       Map<String, String> annotations =
           workload == null || workload.getMetadata().getAnnotations() == null
               ? Map.of()

@@ -121,7 +121,11 @@ public final class ActionCommands {
         "Look at the command's log above for the cause, fix it, and run " + ctx.ref() + " again.");
   }
 
-  private static List<String> lastLines(String output) {
+  /**
+   * The last lines of {@code output} worth quoting in a failure (blank lines skipped, long ones
+   * cut).
+   */
+  public static List<String> lastLines(String output) {
     List<String> lines = new ArrayList<>();
     String[] all = output.split("\n");
     for (int i = all.length - 1; i >= 0 && lines.size() < QUOTED_LINES; i--) {

@@ -12,12 +12,12 @@ import java.util.function.Consumer;
  * last line without newline included. A line longer than {@link #MAX_LINE} characters is cut into
  * pieces so that one endless line cannot exhaust memory.
  */
-final class LineReader {
-  static final int MAX_LINE = 64 * 1024;
+public final class LineReader {
+  public static final int MAX_LINE = 64 * 1024;
 
   private LineReader() {}
 
-  static void read(InputStream in, Consumer<String> lines) throws IOException {
+  public static void read(InputStream in, Consumer<String> lines) throws IOException {
     try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       char[] chunk = new char[8192];
       StringBuilder line = new StringBuilder();

@@ -4,16 +4,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** The last lines of an output, up to a number of characters; older lines are dropped. */
-final class TailBuffer {
+public final class TailBuffer {
   private final int maxChars;
   private final Deque<String> lines = new ArrayDeque<>();
   private long chars;
 
-  TailBuffer(int maxChars) {
+  public TailBuffer(int maxChars) {
     this.maxChars = maxChars;
   }
 
-  synchronized void add(String line) {
+  public synchronized void add(String line) {
     String kept = line.length() > maxChars ? line.substring(line.length() - maxChars) : line;
     lines.addLast(kept);
     chars += kept.length() + 1;

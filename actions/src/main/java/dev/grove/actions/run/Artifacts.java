@@ -30,6 +30,24 @@ public record Artifacts(String source, String target) {
   /** The spec's {@code artifacts}: a list of {@code {source, target}}. */
   public static List<Artifacts> parse(Map<String, Object> spec, String action)
       throws ActionException {
+    return parse(spec, action, false);
+  }
+
+  /**
+   * The {@code artifacts} of an action that runs in a container: each {@code source} an absolute
+   * path or glob in the container (as in Garden), each {@code target} below .grove/artifacts.
+   */
+  public static List<dev.grove.actions.kube.PodRunner.Copy> inContainer(
+      Map<String, Object> spec, String action) throws ActionException {
+    List<dev.grove.actions.kube.PodRunner.Copy> copies = new ArrayList<>();
+    for (Artifacts artifact : parse(spec, action, true)) {
+      copies.add(new dev.grove.actions.kube.PodRunner.Copy(artifact.source(), artifact.target()));
+    }
+    return copies;
+  }
+
+  private static List<Artifacts> parse(Map<String, Object> spec, String action, boolean container)
+      throws ActionException {
     Object value = spec.get("artifacts");
     if (value == null) {
       return List.of();
@@ -45,9 +63,15 @@ public record Artifacts(String source, String target) {
       }
       Object t = item.get("target");
       String target = t == null ? "." : String.valueOf(t);
-      if (escapes(s)
+      if (container && !s.startsWith("/")) {
+        throw new ActionException(
+            ActionCodes.INVALID_SPEC,
+            action + ": " + at + ".source `" + s + "` is not an absolute path in the container.",
+            "Write it from the container's root, such as /app/reports/*.xml (as Garden requires).");
+      }
+      if ((!container && escapes(s))
           || escapes(target)
-          || Path.of(s).isAbsolute()
+          || (!container && Path.of(s).isAbsolute())
           || Path.of(target).isAbsolute()) {
         throw invalid(
             action,

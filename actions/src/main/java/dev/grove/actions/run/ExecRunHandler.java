@@ -10,8 +10,8 @@ import dev.grove.actions.spi.LogSink;
 import dev.grove.api.action.ActionKind;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Runs {@code Run/exec} and {@code Test/exec}, keeping each one's last result in the project's
@@ -34,16 +34,14 @@ public final class ExecRunHandler implements ActionHandler {
   public Status status(ActionContext ctx) throws ActionException {
     ExecRunSpec spec = spec(ctx);
     if (ctx.ref().kind() == ActionKind.TEST) {
-      Optional<LocalResults.Result> last = LocalResults.read(ctx);
-      if (last.isPresent() && last.get().passed() && last.get().version().equals(ctx.version())) {
-        return new Status(
-            true,
-            "passed "
-                + last.get().finishedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + " at this version; --force runs it again",
-            Map.of("log", last.get().log(), "stdout", "", "stderr", ""));
+      Status status = RunResults.status(ctx, List.of(LocalResults.read(ctx)));
+      if (!status.ready()) {
+        return status;
       }
-      return Status.notReady(last.isPresent() ? "outdated" : "not-ready");
+      Map<String, Object> outputs = new java.util.LinkedHashMap<>(status.outputs());
+      outputs.put("stdout", "");
+      outputs.put("stderr", "");
+      return new Status(true, status.detail(), outputs);
     }
     return commands.statusBy(ctx, spec.statusCommand(), spec.env());
   }

@@ -65,23 +65,24 @@ public final class LocalResults {
       return Optional.empty();
     }
     try {
-      JsonNode node = JSON.readTree(file.toFile());
-      return Optional.of(
-          new Result(
-              node.path("version").asText(),
-              node.path("exitCode").asInt(-1),
-              Instant.parse(node.path("startedAt").asText()),
-              Instant.parse(node.path("finishedAt").asText()),
-              node.path("log").asText("")));
+      return Optional.of(parse(JSON.readTree(file.toFile())));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty(); // a torn or hand-edited file: as if there were none
     }
   }
 
-  /** Records the action's result (atomically: a reader sees the old one or the new one). */
-  public static void write(ActionContext ctx, Result result) throws IOException {
-    Path file = file(ctx);
-    Files.createDirectories(file.getParent());
+  /** A result as {@link #json} wrote it; throws on anything else. */
+  static Result parse(JsonNode node) {
+    return new Result(
+        node.path("version").asText(),
+        node.path("exitCode").asInt(-1),
+        Instant.parse(node.path("startedAt").asText()),
+        Instant.parse(node.path("finishedAt").asText()),
+        node.path("log").asText(""));
+  }
+
+  /** The result of {@code ctx}'s action as JSON (its log's end only), as kept everywhere. */
+  static String json(ActionContext ctx, Result result) throws IOException {
     String log = result.log();
     if (log.length() > MAX_LOG_CHARS) {
       log = log.substring(log.length() - MAX_LOG_CHARS);
@@ -93,9 +94,26 @@ public final class LocalResults {
     node.put("startedAt", result.startedAt().toString());
     node.put("finishedAt", result.finishedAt().toString());
     node.put("log", log);
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+  }
+
+  /** Reads what {@link #json} wrote; empty when it cannot be read. */
+  static Optional<Result> fromJson(String json) {
+    try {
+      return Optional.of(parse(JSON.readTree(json)));
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  /** Records the action's result (atomically: a reader sees the old one or the new one). */
+  public static void write(ActionContext ctx, Result result) throws IOException {
+    Path file = file(ctx);
+    Files.createDirectories(file.getParent());
+    String json = json(ctx, result);
     Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
     try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), node);
+      Files.writeString(temp, json);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);

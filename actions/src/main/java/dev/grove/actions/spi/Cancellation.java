@@ -48,4 +48,20 @@ public final class Cancellation {
   public void removeListener(Runnable listener) {
     listeners.remove(listener);
   }
+
+  /**
+   * Waits {@code millis}, or less when cancelled meanwhile (at once if already): whether it was
+   * cancelled. Pollers wait with it, so that a Ctrl-C or the action's timeout ends their wait.
+   */
+  public boolean sleep(long millis) throws InterruptedException {
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    Runnable wake = cancelled::countDown;
+    onCancel(wake);
+    try {
+      cancelled.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } finally {
+      removeListener(wake);
+    }
+    return isCancelled();
+  }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * a Deploy, where it goes. Exec types never read it.
  *
  * @param kubernetes the environment's kubernetes provider (every field at its default without one)
- * @param deploy where a Deploy goes (namespace, its Build's outputs); null for other kinds
+ * @param deploy where a Deploy, Run or Test goes (namespace, its Build's outputs); null for a Build
  */
 public record KubeContext(KubernetesProvider kubernetes, DeployTarget deploy) {
 

@@ -28,13 +28,13 @@ public final class ActionContexts {
     return project.project().root().resolve(sourceDir);
   }
 
-  /** Where a Deploy goes; null for other kinds. */
+  /** Where a Deploy, Run or Test goes (its namespace, its Build's outputs); null for a Build. */
   private static DeployTarget deployTarget(
       LoadedProject project,
       LoadedProject.ResolvedAction action,
       Map<String, Object> buildOutputs,
       TemplateResolver templates) {
-    if (action.config().ref().kind() != ActionKind.DEPLOY) {
+    if (action.config().ref().kind() == ActionKind.BUILD) {
       return null;
     }
     ProjectConfig config = project.project();

@@ -231,7 +231,7 @@ public record ContainerDeploySpec(
         () ->
             new ActionException(
                 ActionCodes.INVALID_SPEC,
-                action + " has neither a build nor spec.image; a Deploy/container needs one.",
+                action + " has neither a build nor spec.image; a container action needs one.",
                 "Add build: <a Build/container> to the action, or set spec.image to an image"
                     + " such as nginx:1.27."));
   }

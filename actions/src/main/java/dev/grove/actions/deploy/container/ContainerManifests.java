@@ -101,6 +101,26 @@ public final class ContainerManifests {
     return List.copyOf(objects);
   }
 
+  /**
+   * The pod spec of a {@code container} Test or Run: one container, {@code container}, from the
+   * same fields as a Deploy's (command, args, env, cpu, memory, volumes, security); the runner adds
+   * the restart policy and pull secrets.
+   */
+  public static Map<String, Object> runPodSpec(
+      String container, String version, ContainerDeploySpec spec, String imageId) {
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("containers", list(container(container, version, spec, imageId)));
+    pod.put("dnsPolicy", "ClusterFirst");
+    if (!spec.volumes().isEmpty()) {
+      pod.put(
+          "volumes",
+          spec.volumes().stream()
+              .map(ContainerManifests::volume)
+              .collect(Collectors.toCollection(ArrayList::new)));
+    }
+    return pod;
+  }
+
   private static Map<String, Object> workload(
       String name,
       String ref,
