@@ -10,11 +10,11 @@ import dev.grove.actions.helm.HelmOps;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.process.PersistentProcesses;
 import dev.grove.actions.process.ProcessRunner;
-import dev.grove.actions.run.ContainerRunType;
-import dev.grove.actions.run.ExecRunType;
-import dev.grove.actions.run.HelmPodRunType;
-import dev.grove.actions.run.KubernetesExecRunType;
-import dev.grove.actions.run.KubernetesPodRunType;
+import dev.grove.actions.run.exec.ExecRunType;
+import dev.grove.actions.run.kube.ContainerRunType;
+import dev.grove.actions.run.kube.HelmPodRunType;
+import dev.grove.actions.run.kube.KubernetesExecRunType;
+import dev.grove.actions.run.kube.KubernetesPodRunType;
 import dev.grove.actions.spi.ActionTypeRegistry;
 import dev.grove.api.action.ActionKind;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class ActionTypes {
             new KubernetesExecRunType(ActionKind.TEST, clients),
             new KubernetesPodRunType(ActionKind.RUN, clients, runner),
             new KubernetesPodRunType(ActionKind.TEST, clients, runner),
-            new HelmPodRunType(ActionKind.RUN),
-            new HelmPodRunType(ActionKind.TEST)));
+            new HelmPodRunType(ActionKind.RUN, helm, clients),
+            new HelmPodRunType(ActionKind.TEST, helm, clients)));
   }
 }

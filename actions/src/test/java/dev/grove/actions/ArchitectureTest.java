@@ -46,7 +46,8 @@ class ArchitectureTest {
           .resideInAnyPackage(
               "dev.grove.actions.build.exec..",
               "dev.grove.actions.deploy.exec..",
-              "dev.grove.actions.run..",
+              "dev.grove.actions.run",
+              "dev.grove.actions.run.exec..",
               "dev.grove.actions.process..")
           .should()
           .dependOnClassesThat()

@@ -343,7 +343,11 @@ class ContainersE2E {
         // kubernetes-exec in this project's api pod and in the shop's web pod
         .contains("test.smoke | api answers")
         .contains("test.shop-page | 1")
-        .containsPattern("test.shop-page succeeded");
+        .containsPattern("test.shop-page succeeded")
+        // kubernetes-pod: a workload of its manifests, its env and the action's command and env
+        .contains("test.worker-config | queue=orders mode=check")
+        // helm-pod: the workload the chart renders with the action's values
+        .contains("test.chart-greeting | hello from the chart");
     // the api waited for the Run it depends on
     assertThat(out.indexOf("run.seed | seeded 5 rows")).isPositive();
     assertThat(out.indexOf("run.seed succeeded")).isLessThan(out.indexOf("deploy.api processing"));
@@ -371,13 +375,42 @@ class ContainersE2E {
     GroveProcess.copyTree(POD_TESTS, dir.resolve("teammate"));
     GroveProcess.Result cached = grove(dir.resolve("teammate"), "test", "unit");
     assertThat(cached.exitCode()).as(cached.out() + cached.err()).isZero();
-    assertThat(cached.out())
-        .contains("test.unit ready (passed")
-        .doesNotContain("started pod");
+    assertThat(cached.out()).contains("test.unit ready (passed").doesNotContain("started pod");
+    GroveProcess.Result teammates = grove(dir.resolve("teammate"), "get", "test-result", "unit");
+    assertThat(teammates.out())
+        .as("the result is read from the cluster: " + teammates.err())
+        .contains("passed")
+        .contains("3 checks passed");
 
     GroveProcess.Result forced = grove(project, "test", "unit", "--force");
     assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
     assertThat(forced.out()).contains("started pod test-unit-").contains("test.unit succeeded");
+
+    // --keep-pod: the Run's pod stays up to be looked into
+    GroveProcess.Result kept = grove(project, "run", "seed", "--force", "--keep-pod");
+    assertThat(kept.exitCode()).as(kept.out() + kept.err()).isZero();
+    assertThat(kept.out())
+        .contains("run.seed | seeded 5 rows")
+        .contains("grove: kept pod run-seed-");
+    List<Pod> seedPods =
+        cluster
+            .pods()
+            .inNamespace(TESTS_NAMESPACE)
+            .withLabel(GroveLabels.ACTION, "run.seed")
+            .list()
+            .getItems();
+    assertThat(seedPods).hasSize(1);
+    GroveProcess.Result inside =
+        kubectl(
+            "-n",
+            TESTS_NAMESPACE,
+            "exec",
+            seedPods.get(0).getMetadata().getName(),
+            "--",
+            "sh",
+            "-c",
+            "echo looked inside");
+    assertThat(inside.out()).as(inside.out()).contains("looked inside");
 
     GroveProcess.Result result = grove(project, "get", "test-result", "failing");
     assertThat(result.out())

@@ -87,7 +87,8 @@ public final class PodRunner {
    *
    * @param copies what to copy out after the command; empty copies nothing
    * @param artifactsRoot where {@code copies} land
-   * @param keep leaves the pod in the cluster afterwards (for {@code kubectl exec} into it)
+   * @param keep leaves the pod in the cluster afterwards, its container up (the command runs
+   *     through exec then) so that {@code kubectl exec} can look inside
    */
   public Outcome run(
       ActionContext ctx, Pod pod, List<Copy> copies, Path artifactsRoot, boolean keep)
@@ -97,8 +98,11 @@ public final class PodRunner {
     String name = pod.getMetadata().getName();
     Container main = pod.getSpec().getContainers().get(0);
     List<String> command = new ArrayList<>();
-    if (!copies.isEmpty()) {
-      if (main.getCommand() == null || main.getCommand().isEmpty()) {
+    boolean hasCommand = main.getCommand() != null && !main.getCommand().isEmpty();
+    // the container stays up for the copy, or for a kept pod to be looked into (kubectl exec)
+    boolean stays = !copies.isEmpty() || (keep && hasCommand);
+    if (stays) {
+      if (!hasCommand) {
         throw new ActionException(
             ActionCodes.INVALID_SPEC,
             ctx.ref()
@@ -131,30 +135,33 @@ public final class PodRunner {
     try {
       int exitCode;
       int copied = 0;
-      if (copies.isEmpty()) {
+      if (!stays) {
         exitCode = runToEnd(ctx, namespace, name, main.getName(), log);
       } else {
         awaitRunning(ctx, namespace, name, main.getName());
         exitCode = exec(ctx, namespace, name, main.getName(), command, log);
-        copied = copyOut(ctx, namespace, name, main.getName(), copies, artifactsRoot);
+        if (!copies.isEmpty()) {
+          copied = copyOut(ctx, namespace, name, main.getName(), copies, artifactsRoot);
+        }
       }
       return new Outcome(exitCode, kept.toString(), started, Instant.now(), copied);
     } finally {
       if (deleteAtEnd) {
         delete(namespace, name);
       } else {
+        String kubectl = "kubectl -n " + namespace + " ";
         ctx.log()
             .line(
                 LogSink.STDOUT,
                 "grove: kept pod "
                     + name
-                    + " (kubectl -n "
-                    + namespace
-                    + " exec -it "
-                    + name
-                    + " -- sh; kubectl -n "
-                    + namespace
-                    + " delete pod "
+                    + " ("
+                    + (stays
+                        ? kubectl + "exec -it " + name + " -- sh"
+                        : kubectl + "describe pod " + name + "; it ran the image's own command")
+                    + "; "
+                    + kubectl
+                    + "delete pod "
                     + name
                     + ")");
       }
@@ -244,9 +251,10 @@ public final class PodRunner {
                     + " ended before its command ran (exit code "
                     + ended.getExitCode()
                     + (ended.getMessage() == null ? "" : ", " + ended.getMessage().strip())
-                    + "): to copy artifacts Grove starts it with `sh`, which the image may lack.",
+                    + "): to copy artifacts (or keep the pod) Grove starts it with `sh`, which the"
+                    + " image may lack.",
                 "Copying artifacts needs `sh` and `tar` in the image (as in Garden): use an image"
-                    + " that has them, or drop spec.artifacts.");
+                    + " that has them, or drop spec.artifacts (and --keep-pod).");
           }
         }
         cluster.watcher(poll).podProblems(ctx.ref().toString(), live);

@@ -37,13 +37,9 @@ public record Artifacts(String source, String target) {
    * The {@code artifacts} of an action that runs in a container: each {@code source} an absolute
    * path or glob in the container (as in Garden), each {@code target} below .grove/artifacts.
    */
-  public static List<dev.grove.actions.kube.PodRunner.Copy> inContainer(
-      Map<String, Object> spec, String action) throws ActionException {
-    List<dev.grove.actions.kube.PodRunner.Copy> copies = new ArrayList<>();
-    for (Artifacts artifact : parse(spec, action, true)) {
-      copies.add(new dev.grove.actions.kube.PodRunner.Copy(artifact.source(), artifact.target()));
-    }
-    return copies;
+  public static List<Artifacts> inContainer(Map<String, Object> spec, String action)
+      throws ActionException {
+    return parse(spec, action, true);
   }
 
   private static List<Artifacts> parse(Map<String, Object> spec, String action, boolean container)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,22 +27,6 @@ public final class LocalResults {
 
   private LocalResults() {}
 
-  /**
-   * One result.
-   *
-   * @param version the action version that ran
-   * @param exitCode the command's exit code (0: passed)
-   * @param startedAt when it started
-   * @param finishedAt when it ended
-   * @param log the end of its output
-   */
-  public record Result(
-      String version, int exitCode, Instant startedAt, Instant finishedAt, String log) {
-    public boolean passed() {
-      return exitCode == 0;
-    }
-  }
-
   /** Where the action's result lives. */
   public static Path file(Path projectRoot, String kind, String name) {
     return projectRoot.resolve(".grove").resolve("results").resolve(kind + "." + name + ".json");
@@ -55,12 +40,12 @@ public final class LocalResults {
   }
 
   /** The action's last result, or empty when there is none or it cannot be read. */
-  public static Optional<Result> read(ActionContext ctx) {
+  public static Optional<RunResult> read(ActionContext ctx) {
     return read(file(ctx));
   }
 
   /** The result in {@code file}, or empty when there is none or it cannot be read. */
-  public static Optional<Result> read(Path file) {
+  public static Optional<RunResult> read(Path file) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
@@ -72,8 +57,8 @@ public final class LocalResults {
   }
 
   /** A result as {@link #json} wrote it; throws on anything else. */
-  static Result parse(JsonNode node) {
-    return new Result(
+  static RunResult parse(JsonNode node) {
+    return new RunResult(
         node.path("version").asText(),
         node.path("exitCode").asInt(-1),
         Instant.parse(node.path("startedAt").asText()),
@@ -82,7 +67,7 @@ public final class LocalResults {
   }
 
   /** The result of {@code ctx}'s action as JSON (its log's end only), as kept everywhere. */
-  static String json(ActionContext ctx, Result result) throws IOException {
+  public static String json(ActionContext ctx, RunResult result) throws IOException {
     String log = result.log();
     if (log.length() > MAX_LOG_CHARS) {
       log = log.substring(log.length() - MAX_LOG_CHARS);
@@ -98,7 +83,7 @@ public final class LocalResults {
   }
 
   /** Reads what {@link #json} wrote; empty when it cannot be read. */
-  static Optional<Result> fromJson(String json) {
+  public static Optional<RunResult> fromJson(String json) {
     try {
       return Optional.of(parse(JSON.readTree(json)));
     } catch (IOException | RuntimeException unreadable) {
@@ -107,7 +92,7 @@ public final class LocalResults {
   }
 
   /** Records the action's result (atomically: a reader sees the old one or the new one). */
-  public static void write(ActionContext ctx, Result result) throws IOException {
+  public static void write(ActionContext ctx, RunResult result) throws IOException {
     Path file = file(ctx);
     Files.createDirectories(file.getParent());
     String json = json(ctx, result);

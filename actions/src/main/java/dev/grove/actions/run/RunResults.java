@@ -2,6 +2,7 @@ package dev.grove.actions.run;
 
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionHandler.Status;
+import dev.grove.actions.spi.RunResult;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * Whether a kept result makes a Test or Run ready: it passed at the action's version (Garden's
  * cache).
  */
-final class RunResults {
+public final class RunResults {
   private RunResults() {}
 
   /**
@@ -19,14 +20,14 @@ final class RunResults {
    * action's version; its {@code log} is the output. Else {@code outdated} when some result is
    * kept, {@code not-ready} when none.
    */
-  static Status status(ActionContext ctx, List<Optional<LocalResults.Result>> found) {
+  public static Status status(ActionContext ctx, List<Optional<RunResult>> found) {
     boolean any = false;
-    for (Optional<LocalResults.Result> result : found) {
+    for (Optional<RunResult> result : found) {
       if (result.isEmpty()) {
         continue;
       }
       any = true;
-      LocalResults.Result last = result.get();
+      RunResult last = result.get();
       if (last.passed() && last.version().equals(ctx.version())) {
         return new Status(
             true,

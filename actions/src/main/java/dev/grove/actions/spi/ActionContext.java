@@ -82,6 +82,29 @@ public record ActionContext(
     return parsed.get(this, type, parser);
   }
 
+  /**
+   * This context with another spec (parsed afresh): for a handler that hands part of its spec to
+   * another type's code, such as a helm-pod Test rendering its chart as a helm Deploy does.
+   */
+  public ActionContext withSpec(Map<String, Object> other) {
+    return new ActionContext(
+        ref,
+        type,
+        version,
+        other,
+        sourceDir,
+        projectRoot,
+        env,
+        timeout,
+        log,
+        cancellation,
+        outputs,
+        events,
+        sources,
+        extensions,
+        null);
+  }
+
   /** The parsed spec of one context; a context's copies share it. */
   public static final class ParsedSpec {
     private Object value;

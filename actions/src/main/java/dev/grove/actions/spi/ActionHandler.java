@@ -26,6 +26,14 @@ public interface ActionHandler {
     Outputs publish(ActionContext context, java.util.Optional<String> tag) throws ActionException;
   }
 
+  /**
+   * A Test or Run that keeps its results ({@code grove get test-result}): the last one, wherever
+   * the type keeps it (the cluster, the project's {@code .grove/results}).
+   */
+  interface ResultReader {
+    java.util.Optional<RunResult> lastResult(ActionContext context) throws ActionException;
+  }
+
   /** A Deploy that can say what it would apply, without a cluster ({@code grove render}). */
   interface Renderer {
     Rendered render(ActionContext context) throws ActionException;

@@ -5,9 +5,7 @@ import java.util.Set;
 
 /**
  * An operation the router can send to an action type's handler. Every handler has {@link #STATUS}
- * and {@link #PROCESS}; the others are the optional capability interfaces it implements. Run/Test
- * actions come next: their operation gets a constant here, an interface like {@link Cleanable}, and
- * a router method.
+ * and {@link #PROCESS}; the others are the optional capability interfaces it implements.
  */
 public enum Capability {
   STATUS,
@@ -19,7 +17,12 @@ public enum Capability {
   /** {@link ActionHandler.Publisher}: publish a Build's artifact ({@code grove publish}). */
   PUBLISH,
   /** {@link DeployLogs}: read and follow what a Deploy's processes log ({@code grove logs}). */
-  LOGS;
+  LOGS,
+  /**
+   * {@link ActionHandler.ResultReader}: a Test's or Run's last result ({@code grove get
+   * test-result}).
+   */
+  RESULTS;
 
   /** What a handler declares by the capability interfaces it implements. */
   public static Set<Capability> of(ActionHandler handler) {
@@ -35,6 +38,9 @@ public enum Capability {
     }
     if (handler instanceof DeployLogs) {
       capabilities.add(LOGS);
+    }
+    if (handler instanceof ActionHandler.ResultReader) {
+      capabilities.add(RESULTS);
     }
     return Set.copyOf(capabilities);
   }

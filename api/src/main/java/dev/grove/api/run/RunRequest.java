@@ -18,6 +18,8 @@ import java.util.Map;
  *     {@code overall}), over the project's and the daemon's
  * @param publishTag for {@code publish}: the tag to publish under instead of the {@code
  *     publishId}'s own tag or the version; null for those
+ * @param keepPods for {@code test} and {@code run}: leave the pods of in-cluster Tests and Runs in
+ *     the cluster afterwards, for inspection (Grove's {@code --keep-pod}; Garden has none)
  */
 public record RunRequest(
     ProjectRequest project,
@@ -27,11 +29,33 @@ public record RunRequest(
     boolean skipDependencies,
     boolean withDependants,
     Map<String, Integer> concurrency,
-    String publishTag) {
+    String publishTag,
+    boolean keepPods) {
 
   public RunRequest {
     names = names == null ? List.of() : List.copyOf(names);
     concurrency = concurrency == null ? Map.of() : Map.copyOf(concurrency);
+  }
+
+  public RunRequest(
+      ProjectRequest project,
+      String command,
+      List<String> names,
+      boolean force,
+      boolean skipDependencies,
+      boolean withDependants,
+      Map<String, Integer> concurrency,
+      String publishTag) {
+    this(
+        project,
+        command,
+        names,
+        force,
+        skipDependencies,
+        withDependants,
+        concurrency,
+        publishTag,
+        false);
   }
 
   public RunRequest(

@@ -59,6 +59,16 @@ public abstract class RunCommand implements Callable<Integer> {
     return null;
   }
 
+  /** The action names asked for; empty (or Garden's {@code '*'}) means every one of the kind. */
+  List<String> names() {
+    return names.equals(List.of("*")) ? List.of() : names;
+  }
+
+  /** {@code --keep-pod}: test and run. */
+  boolean keepPods() {
+    return false;
+  }
+
   @Override
   public Integer call() {
     try {
@@ -67,12 +77,13 @@ public abstract class RunCommand implements Callable<Integer> {
           new RunRequest(
               project,
               command(),
-              names,
+              names(),
               force(),
               skipDependencies(),
               withDependants(),
               limits(concurrency()),
-              publishTag());
+              publishTag(),
+              keepPods());
       Long quietPeriod = quietPeriodMs(); // checked before anything starts
       if (watch() && options.output() == dev.grove.cli.render.OutputMode.JSON) {
         throw new UsageException(
@@ -165,6 +176,16 @@ public abstract class RunCommand implements Callable<Integer> {
     List<String> concurrency() {
       return flags.concurrency;
     }
+  }
+
+  /** {@code --keep-pod}: test and run. */
+  static final class KeepPodFlag {
+    @Option(
+        names = "--keep-pod",
+        description =
+            "Leave the pods of in-cluster Tests and Runs after they ran, to look inside (kubectl"
+                + " exec); Grove prints how to delete them.")
+    boolean keepPod;
   }
 
   /** {@code --watch} and {@code --quiet-period}: build and deploy. */
@@ -268,8 +289,15 @@ public abstract class RunCommand implements Callable<Integer> {
               + " whose version passed before is ready and not run again (--force runs it). Exit"
               + " code 1 when a Test fails.")
   public static final class Test extends Processing {
+    @Mixin KeepPodFlag keepPod;
+
     public Test(CliApp app) {
       super(app);
+    }
+
+    @Override
+    boolean keepPods() {
+      return keepPod.keepPod;
     }
 
     @Override
@@ -286,13 +314,32 @@ public abstract class RunCommand implements Callable<Integer> {
           "Perform the named Run actions (all when none is named) and what they need, live. Exit"
               + " code 1 when one fails. (A project's custom Commands run as `grove NAME`.)")
   public static final class RunActions extends Processing {
+    @Mixin KeepPodFlag keepPod;
+
     public RunActions(CliApp app) {
       super(app);
     }
 
     @Override
+    boolean keepPods() {
+      return keepPod.keepPod;
+    }
+
+    @Override
     String command() {
       return "run";
+    }
+
+    /** As Garden: every Run only when asked for with {@code '*'} (Runs change things). */
+    @Override
+    List<String> names() {
+      if (names.isEmpty()) {
+        throw new UsageException(
+            "grove run needs the name of a Run",
+            "Name one or more (grove run seed), or pass '*' to run every Run of the project, as"
+                + " in Garden.");
+      }
+      return super.names();
     }
   }
 

@@ -188,10 +188,6 @@ public final class Renderer {
     out.println(line);
   }
 
-  /**
-   * Rendered Deploys: their YAML on stdout (or the files written), warnings and notes on stderr so
-   * stdout stays valid YAML.
-   */
   /** {@code grove get test-result|run-result}: the result, then its log. */
   public void result(dev.grove.api.result.ActionResult result, OutputMode mode) {
     if (mode.isJson()) {
@@ -217,6 +213,10 @@ public final class Renderer {
     }
   }
 
+  /**
+   * Rendered Deploys: their YAML on stdout (or the files written), warnings and notes on stderr so
+   * stdout stays valid YAML.
+   */
   public void rendered(
       dev.grove.api.render.RenderResult result,
       OutputMode mode,

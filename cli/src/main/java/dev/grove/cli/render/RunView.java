@@ -56,6 +56,9 @@ public final class RunView {
     }
   }
 
+  /** The run's command, from its {@code runStarted} event; null before. */
+  private String command;
+
   public RunView(PrintStream out, OutputMode mode, boolean terminal, boolean colour) {
     this.out = out;
     this.mode = mode;
@@ -78,7 +81,9 @@ public final class RunView {
       eventTime = event.time();
     }
     String ref = event == null || event.action() == null ? null : event.action().ref();
-    if (payload instanceof EventPayload.GraphResolved graph) {
+    if (payload instanceof EventPayload.RunStarted started) {
+      command = started.command();
+    } else if (payload instanceof EventPayload.GraphResolved graph) {
       for (EventPayload.GraphResolved.Action action : graph.actions()) {
         rows.putIfAbsent(action.ref(), new Row(action.ref()));
       }
@@ -147,6 +152,14 @@ public final class RunView {
       counts.append(", ").append(cancelled).append(" cancelled");
     }
     out.println(mark + " " + result.runId() + " " + result.result() + ": " + counts);
+    if (result.actions().isEmpty() && ("test".equals(command) || "run".equals(command))) {
+      // as Garden: "No Test actions were found"
+      out.println(
+          "  no "
+              + (command.equals("test") ? "Test" : "Run")
+              + " actions in the project: nothing to "
+              + command);
+    }
     for (ActionResult action : notReady) {
       Row row = rows.get(action.ref());
       String why = row == null || row.detail == null ? "not ready" : row.detail;

@@ -169,7 +169,7 @@ public final class DaemonVerticle extends VerticleBase {
         Routes.RESULTS,
         dev.grove.api.result.ResultRequest.class,
         dev.grove.api.result.ResultRequest::project,
-        new dev.grove.orchestrator.project.ResultService(projects)::result);
+        new dev.grove.orchestrator.project.ResultService(projects, actionRouter)::result);
     if (runs != null) {
       router.post(Routes.RUNS).handler(this::startRun);
       router.get(Routes.RUNS).handler(ctx -> answerNow(ctx, runs::list));

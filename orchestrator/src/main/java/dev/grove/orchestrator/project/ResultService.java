@@ -1,25 +1,32 @@
 package dev.grove.orchestrator.project;
 
-import dev.grove.actions.run.LocalResults;
+import dev.grove.actions.spi.ActionException;
+import dev.grove.actions.spi.RunResult;
 import dev.grove.api.action.ActionKind;
 import dev.grove.api.error.ErrorCodes;
 import dev.grove.api.result.ActionResult;
 import dev.grove.api.result.ResultRequest;
 import dev.grove.orchestrator.config.LoadedProject;
 import dev.grove.orchestrator.error.GroveException;
+import dev.grove.orchestrator.router.ActionRouter;
+import dev.grove.orchestrator.template.TemplateResolver;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code grove get test-result|run-result NAME} (Garden's {@code garden get test-result}): the
- * action's last result where it was kept ({@code .grove/results} of the project) and whether it is
- * of the action's version now. Blocking: run it on a worker pool.
+ * action's last result where its type keeps it (the cluster for pod Tests and Runs, the project's
+ * {@code .grove/results}) and whether it is of the action's version now. Blocking: run it on a
+ * worker pool.
  */
 public final class ResultService {
   private final ProjectService projects;
+  private final ActionRouter router;
+  private final TemplateResolver templates = new TemplateResolver();
 
-  public ResultService(ProjectService projects) {
+  public ResultService(ProjectService projects, ActionRouter router) {
     this.projects = projects;
+    this.router = router;
   }
 
   public ActionResult result(ResultRequest request) {
@@ -40,18 +47,21 @@ public final class ResultService {
     LoadedProject project = projects.load(request.project());
     LoadedProject.ResolvedAction action = project.pick(kind, List.of(request.name())).get(0);
     String ref = action.config().ref().toString();
-    LocalResults.Result result =
-        LocalResults.read(
-                LocalResults.file(
-                    project.project().root(),
-                    kind.name().toLowerCase(Locale.ROOT),
-                    action.config().ref().name()))
-            .orElseThrow(
-                () ->
-                    new GroveException(
-                        ErrorCodes.NO_RESULT,
-                        ref + " has no result yet.",
-                        "Run it: `grove " + request.kind() + " " + request.name() + "`."));
+    Optional<RunResult> last;
+    try {
+      last =
+          router.lastResult(
+              RenderService.context(project, action, request.project().env(), templates));
+    } catch (ActionException e) {
+      throw new GroveException(e.code(), e.getMessage(), e.suggestion());
+    }
+    RunResult result =
+        last.orElseThrow(
+            () ->
+                new GroveException(
+                    ErrorCodes.NO_RESULT,
+                    ref + " has no result yet.",
+                    "Run it: `grove " + request.kind() + " " + request.name() + "`."));
     return new ActionResult(
         ref,
         result.version(),

@@ -54,12 +54,17 @@ public final class ActionRouter {
 
   /**
    * Before an action's operations: a project on the sandbox needs it before its first push, not
-   * only at its first deploy.
+   * only at its first deploy, and before a Test or Run that runs in a pod.
    */
   public void prepare(
-      ActionKind kind, LoadedProject project, Map<String, String> env, Consumer<String> say)
+      ActionKind kind,
+      String type,
+      LoadedProject project,
+      Map<String, String> env,
+      Consumer<String> say)
       throws ActionException {
-    if (kind == ActionKind.BUILD || kind == ActionKind.DEPLOY) {
+    // a Test or Run in a pod needs the cluster too; a local (exec) one does not
+    if (kind == ActionKind.BUILD || kind == ActionKind.DEPLOY || !"exec".equals(type)) {
       preparation.prepare(project, env, say);
     }
   }
@@ -118,7 +123,15 @@ public final class ActionRouter {
         .map(route -> (DeployLogs) route.handler());
   }
 
-  // Run and Test actions come next: a method each here, behind a Capability of their own.
+  /** A Test's or Run's last kept result; empty when it has none or its type keeps none. */
+  public Optional<dev.grove.actions.spi.RunResult> lastResult(ActionContext context)
+      throws ActionException {
+    ActionTypeRegistry.Route route = route(context);
+    if (!route.can(Capability.RESULTS)) {
+      return Optional.empty();
+    }
+    return ((ActionHandler.ResultReader) route.handler()).lastResult(context);
+  }
 
   private static ActionException unsupported(ActionContext context, String what) {
     return new ActionException(

@@ -275,6 +275,7 @@ final class RunExecution {
           .router()
           .prepare(
               node.ref.kind(),
+              node.action.config().type(),
               project,
               env,
               line -> context.log().line(dev.grove.actions.spi.LogSink.STDOUT, line));
@@ -351,6 +352,9 @@ final class RunExecution {
         .cancellation(node.cancellation)
         .events(payload -> publish(node.info, payload))
         .sources(node.action.sources().stream().map(FileEntry::path).toList())
+        .extension(
+            dev.grove.actions.spi.RunOptions.class,
+            new dev.grove.actions.spi.RunOptions(plan.keepPods()))
         .build();
   }
 

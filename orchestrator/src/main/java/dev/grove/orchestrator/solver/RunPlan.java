@@ -15,6 +15,7 @@ import java.util.Set;
  * what depends on them; which are forced; whether it only checks status.
  *
  * @param actions every action of the run, dependencies before dependants
+ * @param keepPods the pods of in-cluster Tests and Runs stay after they ran ({@code --keep-pod})
  */
 public record RunPlan(
     String command,
@@ -22,7 +23,8 @@ public record RunPlan(
     Set<ActionRef> requested,
     Set<ActionRef> forced,
     boolean statusOnly,
-    String publishTag) {
+    String publishTag,
+    boolean keepPods) {
 
   public static final List<String> COMMANDS =
       List.of("build", "deploy", "test", "run", "status", "publish", "delete");
@@ -104,6 +106,12 @@ public record RunPlan(
         project.graph().topologicalOrder().stream().filter(included::contains).toList();
     Set<ActionRef> forced = request.force() ? Set.copyOf(requested) : Set.of();
     return new RunPlan(
-        command, ordered, Set.copyOf(requested), forced, statusOnly, request.publishTag());
+        command,
+        ordered,
+        Set.copyOf(requested),
+        forced,
+        statusOnly,
+        request.publishTag(),
+        request.keepPods());
   }
 }

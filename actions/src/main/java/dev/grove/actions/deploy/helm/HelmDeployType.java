@@ -59,6 +59,20 @@ public final class HelmDeployType extends BaseActionType {
             Duration.ofSeconds(1));
   }
 
+  /**
+   * Renders a chart as a helm Deploy does (values, Grove's post-render), without a cluster: for the
+   * helm-pod Tests and Runs, which run a pod of the chart's output.
+   */
+  public static ActionHandler.Renderer chartRenderer(HelmOps helm) {
+    return new HelmDeployHandler(
+        helm,
+        context -> {
+          throw new IllegalStateException("rendering a chart needs no cluster");
+        },
+        new RegistryCredentials(),
+        Duration.ofSeconds(1));
+  }
+
   @Override
   public ActionHandler handler() {
     return handler;

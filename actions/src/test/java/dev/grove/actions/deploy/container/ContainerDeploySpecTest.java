@@ -258,8 +258,7 @@ class ContainerDeploySpecTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ActionCodes.INVALID_SPEC);
     assertThat(e.getMessage())
-        .isEqualTo(
-            "deploy.web has neither a build nor spec.image; a" + " Deploy/container needs one.");
+        .isEqualTo("deploy.web has neither a build nor spec.image; a container action needs one.");
     assertThat(e.suggestion()).contains("spec.image");
   }
 

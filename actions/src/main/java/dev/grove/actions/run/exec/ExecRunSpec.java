@@ -1,7 +1,8 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.exec;
 
 import dev.grove.actions.process.ShellCommand;
 import dev.grove.actions.process.SpecValues;
+import dev.grove.actions.run.Artifacts;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.kube.GroveLabels;
 import dev.grove.actions.kube.KubeCluster;
@@ -6,12 +6,16 @@ import dev.grove.actions.kube.KubeDeployer;
 import dev.grove.actions.kube.PodRunner;
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.provider.SecretRef;
+import dev.grove.actions.run.Artifacts;
+import dev.grove.actions.run.LocalResults;
+import dev.grove.actions.run.RunResults;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.actions.spi.RunResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +34,7 @@ import java.util.UUID;
  * keeps its result by version in the cluster and in the project ({@code cacheResult}). A result
  * that passed at the action's version makes it ready: it does not run again until {@code --force}.
  */
-abstract class PodRunHandler implements ActionHandler {
+abstract class PodRunHandler implements ActionHandler, ActionHandler.ResultReader {
   /** The pod's main container, as Garden names it. */
   static final String MAIN = "main";
 
@@ -53,6 +57,16 @@ abstract class PodRunHandler implements ActionHandler {
   record Options(
       Optional<String> namespace, List<PodRunner.Copy> copies, boolean cacheResult, String shown) {}
 
+  /** The spec's {@code artifacts}, sources in the container. */
+  static List<PodRunner.Copy> copies(Map<String, Object> spec, String action)
+      throws ActionException {
+    List<PodRunner.Copy> copies = new ArrayList<>();
+    for (Artifacts artifact : Artifacts.inContainer(spec, action)) {
+      copies.add(new PodRunner.Copy(artifact.source(), artifact.target()));
+    }
+    return copies;
+  }
+
   abstract Options options(ActionContext ctx) throws ActionException;
 
   /**
@@ -68,20 +82,33 @@ abstract class PodRunHandler implements ActionHandler {
         : KubeContext.target(ctx).namespace();
   }
 
-  @Override
-  public Status status(ActionContext ctx) throws ActionException {
-    Options options = options(ctx);
-    if (!options.cacheResult()) {
-      return Status.notReady("not-ready");
-    }
-    List<Optional<LocalResults.Result>> found = new ArrayList<>();
+  /** The results kept of the action: the cluster's first, then this machine's. */
+  private List<Optional<RunResult>> kept(ActionContext ctx, Options options) {
+    List<Optional<RunResult>> found = new ArrayList<>();
     try {
       found.add(ClusterResults.read(clusters.open(ctx), namespace(ctx, options), ctx.ref()));
     } catch (ActionException unreachable) {
       // the local result decides; running it will say what is wrong with the cluster
     }
     found.add(LocalResults.read(ctx));
-    return RunResults.status(ctx, found);
+    return found;
+  }
+
+  @Override
+  public Status status(ActionContext ctx) throws ActionException {
+    Options options = options(ctx);
+    if (!options.cacheResult()) {
+      return Status.notReady("not-ready");
+    }
+    return RunResults.status(ctx, kept(ctx, options));
+  }
+
+  /** The newest of the kept results. */
+  @Override
+  public Optional<RunResult> lastResult(ActionContext ctx) throws ActionException {
+    return kept(ctx, options(ctx)).stream()
+        .flatMap(Optional::stream)
+        .max(java.util.Comparator.comparing(RunResult::finishedAt));
   }
 
   @Override
@@ -93,9 +120,14 @@ abstract class PodRunHandler implements ActionHandler {
     Pod pod = pod(ctx, cluster, namespace);
     PodRunner.Outcome outcome =
         new PodRunner(cluster, poll)
-            .run(ctx, pod, options.copies(), Artifacts.root(ctx.projectRoot()), false);
-    LocalResults.Result result =
-        new LocalResults.Result(
+            .run(
+                ctx,
+                pod,
+                options.copies(),
+                Artifacts.root(ctx.projectRoot()),
+                dev.grove.actions.spi.RunOptions.of(ctx).keepPods());
+    RunResult result =
+        new RunResult(
             ctx.version(),
             outcome.exitCode(),
             outcome.startedAt(),

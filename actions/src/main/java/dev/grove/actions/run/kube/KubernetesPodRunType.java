@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.deploy.kubernetes.KubernetesDeploySpec;
 import dev.grove.actions.deploy.kubernetes.KubernetesManifests;
@@ -127,7 +127,7 @@ public final class KubernetesPodRunType extends BaseActionType {
                 overrides,
                 new Options(
                     parsed.namespace(),
-                    Artifacts.inContainer(raw, action),
+                    PodRunHandler.copies(raw, action),
                     SpecValues.flag(raw, "cacheResult", true, action),
                     overrides.shown()));
           });

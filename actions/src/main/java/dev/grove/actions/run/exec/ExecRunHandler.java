@@ -1,12 +1,16 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.exec;
 
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.ProcessRunner;
+import dev.grove.actions.run.Artifacts;
+import dev.grove.actions.run.LocalResults;
+import dev.grove.actions.run.RunResults;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.actions.spi.RunResult;
 import dev.grove.api.action.ActionKind;
 import java.io.IOException;
 import java.time.Instant;
@@ -19,7 +23,7 @@ import java.util.Map;
  * ready; a Run is ready when its {@code statusCommand} exits 0, and otherwise runs every time, as
  * in Garden.
  */
-public final class ExecRunHandler implements ActionHandler {
+public final class ExecRunHandler implements ActionHandler, ActionHandler.ResultReader {
   private final ActionCommands commands;
 
   public ExecRunHandler(ProcessRunner runner) {
@@ -28,6 +32,11 @@ public final class ExecRunHandler implements ActionHandler {
 
   private static ExecRunSpec spec(ActionContext ctx) throws ActionException {
     return ctx.spec(ExecRunSpec.class, c -> ExecRunSpec.parse(c.spec(), c.ref().toString()));
+  }
+
+  @Override
+  public java.util.Optional<RunResult> lastResult(ActionContext ctx) {
+    return LocalResults.read(ctx);
   }
 
   @Override
@@ -72,8 +81,7 @@ public final class ExecRunHandler implements ActionHandler {
     try {
       LocalResults.write(
           ctx,
-          new LocalResults.Result(
-              ctx.version(), result.exitCode(), started, Instant.now(), result.log()));
+          new RunResult(ctx.version(), result.exitCode(), started, Instant.now(), result.log()));
     } catch (IOException e) {
       ctx.log()
           .line(

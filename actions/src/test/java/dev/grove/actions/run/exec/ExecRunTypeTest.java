@@ -1,9 +1,10 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.TestContexts;
+import dev.grove.actions.run.LocalResults;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;

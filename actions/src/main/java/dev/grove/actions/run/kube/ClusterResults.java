@@ -1,8 +1,10 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.kube.GroveLabels;
 import dev.grove.actions.kube.KubeCluster;
+import dev.grove.actions.run.LocalResults;
 import dev.grove.actions.spi.ActionContext;
+import dev.grove.actions.spi.RunResult;
 import dev.grove.api.action.ActionRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -36,8 +38,7 @@ public final class ClusterResults {
   }
 
   /** The action's result in the cluster; empty when there is none or it cannot be read. */
-  public static Optional<LocalResults.Result> read(
-      KubeCluster cluster, String namespace, ActionRef ref) {
+  public static Optional<RunResult> read(KubeCluster cluster, String namespace, ActionRef ref) {
     try {
       ConfigMap map =
           cluster.client().configMaps().inNamespace(namespace).withName(name(ref)).get();
@@ -52,7 +53,7 @@ public final class ClusterResults {
 
   /** Keeps the action's result in the cluster (server-side apply: the newest wins). */
   public static void write(
-      KubeCluster cluster, String namespace, ActionContext ctx, LocalResults.Result result)
+      KubeCluster cluster, String namespace, ActionContext ctx, RunResult result)
       throws IOException {
     Map<String, String> labels = new LinkedHashMap<>();
     GroveLabels.of(ctx.ref().name(), ctx.ref().toString())

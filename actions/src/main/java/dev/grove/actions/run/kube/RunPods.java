@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.SpecValues;

@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.deploy.container.ContainerDeploySpec;
 import dev.grove.actions.deploy.container.ContainerManifests;
@@ -106,7 +106,7 @@ public final class ContainerRunType extends BaseActionType {
                 new Options(
                     new dev.grove.actions.process.SpecReader(action)
                         .string(raw.get("namespace"), "namespace", "my-tests."),
-                    Artifacts.inContainer(raw, action),
+                    PodRunHandler.copies(raw, action),
                     SpecValues.flag(raw, "cacheResult", true, action),
                     shown.isEmpty() ? "the image's command" : "`" + String.join(" ", shown) + "`"));
           });

@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.kube;
 
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeCluster;
@@ -6,6 +6,7 @@ import dev.grove.actions.kube.PodRunner;
 import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.TailBuffer;
+import dev.grove.actions.run.LocalResults;
 import dev.grove.actions.spi.ActionCodes;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
@@ -13,6 +14,7 @@ import dev.grove.actions.spi.ActionHandler;
 import dev.grove.actions.spi.BaseActionType;
 import dev.grove.actions.spi.KubeContext;
 import dev.grove.actions.spi.LogSink;
+import dev.grove.actions.spi.RunResult;
 import dev.grove.actions.spi.Schema;
 import dev.grove.api.action.ActionKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -126,7 +128,7 @@ public final class KubernetesExecRunType extends BaseActionType {
     }
   }
 
-  private static final class Handler implements ActionHandler {
+  private static final class Handler implements ActionHandler, ActionHandler.ResultReader {
     private final KubeCluster.Opener clusters;
     private final Duration poll;
 
@@ -137,6 +139,11 @@ public final class KubernetesExecRunType extends BaseActionType {
 
     private static Spec spec(ActionContext ctx) throws ActionException {
       return ctx.spec(Spec.class, c -> Spec.parse(c.spec(), c.ref().toString()));
+    }
+
+    @Override
+    public Optional<RunResult> lastResult(ActionContext ctx) {
+      return LocalResults.read(ctx);
     }
 
     @Override
@@ -174,8 +181,7 @@ public final class KubernetesExecRunType extends BaseActionType {
                   });
       try {
         LocalResults.write(
-            ctx,
-            new LocalResults.Result(ctx.version(), code, started, Instant.now(), kept.toString()));
+            ctx, new RunResult(ctx.version(), code, started, Instant.now(), kept.toString()));
       } catch (IOException e) {
         ctx.log()
             .line(

@@ -1,4 +1,4 @@
-package dev.grove.actions.run;
+package dev.grove.actions.run.exec;
 
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.spi.ActionHandler;
