@@ -402,6 +402,34 @@ public final class TestController {
   }
 
   /**
+   * The kubelet's status once every container of a pod that does not restart has exited with {@code
+   * exitCode}: phase Succeeded (0) or Failed.
+   */
+  public Pod setTerminated(String namespace, String pod, int exitCode) {
+    Instant now = clock.instant();
+    setContainers(
+        namespace,
+        pod,
+        (p, c) ->
+            PodStatuses.containerStatus(
+                c.getName(),
+                c.getImage(),
+                c.getImage() + "@sha256:" + "0".repeat(64),
+                null,
+                PodStatuses.terminated(
+                    exitCode, exitCode == 0 ? "Completed" : "Error", now, now, null),
+                false,
+                false,
+                0));
+    return pod(namespace, pod)
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+              return p;
+            });
+  }
+
+  /**
    * The kubelet's status and event when {@code container} cannot start: its state waiting with
    * {@code reason} (ErrImagePull, ImagePullBackOff, CrashLoopBackOff, CreateContainerConfigError,
    * InvalidImageName, ...) and {@code message}, the pod not Ready. The Warning event on the pod has
