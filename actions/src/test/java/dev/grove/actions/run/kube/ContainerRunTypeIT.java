@@ -76,8 +76,15 @@ class ContainerRunTypeIT {
   }
 
   private ActionContext context(String version, Duration timeout) {
+    return context(
+        version,
+        timeout,
+        Map.of("image", IMAGE, "command", List.of("run-tests"), "env", Map.of("CI", "1")));
+  }
+
+  private ActionContext context(String version, Duration timeout, Map<String, Object> spec) {
     return ActionContext.builder(ActionRef.of(ActionKind.TEST, "unit"), "container", version)
-        .spec(Map.of("image", IMAGE, "command", List.of("run-tests"), "env", Map.of("CI", "1")))
+        .spec(spec)
         .dirs(dir, dir)
         .timeout(timeout)
         .log((stream, line) -> log.add(line))
@@ -163,6 +170,19 @@ class ContainerRunTypeIT {
     assertThat(again.detail()).startsWith("passed ");
     assertThat(handler.status(context("v-2", Duration.ofSeconds(20))).detail())
         .isEqualTo("outdated");
+  }
+
+  @Test
+  void withCacheResultFalseAPassIsNotKeptInTheClusterAndItRunsAgain() throws Exception {
+    Map<String, Object> spec =
+        Map.of("image", IMAGE, "command", List.of("run-tests"), "cacheResult", false);
+    CompletableFuture<Object> run = process(context("v-1", Duration.ofSeconds(20), spec));
+    cluster.controller().setTerminated(NS, awaitPod().getMetadata().getName(), 0);
+    assertThat(run.get(20, TimeUnit.SECONDS)).isInstanceOf(ActionHandler.Outputs.class);
+
+    assertThat(client.configMaps().inNamespace(NS).withName("grove-result.test.unit").get())
+        .isNull();
+    assertThat(handler.status(context("v-1", Duration.ofSeconds(20), spec)).ready()).isFalse();
   }
 
   @Test
