@@ -278,21 +278,7 @@ public final class PodRunner {
       List<String> command,
       LogSink log)
       throws ActionException {
-    ExecWatch watch;
-    try {
-      watch =
-          cluster
-              .client()
-              .pods()
-              .inNamespace(namespace)
-              .withName(name)
-              .inContainer(container)
-              .redirectingOutput()
-              .redirectingError()
-              .exec(command.toArray(String[]::new));
-    } catch (KubernetesClientException e) {
-      throw KubeClients.failure(cluster.target(), "exec into pod " + name, e);
-    }
+    ExecWatch watch = startExec(namespace, name, container, command.toArray(String[]::new));
     Runnable stop = watch::close;
     ctx.cancellation().onCancel(stop);
     try {
@@ -349,21 +335,7 @@ public final class PodRunner {
       List<Copy> copies,
       Path artifactsRoot)
       throws ActionException {
-    ExecWatch watch;
-    try {
-      watch =
-          cluster
-              .client()
-              .pods()
-              .inNamespace(namespace)
-              .withName(name)
-              .inContainer(container)
-              .redirectingOutput()
-              .redirectingError()
-              .exec("sh", "-c", ArtifactTar.script(copies));
-    } catch (KubernetesClientException e) {
-      throw KubeClients.failure(cluster.target(), "exec into pod " + name, e);
-    }
+    ExecWatch watch = startExec(namespace, name, container, "sh", "-c", ArtifactTar.script(copies));
     Runnable stop = watch::close;
     ctx.cancellation().onCancel(stop);
     TailBuffer errors = new TailBuffer(4096);
@@ -403,6 +375,24 @@ public final class PodRunner {
     } finally {
       ctx.cancellation().removeListener(stop);
       watch.close();
+    }
+  }
+
+  /** Starts {@code command} in the container, its stdout and stderr to read. */
+  private ExecWatch startExec(String namespace, String name, String container, String... command)
+      throws ActionException {
+    try {
+      return cluster
+          .client()
+          .pods()
+          .inNamespace(namespace)
+          .withName(name)
+          .inContainer(container)
+          .redirectingOutput()
+          .redirectingError()
+          .exec(command);
+    } catch (KubernetesClientException e) {
+      throw KubeClients.failure(cluster.target(), "exec into pod " + name, e);
     }
   }
 

@@ -101,31 +101,33 @@ public final class ActionCommands {
 
   public static ActionException failed(
       ActionContext ctx, ShellCommand command, ProcessRunner.Result result) {
-    List<String> last = lastLines(result.stderr().isBlank() ? result.stdout() : result.stderr());
-    StringBuilder message =
-        new StringBuilder()
-            .append(ctx.ref())
-            .append(": ")
-            .append(command.field())
-            .append(" `")
-            .append(command.shown())
-            .append("` exited with code ")
-            .append(result.exitCode());
+    return exited(
+        ctx,
+        command.field() + " `" + command.shown() + "` exited with code " + result.exitCode(),
+        result.stderr().isBlank() ? result.stdout() : result.stderr(),
+        "Look at the command's log above for the cause, fix it, and run " + ctx.ref() + " again.");
+  }
+
+  /**
+   * A command's failure ({@code COMMAND_FAILED}): {@code what} happened (`npm test` exited with
+   * code 3 ...), then the last lines of its {@code output}.
+   */
+  public static ActionException exited(
+      ActionContext ctx, String what, String output, String suggestion) {
+    List<String> last = lastLines(output);
+    StringBuilder message = new StringBuilder().append(ctx.ref()).append(": ").append(what);
     if (!last.isEmpty()) {
       message.append(":");
       last.forEach(line -> message.append("\n  ").append(line));
     }
-    return new ActionException(
-        ActionCodes.COMMAND_FAILED,
-        message.toString(),
-        "Look at the command's log above for the cause, fix it, and run " + ctx.ref() + " again.");
+    return new ActionException(ActionCodes.COMMAND_FAILED, message.toString(), suggestion);
   }
 
   /**
    * The last lines of {@code output} worth quoting in a failure (blank lines skipped, long ones
    * cut).
    */
-  public static List<String> lastLines(String output) {
+  private static List<String> lastLines(String output) {
     List<String> lines = new ArrayList<>();
     String[] all = output.split("\n");
     for (int i = all.length - 1; i >= 0 && lines.size() < QUOTED_LINES; i--) {

@@ -4,7 +4,6 @@ import dev.grove.actions.deploy.container.ContainerDeploySpec;
 import dev.grove.actions.deploy.container.ContainerManifests;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeCluster;
-import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -44,19 +43,10 @@ public final class ContainerRunType extends BaseActionType {
   private static final Schema.Obj SPEC =
       Schema.obj()
           .any(
-              "image",
-              "command",
-              "args",
-              "env",
-              "artifacts",
-              "cpu",
-              "memory",
-              "volumes",
-              "privileged",
-              "addCapabilities",
-              "dropCapabilities",
-              "cacheResult",
-              "namespace")
+              java.util.stream.Stream.concat(
+                      CONTAINER_KEYS.stream().sorted(),
+                      java.util.stream.Stream.of("artifacts", "cacheResult", "namespace"))
+                  .toArray(String[]::new))
           .build();
 
   private final ActionHandler handler;
@@ -103,11 +93,9 @@ public final class ContainerRunType extends BaseActionType {
             shown.addAll(parsed.args());
             return new Spec(
                 parsed,
-                new Options(
-                    new dev.grove.actions.process.SpecReader(action)
-                        .string(raw.get("namespace"), "namespace", "my-tests."),
-                    PodRunHandler.copies(raw, action),
-                    SpecValues.flag(raw, "cacheResult", true, action),
+                Options.read(
+                    raw,
+                    action,
                     shown.isEmpty() ? "the image's command" : "`" + String.join(" ", shown) + "`"));
           });
     }

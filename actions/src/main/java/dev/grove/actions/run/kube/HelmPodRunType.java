@@ -5,7 +5,6 @@ import dev.grove.actions.helm.HelmOps;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.process.SpecReader;
-import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -102,14 +101,7 @@ public final class HelmPodRunType extends BaseActionType {
                 });
             RunPods.Overrides overrides = RunPods.Overrides.parse(raw, action);
             return new Spec(
-                resource,
-                chart,
-                overrides,
-                new Options(
-                    read.string(raw.get("namespace"), "namespace", "my-app."),
-                    PodRunHandler.copies(raw, action),
-                    SpecValues.flag(raw, "cacheResult", true, action),
-                    overrides.shown()));
+                resource, chart, overrides, Options.read(raw, action, overrides.shown()));
           });
     }
 

@@ -3,7 +3,6 @@ package dev.grove.actions.run.kube;
 import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.kube.PodRunner;
-import dev.grove.actions.process.ActionCommands;
 import dev.grove.actions.process.SpecReader;
 import dev.grove.actions.process.TailBuffer;
 import dev.grove.actions.run.LocalResults;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,28 +187,8 @@ public final class KubernetesExecRunType extends BaseActionType {
                 "grove: could not keep the result in .grove/results: " + e.getMessage());
       }
       if (code != 0) {
-        StringBuilder message =
-            new StringBuilder()
-                .append(ctx.ref())
-                .append(": `")
-                .append(String.join(" ", spec.command()))
-                .append("` exited with code ")
-                .append(code)
-                .append(" in pod ")
-                .append(podName);
-        List<String> last = ActionCommands.lastLines(kept.toString());
-        if (!last.isEmpty()) {
-          message.append(":");
-          last.forEach(line -> message.append("\n  ").append(line));
-        }
-        throw new ActionException(
-            ActionCodes.COMMAND_FAILED,
-            message.toString(),
-            "Read its output above (`grove get "
-                + ctx.ref().kind().name().toLowerCase(Locale.ROOT)
-                + "-result "
-                + ctx.ref().name()
-                + "`), fix the cause and run it again.");
+        throw PodRunHandler.failed(
+            ctx, "`" + String.join(" ", spec.command()) + "`", code, podName, kept.toString());
       }
       return new Outputs(Map.of("log", kept.toString()));
     }

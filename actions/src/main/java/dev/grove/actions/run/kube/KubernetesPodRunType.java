@@ -8,7 +8,6 @@ import dev.grove.actions.kube.KubeClients;
 import dev.grove.actions.kube.KubeCluster;
 import dev.grove.actions.process.ProcessRunner;
 import dev.grove.actions.process.SpecReader;
-import dev.grove.actions.process.SpecValues;
 import dev.grove.actions.spi.ActionContext;
 import dev.grove.actions.spi.ActionException;
 import dev.grove.actions.spi.ActionHandler;
@@ -121,15 +120,7 @@ public final class KubernetesPodRunType extends BaseActionType {
             RunPods.Overrides overrides = RunPods.Overrides.parse(raw, action);
             KubernetesDeploySpec parsed = KubernetesDeploySpec.parse(manifests, action);
             return new Spec(
-                podSpec,
-                resource,
-                parsed,
-                overrides,
-                new Options(
-                    parsed.namespace(),
-                    PodRunHandler.copies(raw, action),
-                    SpecValues.flag(raw, "cacheResult", true, action),
-                    overrides.shown()));
+                podSpec, resource, parsed, overrides, Options.read(raw, action, overrides.shown()));
           });
     }
 

@@ -55,7 +55,19 @@ abstract class PodRunHandler implements ActionHandler, ActionHandler.ResultReade
    * @param shown the command as the failure names it
    */
   record Options(
-      Optional<String> namespace, List<PodRunner.Copy> copies, boolean cacheResult, String shown) {}
+      Optional<String> namespace, List<PodRunner.Copy> copies, boolean cacheResult, String shown) {
+
+    /** The options every pod type reads the same way: namespace, artifacts, cacheResult. */
+    static Options read(Map<String, Object> spec, String action, String shown)
+        throws ActionException {
+      return new Options(
+          new dev.grove.actions.process.SpecReader(action)
+              .string(spec.get("namespace"), "namespace", "my-tests."),
+          PodRunHandler.copies(spec, action),
+          dev.grove.actions.process.SpecValues.flag(spec, "cacheResult", true, action),
+          shown);
+    }
+  }
 
   /** The spec's {@code artifacts}, sources in the container. */
   static List<PodRunner.Copy> copies(Map<String, Object> spec, String action)
@@ -152,30 +164,24 @@ abstract class PodRunHandler implements ActionHandler, ActionHandler.ResultReade
       }
     }
     if (!outcome.succeeded()) {
-      List<String> last = ActionCommands.lastLines(outcome.log());
-      StringBuilder message =
-          new StringBuilder()
-              .append(ctx.ref())
-              .append(": ")
-              .append(options.shown())
-              .append(" exited with code ")
-              .append(outcome.exitCode())
-              .append(" in pod ")
-              .append(pod.getMetadata().getName());
-      if (!last.isEmpty()) {
-        message.append(":");
-        last.forEach(line -> message.append("\n  ").append(line));
-      }
-      throw new ActionException(
-          ActionCodes.COMMAND_FAILED,
-          message.toString(),
-          "Read its output above (`grove get "
-              + ctx.ref().kind().name().toLowerCase(Locale.ROOT)
-              + "-result "
-              + ctx.ref().name()
-              + "`), fix the cause and run it again.");
+      throw failed(
+          ctx, options.shown(), outcome.exitCode(), pod.getMetadata().getName(), outcome.log());
     }
     return new Outputs(Map.of("log", outcome.log()));
+  }
+
+  /** A command in a pod that exited non-zero: the exit code, the pod and its last lines. */
+  static ActionException failed(
+      ActionContext ctx, String shown, int exitCode, String pod, String output) {
+    return ActionCommands.exited(
+        ctx,
+        shown + " exited with code " + exitCode + " in pod " + pod,
+        output,
+        "Read its output above (`grove get "
+            + ctx.ref().kind().name().toLowerCase(Locale.ROOT)
+            + "-result "
+            + ctx.ref().name()
+            + "`), fix the cause and run it again.");
   }
 
   /** The pod of one run: the type's spec with Grove's name, labels and settings. */
