@@ -65,6 +65,7 @@ public final class Main {
     commands.put("status", () -> new RunCommand.Status(app));
     commands.put("publish", () -> new RunCommand.Publish(app));
     commands.put("get", () -> GetCommand.of(app));
+    commands.put("dashboard", () -> new dev.grove.cli.command.DashboardCommand(app));
     commands.put("runs", () -> new RunsCommand(app));
     commands.put("attach", () -> new AttachCommand(app));
     commands.put("daemon", () -> new DaemonCommand(app));

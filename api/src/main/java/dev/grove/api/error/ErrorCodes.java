@@ -25,8 +25,14 @@ public final class ErrorCodes {
   /** A Deploy whose logs were asked for was never deployed to its cluster and namespace. */
   public static final String NOT_DEPLOYED = "NOT_DEPLOYED";
 
-  /** No or a wrong bearer token. */
+  /** No or a wrong bearer token (or dashboard session). */
   public static final String UNAUTHORIZED = "UNAUTHORIZED";
+
+  /**
+   * A dashboard request from elsewhere: a foreign {@code Host} (DNS rebinding) or {@code Origin}
+   * (another site), or a state-changing call without the session's CSRF token.
+   */
+  public static final String FORBIDDEN = "FORBIDDEN";
 
   /** A Test or Run has no result yet ({@code grove get test-result}). */
   public static final String NO_RESULT = "NO_RESULT";

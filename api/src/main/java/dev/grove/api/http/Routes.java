@@ -91,6 +91,21 @@ public final class Routes {
    */
   public static final String RESULTS = PREFIX + "/results";
 
+  /**
+   * {@code POST}, with the bearer token only: a one-time dashboard login for the project ({@code
+   * grove dashboard}).
+   */
+  public static final String DASHBOARD_CODE = PREFIX + "/dashboard/code";
+
+  /** {@code GET}, with the dashboard's session cookie: its CSRF token and project. */
+  public static final String DASHBOARD_SESSION = PREFIX + "/dashboard/session";
+
+  /** {@code POST} a project request: the action graph laid out for drawing. */
+  public static final String DASHBOARD_LAYOUT = PREFIX + "/dashboard/layout";
+
+  /** The dashboard's page; {@code /ui/login?code=} trades a one-time code for a session. */
+  public static final String DASHBOARD_PAGE = "/ui/";
+
   /** The header carrying {@code Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 

@@ -64,6 +64,12 @@ public final class DaemonClient {
     return send("POST", Routes.GRAPH, request, 0, ProjectSummary.class);
   }
 
+  /** A one-time dashboard login for the project. */
+  public dev.grove.api.dashboard.DashboardCode dashboardCode(ProjectRequest request) {
+    return send(
+        "POST", Routes.DASHBOARD_CODE, request, 0, dev.grove.api.dashboard.DashboardCode.class);
+  }
+
   public dev.grove.api.result.ActionResult result(dev.grove.api.result.ResultRequest request) {
     return send("POST", Routes.RESULTS, request, 0, dev.grove.api.result.ActionResult.class);
   }

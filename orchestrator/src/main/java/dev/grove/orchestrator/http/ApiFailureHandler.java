@@ -107,6 +107,7 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
     return switch (code) {
       case ErrorCodes.BAD_REQUEST, ErrorCodes.UNKNOWN_ACTION, ErrorCodes.ACTION_DISABLED -> 400;
       case ErrorCodes.UNAUTHORIZED -> 401;
+      case ErrorCodes.FORBIDDEN -> 403;
       case ErrorCodes.PROJECT_NOT_FOUND, ErrorCodes.NOT_FOUND, ErrorCodes.NO_RESULT -> 404;
       case ErrorCodes.CONFIG_INVALID -> 422;
       // a registry or cloud API failed: the daemon is fine, what it talked to was not

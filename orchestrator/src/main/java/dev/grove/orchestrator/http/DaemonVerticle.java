@@ -81,6 +81,8 @@ public final class DaemonVerticle extends VerticleBase {
   private final Runnable onShutdown;
   private final ImageCleanupService imageCleanup;
   private final long startedAt = System.currentTimeMillis();
+  private final dev.grove.orchestrator.dashboard.DashboardSessions dashboard =
+      new dev.grove.orchestrator.dashboard.DashboardSessions(java.time.Clock.systemUTC());
   private WorkerExecutor workers;
   private WorkerExecutor control;
   private WorkerExecutor logWorkers;
@@ -138,9 +140,10 @@ public final class DaemonVerticle extends VerticleBase {
     control = vertx.createSharedWorkerExecutor(CONTROL_POOL, CONTROL_POOL_SIZE);
     Router router = Router.router(vertx);
     // Authenticate before reading a body, so strangers cannot make the daemon buffer anything.
-    router.route().handler(new BearerAuthHandler(settings.token()));
+    router.route().handler(new DaemonAuth(settings.token(), dashboard));
     router.route().handler(bodyHandler());
     router.get(Routes.HEALTH).handler(this::health);
+    installDashboard(router);
     router.post(Routes.SHUTDOWN).handler(this::shutdown);
     router.post(Routes.VALIDATE).handler(ctx -> project(ctx, projects::validate));
     router.post(Routes.GRAPH).handler(ctx -> project(ctx, projects::graph));
@@ -426,9 +429,133 @@ public final class DaemonVerticle extends VerticleBase {
             });
   }
 
+  /** The request's body; a dashboard session's project gets the session's environment. */
   private static byte[] bodyOf(RoutingContext ctx) {
     RequestBody body = ctx.body();
-    return body == null || body.buffer() == null ? null : body.buffer().getBytes();
+    byte[] bytes = body == null || body.buffer() == null ? null : body.buffer().getBytes();
+    return SessionBodies.fill(ctx.get(DaemonAuth.SESSION), bytes);
+  }
+
+  /**
+   * The dashboard: its one-time codes (for the CLI), its session, the laid-out graph and the page
+   * itself ({@code /ui/}, static files from the daemon's jar; {@code /ui/login} trades a code for
+   * the session cookie).
+   */
+  private void installDashboard(Router router) {
+    router
+        .post(Routes.DASHBOARD_CODE)
+        .handler(
+            ctx -> {
+              if (ctx.get(DaemonAuth.SESSION) != null) {
+                ctx.fail(
+                    new GroveException(
+                        ErrorCodes.FORBIDDEN,
+                        "a dashboard session cannot open other sessions",
+                        "Run `grove dashboard` for a login link."));
+                return;
+              }
+              byte[] bytes = bodyOf(ctx);
+              // the page follows within seconds: have the layout's code compiled by then
+              workers.executeBlocking(
+                  () -> {
+                    dev.grove.orchestrator.dashboard.GraphLayout.warm();
+                    return null;
+                  },
+                  false);
+              answerNow(
+                  ctx,
+                  () -> {
+                    String code =
+                        dashboard.code(checked(JsonCodec.readRequest(bytes, ProjectRequest.class)));
+                    return new dev.grove.api.dashboard.DashboardCode(
+                        code,
+                        DaemonAuth.UI + "/login?code=" + code,
+                        dev.grove.orchestrator.dashboard.DashboardSessions.CODE_TTL.toSeconds());
+                  });
+            });
+    router
+        .get(Routes.DASHBOARD_SESSION)
+        .handler(
+            ctx -> {
+              dev.grove.orchestrator.dashboard.DashboardSessions.Session session =
+                  ctx.get(DaemonAuth.SESSION);
+              if (session == null) {
+                ctx.fail(
+                    new GroveException(
+                        ErrorCodes.BAD_REQUEST,
+                        Routes.DASHBOARD_SESSION + " is the dashboard page's",
+                        "Open the page `grove dashboard` prints."));
+                return;
+              }
+              ProjectRequest project = session.project();
+              answerNow(
+                  ctx,
+                  () ->
+                      new dev.grove.api.dashboard.DashboardSession(
+                          session.csrf(),
+                          new ProjectRequest(
+                              project.root(),
+                              project.cwd(),
+                              project.environment(),
+                              project.vars(),
+                              Map.of())));
+            });
+    projectRoute(
+        router,
+        Routes.DASHBOARD_LAYOUT,
+        ProjectRequest.class,
+        request -> request,
+        request -> {
+          ProjectSummary summary = projects.graph(request);
+          return Map.of(
+              "project", summary.project(),
+              "environment", summary.environment(),
+              "actions", summary.actions(),
+              "warnings", summary.warnings(),
+              "layout", dev.grove.orchestrator.dashboard.GraphLayout.cached(summary.actions()));
+        });
+    router
+        .get(DaemonAuth.UI)
+        .handler(
+            ctx -> {
+              if (ctx.request().path().equals(DaemonAuth.UI)) {
+                ctx.redirect(Routes.DASHBOARD_PAGE);
+              } else {
+                ctx.next(); // vert.x matches /ui/ here too: the page itself
+              }
+            });
+    router.get(DaemonAuth.UI + "/login").handler(this::login);
+    router
+        .get(DaemonAuth.UI + "/*")
+        .handler(
+            io.vertx.ext.web.handler.StaticHandler.create("dashboard")
+                .setCachingEnabled(false)
+                .setDirectoryListing(false));
+  }
+
+  /** Trades the one-time code for the session cookie, then shows the page without the code. */
+  private void login(RoutingContext ctx) {
+    var session = dashboard.redeem(ctx.request().getParam("code"));
+    if (session.isEmpty()) {
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("Content-Type", "text/html; charset=utf-8")
+          .end(
+              "<!doctype html><title>Grove</title><h1>This login link was used or has expired</h1>"
+                  + "<p>Run <code>grove dashboard</code> again for a new one.</p>");
+      return;
+    }
+    ctx.response()
+        .addCookie(
+            io.vertx.core.http.Cookie.cookie(DaemonAuth.COOKIE, session.get().id())
+                .setHttpOnly(true)
+                .setSameSite(io.vertx.core.http.CookieSameSite.STRICT)
+                .setPath("/"))
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .setStatusCode(303)
+        .putHeader("Location", Routes.DASHBOARD_PAGE)
+        .end();
   }
 
   /**

@@ -90,6 +90,7 @@ public final class LogRoutes {
                       ws -> {
                         Connection connection =
                             new Connection(vertx, context, ws, logs, workers, failures);
+                        connection.dashboard = ctx.get(DaemonAuth.SESSION);
                         open.connections.add(connection);
                         connection.onStop = () -> open.connections.remove(connection);
                         connection.start();
@@ -126,6 +127,9 @@ public final class LogRoutes {
     private LogQueue queue;
     private LogPump pump;
     private FollowSession session;
+
+    /** The dashboard session the socket was opened with (its project's environment); or null. */
+    private dev.grove.orchestrator.dashboard.DashboardSessions.Session dashboard;
 
     Connection(
         Vertx vertx,
@@ -185,7 +189,10 @@ public final class LogRoutes {
       vertx.cancelTimer(timer);
       LogsRequest request;
       try {
-        request = JsonCodec.readRequest(text.getBytes(StandardCharsets.UTF_8), LogsRequest.class);
+        request =
+            JsonCodec.readRequest(
+                SessionBodies.fill(dashboard, text.getBytes(StandardCharsets.UTF_8)),
+                LogsRequest.class);
         if (request.project() == null
             || request.project().cwd() == null
             || request.project().cwd().isBlank()) {
