@@ -63,18 +63,24 @@ function el(tag, attributes = {}, ...children) {
 
 // ---- the graph ----
 
+// The project is read again every few seconds (the daemon answers from its cache until a file
+// changes): a broken save shows its problems over the last good graph, the next good one recovers.
+const GRAPH_POLL_MS = 2000;
+
 async function loadGraph() {
   let answer;
   try {
     answer = await api('POST', '/api/v1/dashboard/layout', page.project);
   } catch (error) {
     showProblems(error.api || { message: error.message });
-    setTimeout(loadGraph, 2000); // the next good save recovers
     return;
   }
   showProblems(null, answer.warnings);
   page.projectName = answer.project;
   $('#project').textContent = answer.project + ' · ' + answer.environment;
+  const drawn = JSON.stringify(answer.layout);
+  if (drawn === page.drawn) return;
+  page.drawn = drawn;
   page.actions = new Map(answer.actions.map((action) => [action.ref, action]));
   draw(answer.layout);
   if (page.selected && page.actions.has(page.selected)) showAction(page.selected);
@@ -84,8 +90,12 @@ function showProblems(error, warnings = []) {
   const box = $('#problems');
   const lines = [];
   if (error) {
-    lines.push(error.message + (error.suggestion ? '\n  → ' + error.suggestion : ''));
-    for (const problem of error.problems || []) lines.push(describeProblem(problem));
+    const problems = error.problems || [];
+    // a config error's problems say it all, each with its file and line
+    if (problems.length === 0) {
+      lines.push(error.message + (error.suggestion ? '\n  → ' + error.suggestion : ''));
+    }
+    for (const problem of problems) lines.push(describeProblem(problem));
   }
   for (const warning of warnings || []) lines.push('warning: ' + describeProblem(warning));
   box.textContent = lines.join('\n');
@@ -216,7 +226,7 @@ function onEvent(event) {
     page.status.set(ref, payload);
     track(event, ref, payload.state);
     paint(ref);
-    if (ref === page.selected) showAction(ref);
+    if (ref === page.selected) showStatus(ref);
   } else if (event.type === 'log' && ref) {
     const lines = page.runLog.get(ref) || [];
     lines.push({ stream: payload.stream, line: payload.line });
@@ -252,7 +262,6 @@ function showAction(ref) {
   paint(ref);
   selectTab('action');
   const action = page.actions.get(ref);
-  const status = page.status.get(ref);
   const tab = $('#tab-action');
   tab.replaceChildren();
   if (!action) return;
@@ -277,22 +286,14 @@ function showAction(ref) {
       el('dt', {}, 'version'), el('dd', {}, action.version),
       el('dt', {}, 'depends on'), action.dependencies.length ? deps : el('dd', {}, '—'),
       el('dt', {}, 'state'),
-      el('dd', { id: 'action-state' }, status ? status.state + (status.detail ? ' (' + status.detail + ')' : '') : 'not run yet'),
+      el('dd', { id: 'action-state' }),
       action.disabled ? el('dt', {}, 'disabled') : null,
       action.disabled ? el('dd', {}, 'in this environment') : null,
     ),
     start,
+    el('div', { id: 'action-error-box' }),
   );
-  if (status && status.error) {
-    tab.append(
-      el(
-        'div',
-        { class: 'error', id: 'action-error' },
-        status.error.code + ': ' + status.error.message,
-        el('div', { class: 'suggestion' }, '→ ' + status.error.suggestion),
-      ),
-    );
-  }
+  showStatus(ref);
   tab.append(el('h3', {}, 'Run log'), el('pre', { class: 'log', id: 'run-log' }));
   for (const line of page.runLog.get(ref) || []) appendRunLog(line);
   if (action.kind === 'Test' || action.kind === 'Run') showResult(action);
@@ -301,6 +302,30 @@ function showAction(ref) {
     page.podLogs = null;
   }
   if (action.kind === 'Deploy') followPodLogs(action);
+}
+
+/** The selected action's state and error, as the events change them. */
+function showStatus(ref) {
+  const status = page.status.get(ref);
+  const state = $('#action-state');
+  if (state) {
+    state.textContent = status
+      ? status.state + (status.detail ? ' (' + status.detail + ')' : '')
+      : 'not run yet';
+  }
+  const box = $('#action-error-box');
+  if (!box) return;
+  box.replaceChildren();
+  if (status && status.error) {
+    box.append(
+      el(
+        'div',
+        { class: 'error', id: 'action-error' },
+        status.error.code + ': ' + status.error.message,
+        el('div', { class: 'suggestion' }, '→ ' + status.error.suggestion),
+      ),
+    );
+  }
 }
 
 function appendRunLog(line) {
@@ -472,6 +497,12 @@ async function main() {
   }
   panAndZoom();
   await loadGraph();
+  while (!page.projectName) {
+    // the project does not load yet: its problems are shown; wait for a good save
+    await new Promise((resolve) => setTimeout(resolve, GRAPH_POLL_MS));
+    await loadGraph();
+  }
+  setInterval(loadGraph, GRAPH_POLL_MS);
   connectEvents();
   refreshRuns();
 }
