@@ -11,7 +11,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Opens dashboard login links in headless Chromium and prints, for each, the milliseconds from
  * the link's navigation start (login redirect included) until the page had drawn the laid-out
- * graph ({@code body[data-drawn-ms]}, set by the page), and how many nodes it drew.
+ * graph ({@code body[data-drawn-ms]}, set by the page), how long of that the layout request took
+ * (the daemon's part), and how many nodes it drew.
  *
  * <p>Usage (bench/dashboard.sh runs it): {@code java -cp <e2e test classpath>
  * bench/DashboardLoad.java URL...}
@@ -39,7 +40,14 @@ public class DashboardLoad {
         Object nodes =
             ((JavascriptExecutor) browser)
                 .executeScript("return document.querySelectorAll('#nodes .node').length;");
-        System.out.println(drawn + " " + nodes);
+        // the daemon's part: the layout request (project load + ELK, or the cache)
+        Object layout =
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "const e = performance.getEntriesByType('resource')"
+                        + ".filter(r => r.name.endsWith('/dashboard/layout'))[0];"
+                        + "return e ? Math.round(e.duration) : -1;");
+        System.out.println(drawn + " " + layout + " " + nodes);
       }
     } finally {
       browser.quit();

@@ -19,9 +19,9 @@ grove daemon stop >/dev/null 2>&1 || true
 grove --version >/dev/null
 urls=()
 for _ in $(seq "$n"); do urls+=("$(grove dashboard --no-open --root "$project")"); done
-echo "run drawn_ms nodes  ($size actions; the daemon started fresh, so run 1 includes the project's first load)"
+echo "run drawn_ms layout_request_ms nodes  ($size actions; run 1: a fresh daemon and browser)"
 i=0
-java -cp "$(cat "$cp")" "$here/bench/DashboardLoad.java" "${urls[@]}" | while read -r ms nodes; do
-  i=$((i + 1)); printf '%-4s %8s %6s\n' "$i" "$ms" "$nodes"
+java -cp "$(cat "$cp")" "$here/bench/DashboardLoad.java" "${urls[@]}" 2>/dev/null | while read -r ms layout nodes; do
+  i=$((i + 1)); printf '%-4s %8s %18s %6s\n' "$i" "$ms" "$layout" "$nodes"
 done
 grove daemon stop >/dev/null

@@ -455,18 +455,13 @@ public final class DaemonVerticle extends VerticleBase {
                 return;
               }
               byte[] bytes = bodyOf(ctx);
-              // the page follows within seconds: have the layout's code compiled by then
-              workers.executeBlocking(
-                  () -> {
-                    dev.grove.orchestrator.dashboard.GraphLayout.warm();
-                    return null;
-                  },
-                  false);
               answerNow(
                   ctx,
                   () -> {
-                    String code =
-                        dashboard.code(checked(JsonCodec.readRequest(bytes, ProjectRequest.class)));
+                    ProjectRequest request =
+                        checked(JsonCodec.readRequest(bytes, ProjectRequest.class));
+                    String code = dashboard.code(request);
+                    preload(request);
                     return new dev.grove.api.dashboard.DashboardCode(
                         code,
                         DaemonAuth.UI + "/login?code=" + code,
@@ -506,6 +501,7 @@ public final class DaemonVerticle extends VerticleBase {
         ProjectRequest.class,
         request -> request,
         request -> {
+          awaitPreload(request);
           ProjectSummary summary = projects.graph(request);
           return Map.of(
               "project", summary.project(),
@@ -531,6 +527,52 @@ public final class DaemonVerticle extends VerticleBase {
             io.vertx.ext.web.handler.StaticHandler.create("dashboard")
                 .setCachingEnabled(false)
                 .setDirectoryListing(false));
+  }
+
+  /** The projects being loaded and laid out for a page about to open, by root. */
+  private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> preloading =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The page asks for the project's layout within seconds of {@code grove dashboard}: load the
+   * project and lay it out now, once per root at a time.
+   */
+  private void preload(ProjectRequest request) {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    if (preloading.putIfAbsent(request.root(), done) != null) {
+      return;
+    }
+    workers.executeBlocking(
+        () -> {
+          try {
+            dev.grove.orchestrator.dashboard.GraphLayout.warm();
+            dev.grove.orchestrator.dashboard.GraphLayout.cached(projects.graph(request).actions());
+          } catch (RuntimeException e) {
+            // the page asks again and shows what is wrong
+          } finally {
+            preloading.remove(request.root(), done);
+            done.complete(null);
+          }
+          return null;
+        },
+        false);
+  }
+
+  /**
+   * Waits (a little) for a preload of the project the page asks for, rather than doing it twice.
+   */
+  private void awaitPreload(ProjectRequest request) {
+    var pending = preloading.get(request.root());
+    if (pending != null) {
+      try {
+        pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // then it loads on its own
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Trades the one-time code for the session cookie, then shows the page without the code. */
