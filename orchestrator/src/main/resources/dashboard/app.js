@@ -297,6 +297,7 @@ function showAction(ref) {
   tab.append(el('h3', {}, 'Run log'), el('pre', { class: 'log', id: 'run-log' }));
   for (const line of page.runLog.get(ref) || []) appendRunLog(line);
   if (action.kind === 'Test' || action.kind === 'Run') showResult(action);
+  showSpec(action);
   if (page.podLogs) {
     page.podLogs.close();
     page.podLogs = null;
@@ -333,6 +334,20 @@ function appendRunLog(line) {
   if (!pre) return;
   pre.append(el('span', { class: line.stream }, line.line + '\n'));
   pre.scrollTop = pre.scrollHeight;
+}
+
+async function showSpec(action) {
+  const box = el('pre', { class: 'spec', id: 'action-spec' });
+  $('#tab-action').append(el('h3', {}, 'Spec (resolved)'), box);
+  try {
+    const answer = await api('POST', '/api/v1/dashboard/action', {
+      project: page.project,
+      ref: action.ref,
+    });
+    box.textContent = JSON.stringify(answer.spec, null, 2);
+  } catch (error) {
+    box.textContent = error.message;
+  }
 }
 
 async function showResult(action) {

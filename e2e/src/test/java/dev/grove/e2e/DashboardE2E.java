@@ -191,6 +191,12 @@ class DashboardE2E {
         .until(d -> d.findElement(By.cssSelector("#tab-action h2")).getText().equals("deploy.web"));
     assertThat(browser.findElement(By.id("action-state")).getText()).startsWith("succeeded");
     await(60).until(d -> d.findElement(By.id("pod-logs")).getText().contains("web-"));
+    await(10)
+        .until(
+            d -> d.findElement(By.id("action-spec")).getText().contains("\"containerPort\": 3000"));
+    assertThat(browser.findElement(By.id("action-spec")).getText())
+        .as("the spec with its templates resolved")
+        .contains("\"SHOP_ENV\": \"dev\"");
     screenshot("4-pod-logs");
     node("build.web").click();
     await(5)

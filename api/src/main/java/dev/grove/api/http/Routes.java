@@ -103,6 +103,12 @@ public final class Routes {
   /** {@code POST} a project request: the action graph laid out for drawing. */
   public static final String DASHBOARD_LAYOUT = PREFIX + "/dashboard/layout";
 
+  /**
+   * {@code POST} {@link dev.grove.api.dashboard.ActionRequest}: one action's spec, its templates
+   * resolved as far as they can be before a run.
+   */
+  public static final String DASHBOARD_ACTION = PREFIX + "/dashboard/action";
+
   /** The dashboard's page; {@code /ui/login?code=} trades a one-time code for a session. */
   public static final String DASHBOARD_PAGE = "/ui/";
 

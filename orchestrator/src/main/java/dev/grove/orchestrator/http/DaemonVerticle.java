@@ -510,6 +510,23 @@ public final class DaemonVerticle extends VerticleBase {
               "warnings", summary.warnings(),
               "layout", dev.grove.orchestrator.dashboard.GraphLayout.cached(summary.actions()));
         });
+    projectRoute(
+        router,
+        Routes.DASHBOARD_ACTION,
+        dev.grove.api.dashboard.ActionRequest.class,
+        dev.grove.api.dashboard.ActionRequest::project,
+        request -> {
+          var project = projects.load(request.project());
+          var ref = dev.grove.api.action.ActionRef.parse(String.valueOf(request.ref()));
+          var action = ref.map(r -> project.actions().get(r)).orElse(null);
+          if (action == null) {
+            throw new GroveException(
+                ErrorCodes.UNKNOWN_ACTION,
+                "the project has no action " + request.ref(),
+                "Name one of the graph's actions, such as deploy.web.");
+          }
+          return Map.of("ref", action.config().ref().toString(), "spec", action.spec());
+        });
     router
         .get(DaemonAuth.UI)
         .handler(

@@ -29,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -46,29 +45,19 @@ class DaemonAuthIT {
   @TempDir Path home;
   private final FakeProjectService projects = new FakeProjectService();
   private final CountDownLatch exited = new CountDownLatch(1);
-  private final HttpClient http =
-      // HTTP/1.1 as the CLI speaks it: the JDK client's default h2c upgrade races the daemon's
-      // close after a shutdown answer (the answer can lose to the server's GOAWAY)
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
+  private final HttpClient http = TestDaemons.http();
   private Daemon daemon;
   private DaemonInfo info;
 
   @BeforeEach
   void start() throws Exception {
-    daemon =
-        Daemon.start(home, router -> projects, "test-build", exited::countDown)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
-    info = JSON.readValue(Files.readAllBytes(home.resolve("daemon.json")), DaemonInfo.class);
+    daemon = TestDaemons.start(home, projects, exited::countDown);
+    info = TestDaemons.info(home);
   }
 
   @AfterEach
   void stop() throws Exception {
-    daemon.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    TestDaemons.stop(daemon);
   }
 
   @Test

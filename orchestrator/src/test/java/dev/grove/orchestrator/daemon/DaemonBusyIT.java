@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,23 +41,15 @@ class DaemonBusyIT {
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch loading = new CountDownLatch(4);
   private final CountDownLatch exited = new CountDownLatch(1);
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
+  private final HttpClient http = TestDaemons.http();
   private final List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
   private Daemon daemon;
   private DaemonInfo info;
 
   @BeforeEach
   void startAndFillTheProjectPool() throws Exception {
-    daemon =
-        Daemon.start(home, router -> projects, "test-build", exited::countDown)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
-    info = JSON.readValue(Files.readAllBytes(home.resolve("daemon.json")), DaemonInfo.class);
+    daemon = TestDaemons.start(home, projects, exited::countDown);
+    info = TestDaemons.info(home);
     projects.answer(
         request -> {
           loading.countDown();
@@ -82,7 +73,7 @@ class DaemonBusyIT {
   @AfterEach
   void stop() throws Exception {
     release.countDown();
-    daemon.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    TestDaemons.stop(daemon);
   }
 
   @Test

@@ -16,12 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,27 +35,19 @@ class DashboardAuthIT {
   @TempDir Path home;
   private final FakeProjectService projects = new FakeProjectService();
   private final CountDownLatch exited = new CountDownLatch(1);
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
+  private final HttpClient http = TestDaemons.http();
   private Daemon daemon;
   private DaemonInfo info;
 
   @BeforeEach
   void start() throws Exception {
-    daemon =
-        Daemon.start(home, router -> projects, "test-build", exited::countDown)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
-    info = JSON.readValue(Files.readAllBytes(home.resolve("daemon.json")), DaemonInfo.class);
+    daemon = TestDaemons.start(home, projects, exited::countDown);
+    info = TestDaemons.info(home);
   }
 
   @AfterEach
   void stop() throws Exception {
-    daemon.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    TestDaemons.stop(daemon);
   }
 
   private static final ProjectRequest PROJECT =
@@ -161,7 +150,7 @@ class DashboardAuthIT {
                 .build());
     assertThat(noToken.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(noToken.body()).path("code").asText()).isEqualTo(ErrorCodes.FORBIDDEN);
-    assertThat(projects.requests).isEmpty();
+    assertThat(projects.validated).isEmpty();
 
     HttpResponse<String> withToken =
         send(
@@ -170,8 +159,8 @@ class DashboardAuthIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
     assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(200);
-    assertThat(projects.requests).hasSize(1);
-    assertThat(projects.requests.get(0).env())
+    assertThat(projects.validated).hasSize(1);
+    assertThat(projects.validated.get(0).env())
         .as("the session's project runs with the environment of the CLI that opened it")
         .containsEntry("PATH", "/usr/bin");
   }
@@ -189,7 +178,7 @@ class DashboardAuthIT {
                 .build());
     assertThat(answer.statusCode()).isEqualTo(403);
     assertThat(answer.body()).contains("Origin http://evil.example");
-    assertThat(projects.requests).isEmpty();
+    assertThat(projects.validated).isEmpty();
   }
 
   @Test

@@ -19,8 +19,12 @@ final class FakeProjectService implements ProjectService {
     this.behaviour = behaviour;
   }
 
+  /** The requests of {@link #validate} alone (a dashboard's code also has the graph loaded). */
+  final List<ProjectRequest> validated = new CopyOnWriteArrayList<>();
+
   @Override
   public ProjectSummary validate(ProjectRequest request) {
+    validated.add(request);
     return call(request);
   }
 

@@ -9,7 +9,6 @@ import dev.grove.orchestrator.http.DaemonVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,17 +29,13 @@ class LogsWebSocketIT {
 
   @BeforeEach
   void start() throws Exception {
-    daemon =
-        Daemon.start(home, router -> new FakeProjectService(), "test-build", exited::countDown)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
-    info = JSON.readValue(Files.readAllBytes(home.resolve("daemon.json")), DaemonInfo.class);
+    daemon = TestDaemons.start(home, new FakeProjectService(), exited::countDown);
+    info = TestDaemons.info(home);
   }
 
   @AfterEach
   void stop() throws Exception {
-    daemon.shutdown().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    TestDaemons.stop(daemon);
   }
 
   /** The first message the daemon sends, or "close CODE" when it closes first. */
