@@ -18,6 +18,7 @@ const page = {
   runIds: new Set(), // runs of this project
   timelines: new Map(), // runId -> Map(ref -> {start, end, state})
   runs: [],
+  notActedOn: {}, // ref -> [problems]: fields Grove does not act on yet
   selected: null,
   selectedRun: null,
   watchId: null,
@@ -78,7 +79,8 @@ async function loadGraph() {
   showProblems(null, answer.warnings);
   page.projectName = answer.project;
   $('#project').textContent = answer.project + ' · ' + answer.environment;
-  const drawn = JSON.stringify(answer.layout);
+  page.notActedOn = answer.notActedOn || {};
+  const drawn = JSON.stringify([answer.layout, page.notActedOn]);
   if (drawn === page.drawn) return;
   page.drawn = drawn;
   page.actions = new Map(answer.actions.map((action) => [action.ref, action]));
@@ -128,6 +130,11 @@ function draw(layout) {
       el('svg:text', { x: 12, y: node.height / 2 + 4 }, node.label),
     );
     if (node.disabled) group.classList.add('disabled');
+    if (page.notActedOn[node.ref]) {
+      // a field Grove accepts but does not act on yet (spec.sync...): marked, listed in the panel
+      group.classList.add('not-acted-on');
+      group.append(el('svg:text', { class: 'mark', x: node.width - 14, y: 13 }, '!'));
+    }
     group.addEventListener('click', (event) => {
       event.stopPropagation();
       showAction(node.ref);
@@ -293,6 +300,16 @@ function showAction(ref) {
     start,
     el('div', { id: 'action-error-box' }),
   );
+  const ignored = page.notActedOn[ref] || [];
+  if (ignored.length) {
+    tab.append(
+      el(
+        'div',
+        { class: 'not-acted-on', id: 'not-acted-on' },
+        'Grove does not act on: ' + ignored.map(describeProblem).join('\n'),
+      ),
+    );
+  }
   showStatus(ref);
   tab.append(el('h3', {}, 'Run log'), el('pre', { class: 'log', id: 'run-log' }));
   for (const line of page.runLog.get(ref) || []) appendRunLog(line);
@@ -421,7 +438,11 @@ async function refreshRuns() {
     const item = el(
       'li',
       { 'data-run': run.runId, class: run.runId === page.selectedRun ? 'selected' : '' },
-      el('span', { class: 'state-' + run.state }, run.state),
+      el(
+        'span',
+        { class: 'state-' + (run.result ? run.result.result : run.state) },
+        run.result ? run.result.result : run.state,
+      ),
       run.command,
       el('span', {}, run.runId),
       el('span', {}, new Date(run.startedAt).toLocaleTimeString()),

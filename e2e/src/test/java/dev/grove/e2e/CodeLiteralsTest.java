@@ -62,6 +62,7 @@ class CodeLiteralsTest {
           "POD_SERVICE_ACCOUNT",
           "POD_UID",
           "DOCKER_CONFIG",
+          "WAYLAND_DISPLAY", // a desktop session: grove dashboard opens a browser
           "GOOGLE_APPLICATION_CREDENTIALS",
           "CLOUDSDK_CONFIG",
           "NO_COLOR",

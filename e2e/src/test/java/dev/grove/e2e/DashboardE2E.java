@@ -211,8 +211,13 @@ class DashboardE2E {
   void aFailingDeployShowsItsErrorAndSuggestion() throws Exception {
     Path broken = GroveProcess.copyTree(BROKEN, dir.resolve("broken"));
     browser.get(link(broken));
-    await(20).until(d -> d.findElements(By.cssSelector("#nodes .node")).size() == 2);
+    await(20).until(d -> d.findElements(By.cssSelector("#nodes .node")).size() == 4);
+    assertThat(node("deploy.api").getAttribute("class"))
+        .as("a field Grove does not act on is marked")
+        .contains("not-acted-on");
+    assertThat(node("deploy.slow").getAttribute("class")).doesNotContain("not-acted-on");
     node("deploy.api").click();
+    assertThat(browser.findElement(By.id("not-acted-on")).getText()).contains("stopCommand");
     browser.findElement(By.id("start-action")).click();
     await(60).until(d -> "failed".equals(node("deploy.api").getAttribute("data-state")));
     WebElement error = await(10).until(d -> d.findElement(By.id("action-error")));
@@ -228,22 +233,61 @@ class DashboardE2E {
     Path config = broken.resolve("garden.yml");
     String good = Files.readString(config);
     Files.writeString(config, good.replace("name: api", "name: api\n  bogusField: [1"));
+    // the project's warnings show too (stopCommand): the save's error is what marks the box failing
     WebElement problems =
         await(30)
             .until(
                 d -> {
                   WebElement box = d.findElement(By.id("problems"));
-                  return box.isDisplayed() ? box : null;
+                  return "failing".equals(box.getAttribute("class")) ? box : null;
                 });
-    assertThat(problems.getText()).contains("garden.yml:");
+    assertThat(problems.getText()).contains("garden.yml:").contains("Invalid YAML");
     screenshot("6-broken-save");
     Files.writeString(config, good);
-    await(30).until(d -> !d.findElement(By.id("problems")).isDisplayed());
-    assertThat(browser.findElements(By.cssSelector("#nodes .node"))).hasSize(2);
+    await(30).until(d -> !"failing".equals(d.findElement(By.id("problems")).getAttribute("class")));
+    assertThat(browser.findElement(By.id("problems")).getText())
+        .doesNotContain("Invalid YAML")
+        .contains("stopCommand");
+    assertThat(browser.findElements(By.cssSelector("#nodes .node"))).hasSize(4);
   }
 
   @Test
   @Order(5)
+  void aRunIsCancelledAWatchStartsAndStopsATestsResultAndTheTimelineShow() throws Exception {
+    // a Test started from its panel: its last result shows
+    node("test.unit").click();
+    browser.findElement(By.id("start-action")).click();
+    await(60).until(d -> "succeeded".equals(node("test.unit").getAttribute("data-state")));
+    node("test.unit").click();
+    await(10)
+        .until(d -> d.findElement(By.id("last-result")).getText().contains("12 checks passed"));
+    assertThat(browser.findElement(By.id("last-result")).getText()).startsWith("passed");
+
+    // a long deploy, cancelled from the runs
+    node("deploy.slow").click();
+    browser.findElement(By.id("start-action")).click();
+    await(30).until(d -> "processing".equals(node("deploy.slow").getAttribute("data-state")));
+    browser.findElement(By.cssSelector("aside nav button[data-tab='runs']")).click();
+    WebElement cancel = await(10).until(d -> d.findElement(By.cssSelector("#runs li button")));
+    cancel.click();
+    await(30).until(d -> "cancelled".equals(node("deploy.slow").getAttribute("data-state")));
+    await(10).until(d -> !d.findElements(By.cssSelector("#timeline .bar")).isEmpty());
+    assertThat(browser.findElement(By.id("timeline")).getText()).contains("deploy.slow");
+    screenshot("7-cancelled-run");
+
+    // a watch, started and stopped from the page
+    browser.findElement(By.id("watch")).click();
+    await(10).until(d -> d.findElement(By.id("watch")).getText().equals("Stop watch"));
+    GroveProcess.Result watching = grove.run("runs");
+    assertThat(watching.out())
+        .containsPattern("watch-\\S+  deploy --watch broken  (watching|running)");
+    browser.findElement(By.id("watch")).click();
+    await(10).until(d -> d.findElement(By.id("watch")).getText().equals("Watch"));
+    assertThat(grove.run("runs").out()).doesNotContainPattern("--watch broken  (watching|running)");
+  }
+
+  @Test
+  @Order(6)
   void aLoginWithoutTheOneTimeCodeIsRefused() throws Exception {
     String link = link(shop);
     String base = link.substring(0, link.indexOf("/ui/"));
@@ -262,7 +306,7 @@ class DashboardE2E {
                   return box.isDisplayed() ? box : null;
                 });
     assertThat(problems.getText()).contains("The dashboard cannot start");
-    screenshot("7-no-session");
+    screenshot("8-no-session");
 
     // the link works once: a second use is refused
     browser.get(link);
@@ -273,7 +317,7 @@ class DashboardE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aRequestWithAForeignOriginIsRefused() throws Exception {
     String link = link(shop);
     browser.get(link);

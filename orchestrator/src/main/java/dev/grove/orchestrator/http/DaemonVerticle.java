@@ -503,12 +503,18 @@ public final class DaemonVerticle extends VerticleBase {
         request -> {
           awaitPreload(request);
           ProjectSummary summary = projects.graph(request);
-          return Map.of(
-              "project", summary.project(),
-              "environment", summary.environment(),
-              "actions", summary.actions(),
-              "warnings", summary.warnings(),
+          Map<String, Object> answer = new java.util.LinkedHashMap<>();
+          answer.put("project", summary.project());
+          answer.put("environment", summary.environment());
+          answer.put("actions", summary.actions());
+          answer.put("warnings", summary.warnings());
+          answer.put(
+              "notActedOn",
+              dev.grove.orchestrator.dashboard.NotActedOn.byAction(
+                  projects.load(request), summary.warnings()));
+          answer.put(
               "layout", dev.grove.orchestrator.dashboard.GraphLayout.cached(summary.actions()));
+          return answer;
         });
     projectRoute(
         router,
