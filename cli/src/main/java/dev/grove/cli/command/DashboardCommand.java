@@ -44,6 +44,13 @@ public final class DashboardCommand implements Callable<Integer> {
                     url[0] = "http://127.0.0.1:" + client.info().port() + answer.path();
                     return answer;
                   });
+      if (options.output().isJson()) {
+        app.renderer()
+            .result(
+                dev.grove.cli.client.Json.write(
+                    Map.of("url", url[0], "expiresInSeconds", code.expiresInSeconds())));
+        return ExitCodes.OK;
+      }
       app.renderer().result(url[0]);
       app.renderer()
           .note(

@@ -458,8 +458,17 @@ public final class DaemonVerticle extends VerticleBase {
               answerNow(
                   ctx,
                   () -> {
-                    ProjectRequest request =
+                    ProjectRequest asked =
                         checked(JsonCodec.readRequest(bytes, ProjectRequest.class));
+                    // a folder without a project fails here, not on the page
+                    ProjectRequest request =
+                        new ProjectRequest(
+                            dev.grove.orchestrator.project.DefaultProjectService.resolveRoot(asked)
+                                .toString(),
+                            asked.cwd(),
+                            asked.environment(),
+                            asked.vars(),
+                            asked.env());
                     String code = dashboard.code(request);
                     preload(request);
                     return new dev.grove.api.dashboard.DashboardCode(

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +42,10 @@ class DashboardAuthIT {
 
   @BeforeEach
   void start() throws Exception {
+    Files.writeString(shop.resolve("project.garden.yml"), "kind: Project\nname: shop\n");
+    project =
+        new ProjectRequest(
+            shop.toString(), shop.toString(), "dev", Map.of(), Map.of("PATH", "/usr/bin"));
     daemon = TestDaemons.start(home, projects, exited::countDown);
     info = TestDaemons.info(home);
   }
@@ -50,8 +55,10 @@ class DashboardAuthIT {
     TestDaemons.stop(daemon);
   }
 
-  private static final ProjectRequest PROJECT =
-      new ProjectRequest("/work/shop", "/work/shop", "dev", Map.of(), Map.of("PATH", "/usr/bin"));
+  /** A folder with a project file (the daemon checks it before it gives a code). */
+  @TempDir Path shop;
+
+  private ProjectRequest project;
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + info.port() + path);
@@ -66,7 +73,7 @@ class DashboardAuthIT {
         send(
             HttpRequest.newBuilder(uri(Routes.DASHBOARD_CODE))
                 .header("Authorization", "Bearer " + info.token())
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(PROJECT)))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(project)))
                 .build());
     assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
     JsonNode answer = JSON.readTree(minted.body());
@@ -97,7 +104,7 @@ class DashboardAuthIT {
     HttpResponse<String> answer = send(withSession(Routes.DASHBOARD_SESSION, session).build());
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     JsonNode body = JSON.readTree(answer.body());
-    assertThat(body.path("project").path("root").asText()).isEqualTo("/work/shop");
+    assertThat(body.path("project").path("root").asText()).isEqualTo(shop.toString());
     assertThat(body.path("project").path("env").isEmpty())
         .as("the page never sees the CLI's environment")
         .isTrue();
@@ -109,11 +116,27 @@ class DashboardAuthIT {
   }
 
   @Test
+  void aFolderWithoutAProjectGetsNoCode() throws Exception {
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(uri(Routes.DASHBOARD_CODE))
+                .header("Authorization", "Bearer " + info.token())
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(
+                            new ProjectRequest(
+                                home.toString(), home.toString(), null, Map.of(), Map.of()))))
+                .build());
+    assertThat(answer.statusCode()).isEqualTo(404);
+    assertThat(answer.body()).contains("PROJECT_NOT_FOUND").contains("No project.garden.yml");
+  }
+
+  @Test
   void aCodeIsMintedWithTheTokenOnlyAndWorksOnce() throws Exception {
     HttpResponse<String> anonymous =
         send(
             HttpRequest.newBuilder(uri(Routes.DASHBOARD_CODE))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(PROJECT)))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(project)))
                 .build());
     assertThat(anonymous.statusCode()).isEqualTo(401);
 
@@ -141,7 +164,8 @@ class DashboardAuthIT {
   void theSessionsRequestsNeedTheCsrfTokenAndGetTheClientsEnvironment() throws Exception {
     String session = login();
     String csrf = csrf(session);
-    String body = "{\"root\": \"/work/shop\", \"cwd\": \"/work/shop\", \"environment\": \"dev\"}";
+    String body =
+        "{\"root\": \"" + shop + "\", \"cwd\": \"" + shop + "\", \"environment\": \"dev\"}";
 
     HttpResponse<String> noToken =
         send(
@@ -174,7 +198,7 @@ class DashboardAuthIT {
             withSession(Routes.VALIDATE, session)
                 .header("X-Grove-CSRF", csrf)
                 .header("Origin", "http://evil.example")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"root\": \"/work/shop\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"root\": \"" + shop + "\"}"))
                 .build());
     assertThat(answer.statusCode()).isEqualTo(403);
     assertThat(answer.body()).contains("Origin http://evil.example");
@@ -188,7 +212,7 @@ class DashboardAuthIT {
         send(
             withSession(Routes.DASHBOARD_CODE, session)
                 .header("X-Grove-CSRF", csrf(session))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(PROJECT)))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(project)))
                 .build());
     assertThat(answer.statusCode()).isEqualTo(403);
   }
