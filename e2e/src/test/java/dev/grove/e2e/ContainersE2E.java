@@ -340,6 +340,9 @@ class ContainersE2E {
         // a pod that cannot start fails at once, as a Deploy would
         .containsPattern("test.missing-image failed \\([0-9.]+ s\\)")
         .contains("ErrImagePull")
+        // one that hangs is held to its timeout (its command runs through exec: artifacts)
+        .contains("test.hangs | waiting for the database")
+        .contains("did not end within its timeout of 5 s")
         // kubernetes-exec in this project's api pod and in the shop's web pod
         .contains("test.smoke | api answers")
         .contains("test.shop-page | 1")
@@ -361,6 +364,15 @@ class ContainersE2E {
                 .list()
                 .getItems())
         .as("the Test's pod is deleted after it ran")
+        .isEmpty();
+    assertThat(
+            cluster
+                .pods()
+                .inNamespace(TESTS_NAMESPACE)
+                .withLabel(GroveLabels.ACTION, "test.hangs")
+                .list()
+                .getItems())
+        .as("the pod of the Test that timed out is deleted too")
         .isEmpty();
     assertThat(
             cluster

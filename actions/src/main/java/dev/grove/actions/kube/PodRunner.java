@@ -290,11 +290,14 @@ public final class PodRunner {
       } catch (TimeoutException e) {
         throw timedOut(ctx, "`" + String.join(" ", command) + "` in pod " + name);
       } catch (ExecutionException e) {
-        throw new ActionException(
-            ActionCodes.KUBE_API_ERROR,
-            ctx.ref() + ": exec into pod " + name + " failed: " + e.getCause().getMessage(),
-            "Check that the cluster allows `pods/exec` (RBAC `create` on pods/exec) and that the"
-                + " container has the command.");
+        if (!ctx.cancellation().isCancelled()) {
+          throw new ActionException(
+              ActionCodes.KUBE_API_ERROR,
+              ctx.ref() + ": exec into pod " + name + " failed: " + e.getCause().getMessage(),
+              "Check that the cluster allows `pods/exec` (RBAC `create` on pods/exec) and that"
+                  + " the container has the command.");
+        }
+        code = null; // closed by the cancel: reported as such below
       } catch (java.util.concurrent.CancellationException e) {
         code = null;
       }
