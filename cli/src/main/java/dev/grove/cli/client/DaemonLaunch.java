@@ -97,6 +97,9 @@ public record DaemonLaunch(
       deleteOtherArchives(groveHome, archive);
       command.add("-XX:ArchiveClassesAtExit=" + archive);
     }
+    // a JVM crash report goes to GROVE_HOME, never into the folder grove was started from (the
+    // JDK 17 here can crash writing the class archive at exit: FACTS in the session notes)
+    command.add("-XX:ErrorFile=" + groveHome.resolve("daemon-crash-%p.log"));
     command.add("-Xlog:cds=off");
     command.add("-Xlog:cds+dynamic=off");
     command.add("-D" + BUILD_ID_PROPERTY + "=" + buildId);

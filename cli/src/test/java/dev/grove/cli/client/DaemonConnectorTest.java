@@ -52,6 +52,13 @@ class DaemonConnectorTest {
   }
 
   @Test
+  void aDaemonsCrashReportGoesToGroveHomeNotTheUsersFolder() {
+    Path home = tmp.resolve("home");
+    assertThat(launch(Object.class, "b1").command(home))
+        .contains("-XX:ErrorFile=" + home.resolve("daemon-crash-%p.log"));
+  }
+
+  @Test
   void replacesADaemonThatRunsOtherCode() {
     Path home = tmp.resolve("home");
     CliRun.run(tmp, home, launch(FakeDaemonMain.class, "old"), "daemon", "start");

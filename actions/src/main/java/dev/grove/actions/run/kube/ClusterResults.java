@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -55,9 +54,8 @@ public final class ClusterResults {
   public static void write(
       KubeCluster cluster, String namespace, ActionContext ctx, RunResult result)
       throws IOException {
-    Map<String, String> labels = new LinkedHashMap<>();
-    GroveLabels.of(ctx.ref().name(), ctx.ref().toString())
-        .forEach((k, v) -> labels.put(k, String.valueOf(v)));
+    Map<String, String> labels =
+        dev.grove.actions.kube.PodRunner.labels(ctx.ref().name(), ctx.ref().toString());
     ConfigMap map =
         new ConfigMapBuilder()
             .withNewMetadata()
